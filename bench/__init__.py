@@ -1,0 +1,1 @@
+"""Benchmarks run by `mubiao bench NAME`; each module has run(argv) -> dict."""

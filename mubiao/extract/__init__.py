@@ -1,0 +1,1 @@
+"""Pure text engine: plan text -> DraftPlan. No Django, no database, no network."""

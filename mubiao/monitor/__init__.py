@@ -1,0 +1,1 @@
+"""Pure monitoring engine: facts + calendar -> expected progress, status, forecast, roll-ups."""
