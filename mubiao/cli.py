@@ -1,0 +1,183 @@
+"""The `mubiao` command: demo, serve, extract, load, bench, manage.
+
+Contract: ../shared/contracts/cli.md. Errors go to stderr in plain words and the exit
+status is non-zero; nothing here prints a traceback for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class CommandError(Exception):
+    """A failure to report in one line, without a traceback."""
+
+
+def setup_django(mode: str | None = None) -> None:
+    if mode:
+        os.environ["MUBIAO_MODE"] = mode
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mubiao.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def manage(*args: str, **options: object) -> None:
+    from django.core.management import call_command
+
+    call_command(*args, **options)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django("demo")
+    from django.conf import settings
+
+    from mubiao.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+    from mubiao.plans.models import Plan
+
+    manage("migrate", "--no-input", verbosity=0)
+    if Plan.objects.filter(code="nanyang-2026").exists():
+        print("Nanyang 2026 is already loaded.", file=sys.stderr)
+        from mubiao.demo import ensure_demo_accounts
+
+        ensure_demo_accounts()
+    else:
+        print("Loading Nanyang 2026 …", file=sys.stderr)
+        load_demo()
+    url = f"http://127.0.0.1:{args.port}/"
+    print(f"\nmubiao demo: {url}  (database: {settings.DATABASES['default']['NAME']})")
+    print(f"Demo logins, password “{DEMO_PASSWORD}”:")
+    for account in DEMO_ACCOUNTS:
+        print(f"  {account.login:10} {account.title} ({account.unit})")
+    if args.no_serve:
+        return 0
+    print("Press Ctrl-C to stop.\n", flush=True)
+    return run_gunicorn(args.port, workers=2, host="127.0.0.1")
+
+
+def run_gunicorn(port: int, workers: int, host: str) -> int:
+    argv = [
+        sys.executable, "-m", "gunicorn", "mubiao.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--access-logfile", "-", "--no-control-socket",
+    ]  # fmt: skip
+    try:
+        return subprocess.call(argv, env=os.environ.copy())
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    manage("migrate", "--no-input", verbosity=0)
+    manage("collectstatic", "--no-input", verbosity=0)
+    return run_gunicorn(args.port, workers=args.workers, host=args.host)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    setup_django(os.environ.get("MUBIAO_MODE") or "demo")
+    from mubiao.demo import load_demo
+    from mubiao.orgs.loader import LoadError
+
+    manage("migrate", "--no-input", verbosity=0)
+    try:
+        plan = load_demo()
+    except LoadError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"Loaded {plan.name}: {plan.tasks.count()} tasks, {plan.indicators.count()} targets.")
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from mubiao.extract import cli as extract_cli
+
+    return extract_cli.run(args)
+
+
+def add_extract_arguments(parser: argparse.ArgumentParser) -> None:
+    try:
+        from mubiao.extract import cli as extract_cli
+    except ImportError:
+        parser.add_argument("file")
+        return
+    extract_cli.add_arguments(parser)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    name = args.name
+    if not name.isidentifier():
+        raise CommandError(f"no benchmark called {name!r}")
+    try:
+        module = importlib.import_module(f"bench.{name}")
+    except ModuleNotFoundError as exc:
+        known = sorted(p.stem for p in (BASE_DIR / "bench").glob("[a-z]*.py"))
+        raise CommandError(f"no benchmark called {name!r}; known: {', '.join(known)}") from exc
+    result = module.run(args.args)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["mubiao manage", *args.args])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mubiao", description="mubiao: a city's goal–task system (目标任务体系)."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands: list[tuple[str, str, Callable[[argparse.Namespace], int]]] = [
+        ("demo", "migrate, load Nanyang 2026 and the demo accounts, and serve", cmd_demo),
+        ("serve", "the production server (gunicorn) on the configured database", cmd_serve),
+        ("extract", "read a plan's text and print its draft goal tree", cmd_extract),
+        ("load", "load (or update) the Nanyang 2026 data into the database", cmd_load),
+        ("bench", "run a benchmark; the last line of output is JSON", cmd_bench),
+        ("manage", "run a Django management command", cmd_manage),
+    ]
+    parsers = {}
+    for name, help_text, func in commands:
+        parsers[name] = sub.add_parser(name, help=help_text, description=help_text)
+        parsers[name].set_defaults(func=func)
+    parsers["demo"].add_argument("--port", type=int, default=8000)
+    parsers["demo"].add_argument("--no-serve", action="store_true", help="stop after loading")
+    parsers["serve"].add_argument("--port", type=int, default=8000)
+    parsers["serve"].add_argument("--host", default="127.0.0.1")
+    parsers["serve"].add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    add_extract_arguments(parsers["extract"])
+    parsers["bench"].add_argument("name")
+    parsers["bench"].add_argument("args", nargs=argparse.REMAINDER)
+    parsers["manage"].add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CommandError as exc:
+        print(f"mubiao {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The demo: Nanyang's units, its 2026 plan, and the demo accounts.
+
+`mubiao demo` calls :func:`load_demo`; it is idempotent, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from mubiao.orgs.loader import load_units, read_yaml
+from mubiao.orgs.models import Membership, OrgUnit
+from mubiao.plans.loader import load_plan
+from mubiao.plans.models import Plan
+from mubiao.projects.loader import load_projects
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+UNITS_FILE = PACKAGE_DIR / "orgs" / "data" / "nanyang-units.yaml"
+PLAN_FILE = PACKAGE_DIR / "plans" / "data" / "nanyang-2026.yaml"
+DEMO_PASSWORD = "demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    login: str
+    unit: str
+    role: str
+    title: str
+    staff: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("duchashi", "duchashi", Membership.Role.SUPERVISOR, "督查室工作人员", staff=True),
+    DemoAccount("mayor", "nanyang", Membership.Role.LEADER, "市长"),
+    DemoAccount("fgw", "fgw", Membership.Role.REPORTER, "综合科填报员"),
+    DemoAccount("swj", "swj", Membership.Role.REPORTER, "综合科填报员"),
+    DemoAccount("wancheng", "wancheng", Membership.Role.REPORTER, "区政府办填报员"),
+]
+
+
+@transaction.atomic
+def load_nanyang() -> Plan:
+    """Units, then the plan, then its chains and projects; all or nothing."""
+    load_units(UNITS_FILE)
+    data = read_yaml(PLAN_FILE)
+    plan, _ = load_plan(data, PLAN_FILE.name)
+    load_projects(plan, data, plan.documents.order_by("pk").first())
+    return plan
+
+
+@transaction.atomic
+def ensure_demo_accounts() -> list[DemoAccount]:
+    """Create the demo logins (password "demo") with their memberships."""
+    users = get_user_model()
+    admin_perms = Permission.objects.filter(
+        content_type__app_label__in=["orgs", "plans", "projects"]
+    )
+    for account in DEMO_ACCOUNTS:
+        user, created = users.objects.get_or_create(username=account.login)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.first_name = account.title
+            user.is_staff = account.staff
+            user.save()
+            if account.staff:
+                user.user_permissions.set(admin_perms)
+        unit = OrgUnit.objects.get(code=account.unit)
+        Membership.objects.get_or_create(
+            user=user, unit=unit, role=account.role, defaults={"title": account.title}
+        )
+    return DEMO_ACCOUNTS
+
+
+def load_demo() -> Plan:
+    plan = load_nanyang()
+    ensure_demo_accounts()
+    return plan

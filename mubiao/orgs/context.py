@@ -1,0 +1,13 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+
+from mubiao.orgs.access import user_units
+
+
+def site(request) -> dict:
+    user = getattr(request, "user", None)
+    return {
+        "demo_mode": settings.DEMO,
+        "my_units": user_units(user) if user is not None else [],
+    }

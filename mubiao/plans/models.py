@@ -1,0 +1,435 @@
+"""A plan and its tree: frames, areas, tasks, indicators, milestones, assignments.
+
+Names follow the glossary (docs/glossary.md). Public codes, never row ids, appear in URLs;
+a task's or indicator's code is unique within its plan.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mubiao.orgs.models import OrgUnit, code_validator
+
+
+def code_field(**kwargs) -> models.SlugField:
+    return models.SlugField(_("code"), max_length=64, validators=[code_validator], **kwargs)
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        ACTIVE = "active", _("active")
+        CLOSED = "closed", _("closed")
+
+    code = code_field(unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    issuer = models.ForeignKey(
+        OrgUnit, verbose_name=_("issuer"), on_delete=models.PROTECT, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan", args=[self.code])
+
+
+class Document(models.Model):
+    """A source text a plan was imported from; items keep the span they came from."""
+
+    class Kind(models.TextChoices):
+        WORK_REPORT = "work_report", _("work report")
+        DIVISION_NOTICE = "division_notice", _("task-division notice")
+        INTERVIEW = "interview", _("interview")
+        OTHER = "other", _("other")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="documents"
+    )
+    code = code_field()
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # The text as read, when the plan was imported through mubiao. Plans loaded as data
+    # keep only spans into their source file, not a copy of it.
+    text = models.TextField(_("text"), blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_document_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SourceSpan(models.Model):
+    """Where an item came from: a document and a [start, end) span in code points."""
+
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("source document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    span_start = models.PositiveIntegerField(_("span start"), null=True, blank=True)
+    span_end = models.PositiveIntegerField(_("span end"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        if (self.span_start is None) != (self.span_end is None):
+            raise ValidationError(_("A span needs both a start and an end."))
+        if self.span_start is not None and self.span_end < self.span_start:
+            raise ValidationError(_("A span cannot end before it starts."))
+
+    @property
+    def source_text(self) -> str:
+        if self.document and self.document.text and self.span_start is not None:
+            return self.document.text[self.span_start : self.span_end]
+        return ""
+
+
+class Frame(models.Model):
+    """A named slogan structure that groups areas ("1+2+4+N", 五聚五提)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="frames"
+    )
+    code = code_field()
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("frame")
+        verbose_name_plural = _("frames")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_frame_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="areas"
+    )
+    code = code_field()
+    number = models.CharField(_("number"), max_length=16, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent area"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    frame = models.ForeignKey(
+        Frame,
+        verbose_name=_("frame"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="areas",
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_area_code")]
+
+    def __str__(self) -> str:
+        return f"{self.number}{'、' if self.number else ''}{self.name}"
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": _("The parent area belongs to another plan.")})
+
+
+class Task(SourceSpan):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    code = code_field()
+    number = models.CharField(_("number"), max_length=16, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True)
+    leader = models.CharField(_("responsible leader"), max_length=100, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_task_code")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:task", args=[self.plan.code, self.code])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.area_id and self.area.plan_id != self.plan_id:
+            raise ValidationError({"area": _("The area belongs to another plan.")})
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class Indicator(SourceSpan):
+    """A measurable quantity with its target."""
+
+    class Kind(models.TextChoices):
+        GROWTH = "growth", _("growth rate")
+        LEVEL = "level", _("level")
+        AMOUNT = "amount", _("amount")
+        COUNT = "count", _("count")
+        RATIO = "ratio", _("ratio")
+        MILESTONE = "milestone", _("milestone")
+        QUALITATIVE = "qualitative", _("qualitative")
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = ">=", _("at least")
+        AT_MOST = "<=", _("at most")
+        ABOUT = "~", _("about")
+        EXACTLY = "=", _("exactly")
+        RANGE = "range", _("between")
+        QUALITATIVE = "qualitative", _("qualitative")
+
+    class Direction(models.TextChoices):
+        UP = "up", _("higher is better")
+        DOWN = "down", _("lower is better")
+        KEEP = "keep", _("keep near the target")
+
+    class Accumulation(models.TextChoices):
+        CUMULATIVE = "cumulative", _("cumulative over the year")
+        RATE = "rate", _("year-to-date rate")
+        STOCK = "stock", _("level at a point in time")
+        ONCE = "once", _("done once")
+
+    NUMERIC_COMPARATORS = frozenset({">=", "<=", "~", "=", "range"})
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+    )
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    code = code_field()
+    metric = models.CharField(_("metric"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    comparator = models.CharField(_("comparator"), max_length=16, choices=Comparator.choices)
+    value = models.DecimalField(
+        _("target value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    value_max = models.DecimalField(
+        _("upper bound"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    unit = models.CharField(_("unit of measure"), max_length=32, blank=True)
+    period = models.CharField(_("period"), max_length=8)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.UP
+    )
+    binding = models.BooleanField(_("binding target"), default=False)
+    accumulation = models.CharField(
+        _("accumulation"),
+        max_length=16,
+        choices=Accumulation.choices,
+        default=Accumulation.CUMULATIVE,
+    )
+    headline = models.BooleanField(_("headline target"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code"),
+            models.CheckConstraint(
+                condition=Q(comparator="range", value_max__isnull=False) | ~Q(comparator="range"),
+                name="range_has_upper_bound",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.target_display}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.comparator in self.NUMERIC_COMPARATORS and self.value is None:
+            raise ValidationError({"value": _("A numeric target needs a value.")})
+        if self.comparator == self.Comparator.RANGE:
+            if self.value_max is None or (self.value is not None and self.value_max < self.value):
+                raise ValidationError(
+                    {"value_max": _("A range needs an upper bound at least its lower bound.")}
+                )
+        if self.task_id and self.task.plan_id != self.plan_id:
+            raise ValidationError({"task": _("The task belongs to another plan.")})
+
+    @property
+    def target_display(self) -> str:
+        """The target as people write it: "≥ 5.5%", "约 700家", "2000–2200亿元"."""
+        if self.value is None:
+            return str(self.get_comparator_display())
+        unit = self.unit or ""
+        value = _plain_number(self.value)
+        if self.comparator == self.Comparator.RANGE:
+            return f"{value}–{_plain_number(self.value_max)}{unit}"
+        symbol = {">=": "≥ ", "<=": "≤ ", "~": "≈ ", "=": ""}[self.comparator]
+        return f"{symbol}{value}{unit}"
+
+
+def _plain_number(value) -> str:
+    """1500.0000 → "1500", 5.50 → "5.5"."""
+    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+    return text
+
+
+class Milestone(models.Model):
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    text = models.CharField(_("deliverable"), max_length=300)
+    due = models.DateField(_("due"))
+    done_at = models.DateField(_("done on"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.due:%Y-%m-%d} {self.text}"
+
+
+class Assignment(models.Model):
+    """A unit responsible for a task (or for an indicator that stands outside any task)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead unit")
+        CO = "co", _("co-operating unit")
+
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    # True where the source names no unit and the assignment was made for the demo.
+    assumed = models.BooleanField(_("assumed (not in the source)"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["role", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task__isnull=False, indicator__isnull=True)
+                | Q(task__isnull=True, indicator__isnull=False),
+                name="assignment_has_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "unit"],
+                condition=Q(task__isnull=False),
+                name="unique_task_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "unit"],
+                condition=Q(indicator__isnull=False),
+                name="unique_indicator_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.get_role_display()})"

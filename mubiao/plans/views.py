@@ -1,0 +1,150 @@
+"""The plan pages: home (my work), the plan tree with filters, a task."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from mubiao.orgs import access
+from mubiao.orgs.models import OrgUnit
+from mubiao.plans.models import Area, Assignment, Indicator, Plan
+from mubiao.plans.tree import build_tree, filter_by_unit, units_in_plan, with_units
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The user's own work: the plans they oversee, and their unit's tasks and targets."""
+    user = request.user
+    plans = access.visible_plans(user).select_related("issuer")
+    overseen = [p for p in plans if access.oversees(user, p)]
+    overseen_stats = (
+        Plan.objects.filter(pk__in=[p.pk for p in overseen])
+        .annotate(
+            n_tasks=Count("tasks", distinct=True),
+            n_indicators=Count("indicators", distinct=True),
+            n_headline=Count("indicators", filter=Q(indicators__headline=True), distinct=True),
+        )
+        .select_related("issuer")
+    )
+    units = access.unit_roots(user)
+    my_work = []
+    for plan in plans if units else []:
+        tasks = with_units(access.tasks_of_units(units).filter(plan=plan))
+        targets = access.indicators_of_units(units).filter(plan=plan, task__isnull=True)
+        my_work.append({"plan": plan, "rows": _my_rows(tasks, units), "targets": targets})
+    return render(
+        request,
+        "plans/home.html",
+        {"overseen": overseen_stats, "my_work": my_work, "unit_roots": units},
+    )
+
+
+def _my_rows(tasks, units: list[OrgUnit]) -> list[dict]:
+    """Each task with the role the user's unit plays in it (lead beats co)."""
+    rows = []
+    for task in tasks:
+        mine = [a for a in task.assignments.all() if any(a.unit.is_within(u) for u in units)]
+        role = (
+            Assignment.Role.LEAD
+            if any(a.role == Assignment.Role.LEAD for a in mine)
+            else Assignment.Role.CO
+        )
+        rows.append({"task": task, "role": role, "my_units": [a.unit for a in mine]})
+    return rows
+
+
+@login_required
+def plan_detail(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, plan_code)
+    tasks = access.visible_tasks(request.user, plan)
+    indicators = access.visible_indicators(request.user, plan)
+    units = [u for u in units_in_plan(plan) if _unit_selectable(request.user, plan, u)]
+    areas = list(Area.objects.filter(plan=plan))
+    unit = _pick(units, request.GET.get("unit"))
+    area = _pick(areas, request.GET.get("area"))
+    tasks, indicators = filter_by_unit(tasks, indicators, unit)
+    context = {
+        "plan": plan,
+        "tree": build_tree(plan, tasks, indicators, area),
+        "headline": indicators.filter(headline=True).prefetch_related("assignments__unit"),
+        "frames": plan.frames.filter(parent__isnull=True).prefetch_related("children"),
+        "units": units,
+        "areas": areas,
+        "unit": unit,
+        "area": area,
+        "oversees": access.oversees(request.user, plan),
+        "counts": {"tasks": tasks.count(), "indicators": indicators.count()},
+        "lead_chart": _lead_chart(tasks),
+    }
+    template = "plans/plan.html#tree" if request.htmx else "plans/plan.html"
+    return render(request, template, context)
+
+
+def _lead_chart(tasks) -> dict:
+    """Tasks per lead unit, largest first, for the bar chart."""
+    rows = (
+        Assignment.objects.filter(task__in=tasks, role=Assignment.Role.LEAD)
+        .values("unit__short_name")
+        .annotate(n=Count("task", distinct=True))
+        .order_by("-n", "unit__short_name")[:15]
+    )
+    return {
+        "name": str(_("Tasks led")),
+        "labels": [r["unit__short_name"] for r in rows],
+        "values": [r["n"] for r in rows],
+    }
+
+
+def _unit_selectable(user, plan: Plan, unit: OrgUnit) -> bool:
+    if access.oversees(user, plan):
+        return True
+    return any(unit.is_within(root) for root in access.unit_roots(user))
+
+
+def _pick(options: list, code: str | None):
+    """The option with that code, or None (an unknown code filters nothing)."""
+    return next((o for o in options if o.code == code), None) if code else None
+
+
+@login_required
+def task_detail(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
+    task = access.get_task_for_user(request.user, plan_code, task_code)
+    task = with_units(task.plan.tasks.filter(pk=task.pk)).get()
+    return render(
+        request,
+        "plans/task.html",
+        {
+            "plan": task.plan,
+            "task": task,
+            "area_path": _area_path(task.area),
+            "indicators": task.indicators.all(),
+            "oversees": access.oversees(request.user, task.plan),
+        },
+    )
+
+
+def _area_path(area: Area | None) -> list[Area]:
+    path = []
+    while area is not None:
+        path.insert(0, area)
+        area = area.parent
+    return path
+
+
+@login_required
+def indicator_list(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """Every visible target of the plan in one table."""
+    plan = access.get_plan_for_user(request.user, plan_code)
+    indicators = (
+        access.visible_indicators(request.user, plan)
+        .select_related("area", "task")
+        .prefetch_related("assignments__unit", "task__assignments__unit")
+    )
+    return render(
+        request,
+        "plans/indicators.html",
+        {"plan": plan, "indicators": indicators, "kinds": Indicator.Kind},
+    )

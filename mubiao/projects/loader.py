@@ -1,0 +1,75 @@
+"""Load a plan's industry chains and named key projects from its data file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mubiao.orgs.loader import LoadError, upsert
+from mubiao.orgs.models import OrgUnit
+from mubiao.plans.models import Plan
+from mubiao.projects.models import Chain, Project
+
+CATEGORY_WORDS = {"新开工": "new", "续建": "ongoing", "竣工": "completing", "前期": "preparatory"}
+
+
+def load_chains(plan: Plan, items: list[dict[str, Any]]) -> dict[str, Chain]:
+    chains: dict[str, Chain] = {}
+    for i, item in enumerate(items):
+        parent_code = item.get("parent")
+        if parent_code and parent_code not in chains:
+            raise LoadError(f"chains[{i}]: unknown parent chain {parent_code!r} (list it first)")
+        chain, _ = upsert(
+            Chain,
+            {"plan": plan, "code": item["code"]},
+            {
+                "name": item["name"],
+                "kind": item.get("kind", Chain.Kind.CHAIN),
+                "parent": chains.get(parent_code) if parent_code else None,
+                "from_source": item.get("source") == "article",
+                "order": i,
+            },
+        )
+        chains[chain.code] = chain
+    return chains
+
+
+def load_projects(plan: Plan, data: dict[str, Any], document=None) -> int:
+    """Chains first, then projects; returns the number of projects in the file."""
+    chains = load_chains(plan, data.get("chains") or [])
+    units = {u.code: u for u in OrgUnit.objects.all()}
+
+    def unit(code: str | None, where: str) -> OrgUnit | None:
+        if code is None:
+            return None
+        if code not in units:
+            raise LoadError(f"{where}: unknown unit code {code!r}")
+        return units[code]
+
+    items = data.get("projects") or []
+    for i, item in enumerate(items):
+        where = f"projects[{i}] ({item.get('code')})"
+        category = CATEGORY_WORDS.get(item.get("category"), item.get("category"))
+        if category not in Project.Category.values:
+            raise LoadError(f"{where}: unknown category {item.get('category')!r}")
+        chain_code = item.get("chain")
+        if chain_code and chain_code not in chains:
+            raise LoadError(f"{where}: unknown chain {chain_code!r}")
+        span = item.get("span") or [None, None]
+        upsert(
+            Project,
+            {"plan": plan, "code": item["code"]},
+            {
+                "name": item["name"],
+                "category": category,
+                "county": unit(item.get("county"), where),
+                "lead": unit(item.get("lead"), where),
+                "chain": chains.get(chain_code) if chain_code else None,
+                "note": (item.get("note") or "").strip(),
+                "synthetic": bool(item.get("synthetic", False)),
+                "order": i,
+                "document": document if span[0] is not None else None,
+                "span_start": span[0],
+                "span_end": span[1],
+            },
+        )
+    return len(items)

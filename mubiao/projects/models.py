@@ -1,0 +1,111 @@
+"""Key projects (重点项目) and the industry chains (产业链群) they belong to."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mubiao.orgs.models import OrgUnit
+from mubiao.plans.models import Plan, SourceSpan, code_field
+
+
+class Chain(models.Model):
+    """An industry chain cluster or one chain inside it (Nanyang's "7+17")."""
+
+    class Kind(models.TextChoices):
+        CLUSTER = "cluster", _("chain cluster")
+        CHAIN = "chain", _("chain")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="chains"
+    )
+    code = code_field()
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cluster"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    # Named in the plan's own text, or taken from public reporting about the city.
+    from_source = models.BooleanField(_("named in the source"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("industry chain")
+        verbose_name_plural = _("industry chains")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_chain_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(SourceSpan):
+    class Category(models.TextChoices):
+        NEW = "new", _("new start")
+        ONGOING = "ongoing", _("continuing")
+        COMPLETING = "completing", _("to complete")
+        PREPARATORY = "preparatory", _("preparatory")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="projects"
+    )
+    code = code_field()
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    county = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects_located",
+    )
+    lead = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("lead unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects_led",
+    )
+    chain = models.ForeignKey(
+        Chain,
+        verbose_name=_("industry chain"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    total_investment = models.DecimalField(
+        _("total investment (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    annual_plan = models.DecimalField(
+        _("planned investment this year (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned completion"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual completion"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    synthetic = models.BooleanField(_("synthetic demo data"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("key project")
+        verbose_name_plural = _("key projects")
+        ordering = ["order", "code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_project_code")]
+
+    def __str__(self) -> str:
+        return self.name

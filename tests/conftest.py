@@ -1,0 +1,111 @@
+"""Shared fixtures: a small city built through the real loaders, and its people.
+
+Personas (each a real user with a membership, as the demo accounts are made):
+- ``supervisor``: the city's supervision office (督查室): oversees the whole plan;
+- ``leader``: the mayor: reads everything;
+- ``fgw``: reporter of the Development and Reform Commission, lead on t1 and t3;
+- ``swj``: reporter of the Bureau of Commerce, lead on t2 and co-unit on t1;
+- ``county``: reporter of a county government: sees its own department's task t4;
+- ``outsider``: logged in, no membership: must see nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from mubiao.orgs.models import Membership, OrgUnit
+from mubiao.plans.loader import load_plan
+
+UNITS = [
+    ("city", "示范市人民政府", "示范市", "government", "city", None),
+    ("office", "示范市人民政府督查室", "市政府督查室", "office", "", "city"),
+    ("fgw", "示范市发展和改革委员会", "市发展改革委", "department", "", "city"),
+    ("swj", "示范市商务局", "市商务局", "department", "", "city"),
+    ("tjj", "示范市统计局", "市统计局", "department", "", "city"),
+    ("county", "示范县人民政府", "示范县", "government", "county", "city"),
+    ("county-agri", "示范县农业农村局", "县农业农村局", "department", "", "county"),
+    ("other-city", "邻市人民政府", "邻市", "government", "city", None),
+]
+
+PLAN = {
+    "plan": {"code": "demo-2026", "name": "示范市2026年目标任务", "issuer": "city", "year": 2026},
+    "documents": [{"code": "report", "title": "示范市政府工作报告", "kind": "work_report"}],
+    "frames": [{"code": "three-plus-one", "name": "3+1", "description": "三个板块加一项保障"}],
+    "areas": [
+        {
+            "code": "growth",
+            "number": "一",
+            "name": "稳增长",
+            "frame": "three-plus-one",
+            "children": [{"code": "investment", "name": "扩投资"}],
+        },
+        {"code": "rural", "number": "二", "name": "兴乡村"},
+    ],
+    "tasks": [
+        {"code": "t1", "area": "investment", "number": "1", "title": "实施重点项目",
+         "lead": ["fgw"], "co": ["swj"], "span": [10, 30]},
+        {"code": "t2", "area": "growth", "number": "2", "title": "促进消费升级",
+         "lead": ["swj"], "deadline": "2026-06-30"},
+        {"code": "t3", "area": "investment", "number": "3", "title": "谋划储备项目",
+         "lead": ["fgw"], "milestones": [{"text": "完成项目库入库", "due": "2026-09-30"}]},
+        {"code": "t4", "area": "rural", "number": "1", "title": "建设高标准农田",
+         "lead": ["county-agri"], "units_assumed": True},
+    ],
+    "indicators": [
+        {"code": "gdp", "area": "growth", "metric": "地区生产总值增长", "kind": "growth",
+         "comparator": ">=", "value": 5.5, "unit": "%", "accumulation": "rate",
+         "headline": True, "lead": ["tjj"]},
+        {"code": "projects", "task": "t1", "area": "investment", "metric": "实施重点项目",
+         "kind": "count", "comparator": ">=", "value": 1000, "unit": "个"},
+        {"code": "investment", "task": "t1", "area": "investment", "metric": "完成投资",
+         "kind": "amount", "comparator": ">=", "value": 1500, "unit": "亿元", "headline": True},
+        {"code": "sales", "task": "t2", "area": "growth", "metric": "社会消费品零售总额增长",
+         "kind": "growth", "comparator": "range", "value": 5, "value_max": 6, "unit": "%",
+         "accumulation": "rate"},
+    ],
+}  # fmt: skip
+
+PERSONAS = {
+    "supervisor": ("office", Membership.Role.SUPERVISOR),
+    "leader": ("city", Membership.Role.LEADER),
+    "fgw": ("fgw", Membership.Role.REPORTER),
+    "swj": ("swj", Membership.Role.REPORTER),
+    "county": ("county", Membership.Role.REPORTER),
+    "outsider": (None, None),
+}
+
+
+def make_units() -> dict[str, OrgUnit]:
+    units: dict[str, OrgUnit] = {}
+    for code, name, short, kind, level, parent in UNITS:
+        units[code] = OrgUnit.objects.create(
+            code=code, name=name, short_name=short, kind=kind, level=level,
+            parent=units.get(parent) if parent else None,
+        )  # fmt: skip
+    return units
+
+
+@pytest.fixture
+def world(db):
+    """The small city, its plan and its people; returns a namespace of them."""
+    units = make_units()
+    plan, _ = load_plan(PLAN, "test-plan")
+    users = {}
+    for login, (unit_code, role) in PERSONAS.items():
+        user = get_user_model().objects.create_user(login, password="pw")
+        if unit_code:
+            Membership.objects.create(user=user, unit=units[unit_code], role=role)
+        users[login] = user
+    return type("World", (), {"units": units, "plan": plan, "users": users})
+
+
+@pytest.fixture
+def login(client, world):
+    """login("fgw") logs the test client in as that persona and returns the client."""
+
+    def as_(persona: str):
+        client.force_login(world.users[persona])
+        return client
+
+    return as_
