@@ -86,9 +86,7 @@ def make_units() -> dict[str, OrgUnit]:
     return units
 
 
-@pytest.fixture
-def world(db):
-    """The small city, its plan and its people; returns a namespace of them."""
+def build_world():
     units = make_units()
     plan, _ = load_plan(PLAN, "test-plan")
     users = {}
@@ -98,6 +96,12 @@ def world(db):
             Membership.objects.create(user=user, unit=units[unit_code], role=role)
         users[login] = user
     return type("World", (), {"units": units, "plan": plan, "users": users})
+
+
+@pytest.fixture
+def world(db):
+    """The small city, its plan and its people; returns a namespace of them."""
+    return build_world()
 
 
 @pytest.fixture

@@ -412,7 +412,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        ordering = ["role", "order"]
+        ordering = ["-role", "order"]  # lead before co
         constraints = [
             models.CheckConstraint(
                 condition=Q(task__isnull=False, indicator__isnull=True)

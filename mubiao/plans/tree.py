@@ -32,7 +32,7 @@ class AreaNode:
 
 def with_units(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """Tasks with their assignments (lead first) and indicators in two extra queries."""
-    return tasks.select_related("area").prefetch_related(
+    return tasks.select_related("area", "plan").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
         Prefetch("indicators", queryset=Indicator.objects.prefetch_related("assignments__unit")),
         "milestones",
@@ -77,9 +77,11 @@ def build_tree(
 
 
 def units_in_plan(plan: Plan) -> list[OrgUnit]:
-    """Every unit with an assignment in the plan, for the filter list."""
-    return list(
-        OrgUnit.objects.filter(
-            Q(assignments__task__plan=plan) | Q(assignments__indicator__plan=plan)
-        ).distinct()
-    )
+    """Every unit with an assignment in the plan, and the units above them below the
+    issuer (a county, to see all its departments' items at once), in tree order."""
+    assigned = OrgUnit.objects.filter(
+        Q(assignments__task__plan=plan) | Q(assignments__indicator__plan=plan)
+    ).distinct()
+    codes = {code for unit in assigned for code in unit.path.strip("/").split("/")}
+    codes.discard(plan.issuer.code)
+    return list(OrgUnit.objects.filter(code__in=codes).order_by("path"))

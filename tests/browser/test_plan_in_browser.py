@@ -1,0 +1,55 @@
+"""The paths a person walks, in a real Chromium: log in, find my tasks, filter the plan."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_reporter_logs_in_and_sees_only_its_own_tasks(log_in, live_server):
+    page = log_in("fgw")
+    tasks = page.get_by_test_id("my-tasks")
+    expect(tasks).to_contain_text("实施重点项目")
+    expect(tasks).to_contain_text("谋划储备项目")
+    expect(tasks).not_to_contain_text("促进消费升级")
+    page.get_by_role("link", name="打开目标任务体系").click()
+    expect(page.get_by_test_id("task")).to_have_count(2)
+    page.goto(f"{live_server.url}/plans/demo-2026/tasks/t2/")
+    expect(page.locator("h1")).to_have_text("您无权打开此页面")
+
+
+def test_the_supervisor_opens_the_plan_tree_and_filters_it(log_in, live_server):
+    page = log_in("supervisor")
+    page.get_by_test_id("plan-card").click()
+    expect(page.get_by_test_id("headline")).to_contain_text("≥ 5.5%")
+    expect(page.get_by_test_id("task")).to_have_count(4)
+    page.get_by_test_id("filter-unit").select_option("swj")
+    expect(page.get_by_test_id("task")).to_have_count(2)
+    expect(page).to_have_url(re.compile(r"unit=swj"))
+    page.get_by_test_id("filter-area").select_option("investment")
+    expect(page.get_by_test_id("task")).to_have_count(1)
+    expect(page.get_by_test_id("tree")).to_contain_text("实施重点项目")
+    page.get_by_test_id("filter-unit").select_option("")
+    page.get_by_test_id("filter-area").select_option("")
+    expect(page.get_by_test_id("task")).to_have_count(4)
+
+
+def test_a_person_switches_the_interface_to_english(log_in):
+    page = log_in("supervisor")
+    expect(page.locator("h1")).to_have_text("我的工作")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("h1")).to_have_text("My work")
+    page.get_by_role("button", name="中文").click()
+    expect(page.locator("h1")).to_have_text("我的工作")
+
+
+def test_a_wrong_password_is_explained_and_nothing_breaks(page, live_server, bworld):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "fgw")
+    page.fill("#id_password", "not-it")
+    page.click("button[type=submit].primary")
+    expect(page.get_by_role("alert")).to_contain_text("登录名或密码错误")
