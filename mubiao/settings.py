@@ -236,11 +236,24 @@ if not PRODUCTION:
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Production sends through SMTP (MUBIAO_EMAIL_HOST …); the demo prints mail on the console.
 MAILERS = {
     "default": {
         "BACKEND": env_str(
-            "MUBIAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            "MUBIAO_EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if PRODUCTION
+            else "django.core.mail.backends.console.EmailBackend",
         ),
+        "OPTIONS": {
+            "host": env_str("MUBIAO_EMAIL_HOST", "localhost"),
+            "port": env_int("MUBIAO_EMAIL_PORT", 25),
+            "username": env_str("MUBIAO_EMAIL_USER"),
+            "password": env_str("MUBIAO_EMAIL_PASSWORD"),
+            "use_tls": env_bool("MUBIAO_EMAIL_TLS", False),
+        }
+        if PRODUCTION
+        else {},
     }
 }
 DEFAULT_FROM_EMAIL = env_str("MUBIAO_FROM_EMAIL", "mubiao@localhost")

@@ -8,6 +8,7 @@ resolve; a bad file stops the load with the place and the reason, and nothing is
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,6 +26,15 @@ from mubiao.plans.models import (
     Plan,
     Task,
 )
+
+# YAML folds a long line into several with a space between them; Chinese takes no spaces.
+_CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]"
+_CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+
+
+def clean_text(value: str | None) -> str:
+    """Strip, and drop the spaces YAML folding leaves between Chinese characters."""
+    return _CJK_GAP.sub("", (value or "").strip())
 
 
 class PlanLoader:
@@ -67,7 +77,7 @@ class PlanLoader:
                 "name": head["name"],
                 "issuer": self.unit(head["issuer"], "plan.issuer"),
                 "year": int(head["year"]),
-                "summary": (head.get("summary") or "").strip(),
+                "summary": clean_text(head.get("summary")),
             },
         )
         self.count(outcome)
@@ -103,7 +113,7 @@ class PlanLoader:
                 {"plan": self.plan, "code": item["code"]},
                 {
                     "name": item["name"],
-                    "description": (item.get("description") or "").strip(),
+                    "description": clean_text(item.get("description")),
                     "parent": parent,
                     "order": i,
                 },
@@ -153,7 +163,7 @@ class PlanLoader:
                     "area": self.ref(self.areas, item.get("area"), where, "area"),
                     "number": str(item.get("number") or ""),
                     "title": item["title"],
-                    "text": (item.get("text") or "").strip(),
+                    "text": clean_text(item.get("text")),
                     "leader": item.get("leader") or "",
                     "deadline": self.date(item.get("deadline"), where),
                     "order": i,

@@ -239,7 +239,7 @@ class Indicator(SourceSpan):
 
     class Kind(models.TextChoices):
         GROWTH = "growth", _("growth rate")
-        LEVEL = "level", _("level")
+        LEVEL = "level", _("scale reached")
         AMOUNT = "amount", _("amount")
         COUNT = "count", _("count")
         RATIO = "ratio", _("ratio")
@@ -340,6 +340,12 @@ class Indicator(SourceSpan):
                 )
         if self.task_id and self.task.plan_id != self.plan_id:
             raise ValidationError({"task": _("The task belongs to another plan.")})
+
+    @property
+    def responsible(self) -> list[Assignment]:
+        """Its own assignments, or else its task's (lead first). Prefetch both to read cheaply."""
+        own = list(self.assignments.all())
+        return own or (list(self.task.assignments.all()) if self.task_id else [])
 
     @property
     def target_display(self) -> str:

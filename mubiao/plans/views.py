@@ -69,7 +69,9 @@ def plan_detail(request: HttpRequest, plan_code: str) -> HttpResponse:
     context = {
         "plan": plan,
         "tree": build_tree(plan, tasks, indicators, area),
-        "headline": indicators.filter(headline=True).prefetch_related("assignments__unit"),
+        "headline": indicators.filter(headline=True)
+        .select_related("task")
+        .prefetch_related("assignments__unit", "task__assignments__unit"),
         "frames": plan.frames.filter(parent__isnull=True).prefetch_related("children"),
         "units": units,
         "areas": areas,

@@ -25,6 +25,7 @@ def test_a_reporter_logs_in_and_sees_only_its_own_tasks(log_in, live_server):
 def test_the_supervisor_opens_the_plan_tree_and_filters_it(log_in, live_server):
     page = log_in("supervisor")
     page.get_by_test_id("plan-card").click()
+    page.wait_for_load_state()  # htmx is loaded with the page's deferred scripts
     expect(page.get_by_test_id("headline")).to_contain_text("≥ 5.5%")
     expect(page.get_by_test_id("task")).to_have_count(4)
     page.get_by_test_id("filter-unit").select_option("swj")
