@@ -1,5 +1,6 @@
 """Period codes: parsing, dates, containment, neighbours, clear errors."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -97,7 +98,7 @@ def test_it_steps_to_next_and_previous(code, after, before):
 def test_it_lists_the_months_of_a_year_end_to_end():
     months = months_of_year(2026)
     assert [m.code for m in months] == [f"2026{m:02d}" for m in range(1, 13)]
-    for earlier, later in zip(months, months[1:], strict=False):
+    for earlier, later in itertools.pairwise(months):
         assert (later.start - earlier.end).days == 1
 
 
