@@ -42,7 +42,9 @@ class Observation:
     level for stocks; it refers to the end of ``period`` (or to ``as_of`` if earlier).
     ``as_of`` is the day the value became known; the engine ignores observations known
     after the day it judges, so any past judgement can be reproduced. ``reviewed`` is
-    False for a report not yet approved; such reports are not used.
+    False for a report not yet approved; such reports are not used. Observations that
+    stand for the same day and were known the same day are versions taken in the order
+    given: pass report versions oldest first.
 
     >>> Observation("2026Q1", 5.2, date(2026, 4, 15)).period_info.end
     datetime.date(2026, 3, 31)

@@ -121,7 +121,7 @@ class RankingFormula:
         text = head
         for i, term in enumerate(self.terms):
             sign = "−" if term.weight < 0 else "+"
-            lead = ("− " if sign == "−" else "") if i == 0 else f" {sign} "
+            lead = ("−" if sign == "−" else "") if i == 0 else f" {sign} "
             text += f"{lead}{abs(term.weight):g} × {MEASURE_NAMES[term.measure][lang]}"
         if not self.tie_breaks:
             return text
