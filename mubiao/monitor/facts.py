@@ -57,9 +57,13 @@ class Observation:
     done: bool | None = None
     reviewed: bool = True
     period_info: Period = field(init=False, repr=False, compare=False)
+    #: The day the value stands for: the period's end, or ``as_of`` if earlier.
+    reference_date: date = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "period_info", parse_period(self.period))
+        period = parse_period(self.period)
+        object.__setattr__(self, "period_info", period)
+        object.__setattr__(self, "reference_date", min(period.end, self.as_of))
         if self.value is not None and not math.isfinite(self.value):
             raise ValueError(f"observation {self.period}: value {self.value!r} is not a number")
         if self.assessment is not None and self.assessment not in ASSESSMENTS:
@@ -67,11 +71,6 @@ class Observation:
                 f"observation {self.period}: assessment {self.assessment!r} is not one of "
                 f"{', '.join(ASSESSMENTS)}"
             )
-
-    @property
-    def reference_date(self) -> date:
-        """The day the value stands for: the period's end, or ``as_of`` if earlier."""
-        return min(self.period_info.end, self.as_of)
 
 
 @dataclass(frozen=True, slots=True)

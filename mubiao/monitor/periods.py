@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Literal
@@ -40,6 +40,10 @@ class Period:
     year: int
     kind: PeriodKind
     index: int
+    #: The first day of the period.
+    start: date = field(init=False, compare=False, repr=False)
+    #: The last day of the period (inclusive).
+    end: date = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.kind not in _PER_YEAR:
@@ -49,6 +53,12 @@ class Period:
         top = _PER_YEAR[self.kind]
         if not 1 <= self.index <= top:
             raise ValueError(f"{self.kind} number {self.index} must be between 1 and {top}")
+        # Computed once: periods are parsed once (cached) and asked for dates often.
+        last = self.last_month
+        object.__setattr__(self, "start", date(self.year, self.first_month, 1))
+        object.__setattr__(
+            self, "end", date(self.year, last, calendar.monthrange(self.year, last)[1])
+        )
 
     @property
     def code(self) -> str:
@@ -72,17 +82,6 @@ class Period:
     def last_month(self) -> int:
         """The last calendar month (1–12) inside the period."""
         return self.index * _MONTHS_PER[self.kind]
-
-    @property
-    def start(self) -> date:
-        """The first day of the period."""
-        return date(self.year, self.first_month, 1)
-
-    @property
-    def end(self) -> date:
-        """The last day of the period (inclusive)."""
-        month = self.last_month
-        return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     @property
     def ends_year(self) -> bool:
