@@ -27,10 +27,12 @@ from mubiao.monitor import (
     judge,
     learn_seasonal,
 )
+from mubiao.monitor.facts import Assessment
 
 YEAR = 2026
 _SEASONAL = learn_seasonal([20, 40, 60, 80, 100, 130, 140, 150, 160, 170, 180, 270])
 _SCHEDULES: tuple[Schedule, ...] = (Linear(), Quarterly(), _SEASONAL)
+_ASSESSMENTS: tuple[Assessment, ...] = ("on_track", "on_track", "behind", "stalled")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -126,7 +128,7 @@ def _facts(rng: random.Random, count: int) -> IndicatorFacts:
 def _milestone_reports(rng: random.Random, count: int) -> tuple[Observation, ...]:
     reports = []
     for month in range(1, count + 1):
-        assessment = rng.choice(("on_track", "on_track", "behind", "stalled"))
+        assessment = rng.choice(_ASSESSMENTS)
         done = rng.random() < 0.08
         reports.append(
             Observation(

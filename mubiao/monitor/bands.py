@@ -119,7 +119,7 @@ def _band_from_row(number: int, row: Any) -> Band:
     if not isinstance(row, Mapping):
         raise ValueError(f"band {number}: expected a mapping with start, end, status, label")
     try:
-        status = Status(row.get("status"))
+        status = Status(str(row.get("status")))
     except ValueError:
         raise ValueError(
             f"band {number}: status {row.get('status')!r} is not one of green, yellow, red"

@@ -13,6 +13,7 @@ from the same figures so that they can never disagree with them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +61,7 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def _target_zh(inputs: dict[str, Any]) -> str:
+def _target_zh(inputs: Mapping[str, Any]) -> str:
     unit, cmp, target = inputs["unit"], inputs["comparator"], num(inputs["target"], inputs["unit"])
     patterns = {
         ">=": "不低于{t}",
@@ -72,7 +73,7 @@ def _target_zh(inputs: dict[str, Any]) -> str:
     return patterns[cmp].format(t=target, m=num(inputs["value_max"], unit))
 
 
-def _target_en(inputs: dict[str, Any]) -> str:
+def _target_en(inputs: Mapping[str, Any]) -> str:
     unit, cmp, target = inputs["unit"], inputs["comparator"], num(inputs["target"], inputs["unit"])
     patterns = {
         ">=": "at least {t}",
@@ -113,7 +114,7 @@ def _family(reason: str) -> str:
     return reason
 
 
-def _numeric_zh(j: Judgement, inputs: dict[str, Any]) -> str:
+def _numeric_zh(j: Judgement, inputs: Mapping[str, Any]) -> str:
     unit = inputs["unit"]
     parts = [f"截至{_day(j.reference_date)}为{num(j.actual, unit)}", f"目标{_target_zh(inputs)}"]
     if inputs["accumulation"] == "rate":
@@ -147,7 +148,7 @@ def _forecast_zh(j: Judgement, unit: str | None) -> str:
     return f"；预计全年{num(fc.value, unit)}（{num(fc.low, unit)}–{num(fc.high, unit)}）{risk}"
 
 
-def _numeric_en(j: Judgement, inputs: dict[str, Any]) -> str:
+def _numeric_en(j: Judgement, inputs: Mapping[str, Any]) -> str:
     unit = inputs["unit"]
     parts = [
         f"{num(j.actual, unit)} as of {_day(j.reference_date)}",
@@ -201,7 +202,7 @@ def _done_on(j: Judgement) -> str:
     return str(step.value) if step else "—"
 
 
-_BODY_ZH = {
+_BODY_ZH: dict[str, Callable[[Judgement, Mapping[str, Any]], str]] = {
     "numeric": _numeric_zh,
     "missing": lambda j, i: f"首个填报期已于{_first_due(j)}结束，仍未报送，判为红灯",
     "not-due": lambda j, i: "尚无填报，也未到报送或完成时限，暂不评价",
@@ -216,7 +217,7 @@ _BODY_ZH = {
     "assessment": lambda j, i: f"单位自评{_ASSESS_ZH[_assessment(j)]}（已审核），判为{j.status.zh}",
 }
 
-_BODY_EN = {
+_BODY_EN: dict[str, Callable[[Judgement, Mapping[str, Any]], str]] = {
     "numeric": _numeric_en,
     "missing": lambda j, i: (
         f"the first reporting period ended on {_first_due(j)} and nothing was reported: red"
