@@ -1,6 +1,6 @@
 """Benchmark the monitoring engine: judge many generated indicators, report indicators/s.
 
-    python -m bench.monitor [--indicators 60000] [--observations 12] [--seed 7] [--as-of 2026-12-31]
+    python -m bench.monitor [--indicators 60000] [--observations 12] [--seed 7] [--as-of 2027-01-31]
 
 Progress goes to stderr; ``run`` returns the figures (the CLI prints them as JSON).
 Indicators are a fixed mix of the rules (cumulative flows, YTD rates, stocks, ceilings,
@@ -44,7 +44,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         "--observations", type=int, default=12, help="monthly values per indicator (≤ 12)"
     )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--as-of", type=date.fromisoformat, default=date(YEAR, 12, 31))
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(YEAR + 1, 1, 31))
     args = parser.parse_args(argv)
     if not 0 <= args.observations <= 12 or args.indicators < 1:
         parser.error("--observations must be 0–12 and --indicators at least 1")

@@ -1,8 +1,9 @@
 """The facts the engine judges: one indicator's target and what units reported.
 
 Words follow the importer's contract (kind, comparator, value, value_max, unit) and the
-glossary. Values are always read in the same sense as the target: a target "下降3%"
-stored as 3 with direction ``down`` is reported as the decline, e.g. 3.2.
+glossary. Values are reported in the target's own sense: "能耗下降3%以上" stored as the
+decline 3 is ``>=`` with direction ``up`` (a decline of 3.2 is better); stored as the
+change −3 it is ``<=`` with direction ``down``.
 
 >>> facts = IndicatorFacts(kind="amount", comparator=">=", target=1500.0, year=2026,
 ...     unit="亿元", observations=(Observation("202603", 310.0, date(2026, 4, 8)),))

@@ -37,6 +37,7 @@ from datetime import date
 from typing import Any
 
 from mubiao.monitor.bands import Band, Bands, Measure, default_bands
+from mubiao.monitor.explain import sentence_en, sentence_zh
 from mubiao.monitor.facts import IndicatorFacts, Observation, bound_of, rule_of
 from mubiao.monitor.forecast import Forecast, forecast_cumulative, forecast_rate, forecast_stock
 from mubiao.monitor.periods import periods_of_year
@@ -109,15 +110,11 @@ class Judgement:
     @property
     def explain_zh(self) -> str:
         """One sentence in Chinese saying what was found and why."""
-        from mubiao.monitor.explain import sentence_zh
-
         return sentence_zh(self)
 
     @property
     def explain_en(self) -> str:
         """One sentence in English saying what was found and why."""
-        from mubiao.monitor.explain import sentence_en
-
         return sentence_en(self)
 
 

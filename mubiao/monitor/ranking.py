@@ -182,7 +182,13 @@ def rank_units(
         score = formula.score(measures)
         if card.unit in exemptions or score is None:
             apart.append(
-                RankedUnit(card.unit, None, score, measures, _why_apart(card, formula, exemptions))
+                RankedUnit(
+                    card.unit,
+                    None,
+                    score,
+                    measures,
+                    _why_apart(card.unit, measures, formula, exemptions),
+                )
             )
             continue
         rated.append(
@@ -195,10 +201,15 @@ def rank_units(
     return _assign_ranks(rated) + sorted(apart, key=lambda r: r.unit)
 
 
-def _why_apart(card: UnitScorecard, formula: RankingFormula, exemptions: Mapping[str, str]) -> str:
-    if card.unit in exemptions:
-        return f"exempt: {exemptions[card.unit]}"
-    missing = [t.measure for t in formula.terms if card.measures().get(t.measure) is None]
+def _why_apart(
+    unit: str,
+    measures: Mapping[str, float | None],
+    formula: RankingFormula,
+    exemptions: Mapping[str, str],
+) -> str:
+    if unit in exemptions:
+        return f"exempt: {exemptions[unit]}"
+    missing = [t.measure for t in formula.terms if measures.get(t.measure) is None]
     return f"not rated: no data for {', '.join(missing)}"
 
 

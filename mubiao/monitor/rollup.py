@@ -135,13 +135,13 @@ class UnitScorecard:
     @property
     def share_green(self) -> float | None:
         """(green + done) ÷ judged items (None when nothing is judged)."""
-        good = self.counts[Status.GREEN] + self.counts[Status.DONE]
+        good = self.counts.get(Status.GREEN, 0) + self.counts.get(Status.DONE, 0)
         return good / self.judged if self.judged else None
 
     @property
     def share_red(self) -> float | None:
         """red ÷ judged items (None when nothing is judged)."""
-        return self.counts[Status.RED] / self.judged if self.judged else None
+        return self.counts.get(Status.RED, 0) / self.judged if self.judged else None
 
     @property
     def overdue(self) -> int:
