@@ -1,0 +1,235 @@
+"""Short human sentences (Chinese and English) rendered from a judgement's explanation.
+
+The structured ``Explanation`` is the record; these sentences are a view of it, built
+from the same figures so that they can never disagree with them.
+
+>>> from mubiao.monitor.facts import IndicatorFacts, Observation
+>>> from mubiao.monitor.judge import judge
+>>> facts = IndicatorFacts("growth", ">=", 5.5, 2026, "rate", unit="%", metric="地区生产总值",
+...     observations=(Observation("2026Q1", 5.2, date(2026, 4, 20)),))
+>>> judge(facts, date(2026, 4, 30)).explain_zh
+'地区生产总值：截至2026-03-31为5.2%，目标不低于5.5%，差-0.3个百分点，低于目标1个百分点以内，判为黄灯；预计全年5.2%（3.69%–6.71%）。'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from mubiao.monitor.status import Status
+
+if TYPE_CHECKING:
+    from mubiao.monitor.judge import Judgement
+
+_ASSESS_ZH = {
+    "on_track": "按计划推进",
+    "behind": "进度滞后",
+    "stalled": "停滞",
+    "done": "已完成",
+    None: "已报送",
+}
+_ASSESS_EN = {
+    "on_track": "on track",
+    "behind": "behind",
+    "stalled": "stalled",
+    "done": "done",
+    None: "reported",
+}
+_STATUS_EN = {
+    Status.GREEN: "green",
+    Status.YELLOW: "yellow",
+    Status.RED: "red",
+    Status.DONE: "done",
+    Status.GREY: "grey (not judged)",
+}
+
+
+def num(value: float | None, unit: str | None = None) -> str:
+    """A figure for people: at most two decimals, no trailing zeros, then the unit.
+
+    >>> num(1500.0, "亿元"), num(0.123456), num(None)
+    ('1500亿元', '0.12', '—')
+    """
+    if value is None:
+        return "—"
+    text = f"{value:,.2f}".replace(",", "").rstrip("0").rstrip(".")
+    return f"{'0' if text in ('-0', '') else text}{unit or ''}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _target_zh(inputs: Mapping[str, Any]) -> str:
+    unit, cmp, target = inputs["unit"], inputs["comparator"], num(inputs["target"], inputs["unit"])
+    patterns = {
+        ">=": "不低于{t}",
+        "<=": "不高于{t}",
+        "~": "{t}左右",
+        "=": "{t}",
+        "range": "{t}至{m}",
+    }
+    return patterns[cmp].format(t=target, m=num(inputs["value_max"], unit))
+
+
+def _target_en(inputs: Mapping[str, Any]) -> str:
+    unit, cmp, target = inputs["unit"], inputs["comparator"], num(inputs["target"], inputs["unit"])
+    patterns = {
+        ">=": "at least {t}",
+        "<=": "at most {t}",
+        "~": "about {t}",
+        "=": "{t}",
+        "range": "{t} to {m}",
+    }
+    return patterns[cmp].format(t=target, m=num(inputs["value_max"], unit))
+
+
+def _points(unit: str | None, points: str) -> str | None:
+    """A gap between two percentages is in percentage points."""
+    return points if unit == "%" else unit
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def sentence_zh(j: Judgement) -> str:
+    """The Chinese sentence for ``j``."""
+    ex, inputs = j.explanation, j.explanation.inputs
+    head = f"{inputs['metric'] or '该指标'}："
+    return head + _BODY_ZH[_family(ex.reason)](j, inputs) + "。"
+
+
+def sentence_en(j: Judgement) -> str:
+    """The English sentence for ``j``."""
+    ex, inputs = j.explanation, j.explanation.inputs
+    head = f"{inputs['metric'] or 'Indicator'}: "
+    return head + _BODY_EN[_family(ex.reason)](j, inputs) + "."
+
+
+def _family(reason: str) -> str:
+    if reason in ("band", "no-ratio", "nothing-expected", "target-met"):
+        return "numeric"
+    return reason
+
+
+def _numeric_zh(j: Judgement, inputs: Mapping[str, Any]) -> str:
+    unit = inputs["unit"]
+    parts = [f"截至{_day(j.reference_date)}为{num(j.actual, unit)}", f"目标{_target_zh(inputs)}"]
+    if inputs["accumulation"] == "rate":
+        parts.append(
+            f"差{num(j.measure, _points(unit, '个百分点'))}" if j.measure is not None else ""
+        )
+    else:
+        parts.append(f"序时进度{_pct(j.expected_fraction)}，应达{num(j.expected, unit)}")
+        if j.ratio is not None:
+            parts.append(f"为序时目标的{_pct(j.ratio)}")
+    parts.append(_why_zh(j))
+    text = "，".join(p for p in parts if p)
+    return text + _forecast_zh(j, unit)
+
+
+def _why_zh(j: Judgement) -> str:
+    reason, band = j.explanation.reason, j.explanation.band
+    if reason == "target-met":
+        return "已达到全年目标，判为已完成"
+    if reason == "nothing-expected":
+        return "序时尚无要求，判为绿灯"
+    label = f"{band.label}，" if band is not None and band.label else ""
+    return f"{label}判为{j.status.zh}"
+
+
+def _forecast_zh(j: Judgement, unit: str | None) -> str:
+    fc = j.forecast
+    if fc is None or j.status is Status.DONE:
+        return ""
+    risk = "，有完不成全年目标的风险" if j.at_risk else ""
+    return f"；预计全年{num(fc.value, unit)}（{num(fc.low, unit)}–{num(fc.high, unit)}）{risk}"
+
+
+def _numeric_en(j: Judgement, inputs: Mapping[str, Any]) -> str:
+    unit = inputs["unit"]
+    parts = [
+        f"{num(j.actual, unit)} as of {_day(j.reference_date)}",
+        f"target {_target_en(inputs)}",
+    ]
+    if inputs["accumulation"] == "rate":
+        parts.append(f"gap {num(j.measure, _points(unit, ' pp'))}" if j.measure is not None else "")
+    else:
+        parts.append(f"expected {_pct(j.expected_fraction)} of the year, {num(j.expected, unit)}")
+        if j.ratio is not None:
+            parts.append(f"{_pct(j.ratio)} of expected")
+    parts.append(_why_en(j))
+    text = ", ".join(p for p in parts if p)
+    return text + _forecast_en(j, unit)
+
+
+def _why_en(j: Judgement) -> str:
+    reason, band = j.explanation.reason, j.explanation.band
+    if reason == "target-met":
+        return "annual target reached: done"
+    if reason == "nothing-expected":
+        return "nothing expected yet: green"
+    where = f"band {band.describe()}: " if band is not None else ""
+    return f"{where}{_STATUS_EN[j.status]}"
+
+
+def _forecast_en(j: Judgement, unit: str | None) -> str:
+    fc = j.forecast
+    if fc is None or j.status is Status.DONE:
+        return ""
+    risk = "; at risk of missing the target" if j.at_risk else ""
+    return f"; year-end forecast {num(fc.value, unit)} ({num(fc.low, unit)} to {num(fc.high, unit)}){risk}"
+
+
+def _first_due(j: Judgement) -> str:
+    step = j.explanation.step("first_due")
+    return str(step.value) if step else "—"
+
+
+def _deadline(j: Judgement) -> str:
+    return _day(j.explanation.inputs.get("deadline"))
+
+
+def _assessment(j: Judgement) -> str | None:
+    step = j.explanation.step("assessment")
+    return step.value if step and isinstance(step.value, str) else None
+
+
+def _done_on(j: Judgement) -> str:
+    step = j.explanation.step("done_on")
+    return str(step.value) if step else "—"
+
+
+_BODY_ZH: dict[str, Callable[[Judgement, Mapping[str, Any]], str]] = {
+    "numeric": _numeric_zh,
+    "missing": lambda j, i: f"首个填报期已于{_first_due(j)}结束，仍未报送，判为红灯",
+    "not-due": lambda j, i: "尚无填报，也未到报送或完成时限，暂不评价",
+    "milestone-done": lambda j, i: f"已于{_done_on(j)}完成（时限{_deadline(j)}），判为已完成",
+    "milestone-done-late": lambda j, i: (
+        f"已于{_done_on(j)}完成，晚于时限{_deadline(j)}，判为已完成（逾期完成）"
+    ),
+    "milestone-overdue": lambda j, i: f"时限{_deadline(j)}已过仍未完成，判为红灯",
+    "milestone-reported": lambda j, i: (
+        f"时限{_deadline(j)}，最新报告{_ASSESS_ZH[_assessment(j)]}，判为{j.status.zh}"
+    ),
+    "assessment": lambda j, i: f"单位自评{_ASSESS_ZH[_assessment(j)]}（已审核），判为{j.status.zh}",
+}
+
+_BODY_EN: dict[str, Callable[[Judgement, Mapping[str, Any]], str]] = {
+    "numeric": _numeric_en,
+    "missing": lambda j, i: (
+        f"the first reporting period ended on {_first_due(j)} and nothing was reported: red"
+    ),
+    "not-due": lambda j, i: "nothing reported and nothing due yet: grey",
+    "milestone-done": lambda j, i: f"done on {_done_on(j)} (deadline {_deadline(j)})",
+    "milestone-done-late": lambda j, i: f"done on {_done_on(j)}, after the deadline {_deadline(j)}",
+    "milestone-overdue": lambda j, i: f"deadline {_deadline(j)} passed and not done: red",
+    "milestone-reported": lambda j, i: (
+        f"deadline {_deadline(j)}, latest report {_ASSESS_EN[_assessment(j)]}: {_STATUS_EN[j.status]}"
+    ),
+    "assessment": lambda j, i: (
+        f"the unit's reviewed assessment is {_ASSESS_EN[_assessment(j)]}: {_STATUS_EN[j.status]}"
+    ),
+}

@@ -1,0 +1,244 @@
+"""Expected progress (序时进度): how much of an annual target should be done by a date.
+
+Three schedules, all counting a day as elapsed once it is over ("by the end of
+``as_of``"), so 31 December gives 1.0 and the day before 1 January gives 0.0:
+
+- ``Linear()``: by days elapsed in the year (1 January = 1/365).
+- ``Quarterly()``: stepwise; the expectation steps up on each quarter's last day.
+  Until 30 March it is 0, on 31 March it becomes 0.25, on 30 June 0.5
+  ("时间过半、任务过半"), on 30 September 0.75 and on 31 December 1.0.
+- ``Seasonal(shares)``: twelve cumulative shares, one per month end, learned from last
+  year's monthly values (``learn_seasonal``); within a month it is interpolated by days.
+
+>>> expected_fraction(date(2026, 6, 30), 2026, Quarterly())
+0.5
+>>> round(expected_fraction(date(2026, 7, 2), 2026, Linear()), 3)
+0.501
+"""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+_MIN_TOTAL = 1e-12
+
+
+@dataclass(frozen=True, slots=True)
+class Linear:
+    """Expected progress grows evenly with the days of the year."""
+
+    def describe(self) -> str:
+        """A short English name for explanations."""
+        return "linear by days"
+
+
+@dataclass(frozen=True, slots=True)
+class Quarterly:
+    """Expected progress steps up by a quarter on each quarter's last day."""
+
+    def describe(self) -> str:
+        """A short English name for explanations."""
+        return "stepwise at quarter ends"
+
+
+@dataclass(frozen=True, slots=True)
+class Seasonal:
+    """Cumulative shares of the year's total reached by the end of each month.
+
+    ``shares[m - 1]`` is the share done by the end of month ``m``; shares never fall
+    and the last is 1.0.
+
+    >>> Seasonal((0.05,) * 11 + (1.0,)).shares[-1]
+    1.0
+    """
+
+    shares: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        shares = tuple(float(s) for s in self.shares)
+        object.__setattr__(self, "shares", shares)
+        if len(shares) != 12:
+            raise ValueError(f"a seasonal schedule needs 12 monthly shares, got {len(shares)}")
+        if any(not math.isfinite(s) or s < 0.0 or s > 1.0 for s in shares):
+            raise ValueError("seasonal shares must be numbers between 0 and 1")
+        if any(b < a for a, b in itertools.pairwise(shares)):
+            raise ValueError("seasonal shares are cumulative and must never fall")
+        if abs(shares[-1] - 1.0) > 1e-9:
+            raise ValueError(f"the December share must be 1.0 (the whole year), got {shares[-1]}")
+
+    def describe(self) -> str:
+        """A short English name for explanations."""
+        return "seasonal (last year's monthly profile)"
+
+
+type Schedule = Linear | Quarterly | Seasonal
+
+
+def expected_fraction(as_of: date, year: int, schedule: Schedule) -> float:
+    """The share of ``year``'s target expected to be done by the end of ``as_of``.
+
+    Always within [0, 1] and never falling as ``as_of`` moves forward.
+
+    >>> expected_fraction(date(2025, 12, 31), 2026, Linear())
+    0.0
+    >>> expected_fraction(date(2026, 3, 30), 2026, Quarterly())
+    0.0
+    >>> expected_fraction(date(2026, 3, 31), 2026, Quarterly())
+    0.25
+    """
+    if as_of.year < year:
+        return 0.0
+    if as_of.year > year:
+        return 1.0
+    match schedule:
+        case Linear():
+            return _linear(as_of)
+        case Quarterly():
+            return _quarterly(as_of)
+        case Seasonal():
+            return _seasonal(as_of, schedule.shares)
+    raise TypeError(f"unknown schedule {schedule!r}")
+
+
+def elapsed_share(as_of: date, year: int) -> float:
+    """The share of ``year``'s days over by the end of ``as_of`` (the linear clock)."""
+    return expected_fraction(as_of, year, Linear())
+
+
+def _linear(as_of: date) -> float:
+    days = 366 if calendar.isleap(as_of.year) else 365
+    return as_of.timetuple().tm_yday / days
+
+
+def _quarterly(as_of: date) -> float:
+    completed = (as_of.month - 1) // 3
+    quarter_end_month = completed * 3 + 3
+    if as_of.month == quarter_end_month and as_of.day == _month_days(as_of):
+        completed += 1
+    return completed / 4
+
+
+def _seasonal(as_of: date, shares: tuple[float, ...]) -> float:
+    before = shares[as_of.month - 2] if as_of.month > 1 else 0.0
+    within = as_of.day / _month_days(as_of)
+    return min(1.0, before + (shares[as_of.month - 1] - before) * within)
+
+
+def _month_days(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+def learn_seasonal(monthly_values: Sequence[float | None], *, cumulative: bool = False) -> Schedule:
+    """Learn a seasonal schedule from last year's twelve monthly values.
+
+    ``monthly_values`` are the flows of each month (``cumulative=False``) or the
+    year-to-date figures at each month end (``cumulative=True``). A missing month
+    (None) is taken as included in the next reported one, the way statistics report
+    "1-2月" together; the missing month ends are interpolated by days. Falls back to
+    ``Linear()`` when the series is not 12 long, December is missing, the total is not
+    positive, or a value is not a finite number.
+
+    >>> s = learn_seasonal([None, 20, 10, 10, 10, 10, 10, 10, 10, 10, 0, 0])
+    >>> round(s.shares[0], 3), s.shares[1], s.shares[-1]
+    (0.105, 0.2, 1.0)
+    >>> learn_seasonal([None] * 12)
+    Linear()
+    """
+    points = _cumulative_points(monthly_values, cumulative)
+    if points is None:
+        return Linear()
+    total = points[12]
+    # Negative months (corrections) would make shares fall; carry the running maximum.
+    running, known = 0.0, {}
+    for month, value in sorted(points.items()):
+        running = max(running, value)
+        known[month] = min(1.0, running / total)
+    return Seasonal(tuple(_fill_months(known)))
+
+
+def _cumulative_points(values: Sequence[float | None], cumulative: bool) -> dict[int, float] | None:
+    if len(values) != 12 or values[11] is None:
+        return None
+    if any(v is not None and not math.isfinite(v) for v in values):
+        return None
+    points: dict[int, float] = {}
+    running = 0.0
+    for month, value in enumerate(values, start=1):
+        if value is None:
+            continue
+        running = float(value) if cumulative else running + float(value)
+        points[month] = running
+    if points[12] <= _MIN_TOTAL:
+        return None
+    return points
+
+
+def _fill_months(known: Mapping[int, float]) -> list[float]:
+    """Interpolate missing month-end shares by days between the known ones."""
+    anchors = [(0, 0.0), *sorted(known.items())]
+    day_at = _month_end_days()
+    shares: list[float] = []
+    for month in range(1, 13):
+        if month in known:
+            shares.append(known[month])
+            continue
+        (m0, s0), (m1, s1) = _around(anchors, month)
+        t = (day_at[month] - day_at[m0]) / (day_at[m1] - day_at[m0])
+        shares.append(s0 + (s1 - s0) * t)
+    shares[-1] = 1.0
+    return shares
+
+
+def _around(anchors: list[tuple[int, float]], month: int) -> tuple[tuple[int, float], ...]:
+    lower = max(a for a in anchors if a[0] < month)
+    upper = min(a for a in anchors if a[0] > month)
+    return lower, upper
+
+
+def _month_end_days() -> dict[int, int]:
+    """Day of a common year at each month end (0 for the start of the year)."""
+    ends, total = {0: 0}, 0
+    for month in range(1, 13):
+        total += calendar.monthrange(2025, month)[1]
+        ends[month] = total
+    return ends
+
+
+def schedule_to_dict(schedule: Schedule) -> dict[str, object]:
+    """A JSON-ready form of a schedule (for storing per indicator).
+
+    >>> schedule_to_dict(Quarterly())
+    {'type': 'quarterly'}
+    """
+    match schedule:
+        case Linear():
+            return {"type": "linear"}
+        case Quarterly():
+            return {"type": "quarterly"}
+        case Seasonal():
+            return {"type": "seasonal", "shares": list(schedule.shares)}
+    raise TypeError(f"unknown schedule {schedule!r}")
+
+
+def schedule_from_dict(data: Mapping[str, object]) -> Schedule:
+    """Read a schedule written by ``schedule_to_dict``.
+
+    >>> schedule_from_dict({"type": "linear"})
+    Linear()
+    """
+    kind = data.get("type")
+    if kind == "linear":
+        return Linear()
+    if kind == "quarterly":
+        return Quarterly()
+    if kind == "seasonal":
+        shares = data.get("shares")
+        if not isinstance(shares, list | tuple):
+            raise ValueError("a seasonal schedule needs a list of 12 'shares'")
+        return Seasonal(tuple(float(s) for s in shares))
+    raise ValueError(f"unknown schedule type {kind!r}; use linear, quarterly or seasonal")

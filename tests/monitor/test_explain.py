@@ -1,0 +1,135 @@
+"""Explanations: the structured record and the Chinese and English sentences."""
+
+from datetime import date
+
+import pytest
+
+from mubiao.monitor import IndicatorFacts, Observation, judge
+from mubiao.monitor.explain import num
+
+
+def test_it_explains_a_cumulative_judgement_in_both_languages():
+    facts = IndicatorFacts(
+        "amount",
+        ">=",
+        1500.0,
+        2026,
+        unit="亿元",
+        metric="省市重点项目完成投资",
+        observations=(Observation("202606", 690.0, date(2026, 7, 8)),),
+    )
+    j = judge(facts, date(2026, 7, 10))
+    assert j.explain_zh == (
+        "省市重点项目完成投资：截至2026-06-30为690亿元，目标不低于1500亿元，序时进度49.6%，"
+        "应达743.84亿元，为序时目标的92.8%，略慢于序时进度，判为黄灯；"
+        "预计全年1391.44亿元（1040.72亿元–1742.15亿元）。"
+    )
+    assert j.explain_en == (
+        "省市重点项目完成投资: 690亿元 as of 2026-06-30, target at least 1500亿元, "
+        "expected 49.6% of the year, 743.84亿元, 92.8% of expected, band [0.85, 0.95): yellow; "
+        "year-end forecast 1391.44亿元 (1040.72亿元 to 1742.15亿元)."
+    )
+
+
+def test_it_explains_a_rate_gap_in_percentage_points_and_says_when_at_risk():
+    facts = IndicatorFacts(
+        "growth",
+        ">=",
+        5.5,
+        2026,
+        "rate",
+        unit="%",
+        metric="规上工业增加值",
+        observations=(Observation("2026Q3", 3.0, date(2026, 10, 20)),),
+    )
+    j = judge(facts, date(2026, 10, 25))
+    assert "差-2.5个百分点" in j.explain_zh
+    assert "有完不成全年目标的风险" in j.explain_zh
+    assert "gap -2.5 pp" in j.explain_en
+    assert "at risk of missing the target" in j.explain_en
+
+
+@pytest.mark.parametrize(
+    ("facts", "as_of", "zh", "en"),
+    [
+        (
+            IndicatorFacts(
+                "milestone", "=", None, 2026, "once", deadline=date(2026, 6, 30), metric="完成验收"
+            ),
+            date(2026, 7, 1),
+            "完成验收：时限2026-06-30已过仍未完成，判为红灯。",
+            "完成验收: deadline 2026-06-30 passed and not done: red.",
+        ),
+        (
+            IndicatorFacts("count", ">=", 10, 2026),
+            date(2026, 1, 20),
+            "该指标：尚无填报，也未到报送或完成时限，暂不评价。",
+            "Indicator: nothing reported and nothing due yet: grey.",
+        ),
+        (
+            IndicatorFacts("count", ">=", 10, 2026, frequency="quarter", metric="新建5G基站"),
+            date(2026, 4, 20),
+            "新建5G基站：首个填报期已于2026-03-31结束，仍未报送，判为红灯。",
+            "新建5G基站: the first reporting period ended on 2026-03-31 and nothing was reported: red.",
+        ),
+        (
+            IndicatorFacts(
+                "qualitative",
+                "qualitative",
+                None,
+                2026,
+                metric="居民收入与经济增长同步",
+                observations=(Observation("2026Q1", None, date(2026, 4, 9), "behind"),),
+            ),
+            date(2026, 4, 10),
+            "居民收入与经济增长同步：单位自评进度滞后（已审核），判为黄灯。",
+            "居民收入与经济增长同步: the unit's reviewed assessment is behind: yellow.",
+        ),
+        (
+            IndicatorFacts(
+                "milestone",
+                "=",
+                None,
+                2026,
+                "once",
+                deadline=date(2026, 6, 30),
+                metric="开工建设",
+                observations=(Observation("202607", None, date(2026, 8, 3), done=True),),
+            ),
+            date(2026, 8, 5),
+            "开工建设：已于2026-07-31完成，晚于时限2026-06-30，判为已完成（逾期完成）。",
+            "开工建设: done on 2026-07-31, after the deadline 2026-06-30.",
+        ),
+    ],
+)
+def test_it_explains_the_non_numeric_reasons(facts, as_of, zh, en):
+    j = judge(facts, as_of)
+    assert (j.explain_zh, j.explain_en) == (zh, en)
+
+
+def test_it_says_done_without_a_forecast():
+    facts = IndicatorFacts(
+        "count",
+        ">=",
+        1000,
+        2026,
+        unit="个",
+        observations=(Observation("202609", 1003, date(2026, 10, 9)),),
+    )
+    j = judge(facts, date(2026, 10, 10))
+    assert "已达到全年目标，判为已完成" in j.explain_zh
+    assert "预计" not in j.explain_zh
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (1500.0, "亿元", "1500亿元"),
+        (5.55, "%", "5.55%"),
+        (-0.001, None, "0"),
+        (0.125, None, "0.12"),
+        (None, "%", "—"),
+    ],
+)
+def test_it_formats_figures_for_people(value, unit, text):
+    assert num(value, unit) == text
