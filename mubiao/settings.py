@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "mubiao.orgs",
     "mubiao.plans",
     "mubiao.projects",
+    "mubiao.reporting",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,359 @@
+"""Reporting cycles and the progress reports units submit in them.
+
+The shape, in one paragraph: a plan has cycles (``2026Q1``, ``202603``) with open, due and
+lock dates. For each cycle, every unit responsible for a task (or for an indicator outside
+any task) has one ``Report`` slot. What the unit writes goes into ``ReportVersion`` rows:
+append-only, a correction is a new version, nothing submitted is ever overwritten. Each
+version carries the cumulative actual of each indicator (``ReportValue``) and its evidence
+files. Reviews, late unlocks (补报) and reminders are rows of their own, so the history of
+every report can be told from the database alone.
+
+The lead unit's report on a task is the consolidated one; co-units' reports on the same
+task are their parts (``Report.is_consolidation`` tells them apart).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mubiao.orgs.models import OrgUnit
+from mubiao.plans.models import Assignment, Indicator, Plan, Task
+
+
+class Cycle(models.Model):
+    """One reporting period of a plan, with its calendar."""
+
+    class Kind(models.TextChoices):
+        MONTH = "month", _("monthly")
+        QUARTER = "quarter", _("quarterly")
+        HALF = "half", _("half-yearly")
+        YEAR = "year", _("yearly")
+        CUSTOM = "custom", _("custom")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="cycles"
+    )
+    # DHIS2-style period code: 2026, 2026S1, 2026Q1, 202603; or a custom slug.
+    code = models.CharField(_("period code"), max_length=16)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    start = models.DateField(_("period start"))
+    end = models.DateField(_("period end"))
+    opens_on = models.DateField(_("opens on"))
+    due_on = models.DateField(_("due on"))
+    # After the due date a grace window runs until the lock; then only a late unlock helps.
+    locks_on = models.DateField(_("locks on"))
+
+    class Meta:
+        verbose_name = _("reporting cycle")
+        verbose_name_plural = _("reporting cycles")
+        ordering = ["plan", "start", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_cycle_code"),
+            models.CheckConstraint(condition=Q(start__lte=models.F("end")), name="cycle_dates"),
+            models.CheckConstraint(
+                condition=Q(opens_on__lte=models.F("due_on")) & Q(due_on__lte=models.F("locks_on")),
+                name="cycle_calendar",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Report(models.Model):
+    """The slot of one unit for one subject (a task, or a standalone indicator) in a cycle.
+
+    ``state`` is the workflow state of the newest version, kept on the slot so inboxes are
+    one query; the versions and reviews are the record.
+    """
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned")
+        APPROVED = "approved", _("approved")
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports"
+    )
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Assignment.Role.choices)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.NOT_STARTED
+    )
+    # Set when the first version is submitted; each contributor's timeliness on its own.
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # Synthetic demo progress is marked, in the data and in the UI.
+    synthetic = models.BooleanField(_("synthetic demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["cycle", "unit", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task__isnull=False, indicator__isnull=True)
+                | Q(task__isnull=True, indicator__isnull=False),
+                name="report_has_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "unit", "task"],
+                condition=Q(task__isnull=False),
+                name="unique_task_report",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "unit", "indicator"],
+                condition=Q(indicator__isnull=False),
+                name="unique_indicator_report",
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "state"]), models.Index(fields=["unit", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.unit} · {self.subject}"
+
+    @property
+    def subject(self) -> Task | Indicator:
+        return self.task or self.indicator
+
+    @property
+    def is_consolidation(self) -> bool:
+        return self.role == Assignment.Role.LEAD
+
+
+class ReportVersion(models.Model):
+    """What a unit wrote, once. Never updated after it is submitted."""
+
+    class Assessment(models.TextChoices):
+        ON_TRACK = "on_track", _("on track")
+        BEHIND = "behind", _("behind schedule")
+        STALLED = "stalled", _("stalled")
+        DONE = "done", _("done")
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    progress = models.TextField(_("progress"), blank=True)  # 进展情况
+    problems = models.TextField(_("problems"), blank=True)  # 存在问题
+    next_steps = models.TextField(_("next steps"), blank=True)  # 下步打算
+    assessment = models.CharField(
+        _("self-assessment"), max_length=16, choices=Assessment.choices, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+
+    class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="unique_report_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.number}"
+
+
+class ReportValue(models.Model):
+    """The cumulative actual of one indicator as reported in one version."""
+
+    version = models.ForeignKey(
+        ReportVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="values"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True)
+    done = models.BooleanField(_("done"), null=True, blank=True)  # for milestones
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "indicator"], name="unique_version_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.metric} = {self.value}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # Stored under a random name: the original name is kept in the row, never trusted on disk.
+    return f"evidence/{instance.report_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Evidence(models.Model):
+    """A file attached to a report version (形象进度 photos, documents)."""
+
+    version = models.ForeignKey(
+        ReportVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Review(models.Model):
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("approved")
+        RETURN = "return", _("returned")
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    version = models.ForeignKey(
+        ReportVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.get_decision_display()}"
+
+
+class Unlock(models.Model):
+    """An audited reopening of a locked or approved report (补报)."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="unlocks"
+    )
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    until = models.DateTimeField(_("open until"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("late unlock")
+        verbose_name_plural = _("late unlocks")
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.until:%Y-%m-%d}"
+
+
+class Reminder(models.Model):
+    """One reminder sent about one report; the unique key makes sending idempotent."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("due soon")
+        OVERDUE = "overdue", _("overdue")
+
+    class Level(models.IntegerChoices):
+        REPORTER = 1, _("reporter")
+        HEAD = 2, _("unit head")
+        SUPERVISOR = 3, _("supervisor")
+
+    class Channel(models.TextChoices):
+        APP = "app", _("in the app")
+        EMAIL = "email", _("e-mail")
+        WEBHOOK = "webhook", _("group robot")
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(_("escalation level"), choices=Level.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    # Who or where it went, as a key for the unique constraint: "user:<username>", "webhook".
+    to = models.CharField(_("sent to"), max_length=200)
+    message = models.TextField(_("message"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "level", "channel", "to"], name="unique_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient or self.get_channel_display()}"
