@@ -1,0 +1,109 @@
+"""Default reporting calendars (Henan practice) and the cycles of a plan.
+
+Quarterly reports are due on the 25th of the quarter's last month (3/25, 6/25, 9/25,
+12/25); monthly reports on the 5th of the next month. A grace window (default 5 days)
+runs from the due date to the lock; a cycle opens ``open_days`` before its period ends.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mubiao.plans.models import Plan
+from mubiao.reporting.models import Cycle
+
+
+@dataclass(frozen=True)
+class CycleDates:
+    code: str
+    kind: str
+    start: dt.date
+    end: dt.date
+    opens_on: dt.date
+    due_on: dt.date
+    locks_on: dt.date
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def monthly_calendar(year: int, *, due_day: int = 5, grace_days: int = 5) -> list[CycleDates]:
+    """Twelve months; each due on ``due_day`` of the next month.
+
+    >>> monthly_calendar(2026)[2].due_on
+    datetime.date(2026, 4, 5)
+    """
+    cycles = []
+    for month in range(1, 13):
+        start, end = dt.date(year, month, 1), month_end(year, month)
+        due = (end + dt.timedelta(days=1)).replace(day=due_day)
+        opens = max(start, end - dt.timedelta(days=7))
+        cycles.append(
+            CycleDates(f"{year}{month:02d}", Cycle.Kind.MONTH, start, end, opens, due,
+                       due + dt.timedelta(days=grace_days))
+        )  # fmt: skip
+    return cycles
+
+
+def quarterly_calendar(year: int, *, due_day: int = 25, grace_days: int = 5) -> list[CycleDates]:
+    """Four quarters; each due on ``due_day`` of the quarter's last month.
+
+    >>> [c.due_on.isoformat() for c in quarterly_calendar(2026)]
+    ['2026-03-25', '2026-06-25', '2026-09-25', '2026-12-25']
+    """
+    cycles = []
+    for quarter in range(1, 5):
+        last_month = quarter * 3
+        start, end = dt.date(year, last_month - 2, 1), month_end(year, last_month)
+        due = dt.date(year, last_month, due_day)
+        opens = due - dt.timedelta(days=15)
+        cycles.append(
+            CycleDates(f"{year}Q{quarter}", Cycle.Kind.QUARTER, start, end, opens, due,
+                       due + dt.timedelta(days=grace_days))
+        )  # fmt: skip
+    return cycles
+
+
+def cycle_name(dates: CycleDates) -> str:
+    if dates.kind == Cycle.Kind.MONTH:
+        return _("%(year)s-%(month)02d monthly report") % {
+            "year": dates.start.year,
+            "month": dates.start.month,
+        }
+    if dates.kind == Cycle.Kind.QUARTER:
+        return _("%(year)s Q%(quarter)s quarterly report") % {
+            "year": dates.start.year,
+            "quarter": (dates.start.month - 1) // 3 + 1,
+        }
+    return dates.code
+
+
+@transaction.atomic
+def ensure_cycles(plan: Plan, kind: str = Cycle.Kind.MONTH) -> list[Cycle]:
+    """Create the plan's cycles of that kind for its year if missing; idempotent."""
+    calendars = {Cycle.Kind.MONTH: monthly_calendar, Cycle.Kind.QUARTER: quarterly_calendar}
+    if kind not in calendars:
+        raise ValueError(f"no default calendar for {kind!r} cycles")
+    cycles = []
+    for dates in calendars[kind](plan.year):
+        cycle, _created = Cycle.objects.get_or_create(
+            plan=plan,
+            code=dates.code,
+            defaults={
+                "kind": dates.kind,
+                "name": cycle_name(dates),
+                "start": dates.start,
+                "end": dates.end,
+                "opens_on": dates.opens_on,
+                "due_on": dates.due_on,
+                "locks_on": dates.locks_on,
+            },
+        )
+        cycles.append(cycle)
+    return cycles
