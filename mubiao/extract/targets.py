@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import lexicon
-from .clauses import PAST, PLANNED, cues, state_at
+from .clauses import NEUTRAL, PAST, PLANNED, cues, final_state, state_at
 from .numbers import Quantity, find_quantities
 from .segment import Clause, Line, clauses, numbering
 
@@ -31,6 +31,9 @@ _GROWTH_VERB = re.compile(r"增长|增速|增幅|提高|下降|降低|涨幅|减
 _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}年)+")
 _TRAILING_PUNCT = ",;。!?:、 "
 _LIST_SPLIT = re.compile(r"、")
+_ENUMERATION = re.compile(
+    r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]+[,、是]|首先|其次|最后)"
+)
 _AND_SPLIT = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z])(?:及|和)(?=[\u4e00-\u9fffA-Za-z])")
 
 
@@ -79,9 +82,20 @@ def find_targets(text: str, lines: list[Line], year: int | None) -> tuple[list[F
     found: list[Found] = []
     warnings: list[str] = []
     cut_at = _truncation_point(text)
+    state = NEUTRAL
     for line in lines:
-        found += _paragraph_targets(line, year, cut_at, warnings)
+        if _starts_part(line.text):
+            state = NEUTRAL
+        targets, state = _paragraph_targets(line, year, cut_at, warnings, state)
+        found += targets
     return found, warnings
+
+
+def _starts_part(text: str) -> bool:
+    """A numbered line, an enumeration (一是, 第一) or a short heading starts afresh."""
+    if numbering(text) or _ENUMERATION.match(text):
+        return True
+    return len(text) <= 25 and not re.search(r"[,;。:!?]", text)
 
 
 def _truncation_point(text: str) -> int | None:
@@ -94,9 +108,8 @@ def _truncation_point(text: str) -> int | None:
 
 
 def _paragraph_targets(
-    line: Line, year: int | None, cut_at: int | None, warnings: list[str]
-) -> list[Found]:
-    state = "neutral"
+    line: Line, year: int | None, cut_at: int | None, warnings: list[str], state: str
+) -> tuple[list[Found], str]:
     out: list[Found] = []
     weak: list[Found] = []
     binding = any(w in line.text for w in _lex()["binding"])
@@ -116,19 +129,16 @@ def _paragraph_targets(
                 break
         if quantities:
             out += _numeric_targets(clause, quantities, clause_cues, state, binding, horizon)
-        else:
-            st, _ = state_at(clause_cues, len(clause.text), state)
-            if st != PAST:
-                strong, maybe = _wordy_targets(clause, binding)
-                out += strong
-                weak += maybe
-        if clause_cues:
-            state = clause_cues[-1].state
+        elif state_at(clause_cues, len(clause.text), state)[0] != PAST:
+            strong, maybe = _wordy_targets(clause, binding)
+            out += strong
+            weak += maybe
+        state = final_state(clause_cues, len(clause.text), state)
         if clause.ends_sentence:
             horizon = False
     if any(f.value is not None for f in out):
         out += weak
-    return sorted(out, key=lambda f: f.start)
+    return sorted(out, key=lambda f: f.start), state
 
 
 def _numeric_targets(

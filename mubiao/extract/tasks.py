@@ -119,8 +119,12 @@ def read_structure(
 
 
 def _is_label_line(text: str) -> bool:
-    m = _lex()["label_re"].match(text)
-    return bool(m) and len(text) > len(m.group())
+    """牵头单位:区发改局 on a line of its own (or bracketed: (牵头单位:…))."""
+    body = text.lstrip("(")
+    m = _lex()["label_re"].match(body)
+    return (
+        bool(m) and len(body) > len(m.group()) and (":" in m.group() or len(m.group("label")) > 2)
+    )
 
 
 def _is_heading(text: str, number: str) -> bool:
@@ -189,7 +193,10 @@ def _looks_like_units(inner: str) -> bool:
 
 def _parse_clause(clause: str, roles: Roles) -> None:
     lex = _lex()
-    for part in re.split(r"[;。]", clause):
+    clause = clause.strip("()")
+    # a label starts a new part even without a separator: 牵头单位:甲配合单位:乙
+    clause = lex["label_any"].sub(lambda m: ";" + m.group(), clause)
+    for part in _split_outside(clause, ";。"):
         part = part.strip(_PUNCT_END)
         if not part:
             continue
@@ -202,7 +209,7 @@ def _parse_clause(clause: str, roles: Roles) -> None:
             else:
                 _add(roles, role, _split_units(rest))
             continue
-        for piece in part.split(","):
+        for piece in _split_outside(part, ","):
             piece = piece.strip(_PUNCT_END)
             s = lex["suffix_re"].search(piece)
             if s and s.start() > 0:
@@ -245,12 +252,31 @@ def _split_units(text: str) -> list[str]:
     """区发改局、区财政局,各街道及各县市区政府 → four units (及/和 split only between
     two names that both end like a unit: 区自然资源和规划局 stays whole)."""
     out = []
-    for piece in re.split(r"[、,/]", text):
+    for piece in _split_outside(text, "、,/"):
         piece = piece.strip(_PUNCT_END + "等")
         if not piece:
             continue
         out += _split_and(piece)
     return out
+
+
+def _split_outside(text: str, marks: str) -> list[str]:
+    """Split at any of `marks` outside brackets: 各县(市、区)政府 stays whole.
+
+    >>> _split_outside("市发改委、各县(市、区)政府", "、")
+    ['市发改委', '各县(市、区)政府']
+    """
+    parts, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch in marks and depth == 0:
+            parts.append(text[start:k])
+            start = k + 1
+    parts.append(text[start:])
+    return parts
 
 
 def _split_and(piece: str) -> list[str]:
