@@ -125,8 +125,9 @@ def plan_year(text: str) -> int | None:
     """The year the plan is for.
 
     Years written in sentences about targets or tasks count most; years in sentences
-    with past cues count against. When every year written looks past (a report that
-    reviews 2025 and says 今年 for its targets), the plan is for the year after.
+    with past cues count against. When every year written looks past and the text says
+    今年 (a report that reviews 2025 and states its targets for 今年), the plan is for
+    the year after.
 
     >>> plan_year("2022年增长3%。2023年主要预期目标是:增长5%。2022年完成")
     2023
@@ -141,8 +142,8 @@ def plan_year(text: str) -> int | None:
         planned = re.search(
             r"目标|预期|计划|重点工作|工作任务|工作要点|分工|方案|力争|确保", sentence
         )
-        past = any(m.group("past") or m.group("weak") for m in past_re.finditer(sentence))
-        weight = 5 if planned else -3 if past else 1
+        past = [m for m in past_re.finditer(sentence) if m.group("past") or m.group("weak")]
+        weight = 5 if planned else (-3 if any(m.group("past") for m in past) else -1) if past else 1
         for m in _YEAR.finditer(sentence):
             if not _blocked(sentence, m.start()):
                 year = int(m.group(1))
@@ -150,6 +151,6 @@ def plan_year(text: str) -> int | None:
     if not scores:
         return None
     best = max(scores, key=lambda y: (scores[y], y))
-    if scores[best] < 0:
+    if scores[best] < 0 and "今年" in text:
         return best + 1
     return best

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_CLAUSE_END = re.compile(r"[,;。!?:]")
+# a comma between digits that groups thousands (1,200亿元) does not end a clause
+_CLAUSE_END = re.compile(r"[;。!?:]|(?<!\d),|,(?!\d{3}(?!\d))")
 _SENTENCE_END = frozenset("。;!?")
 
 # (level, pattern) in the order they are tried; the level is the usual nesting depth.

@@ -26,11 +26,15 @@ _LIST_JOIN = {"、", "和", "及", "与"}
 _FILLER = re.compile(
     r"(?:动态)?(?:分别|均|都)?(?:确定为|设定为|定为|保持在|稳定在|控制在|达到|占据|占|达|为|是)?[将要已]?$"
 )
-_DISTRIBUTE = re.compile(r"(分别|均|都)(?P<verb>[^、]*)$")
+_DISTRIBUTE = re.compile(
+    r"(?<![人年平首成京])(分别|均|都)(?P<verb>(?:动态)?(?:确定为|设定为|保持在|控制在|稳定在|达到|达|为|增长|提高|下降|"
+    r"降低|突破|超过|不低于|不少于|增速为|增速|增幅)?)$"
+)
 _GROWTH_VERB = re.compile(r"增长|增速|增幅|提高|下降|降低|涨幅|减少")
 _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}年)+")
 _TRAILING_PUNCT = ",;。!?:、 "
 _LIST_SPLIT = re.compile(r"、")
+_CONTINUATION = re.compile(r"^(?:占|其中|比|较|同比|增速|增幅)")
 _ENUMERATION = re.compile(
     r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]+[,、是]|首先|其次|最后)"
 )
@@ -116,6 +120,9 @@ def _paragraph_targets(
     horizon = False
     for clause in clauses(line):
         clause_cues = cues(clause.text, year)
+        if _CONTINUATION.match(clause.text):
+            # 占年度计划的25%: a clause that goes on about the number before it
+            clause_cues = [c for c in clause_cues if c.state == PAST]
         horizon = horizon or any(w in clause.text for w in _lex()["horizon"])
         quantities = find_quantities(clause.text)
         if cut_at is not None and clause.end > cut_at:
@@ -230,6 +237,8 @@ def _metrics(
     m = _DISTRIBUTE.search(core)
     items_text, verb = (core[: m.start()], m.group("verb")) if m else (core, "")
     items = [_strip_filler(i) for i in _LIST_SPLIT.split(items_text) if i.strip()]
+    if m and len(items) == 1:
+        core = items[0] + (_GROWTH_VERB.search(verb).group() if _GROWTH_VERB.search(verb) else "")
     if (m and len(group) == 1 and len(items) > 1) or len(items) == len(group) > 1:
         if len(items) != len(group):
             items = [_strip_filler(i) for i in _split_all(items_text)]
