@@ -19,7 +19,7 @@ _SENTENCE_END = frozenset("。;!?")
 NUMBERING: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(r"^[一二三四五六七八九十百]{1,3}、")),
     (2, re.compile(r"^\([一二三四五六七八九十百]{1,3}\)")),
-    (3, re.compile(r"^\d{1,3}(?:[.、](?!\d)|\.(?=\D))")),
+    (3, re.compile(r"^\d{1,3}(?:[.、](?!\d)|\.(?=(?:19|20)\d{2}年))")),
     (4, re.compile(r"^\(\d{1,3}\)")),
     (4, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
 )

@@ -14,15 +14,13 @@ PAST = [
     "全市累计培育高新技术企业560家。",
     "数据显示,全年地区生产总值增长5.2%,连续三年位居全省第一。",
     "去年,全市生产总值达到4100亿元。预计研发投入强度达2.4%。",
-    "2025年全市生产总值比上年增长5.8%。今年主要预期目标是:增长6%。",
+    "“十四五”期间全市生产总值年均增长6.2%。2026年力争实现更好结果。",
 ]
 
 
 @pytest.mark.parametrize("text", PAST)
 def test_it_takes_no_past_figure_for_a_target(text: str) -> None:
-    assert all(value != 5.8 for _, value, _, _ in targets_of(text))
-    planned = [t for t in targets_of(text) if t[1] == 6 and "今年" in text]
-    assert len(targets_of(text)) == len(planned)
+    assert targets_of(text) == []
 
 
 @pytest.mark.parametrize(
@@ -33,6 +31,7 @@ def test_it_takes_no_past_figure_for_a_target(text: str) -> None:
         ("目前已帮助企业解决80个问题。年内计划新开工项目40个。", [("=", 40, None, "个")]),
         ("2026年全市生产总值比上年增长6%左右。", [("~", 6, None, "%")]),
         ("一季度已完成投资120亿元,占年度计划的25%。", []),
+        ("2025年全市生产总值比上年增长5.8%。今年主要预期目标是:增长6%。", [("=", 6, None, "%")]),
     ],
 )
 def test_it_tells_the_plan_from_the_past(text: str, expected: list[tuple]) -> None:

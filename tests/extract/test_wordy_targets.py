@@ -11,7 +11,10 @@ from mubiao.extract import extract_text
     ("text", "metrics"),
     [
         ("城乡居民人均可支配收入与经济增长同步。", ["城乡居民人均可支配收入"]),
-        ("一般公共预算收入、居民收入增长和经济增长基本同步。", ["一般公共预算收入", "居民收入增长"]),
+        (
+            "一般公共预算收入、居民收入增长和经济增长基本同步。",
+            ["一般公共预算收入", "居民收入增长"],
+        ),
         ("完成省下达的节能减排目标任务。", ["节能减排目标任务"]),
         ("主要污染物减排完成上级下达任务。", ["主要污染物减排"]),
         ("坚决守住不发生系统性金融风险底线。", ["不发生系统性金融风险"]),
@@ -20,7 +23,9 @@ from mubiao.extract import extract_text
 def test_it_reads_qualitative_targets(text: str, metrics: list[str]) -> None:
     plan = extract_text(text)
     assert [t.metric for t in plan.targets] == metrics
-    assert all(t.comparator == "qualitative" and t.value is None and t.unit is None for t in plan.targets)
+    assert all(
+        t.comparator == "qualitative" and t.value is None and t.unit is None for t in plan.targets
+    )
 
 
 def test_it_takes_weak_qualitative_wording_only_in_a_targets_list() -> None:
