@@ -82,8 +82,11 @@ def assemble(
                 confidence=f.confidence,
             )
         )
+    target_starts = [f.start for f in found]  # found is in text order
     for t in raw_tasks:
-        inside = [k for k, f in enumerate(found) if t.start <= f.start and f.end <= t.end]
+        first = bisect.bisect_left(target_starts, t.start)
+        last = bisect.bisect_right(target_starts, t.end)
+        inside = [k for k in range(first, last) if found[k].end <= t.end]
         plan.tasks.append(
             Task(
                 t.number,

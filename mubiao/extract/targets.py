@@ -74,6 +74,7 @@ def _lex() -> dict:
         "binding": tuple(cues["binding"]),
         "horizon": tuple(cues["horizon"]),
         "catalogue": catalogue,
+        "triggers": re.compile(lexicon.alternation(lexicon.load("patterns")["triggers"])),
         "lead_words": sorted(
             set(cues["metric_cut"] + cues["metric_verbs"] + cues["planned"]), key=len, reverse=True
         ),
@@ -359,6 +360,8 @@ def _is_known(metric: str) -> bool:
 
 def _wordy_targets(clause: Clause, binding: bool) -> tuple[list[Found], list[Found]]:
     """Qualitative and milestone targets of a clause without numbers: (strong, weak)."""
+    if not _lex()["triggers"].search(clause.text):
+        return [], []
     text = clause.text.rstrip(_TRAILING_PUNCT)
     num = numbering(text)
     lead = len(num[1]) if num else 0
