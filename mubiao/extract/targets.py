@@ -120,6 +120,8 @@ def _paragraph_targets(
     binding = any(w in line.text for w in _lex()["binding"])
     horizon = False
     for clause in clauses(line):
+        if _ENUMERATION.match(clause.text):
+            state = NEUTRAL  # 一是…二是…: each point of an enumeration starts afresh
         clause_cues = cues(clause.text, year)
         if _CONTINUATION.match(clause.text):
             # 占年度计划的25%: a clause that goes on about the number before it
@@ -165,12 +167,13 @@ def _numeric_targets(
         first = group[0]
         st, own = state_at(clause_cues, first.start, state)
         before = text[prev_end : first.start]
+        kept = [q for q in group if not _is_threshold(text, q) and not _is_structural(text, q)]
+        if not kept and _is_threshold(text, group[-1]):
+            continue  # a bound inside the next metric: the metric goes on after it
         prev_end = group[-1].end
-        if st == PAST:
+        if st == PAST or not kept:
             continue
-        group = [q for q in group if not _is_threshold(text, q) and not _is_structural(text, q)]
-        if not group:
-            continue
+        group = kept
         conf = 0.9 if st == PLANNED and own else 0.85 if st == PLANNED else 0.8
         for metric, q, start in _metrics(text, before, first.start, group, prev_metric):
             comparator = _comparator(q, before if q is first else "", group[-1])

@@ -51,3 +51,14 @@ def test_it_does_not_take_a_base_year_for_the_past() -> None:
 def test_it_reads_an_ended_five_year_plan_as_past() -> None:
     text = "2026年主要预期目标是:生产总值增长6%。“十四五”期间,全市生产总值年均增长6.2%。"
     assert targets_of(text) == [("=", 6, None, "%")]
+
+
+def test_it_starts_each_point_of_an_enumeration_afresh() -> None:
+    text = "一是抓项目,新开工项目30个。目前,已签约项目12个。二是保民生,城镇新增就业3000人以上。"
+    assert targets_of(text) == [("=", 30, None, "个"), (">=", 3000, None, "人")]
+
+
+def test_it_reads_a_bound_inside_a_metric_as_part_of_the_metric() -> None:
+    from .helpers import metrics_of
+
+    assert metrics_of("实施500万元以上项目1200个。") == ["实施500万元以上项目"]
