@@ -8,7 +8,7 @@ are not tasks. A numbered line without a unit clause is a heading when it is sho
 has no full stop. Roles follow ``lexicons/orgs.yaml``: 牵头 is lead; 配合 and
 按职责分工负责 are co; a 责任单位 is the lead when no 牵头 is named, else co; a bare
 list is led by its first unit when the notice says so ("列第一位的为牵头单位"),
-otherwise all its units are responsible (lead).
+otherwise all its units are co-operating (a clause with no 牵头 names no lead).
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def _resolve(roles: Roles, first_is_lead: bool) -> tuple[list[str], list[str]]:
             lead.append(roles.bare[0])
             co.extend(roles.bare[1:])
         else:
-            lead.extend(roles.bare)
+            co.extend(roles.bare)  # no 牵头 named and no convention: all contribute
     return _dedupe(lead), [u for u in _dedupe(co) if u not in lead]
 
 
