@@ -1,0 +1,442 @@
+"""Steps 5 to 7, comparator, metric and kind: the targets of a normalised text.
+
+Reads paragraph by paragraph, clause by clause (see `clauses` for the past/planned
+state). In a planned clause every quantity that is not a threshold inside a metric
+(500万元以上项目), a structural count (11项工作) or a code becomes a target; lists
+written with 、 are distributed (A、B分别达到X、Y; A、B均增长X). Clauses without a
+number are matched against the qualitative and milestone patterns of
+``lexicons/patterns.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from . import lexicon
+from .clauses import NEUTRAL, PAST, PLANNED, cues, final_state, state_at
+from .numbers import Quantity, find_quantities
+from .segment import Clause, Line, clauses, numbering
+
+_QUOTES = re.compile(r"[“”‘’\"'「」『』《》]")
+_OPENERS = '“‘「『《"'
+_CLOSERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"'}
+_LIST_JOIN = {"、", "和", "及", "与"}
+_FILLER = re.compile(
+    r"(?:动态)?(?:分别|均|都)?(?:确定为|设定为|定为|保持在|稳定在|控制在|达到|占据|占|达|为|是)?[将要已]?$"
+)
+_DISTRIBUTE = re.compile(
+    r"(?<![人年平首成京])(分别|均|都)(?P<verb>(?:动态)?(?:确定为|设定为|保持在|控制在|稳定在|达到|达|为|增长|提高|下降|"
+    r"降低|突破|超过|不低于|不少于|增速为|增速|增幅)?)$"
+)
+_GROWTH_VERB = re.compile(r"增长|增速|增幅|提高|下降|降低|涨幅|减少")
+_YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}年)+")
+_TRAILING_PUNCT = ",;。!?:、 "
+_LIST_SPLIT = re.compile(r"、")
+_CONTINUATION = re.compile(r"^(?:占|其中|比|较|同比|增速|增幅)")
+_ENUMERATION = re.compile(
+    r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]+[,、是]|首先|其次|最后)"
+)
+_AND_SPLIT = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z])(?:及|和)(?=[\u4e00-\u9fffA-Za-z])")
+
+
+@dataclass
+class Found:
+    """A target in normalised-text coordinates (spans are mapped back later)."""
+
+    metric: str
+    kind: str
+    comparator: str
+    value: float | None
+    value_max: float | None
+    unit: str | None
+    start: int
+    end: int
+    binding: bool
+    horizon: bool
+    confidence: float
+
+
+@cache
+def _lex() -> dict:
+    comp = lexicon.load("comparators")
+    cues = lexicon.load("cues")
+    units = lexicon.load("units")
+    catalogue = [n["name"] for n in lexicon.load("indicators")["names"]]
+    return {
+        "before": comp["before"],
+        "after": comp["after"],
+        "before_re": re.compile(rf"(?:{lexicon.alternation(list(comp['before']))})$"),
+        "cut": sorted(cues["metric_cut"], key=len, reverse=True),
+        "verbs_re": re.compile(rf"(?:{lexicon.alternation(cues['metric_verbs'])})$"),
+        "structural_re": re.compile(rf"^(?:{lexicon.alternation(units['structural_nouns'])})"),
+        "binding": tuple(cues["binding"]),
+        "horizon": tuple(cues["horizon"]),
+        "catalogue": catalogue,
+        "triggers": re.compile(lexicon.alternation(lexicon.load("patterns")["triggers"])),
+        "lead_words": sorted(
+            set(cues["metric_cut"] + cues["metric_verbs"] + cues["planned"]), key=len, reverse=True
+        ),
+        "indicator_kind": {n["name"]: n["kind"] for n in lexicon.load("indicators")["names"]},
+    }
+
+
+def find_targets(text: str, lines: list[Line], year: int | None) -> tuple[list[Found], list[str]]:
+    """All targets of the normalised `text`, and warnings about what was skipped."""
+    found: list[Found] = []
+    warnings: list[str] = []
+    cut_at = _truncation_point(text)
+    state = NEUTRAL
+    for line in lines:
+        if _starts_part(line.text):
+            state = NEUTRAL
+        targets, state = _paragraph_targets(line, year, cut_at, warnings, state)
+        found += targets
+    return found, warnings
+
+
+def _starts_part(text: str) -> bool:
+    """A numbered line, an enumeration (一是, 第一) or a short heading starts afresh."""
+    if numbering(text) or _ENUMERATION.match(text):
+        return True
+    return len(text) <= 25 and not re.search(r"[,;。:!?]", text)
+
+
+def _truncation_point(text: str) -> int | None:
+    """Where a long text ends mid-sentence, the start of its unfinished last clause."""
+    stripped = text.rstrip()
+    if len(stripped) < 300 or stripped[-1] in "。!?;)”’」》.…】":
+        return None
+    last = max(stripped.rfind(c) for c in ",;。!?:、\n")
+    return last + 1
+
+
+def _paragraph_targets(
+    line: Line, year: int | None, cut_at: int | None, warnings: list[str], state: str
+) -> tuple[list[Found], str]:
+    out: list[Found] = []
+    weak: list[Found] = []
+    binding = any(w in line.text for w in _lex()["binding"])
+    horizon = False
+    for clause in clauses(line):
+        if _ENUMERATION.match(clause.text):
+            state = NEUTRAL  # 一是…二是…: each point of an enumeration starts afresh
+        clause_cues = cues(clause.text, year)
+        if _CONTINUATION.match(clause.text):
+            # 占年度计划的25%: a clause that goes on about the number before it
+            clause_cues = [c for c in clause_cues if c.state == PAST]
+        horizon = horizon or any(w in clause.text for w in _lex()["horizon"])
+        quantities = find_quantities(clause.text)
+        if cut_at is not None and clause.end > cut_at:
+            # the text stops inside this clause: what comes after the last mark is unfinished
+            whole = [q for q in quantities if clause.start + q.end <= cut_at]
+            if len(whole) < len(quantities):
+                tail = clause.text[max(0, cut_at - clause.start) :].strip()
+                warnings.append(f"文本在句中结束,最后的“{tail}”可能不完整,未作为目标读取。")
+            quantities = whole
+            if not quantities:
+                break
+        if quantities:
+            out += _numeric_targets(clause, quantities, clause_cues, state, binding, horizon)
+        elif state_at(clause_cues, len(clause.text), state)[0] != PAST:
+            strong, maybe = _wordy_targets(clause, binding)
+            out += strong
+            weak += maybe
+        state = final_state(clause_cues, len(clause.text), state)
+        if clause.ends_sentence:
+            horizon = False
+    if any(f.value is not None for f in out):
+        out += weak
+    return sorted(out, key=lambda f: f.start), state
+
+
+def _numeric_targets(
+    clause: Clause,
+    quantities: list[Quantity],
+    clause_cues: list,
+    state: str,
+    binding: bool,
+    horizon: bool,
+) -> list[Found]:
+    out: list[Found] = []
+    text = clause.text
+    prev_end = 0
+    prev_metric = ""
+    for group in _groups(text, quantities):
+        first = group[0]
+        st, own = state_at(clause_cues, first.start, state)
+        before = text[prev_end : first.start]
+        kept = [q for q in group if not _is_threshold(text, q) and not _is_structural(text, q)]
+        if not kept and _is_threshold(text, group[-1]):
+            continue  # a bound inside the next metric: the metric goes on after it
+        prev_end = group[-1].end
+        if st == PAST or not kept:
+            continue
+        group = kept
+        conf = 0.9 if st == PLANNED and own else 0.85 if st == PLANNED else 0.8
+        for metric, q, start in _metrics(text, before, first.start, group, prev_metric):
+            comparator = _comparator(q, before if q is first else "", group[-1])
+            found = Found(
+                metric=metric,
+                kind=_kind(metric, q),
+                comparator=comparator,
+                value=q.value,
+                value_max=q.value_max,
+                unit=q.unit,
+                start=clause.start + start,
+                end=clause.start + q.end,
+                binding=binding,
+                horizon=horizon,
+                confidence=min(0.97, conf + (0.05 if _is_known(metric) else 0.0)),
+            )
+            out.append(found)
+            prev_metric = metric
+    return out
+
+
+def _groups(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:
+    """Quantities joined only by 、/和/及 form one list (10家、40家、700家左右)."""
+    groups: list[list[Quantity]] = []
+    for q in quantities:
+        if groups and text[groups[-1][-1].end : q.start] in _LIST_JOIN:
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    return groups
+
+
+def _is_threshold(text: str, q: Quantity) -> bool:
+    """500万元以上项目: a bound written inside a metric, followed by what it bounds."""
+    if q.after not in ("以上", "以下", "及以上"):
+        return False
+    nxt = text[q.end : q.end + 1]
+    return bool(nxt) and (nxt == "的" or "\u4e00" <= nxt <= "\u9fff" or nxt in _OPENERS)
+
+
+def _is_structural(text: str, q: Quantity) -> bool:
+    """11项工作, 3个方面: a count of the document's own parts."""
+    return bool(_lex()["structural_re"].match(text[q.end : q.end + 4]))
+
+
+def _comparator(q: Quantity, before: str, last: Quantity) -> str:
+    if q.value_max is not None:
+        return "range"
+    after = q.after or last.after
+    if after:
+        return _lex()["after"][after]
+    m = _lex()["before_re"].search(before.rstrip())
+    if m:
+        return _lex()["before"][m.group()]
+    return "="
+
+
+def _metrics(
+    text: str, before: str, before_end: int, group: list[Quantity], prev_metric: str
+) -> list[tuple[str, Quantity, int]]:
+    """(metric, quantity, span start in the clause) for every quantity of a group."""
+    offset = before_end - len(before)
+    core, cut = _clean_before(before)
+    start = offset + cut
+    m = _DISTRIBUTE.search(core)
+    items_text, verb = (core[: m.start()], m.group("verb")) if m else (core, "")
+    items = [_strip_filler(i) for i in _LIST_SPLIT.split(items_text) if i.strip()]
+    if m and len(items) == 1:
+        core = items[0] + (_GROWTH_VERB.search(verb).group() if _GROWTH_VERB.search(verb) else "")
+    if (m and len(group) == 1 and len(items) > 1) or len(items) == len(group) > 1:
+        if len(items) != len(group):
+            items = [_strip_filler(i) for i in _split_all(items_text)]
+        items = _share_suffix(items)
+        grow = _GROWTH_VERB.search(verb)
+        names = [i + (grow.group() if grow else "") for i in items]
+        if len(group) == 1:
+            return [(n, group[0], start) for n in names]
+        return [(n, q, start) for n, q in zip(names, group, strict=True)]
+    name = _single_metric(text, core, group[0], prev_metric)
+    if name is None:
+        name = _after_metric(text, group[-1]) or core or "未命名指标"
+        if not core:
+            start = group[0].start
+    if "、" in name and not m:
+        tail = name.rsplit("、", 1)[1]
+        if len(tail) >= 2:
+            start += len(name) - len(tail)
+            name = tail
+    return [(name, q, start) for q in group]
+
+
+def _single_metric(text: str, core: str, q: Quantity, prev_metric: str) -> str | None:
+    """The metric written before the number, or None when only a verb is written."""
+    bare = _strip_filler(core)
+    if _GROWTH_VERB.fullmatch(bare) and prev_metric:
+        subject = re.sub(r"(?:突破|超过|达到|达|为)$", "", prev_metric)
+        return subject + bare
+    if len(bare) < 2 or _lex()["verbs_re"].search(bare):
+        after = _after_metric(text, q)
+        if after:
+            return after
+        return bare or None
+    return bare
+
+
+def _after_metric(text: str, q: Quantity) -> str:
+    """The noun phrase written right after a number (5000万元制造业专项资金)."""
+    rest = text[q.end :].rstrip(_TRAILING_PUNCT)
+    rest = re.split(r"[,;。:]", rest, maxsplit=1)[0]
+    rest = _QUOTES.sub("", rest)
+    rest = re.sub(r"作用$", "", rest)
+    if rest.startswith("的"):
+        rest = rest[1:]
+    return rest if len(rest) >= 2 else ""
+
+
+def _clean_before(before: str) -> tuple[str, int]:
+    """The metric part of the text before a number, and where it starts in `before`.
+
+    Framing words are cut off (主要预期目标是, 确保, 力争 …); the last framing word
+    that still leaves a real name behind is used.
+    """
+    text = before
+    positions = []
+    for word in _lex()["cut"]:
+        i = text.find(word)
+        while i >= 0:
+            positions.append(i + len(word))
+            i = text.find(word, i + 1)
+    for pos in sorted(set(positions), reverse=True):
+        if text[pos - 1] in _OPENERS and _CLOSERS[text[pos - 1]] in text[pos:]:
+            continue  # a quote closed before the number is a name inside the metric
+        rest = _tidy(text[pos:])
+        if len(_strip_filler(rest)) >= 2:
+            return rest, pos + (
+                len(text[pos:]) - len(text[pos:].lstrip(_TRAILING_PUNCT + _OPENERS))
+            )
+    rest = _tidy(text)
+    return rest, len(text) - len(text.lstrip(_TRAILING_PUNCT + _OPENERS))
+
+
+def _tidy(text: str) -> str:
+    text = text.strip(_TRAILING_PUNCT)
+    num = numbering(text)
+    if num:
+        text = text[len(num[1]) :]
+    text = _YEAR_PREFIX.sub("", text).strip(_TRAILING_PUNCT)
+    return _QUOTES.sub("", text)
+
+
+def _strip_filler(text: str) -> str:
+    text = text.strip(_TRAILING_PUNCT)
+    m = _lex()["before_re"].search(text)
+    if m:
+        text = text[: m.start()]
+    return _FILLER.sub("", text).strip(_TRAILING_PUNCT)
+
+
+def _split_all(text: str) -> list[str]:
+    parts = []
+    for piece in _LIST_SPLIT.split(text):
+        parts += _AND_SPLIT.split(piece)
+    return [p for p in parts if p.strip()]
+
+
+def _share_suffix(items: list[str]) -> list[str]:
+    """绿色食品、…、生物与医药产业规模: the last item's measure applies to all."""
+    m = re.search(
+        r"(?:产业|行业)?(?:规模|产值|营业收入|营收|总产值|增加值|交易额|投资额)$", items[-1]
+    )
+    if not m or len(items[-1]) == len(m.group()):
+        return items
+    return [i if re.search(r"[额值量率数模入]$", i) else i + m.group() for i in items]
+
+
+def _kind(metric: str, q: Quantity) -> str:
+    if q.unit_kind == "percent":
+        if q.unit.endswith("百分点") or _GROWTH_VERB.search(metric):
+            return "growth"
+        return "ratio"
+    return q.unit_kind
+
+
+def _is_known(metric: str) -> bool:
+    return any(name in metric for name in _lex()["catalogue"])
+
+
+def _wordy_targets(clause: Clause, binding: bool) -> tuple[list[Found], list[Found]]:
+    """Qualitative and milestone targets of a clause without numbers: (strong, weak)."""
+    if not _lex()["triggers"].search(clause.text):
+        return [], []
+    text = clause.text.rstrip(_TRAILING_PUNCT)
+    num = numbering(text)
+    lead = len(num[1]) if num else 0
+    body = text[lead:]
+    strong = _pattern_targets(
+        clause, body, lead, "qualitative_strong", "qualitative", 0.75, binding
+    )
+    if not strong:
+        strong = _milestones(clause, body, lead, binding)
+    weak = (
+        []
+        if strong
+        else _pattern_targets(clause, body, lead, "qualitative_weak", "qualitative", 0.7, binding)
+    )
+    return strong, weak
+
+
+def _pattern_targets(
+    clause: Clause, body: str, lead: int, key: str, kind: str, conf: float, binding: bool
+) -> list[Found]:
+    for pattern in lexicon.compiled("patterns", key):
+        m = pattern.search(body)
+        if not m:
+            continue
+        metric = _strip_lead(_QUOTES.sub("", m.group("metric")).strip(_TRAILING_PUNCT))
+        names = (
+            [n for n in metric.split("、") if n]
+            if key != "qualitative_strong" or "同步" in m.group()
+            else [metric]
+        )
+        if "同步" in m.group() or key == "qualitative_weak":
+            names = [n for n in _split_all(metric) if len(n) >= 2] or [metric]
+        start = clause.start + lead + m.start()
+        end = clause.start + lead + m.end()
+        return [_wordy(n, kind, start, end, conf, binding) for n in names]
+    return []
+
+
+def _milestones(clause: Clause, body: str, lead: int, binding: bool) -> list[Found]:
+    out = []
+    pos = 0
+    for piece in body.split("、"):
+        for pattern in lexicon.compiled("patterns", "milestone"):
+            m = pattern.search(piece)
+            if m:
+                metric = _strip_lead(_QUOTES.sub("", m.group("metric")))
+                start = clause.start + lead + pos + m.start()
+                out.append(
+                    _wordy(
+                        metric + m.group()[len(m.group("metric")) :],
+                        "milestone",
+                        start,
+                        start + len(m.group()),
+                        0.6,
+                        binding,
+                    )
+                )
+                break
+        pos += len(piece) + 1
+    return out
+
+
+def _strip_lead(metric: str) -> str:
+    """Framing words at the start of a wordy target (力争完成…, 全力推动…) go."""
+    changed = True
+    while changed:
+        changed = False
+        for word in _lex()["lead_words"]:
+            if metric.startswith(word) and len(metric) - len(word) >= 2:
+                metric, changed = metric[len(word) :], True
+    return metric
+
+
+def _wordy(metric: str, kind: str, start: int, end: int, conf: float, binding: bool) -> Found:
+    return Found(metric, kind, "qualitative", None, None, None, start, end, binding, False, conf)

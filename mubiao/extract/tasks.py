@@ -1,0 +1,299 @@
+"""Task-division documents: headings, numbered tasks and their responsible units.
+
+A numbered line is a task when a unit clause belongs to it: a bracketed clause at its
+end ("(责任领导:杜新国;牵头单位:区发改局)", "(市发改委牵头,各县区按职责分工负责)"),
+labelled lines right after it ("牵头单位:区发改局"), or labels inside the line. The
+notice's own numbered requirements and attachment lists carry no unit clause, so they
+are not tasks. A numbered line without a unit clause is a heading when it is short and
+has no full stop. Roles follow ``lexicons/orgs.yaml``: 牵头 is lead; 配合 and
+按职责分工负责 are co; a 责任单位 is the lead when no 牵头 is named, else co; a bare
+list is led by its first unit when the notice says so ("列第一位的为牵头单位"),
+otherwise all its units are co-operating (a clause with no 牵头 names no lead).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from . import lexicon
+from .dates import deadline
+from .segment import Line, numbering
+
+_PUNCT_END = "。;.,: "
+_SENTENCE = re.compile(r"[。;!?]")
+
+
+@dataclass
+class Roles:
+    """Units and officials named in one task's unit clause, by role."""
+
+    lead: list[str] = field(default_factory=list)
+    co: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    bare: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)
+    deadline_text: str = ""
+
+    def any_unit(self) -> bool:
+        return bool(self.lead or self.co or self.responsible or self.bare or self.leaders)
+
+
+@dataclass
+class RawHeading:
+    level: int
+    number: str | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class RawTask:
+    number: str | None
+    text: str
+    lead: list[str]
+    co: list[str]
+    leaders: list[str]
+    deadline: str | None
+    start: int
+    end: int
+
+
+@cache
+def _lex() -> dict:
+    orgs = lexicon.load("orgs")
+    labels = orgs["role_labels"]
+    return {
+        "labels": labels,
+        "label_re": re.compile(rf"^(?P<label>{lexicon.alternation(list(labels))})[:]?"),
+        "label_any": re.compile(
+            rf"(?P<label>{lexicon.alternation([k for k in labels if len(k) > 2])}):"
+        ),
+        "suffixes": orgs["role_suffixes"],
+        "suffix_re": re.compile(
+            rf"(?P<suffix>{lexicon.alternation(list(orgs['role_suffixes']))})$"
+        ),
+        "first_is_lead": [re.compile(p) for p in orgs["first_is_lead"]],
+        "unit_re": re.compile(rf"(?:{lexicon.alternation(orgs['unit_suffixes'])})$"),
+        "collective_re": re.compile(rf"^(?:{lexicon.alternation(orgs['collective'])})"),
+    }
+
+
+def read_structure(
+    text: str, lines: list[Line], year: int | None
+) -> tuple[list[RawHeading], list[RawTask], list[str]]:
+    """Headings and tasks of a normalised text, and warnings."""
+    first_is_lead = any(p.search(text) for p in _lex()["first_is_lead"])
+    headings: list[RawHeading] = []
+    tasks: list[RawTask] = []
+    warnings: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        num = numbering(line.text)
+        j = i + 1
+        while j < len(lines) and _is_label_line(lines[j].text):
+            j += 1
+        attached = lines[i + 1 : j]
+        if num is None:
+            if not attached and _is_bare_heading(lines, i, headings):
+                headings.append(
+                    RawHeading(headings[-1].level + 1, None, line.text, line.start, line.end)
+                )
+            i = j
+            continue
+        level, number = num
+        task = _task(line, number, attached, first_is_lead, year)
+        if task is not None:
+            tasks.append(task)
+        elif _unclosed(line.text) and j >= len(lines):
+            warnings.append(f"第{number.strip('.、')}项的责任单位在文末被截断,未作为任务读取。")
+        elif _is_heading(line.text, number):
+            headings.append(
+                RawHeading(level, number, line.text[len(number) :].strip(), line.start, line.end)
+            )
+        i = j
+    return headings, tasks, warnings
+
+
+def _is_label_line(text: str) -> bool:
+    """牵头单位:区发改局 on a line of its own (or bracketed: (牵头单位:…))."""
+    body = text.lstrip("(")
+    m = _lex()["label_re"].match(body)
+    return (
+        bool(m) and len(body) > len(m.group()) and (":" in m.group() or len(m.group("label")) > 2)
+    )
+
+
+def _is_heading(text: str, number: str) -> bool:
+    body = text[len(number) :].strip()
+    return 0 < len(body) <= 40 and not _SENTENCE.search(body.rstrip("。"))
+
+
+def _is_bare_heading(lines: list[Line], i: int, headings: list[RawHeading]) -> bool:
+    """A short unnumbered line between a numbered heading and numbered items."""
+    text = lines[i].text
+    if not headings or len(text) > 25 or re.search(r"[,;。:!?、()]", text):
+        return False
+    return i + 1 < len(lines) and numbering(lines[i + 1].text) is not None
+
+
+def _unclosed(text: str) -> bool:
+    return text.rfind("(") > text.rfind(")")
+
+
+def _task(
+    line: Line, number: str, attached: list[Line], first_is_lead: bool, year: int | None
+) -> RawTask | None:
+    body = line.text[len(number) :]
+    clause, cut = _unit_clause(body)
+    roles = Roles()
+    if clause:
+        _parse_clause(clause, roles)
+    for extra in attached:
+        _parse_clause(extra.text, roles)
+    if not roles.any_unit():
+        return None
+    lead, co = _resolve(roles, first_is_lead)
+    task_text = body[:cut].strip() if clause else body.strip()
+    when = deadline(roles.deadline_text or task_text, year)
+    end = attached[-1].end if attached else line.end
+    return RawTask(
+        number.strip(".、 ") or None, task_text, lead, co, roles.leaders, when, line.start, end
+    )
+
+
+def _unit_clause(body: str) -> tuple[str, int]:
+    """The unit clause of a task line and where it starts; ("", len) when none."""
+    stripped = body.rstrip(_PUNCT_END)
+    if stripped.endswith(")"):
+        depth = 0
+        for k in range(len(stripped) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(stripped[k], 0)
+            if depth == 0:
+                inner = stripped[k + 1 : -1]
+                if _looks_like_units(inner):
+                    return inner, k
+                break
+    m = _lex()["label_any"].search(body)
+    if m:
+        return body[m.start() :], m.start()
+    return "", len(body)
+
+
+def _looks_like_units(inner: str) -> bool:
+    lex = _lex()
+    if lex["label_any"].search(inner) or any(s in inner for s in lex["suffixes"] if len(s) >= 2):
+        return True
+    items = _split_units(inner)
+    return bool(items) and all(_is_unit(i) for i in items)
+
+
+def _parse_clause(clause: str, roles: Roles) -> None:
+    lex = _lex()
+    clause = clause.strip("()")
+    # a label starts a new part even without a separator: 牵头单位:甲配合单位:乙
+    clause = lex["label_any"].sub(lambda m: ";" + m.group(), clause)
+    for part in _split_outside(clause, ";。"):
+        part = part.strip(_PUNCT_END)
+        if not part:
+            continue
+        m = lex["label_re"].match(part)
+        if m:
+            role = lex["labels"][m.group("label")]
+            rest = part[m.end() :].strip(":")
+            if role == "deadline":
+                roles.deadline_text += rest + ";"
+            else:
+                _add(roles, role, _split_units(rest))
+            continue
+        for piece in _split_outside(part, ","):
+            piece = piece.strip(_PUNCT_END)
+            s = lex["suffix_re"].search(piece)
+            if s and s.start() > 0:
+                _add(roles, lex["suffixes"][s.group("suffix")], _split_units(piece[: s.start()]))
+            elif piece:
+                _add(roles, "bare", _split_units(piece))
+
+
+def _add(roles: Roles, role: str, items: list[str]) -> None:
+    if role == "leader":
+        roles.leaders += items
+        return
+    for item in items:
+        if _is_person(item):
+            roles.leaders.append(item)
+        else:
+            getattr(roles, role).append(item)
+
+
+def _resolve(roles: Roles, first_is_lead: bool) -> tuple[list[str], list[str]]:
+    lead, co = list(roles.lead), list(roles.co)
+    if roles.responsible:
+        (co if lead else lead).extend(roles.responsible)
+    if roles.bare:
+        if lead:
+            co.extend(roles.bare)
+        elif first_is_lead:
+            lead.append(roles.bare[0])
+            co.extend(roles.bare[1:])
+        else:
+            co.extend(roles.bare)  # no 牵头 named and no convention: all contribute
+    return _dedupe(lead), [u for u in _dedupe(co) if u not in lead]
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _split_units(text: str) -> list[str]:
+    """区发改局、区财政局,各街道及各县市区政府 → four units (及/和 split only between
+    two names that both end like a unit: 区自然资源和规划局 stays whole)."""
+    out = []
+    for piece in _split_outside(text, "、,/"):
+        piece = piece.strip(_PUNCT_END + "等")
+        if not piece:
+            continue
+        out += _split_and(piece)
+    return out
+
+
+def _split_outside(text: str, marks: str) -> list[str]:
+    """Split at any of `marks` outside brackets: 各县(市、区)政府 stays whole.
+
+    >>> _split_outside("市发改委、各县(市、区)政府", "、")
+    ['市发改委', '各县(市、区)政府']
+    """
+    parts, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch in marks and depth == 0:
+            parts.append(text[start:k])
+            start = k + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _split_and(piece: str) -> list[str]:
+    for m in re.finditer(r"及|和|与", piece):
+        left, right = piece[: m.start()], piece[m.end() :]
+        if _is_unit(left) and _is_unit(right):
+            return _split_and(left) + _split_and(right)
+    return [piece]
+
+
+def _is_unit(name: str) -> bool:
+    lex = _lex()
+    return bool(lex["unit_re"].search(name) or lex["collective_re"].match(name)) and len(name) >= 2
+
+
+def _is_person(name: str) -> bool:
+    """杜新国: two or three characters that do not read as a unit."""
+    return (
+        2 <= len(name) <= 3 and bool(re.fullmatch(r"[\u4e00-\u9fff]+", name)) and not _is_unit(name)
+    )

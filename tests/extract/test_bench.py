@@ -1,0 +1,28 @@
+"""The speed benchmark runs on texts read at run time and fails clearly without them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import extract as bench
+
+
+def test_it_explains_a_missing_corpus(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="evaluation texts are missing"):
+        bench.load_corpus(tmp_path / "nowhere")
+
+
+def test_it_reports_speed_linearity_and_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.txt").write_text(
+        "去年增长5%。今年主要预期目标是:地区生产总值增长6%左右。\n" * 20, "utf-8"
+    )
+    monkeypatch.setattr(bench, "DEV_DIR", tmp_path)
+    monkeypatch.setattr(bench.load_corpus, "__defaults__", (tmp_path,))
+    result = bench.run(["--sizes", "1,3", "--repeat", "1"])
+    assert [r["multiple"] for r in result["sizes"]] == [1, 3]
+    assert all(r["chars_per_s"] > 0 and r["peak_per_input_byte"] > 0 for r in result["sizes"])
+    assert result["time_per_char_ratio_largest_vs_smallest"] > 0
