@@ -66,7 +66,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print("Press Ctrl-C to stop.\n", flush=True)
-    return run_gunicorn(args.port, workers=2, host="127.0.0.1")
+    # The background worker (imports, reminders, bulletins) runs beside the web server.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "mubiao.cli", "manage", "db_worker"], env=os.environ.copy()
+    )
+    try:
+        return run_gunicorn(args.port, workers=2, host="127.0.0.1")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
 
 
 def run_gunicorn(port: int, workers: int, host: str) -> int:

@@ -235,7 +235,15 @@ if not PRODUCTION:
     # Demo and tests serve straight from the finders; whitenoise still wants the folder.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work (imports, reminders, bulletins) goes through the database worker
+# (`mubiao manage db_worker`, started by `mubiao demo`); tests run tasks at once.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # Production sends through SMTP (MUBIAO_EMAIL_HOST …); the demo prints mail on the console.
 MAILERS = {

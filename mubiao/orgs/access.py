@@ -146,3 +146,37 @@ def get_unit_for_user(user, code: str) -> OrgUnit:
     if not visible_units(user).filter(pk=unit.pk).exists():
         raise PermissionDenied("unit")
     return unit
+
+
+def importing_roots(user) -> list[OrgUnit]:
+    """Governments for which this user may import and accept plans: a supervisor's."""
+    return [
+        m.unit.governing_unit() for m in _memberships(user) if m.role == Membership.Role.SUPERVISOR
+    ]
+
+
+def importable_issuers(user) -> QuerySet[OrgUnit]:
+    """Governments (and zones) a new plan may be imported for by this user."""
+    kinds = [OrgUnit.Kind.GOVERNMENT, OrgUnit.Kind.ZONE]
+    if getattr(user, "is_superuser", False):
+        return OrgUnit.objects.filter(kind__in=kinds)
+    roots = importing_roots(user)
+    if not roots:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(_subtree_q("", roots), kind__in=kinds)
+
+
+def can_import(user, issuer: OrgUnit) -> bool:
+    return importable_issuers(user).filter(pk=issuer.pk).exists()
+
+
+def get_import_for_user(user, code: str):
+    """An import draft the user may see and review: its author's or a supervisor's."""
+    from mubiao.plans.models import ImportDraft
+
+    draft = ImportDraft.objects.select_related("issuer", "plan").filter(code=code).first()
+    if draft is None:
+        raise Http404("import")
+    if not can_import(user, draft.issuer):
+        raise PermissionDenied("import")
+    return draft

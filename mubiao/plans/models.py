@@ -6,6 +6,8 @@ a task's or indicator's code is unique within its plan.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -439,3 +441,77 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} ({self.get_role_display()})"
+
+
+class ImportDraft(models.Model):
+    """One import of a source text: extracted, reviewed by a person, then accepted.
+
+    The extractor's output is kept as its contract JSON (``draft``); the reviewer's
+    corrections are kept apart (``edits``), so both can be shown and audited.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be read")
+        RUNNING = "running", _("being read")
+        READY = "ready", _("ready for review")
+        FAILED = "failed", _("could not be read")
+        ACCEPTED = "accepted", _("accepted")
+
+    code = models.UUIDField(_("code"), unique=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    issuer = models.ForeignKey(
+        OrgUnit, verbose_name=_("issuer"), on_delete=models.PROTECT, related_name="+"
+    )
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("into plan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="imports",
+    )
+    plan_name = models.CharField(_("new plan's name"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    kind = models.CharField(
+        _("kind of document"),
+        max_length=20,
+        choices=Document.Kind.choices,
+        default=Document.Kind.OTHER,
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    text = models.TextField(_("text as read"), blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    draft = models.JSONField(_("extracted draft"), null=True, blank=True)
+    edits = models.JSONField(_("reviewer's corrections"), default=dict, blank=True)
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name or str(self.code)
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:review", args=[self.code])

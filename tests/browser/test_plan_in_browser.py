@@ -54,3 +54,23 @@ def test_a_wrong_password_is_explained_and_nothing_breaks(page, live_server, bwo
     page.fill("#id_password", "not-it")
     page.click("button[type=submit].primary")
     expect(page.get_by_role("alert")).to_contain_text("登录名或密码错误")
+
+
+NOTICE = "示范市2026年重点工作任务分工方案\n一、稳定经济增长\n1.完成固定资产投资800亿元以上。（牵头单位：市发展改革委；配合单位：市商务局）\n"
+
+
+def test_the_supervisor_imports_a_notice_reviews_it_and_accepts(log_in, live_server):
+    page = log_in("supervisor")
+    page.get_by_role("link", name="导入").click()
+    page.get_by_label("新目标任务体系名称").fill("示范市重点工作")
+    page.get_by_label("或粘贴文本").fill(NOTICE)
+    page.get_by_role("button", name="读取文件").click()
+    expect(page.get_by_test_id("target-row")).to_have_count(1)
+    expect(page.get_by_test_id("source").locator("mark").first).to_be_visible()
+    row = page.get_by_test_id("target-row")
+    expect(row.locator("input[name$=-value]")).to_have_value("800")
+    row.locator("input[name$=-value]").fill("850")
+    page.get_by_test_id("accept").click()
+    expect(page.locator("h1")).to_have_text("示范市重点工作")
+    expect(page.get_by_test_id("tree")).to_contain_text("≥ 850亿元")
+    expect(page.get_by_test_id("tree")).to_contain_text("市发展改革委")

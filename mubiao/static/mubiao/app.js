@@ -22,3 +22,24 @@ function renderCharts() {
 
 document.addEventListener("DOMContentLoaded", renderCharts);
 document.addEventListener("htmx:afterSettle", renderCharts);
+
+// Import review: hovering an item lights its passage in the source, and the reverse.
+function linkReviewItems() {
+  const light = (key, on) => {
+    document.querySelectorAll(`[data-item="${key}"], mark[data-items~="${key}"]`)
+      .forEach((el) => el.classList.toggle("lit", on));
+  };
+  document.querySelectorAll(".items [data-item]").forEach((el) => {
+    el.addEventListener("mouseenter", () => light(el.dataset.item, true));
+    el.addEventListener("mouseleave", () => light(el.dataset.item, false));
+  });
+  document.querySelectorAll("mark[data-items]").forEach((mark) => {
+    mark.addEventListener("click", () => {
+      const first = mark.dataset.items.trim().split(" ")[0];
+      const target = document.getElementById(first);
+      if (target) target.scrollIntoView({ behavior: "smooth", block: "center" });
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", linkReviewItems);

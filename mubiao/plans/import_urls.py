@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import import_views
+
+app_name = "imports"
+urlpatterns = [
+    path("", import_views.new_import, name="new"),
+    path("<uuid:code>/", import_views.review_import, name="review"),
+]

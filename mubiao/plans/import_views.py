@@ -1,0 +1,222 @@
+"""Import a plan's text: upload or paste, watch it being read, review, accept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mubiao.orgs import access
+from mubiao.orgs.models import OrgUnit
+from mubiao.plans import actions
+from mubiao.plans.imports import changes_against, segments, with_edits
+from mubiao.plans.models import Document, ImportDraft, Indicator, Plan
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    issuer = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.none(), label=gettext_lazy("Issuing government")
+    )
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.none(),
+        required=False,
+        label=gettext_lazy("Into an existing plan"),
+        empty_label=gettext_lazy("— a new plan —"),
+    )
+    plan_name = forms.CharField(
+        required=False, max_length=200, label=gettext_lazy("New plan's name")
+    )
+    year = forms.IntegerField(
+        required=False, min_value=2000, max_value=2100, label=gettext_lazy("Year")
+    )
+    kind = forms.ChoiceField(choices=Document.Kind.choices, label=gettext_lazy("Kind of document"))
+    file = forms.FileField(
+        required=False,
+        label=gettext_lazy("File (.txt, .docx, .html, .pdf)"),
+    )
+    text = forms.CharField(
+        required=False,
+        strip=False,  # spans count from the first character as pasted
+        widget=forms.Textarea(attrs={"rows": 8}),
+        label=gettext_lazy("Or paste the text"),
+    )
+
+    def __init__(self, user, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        issuers = access.importable_issuers(user)
+        self.fields["issuer"].queryset = issuers
+        self.fields["plan"].queryset = Plan.objects.filter(issuer__in=issuers)
+        roots = access.importing_roots(user)
+        # The supervisor's own government is the usual issuer.
+        self.fields["issuer"].initial = roots[0] if roots else issuers.first()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise ValidationError(_("Upload a file or paste the text."))
+        upload = data.get("file")
+        if upload and upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is larger than 20 MB."))
+        return data
+
+    def read_text(self) -> tuple[str, str]:
+        """(text, file name); the extractor's readers decide what a file holds."""
+        from mubiao.extract import ExtractError, read_bytes
+
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return self.cleaned_data["text"], ""
+        try:
+            return read_bytes(upload.read(), upload.name), upload.name
+        except ExtractError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+@login_required
+def new_import(request: HttpRequest) -> HttpResponse:
+    if not access.importable_issuers(request.user).exists():
+        raise PermissionDenied("import")
+    form = ImportForm(request.user, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            text, file_name = form.read_text()
+            draft = actions.start_import(
+                request.user,
+                issuer=form.cleaned_data["issuer"],
+                text=text,
+                file_name=file_name,
+                kind=form.cleaned_data["kind"],
+                plan=form.cleaned_data.get("plan"),
+                plan_name=form.cleaned_data.get("plan_name") or "",
+                year=form.cleaned_data.get("year"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(draft)
+    recent = ImportDraft.objects.filter(issuer__in=access.importable_issuers(request.user))[:10]
+    return render(request, "plans/import_new.html", {"form": form, "recent": recent})
+
+
+@login_required
+def review_import(request: HttpRequest, code: str) -> HttpResponse:
+    draft = access.get_import_for_user(request.user, code)
+    if request.method == "POST":
+        return _post_review(request, draft)
+    reading = draft.status in (ImportDraft.Status.QUEUED, ImportDraft.Status.RUNNING)
+    if request.htmx:
+        if not reading:  # done: let htmx reload the whole page with the review
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        return render(request, "plans/import_review.html#progress", {"draft": draft})
+    if reading:
+        return render(request, "plans/import_review.html", {"draft": draft})
+    return render(request, "plans/import_review.html", _review_context(draft))
+
+
+def _review_context(draft: ImportDraft) -> dict[str, Any]:
+    if not draft.draft:
+        return {"draft": draft}
+    data = with_edits(draft.draft, draft.edits)
+    units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=draft.issuer.path)}
+    for task in data.get("tasks", []):
+        for key in ("lead_match", "co_match"):
+            for match in task.get(key, []):
+                match["options"] = [units[c] for c in match.get("candidates", []) if c in units]
+                match["chosen"] = units.get(match.get("unit"))
+    plan = draft.plan
+    return {
+        "draft": draft,
+        "data": data,
+        "segments": segments(draft.text, data),
+        "kinds": Indicator.Kind.choices,
+        "comparators": Indicator.Comparator.choices,
+        "all_units": list(units.values()),
+        "changes": changes_against(plan, data) if plan else None,
+        "same_document": plan.documents.filter(sha256=draft.sha256).first() if plan else None,
+    }
+
+
+def _post_review(request: HttpRequest, draft: ImportDraft) -> HttpResponse:
+    try:
+        edits = edits_from_post(request.POST, draft.draft or {})
+        actions.save_review(request.user, draft, edits)
+        if request.POST.get("accept"):
+            plan = actions.accept_import(request.user, draft)
+            messages.success(request, _("Imported into %(plan)s.") % {"plan": plan.name})
+            return redirect(plan)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your corrections are saved."))
+    return redirect(draft)
+
+
+NUMBER_FIELDS = ("value", "value_max")
+
+
+def edits_from_post(post, draft: dict[str, Any]) -> dict[str, Any]:
+    """The reviewer's form as edits over the draft; a bad number names its row."""
+    edits: dict[str, dict[str, dict[str, Any]]] = {"targets": {}, "tasks": {}}
+    for i, original in enumerate(draft.get("targets", [])):
+        prefix = f"target-{i}-"
+        if prefix + "metric" not in post:
+            continue
+        row: dict[str, Any] = {"skip": post.get(prefix + "keep") != "on"}
+        row["metric"] = (
+            post.get(prefix + "metric", original["metric"]).strip() or original["metric"]
+        )
+        row["comparator"] = _choice(
+            post, prefix + "comparator", Indicator.Comparator.values, original
+        )
+        row["kind"] = _choice(post, prefix + "kind", Indicator.Kind.values, original)
+        row["unit"] = post.get(prefix + "unit", "").strip() or None
+        for name in NUMBER_FIELDS:
+            row[name] = _number(post.get(prefix + name, ""), i + 1)
+        if (
+            row["comparator"] in Indicator.NUMERIC_COMPARATORS
+            and row["value"] is None
+            and not row["skip"]
+        ):
+            raise ValidationError(_("Target %(n)s needs a value.") % {"n": i + 1})
+        edits["targets"][str(i)] = row
+    for i, original in enumerate(draft.get("tasks", [])):
+        prefix = f"task-{i}-"
+        if prefix + "text" not in post:
+            continue
+        row = {"skip": post.get(prefix + "keep") != "on"}
+        row["text"] = post.get(prefix + "text", "").strip() or original["text"]
+        for key in ("lead_match", "co_match"):
+            row[key] = [
+                {**match, "unit": post.get(f"{prefix}{key}-{k}") or None}
+                for k, match in enumerate(original.get(key, []))
+            ]
+        edits["tasks"][str(i)] = row
+    return edits
+
+
+def _choice(post, name: str, allowed: list[str], original: dict[str, Any]) -> str:
+    value = post.get(name) or original[name.rsplit("-", 1)[1]]
+    if value not in allowed:
+        raise ValidationError(_("%(value)s is not a valid choice.") % {"value": value})
+    return value
+
+
+def _number(text: str, row: int) -> float | None:
+    text = text.strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValidationError(
+            _("Target %(n)s: “%(text)s” is not a number.") % {"n": row, "text": text}
+        ) from None

@@ -1,0 +1,160 @@
+"""Reading helpers for the import review: highlighting, unit matching, what changed.
+
+Nothing here writes; the writes are in ``plans.actions``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mubiao.orgs.models import OrgUnit
+from mubiao.plans.models import Indicator, Plan, Task
+
+# Prefixes that differ between how a document writes a unit and how the tree names it.
+_UNIT_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}?(?:省|市|县|区))(?=[\u4e00-\u9fff]{2,})")
+
+
+def unit_key(name: str) -> str:
+    """The part of a unit's name that identifies it: "南阳市发展和改革委员会" → "发展和改革委员会"."""
+    name = re.sub(r"\s+", "", name or "")
+    return _UNIT_PREFIX.sub("", name, count=1) or name
+
+
+@dataclass
+class UnitMatch:
+    name: str
+    unit: OrgUnit | None
+    score: float
+    candidates: list[OrgUnit] = field(default_factory=list)
+
+
+def match_unit(name: str, units: list[OrgUnit]) -> UnitMatch:
+    """The closest existing unit for a name as written, with a similarity score.
+
+    Exact names and aliases score 1; otherwise the best character similarity of the name's
+    distinctive part against each unit's short and full name. Below 0.6 there is no match
+    (the reviewer picks one or creates the unit).
+    """
+    key = unit_key(name)
+    scored: list[tuple[float, OrgUnit]] = []
+    for unit in units:
+        names = {unit.name, unit.short_name, *unit.aliases}
+        if name in names or key in {unit_key(n) for n in names}:
+            scored.append((1.0, unit))
+            continue
+        best = max(difflib.SequenceMatcher(None, key, unit_key(n)).ratio() for n in names if n)
+        scored.append((best, unit))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].path))
+    top = scored[0] if scored else (0.0, None)
+    return UnitMatch(
+        name=name,
+        unit=top[1] if top[0] >= 0.6 else None,
+        score=round(top[0], 2),
+        candidates=[u for s, u in scored[:5] if s >= 0.3],
+    )
+
+
+@dataclass
+class Segment:
+    text: str
+    targets: list[int]
+    tasks: list[int]
+
+
+def segments(text: str, draft: dict[str, Any]) -> list[Segment]:
+    """The text cut at every item boundary, each piece knowing which items cover it."""
+    spans = [("targets", i, t["span"]) for i, t in enumerate(draft.get("targets", []))]
+    spans += [("tasks", i, t["span"]) for i, t in enumerate(draft.get("tasks", []))]
+    cuts = sorted({0, len(text), *(p for _, _, s in spans for p in s if 0 <= p <= len(text))})
+    pieces = []
+    for start, end in itertools.pairwise(cuts):
+        covering = [(kind, i) for kind, i, s in spans if s[0] <= start and end <= s[1]]
+        pieces.append(
+            Segment(
+                text=text[start:end],
+                targets=[i for kind, i in covering if kind == "targets"],
+                tasks=[i for kind, i in covering if kind == "tasks"],
+            )
+        )
+    return pieces
+
+
+def with_edits(draft: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
+    """The draft as the reviewer corrected it (edits keyed "targets"/"tasks" → index → fields)."""
+    merged = {**draft}
+    for kind in ("targets", "tasks"):
+        items = [dict(item) for item in draft.get(kind, [])]
+        for index, fields in (edits.get(kind) or {}).items():
+            if int(index) < len(items):
+                items[int(index)].update(fields)
+        merged[kind] = items
+    return merged
+
+
+@dataclass
+class Change:
+    kind: str  # "target" or "task"
+    change: str  # "new", "changed", "unchanged", "missing"
+    label: str
+    before: str = ""
+    after: str = ""
+
+
+def target_label(item: dict[str, Any]) -> str:
+    value = item.get("value")
+    value = "" if value is None else f"{value:g}"
+    if item.get("comparator") == "range" and item.get("value_max") is not None:
+        value += f"–{item['value_max']:g}"
+    return f"{item.get('metric', '')} {item.get('comparator', '')} {value}{item.get('unit') or ''}"
+
+
+def indicator_label(ind: Indicator) -> str:
+    return target_label(
+        {
+            "metric": ind.metric,
+            "comparator": ind.comparator,
+            "value": float(ind.value) if ind.value is not None else None,
+            "value_max": float(ind.value_max) if ind.value_max is not None else None,
+            "unit": ind.unit,
+        }
+    )
+
+
+def changes_against(plan: Plan, draft: dict[str, Any]) -> list[Change]:
+    """What accepting this draft would change in the plan: items matched by their words."""
+    indicators = {ind.metric: ind for ind in plan.indicators.all()}
+    tasks = {task.text or task.title: task for task in plan.tasks.all()}
+    out: list[Change] = []
+    for item in draft.get("targets", []):
+        if item.get("skip"):
+            continue
+        found = indicators.pop(item["metric"], None)
+        after = target_label(item)
+        if found is None:
+            out.append(Change("target", "new", item["metric"], after=after))
+        else:
+            before = indicator_label(found)
+            state = "unchanged" if before == after else "changed"
+            out.append(Change("target", state, item["metric"], before=before, after=after))
+    for item in draft.get("tasks", []):
+        if item.get("skip"):
+            continue
+        found = tasks.pop(item["text"], None)
+        out.append(Change("task", "unchanged" if found else "new", _short(item["text"])))
+    out += [
+        Change("target", "missing", m, before=indicator_label(i)) for m, i in indicators.items()
+    ]
+    out += [Change("task", "missing", _short(t)) for t in tasks]
+    return out
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def existing_task(plan: Plan, text: str) -> Task | None:
+    return plan.tasks.filter(text=text).first()

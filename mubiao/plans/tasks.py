@@ -1,0 +1,24 @@
+"""Background work for plans, run by the database worker (`mubiao manage db_worker`)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.tasks import task
+
+from mubiao.plans.models import ImportDraft
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def extract_import(code: str) -> str:
+    """Read one queued import; the review page polls its progress."""
+    from mubiao.plans.actions import fail_extraction, run_extraction
+
+    draft = ImportDraft.objects.get(code=code)
+    try:
+        return run_extraction(draft).status
+    except Exception:
+        logger.exception("reading import %s failed", code)
+        return fail_extraction(draft).status
