@@ -207,6 +207,12 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "login"
+# Five wrong passwords for one login name within 15 minutes lock it for 15 minutes; an
+# address that fails 30 times in that window is locked too (mubiao/orgs/security.py).
+MUBIAO_LOGIN_MAX_FAILURES = env_int("MUBIAO_LOGIN_MAX_FAILURES", 5)
+MUBIAO_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("MUBIAO_LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
+MUBIAO_LOGIN_LOCK_MINUTES = env_int("MUBIAO_LOGIN_LOCK_MINUTES", 15)
+MUBIAO_TRUST_X_REAL_IP = env_bool("MUBIAO_TRUST_X_REAL_IP", False)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
