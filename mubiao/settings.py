@@ -154,11 +154,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "ninja",
     "mubiao.audit",
     "mubiao.orgs",
     "mubiao.plans",
     "mubiao.projects",
     "mubiao.reporting",
+    "mubiao.api",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from mubiao.api import views as api_views
+from mubiao.api.v1 import api as api_v1
 from mubiao.orgs.security import ThrottledAuthenticationForm
 from mubiao.plans import views as plan_views
 
@@ -21,5 +23,8 @@ urlpatterns = [
     path("plans/", include("mubiao.plans.urls")),
     path("imports/", include("mubiao.plans.import_urls")),
     path("units/", include("mubiao.orgs.urls")),
+    path("api/v1/", api_v1.urls),
+    path("account/tokens/", api_views.tokens, name="api-tokens"),
+    path("account/tokens/<str:prefix>/revoke/", api_views.revoke, name="api-token-revoke"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,53 @@
+"""Creating and revoking API tokens; each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mubiao.api.models import ApiToken, hash_token, new_raw_token
+from mubiao.audit.models import record
+
+MAX_TOKENS_PER_USER = 20
+
+
+@transaction.atomic
+def create_token(
+    user, *, name: str, read_only: bool = True, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new token and its raw value, which is shown once and never stored."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Give the token a name, e.g. the system that will use it."))
+    if days is not None and not 1 <= days <= 366:
+        raise ValidationError(_("A token may last from 1 to 366 days."))
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_TOKENS_PER_USER:
+        raise ValidationError(_("You have too many tokens; revoke one first."))
+    raw = new_raw_token()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        token_hash=hash_token(raw),
+        prefix=raw[:10],
+        read_only=read_only,
+        expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
+    )
+    record(user, "token.create", f"token:{token.prefix}", after={"read_only": read_only})
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(user, token: ApiToken) -> ApiToken:
+    if token.user_id != user.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(user, "token.revoke", f"token:{token.prefix}")
+    return token

@@ -1,0 +1,126 @@
+"""The API's shapes. Codes, never row ids; numbers as JSON numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+class Error(Schema):
+    error: ErrorDetail
+
+
+class Membership(Schema):
+    unit: str
+    unit_name: str
+    role: str
+
+
+class Me(Schema):
+    username: str
+    memberships: list[Membership]
+
+
+class Unit(Schema):
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    level: str
+    parent: str | None
+
+
+class PlanSummary(Schema):
+    code: str
+    name: str
+    issuer: str
+    year: int
+    status: str
+
+
+class Frame(Schema):
+    code: str
+    name: str
+    description: str
+    parent: str | None
+
+
+class PlanDetail(PlanSummary):
+    summary: str
+    frames: list[Frame]
+    tasks: int
+    indicators: int
+
+
+class Area(Schema):
+    code: str
+    number: str
+    name: str
+    subtitle: str
+    parent: str | None
+    frame: str | None
+
+
+class Responsible(Schema):
+    unit: str
+    unit_name: str
+    role: str
+    assumed: bool
+
+
+class Milestone(Schema):
+    text: str
+    due: dt.date
+    done_on: dt.date | None
+
+
+class Task(Schema):
+    code: str
+    number: str
+    title: str
+    text: str
+    area: str | None
+    leader: str
+    deadline: dt.date | None
+    closed: bool
+    responsible: list[Responsible]
+    indicators: list[str]
+
+
+class TaskDetail(Task):
+    milestones: list[Milestone]
+    source_document: str | None
+    span: list[int] | None
+
+
+class Indicator(Schema):
+    code: str
+    metric: str
+    kind: str
+    comparator: str
+    value: float | None
+    value_max: float | None
+    unit: str
+    period: str
+    baseline: float | None
+    direction: str
+    binding: bool
+    accumulation: str
+    headline: bool
+    area: str | None
+    task: str | None
+    responsible: list[Responsible]
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int

@@ -1,0 +1,304 @@
+"""The JSON API, version 1, under /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+
+Every endpoint reads through the same access helpers as the web pages: an API caller
+sees exactly what the same person sees in the browser. Errors have one shape:
+``{"error": {"code": …, "message": …, "fields": {…}}}``, the message in the caller's
+language (Accept-Language).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import Field
+
+from mubiao.api import schemas
+from mubiao.api.auth import AUTH
+from mubiao.orgs import access
+from mubiao.plans.models import Assignment, Indicator, Plan, Task
+from mubiao.plans.tree import filter_by_unit
+
+api = NinjaAPI(
+    title="mubiao API",
+    version="1",
+    description="The goal–task system: plans, areas, tasks, targets and units.",
+    auth=AUTH,
+    urls_namespace="api-v1",
+)
+
+ERRORS: dict[int, type[Schema]] = {
+    401: schemas.Error,
+    403: schemas.Error,
+    404: schemas.Error,
+    422: schemas.Error,
+}
+
+
+def error(request: HttpRequest, status: int, code: str, message: str, fields=None):
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return error(request, 404, "not_found", _("There is nothing with that code."))
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return error(request, 403, "forbidden", _("Your account may not do this."))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return error(request, 401, "unauthenticated", _("Log in or send a valid API token."))
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid(request, exc):
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        name = ".".join(str(p) for p in item.get("loc", [])[1:]) or "body"
+        fields.setdefault(name, []).append(item.get("msg", ""))
+    return error(request, 422, "invalid", _("Some fields are not valid."), fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def refused(request, exc):
+    return error(request, 422, "invalid", " ".join(exc.messages))
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+def paginate(qs: QuerySet, paging: Paging, render) -> dict[str, Any]:
+    count = qs.count()
+    start = (paging.page - 1) * paging.page_size
+    items = [render(obj) for obj in qs[start : start + paging.page_size]]
+    return {
+        "count": count,
+        "page": paging.page,
+        "page_size": paging.page_size,
+        "pages": max(1, math.ceil(count / paging.page_size)),
+        "items": items,
+    }
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _responsible(assignments) -> list[dict[str, Any]]:
+    return [
+        {"unit": a.unit.code, "unit_name": a.unit.short_name, "role": a.role, "assumed": a.assumed}
+        for a in assignments
+    ]
+
+
+def task_out(task: Task) -> dict[str, Any]:
+    return {
+        "code": task.code,
+        "number": task.number,
+        "title": task.title,
+        "text": task.text,
+        "area": task.area.code if task.area else None,
+        "leader": task.leader,
+        "deadline": task.deadline,
+        "closed": task.is_closed,
+        "responsible": _responsible(task.assignments.all()),
+        "indicators": [i.code for i in task.indicators.all()],
+    }
+
+
+def indicator_out(ind: Indicator) -> dict[str, Any]:
+    return {
+        "code": ind.code,
+        "metric": ind.metric,
+        "kind": ind.kind,
+        "comparator": ind.comparator,
+        "value": _num(ind.value),
+        "value_max": _num(ind.value_max),
+        "unit": ind.unit,
+        "period": ind.period,
+        "baseline": _num(ind.baseline),
+        "direction": ind.direction,
+        "binding": ind.binding,
+        "accumulation": ind.accumulation,
+        "headline": ind.headline,
+        "area": ind.area.code if ind.area else None,
+        "task": ind.task.code if ind.task else None,
+        "responsible": _responsible(ind.responsible),
+    }
+
+
+def unit_out(unit) -> dict[str, Any]:
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "kind": unit.kind,
+        "level": unit.level,
+        "parent": unit.parent.code if unit.parent else None,
+    }
+
+
+def plan_out(plan: Plan) -> dict[str, Any]:
+    return {
+        "code": plan.code,
+        "name": plan.name,
+        "issuer": plan.issuer.code,
+        "year": plan.year,
+        "status": plan.status,
+    }
+
+
+class PlanPage(schemas.Page):
+    items: list[schemas.PlanSummary]
+
+
+class TaskPage(schemas.Page):
+    items: list[schemas.Task]
+
+
+class IndicatorPage(schemas.Page):
+    items: list[schemas.Indicator]
+
+
+class UnitPage(schemas.Page):
+    items: list[schemas.Unit]
+
+
+@api.get("/me", response={200: schemas.Me, **ERRORS}, tags=["account"])
+def me(request):
+    """Who the caller is, and their units and roles."""
+    memberships = request.user.memberships.select_related("unit")
+    return {
+        "username": request.user.get_username(),
+        "memberships": [
+            {"unit": m.unit.code, "unit_name": m.unit.short_name, "role": m.role}
+            for m in memberships
+        ],
+    }
+
+
+@api.get("/plans", response={200: PlanPage, **ERRORS}, tags=["plans"])
+def list_plans(request, paging: Query[Paging]):
+    """The plans the caller may see."""
+    plans = access.visible_plans(request.user).select_related("issuer").order_by("-year", "code")
+    return paginate(plans, paging, plan_out)
+
+
+@api.get("/plans/{plan_code}", response={200: schemas.PlanDetail, **ERRORS}, tags=["plans"])
+def get_plan(request, plan_code: str):
+    plan = access.get_plan_for_user(request.user, plan_code)
+    frames = plan.frames.select_related("parent")
+    return {
+        **plan_out(plan),
+        "summary": plan.summary,
+        "frames": [
+            {
+                "code": f.code,
+                "name": f.name,
+                "description": f.description,
+                "parent": f.parent.code if f.parent else None,
+            }
+            for f in frames
+        ],
+        "tasks": access.visible_tasks(request.user, plan).count(),
+        "indicators": access.visible_indicators(request.user, plan).count(),
+    }
+
+
+@api.get("/plans/{plan_code}/areas", response={200: list[schemas.Area], **ERRORS}, tags=["plans"])
+def list_areas(request, plan_code: str):
+    plan = access.get_plan_for_user(request.user, plan_code)
+    return [
+        {"code": a.code, "number": a.number, "name": a.name, "subtitle": a.subtitle,
+         "parent": a.parent.code if a.parent else None, "frame": a.frame.code if a.frame else None}
+        for a in plan.areas.select_related("parent", "frame")
+    ]  # fmt: skip
+
+
+class TaskFilters(Paging):
+    unit: str | None = Field(None, max_length=64, description="only tasks of this unit and below")
+    area: str | None = Field(None, max_length=64, description="only tasks in this area")
+
+
+def _tasks(qs: QuerySet[Task]) -> QuerySet[Task]:
+    return qs.select_related("area", "plan").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
+        "indicators",
+    )
+
+
+@api.get("/plans/{plan_code}/tasks", response={200: TaskPage, **ERRORS}, tags=["tasks"])
+def list_tasks(request, plan_code: str, filters: Query[TaskFilters]):
+    plan = access.get_plan_for_user(request.user, plan_code)
+    tasks = access.visible_tasks(request.user, plan)
+    if filters.unit:
+        unit = access.get_unit_for_user(request.user, filters.unit)
+        tasks, _indicators = filter_by_unit(tasks, Indicator.objects.none(), unit)
+    if filters.area:
+        tasks = tasks.filter(area__code=filters.area)
+    return paginate(_tasks(tasks).order_by("order", "pk"), filters, task_out)
+
+
+@api.get(
+    "/plans/{plan_code}/tasks/{task_code}",
+    response={200: schemas.TaskDetail, **ERRORS},
+    tags=["tasks"],
+)
+def get_task(request, plan_code: str, task_code: str):
+    task = access.get_task_for_user(request.user, plan_code, task_code)
+    task = _tasks(Task.objects.filter(pk=task.pk)).select_related("document").get()
+    return {
+        **task_out(task),
+        "milestones": [
+            {"text": m.text, "due": m.due, "done_on": m.done_at} for m in task.milestones.all()
+        ],
+        "source_document": task.document.code if task.document else None,
+        "span": [task.span_start, task.span_end] if task.span_start is not None else None,
+    }
+
+
+class IndicatorFilters(Paging):
+    headline: bool | None = Field(None, description="only headline targets (or only the others)")
+
+
+@api.get(
+    "/plans/{plan_code}/indicators", response={200: IndicatorPage, **ERRORS}, tags=["indicators"]
+)
+def list_indicators(request, plan_code: str, filters: Query[IndicatorFilters]):
+    plan = access.get_plan_for_user(request.user, plan_code)
+    indicators = access.visible_indicators(request.user, plan)
+    if filters.headline is not None:
+        indicators = indicators.filter(headline=filters.headline)
+    indicators = (
+        indicators.select_related("area", "task")
+        .prefetch_related("assignments__unit", "task__assignments__unit")
+        .order_by("order", "pk")
+    )
+    return paginate(indicators, filters, indicator_out)
+
+
+@api.get("/units", response={200: UnitPage, **ERRORS}, tags=["units"])
+def list_units(request, paging: Query[Paging]):
+    units = access.visible_units(request.user).select_related("parent").order_by("path")
+    return paginate(units, paging, unit_out)
+
+
+@api.get("/units/{unit_code}", response={200: schemas.Unit, **ERRORS}, tags=["units"])
+def get_unit(request, unit_code: str):
+    return unit_out(access.get_unit_for_user(request.user, unit_code))
