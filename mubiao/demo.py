@@ -17,6 +17,7 @@ from mubiao.orgs.models import Membership, OrgUnit
 from mubiao.plans.loader import load_plan
 from mubiao.plans.models import Plan
 from mubiao.projects.loader import load_projects
+from mubiao.projects.synthetic import make_projects
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 UNITS_FILE = PACKAGE_DIR / "orgs" / "data" / "nanyang-units.yaml"
@@ -77,5 +78,6 @@ def ensure_demo_accounts() -> list[DemoAccount]:
 
 def load_demo() -> Plan:
     plan = load_nanyang()
+    make_projects(plan)
     ensure_demo_accounts()
     return plan

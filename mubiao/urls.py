@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", include("mubiao.plans.urls")),
+    path("plans/", include("mubiao.projects.urls")),
     path("imports/", include("mubiao.plans.import_urls")),
     path("units/", include("mubiao.orgs.urls")),
     path("api/v1/", api_v1.urls),

@@ -180,3 +180,29 @@ def get_import_for_user(user, code: str):
     if not can_import(user, draft.issuer):
         raise PermissionDenied("import")
     return draft
+
+
+def visible_projects(user, plan: Plan):
+    """Key projects of a plan: all for its overseers, else those located in or led by
+    the user's units (and the units below them)."""
+    from mubiao.projects.models import Project
+
+    projects = Project.objects.filter(plan=plan)
+    if oversees(user, plan):
+        return projects
+    units = unit_roots(user)
+    if not units:
+        return projects.none()
+    return projects.filter(_subtree_q("county", units) | _subtree_q("lead", units))
+
+
+def get_project_for_user(user, plan_code: str, project_code: str):
+    from mubiao.projects.models import Project
+
+    plan = get_plan_for_user(user, plan_code)
+    project = Project.objects.filter(plan=plan, code=project_code).first()
+    if project is None:
+        raise Http404("project")
+    if not visible_projects(user, plan).filter(pk=project.pk).exists():
+        raise PermissionDenied("project")
+    return project

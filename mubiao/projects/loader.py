@@ -61,6 +61,7 @@ def load_projects(plan: Plan, data: dict[str, Any], document=None) -> int:
             {
                 "name": item["name"],
                 "category": category,
+                "stage": "building" if category in ("ongoing", "completing") else "not_started",
                 "county": unit(item.get("county"), where),
                 "lead": unit(item.get("lead"), where),
                 "chain": chains.get(chain_code) if chain_code else None,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mubiao.orgs.models import OrgUnit
-from mubiao.plans.models import Plan, SourceSpan, code_field
+from mubiao.plans.models import Indicator, Plan, SourceSpan, code_field
 
 
 class Chain(models.Model):
@@ -50,6 +51,12 @@ class Project(SourceSpan):
         ONGOING = "ongoing", _("continuing")
         COMPLETING = "completing", _("to complete")
         PREPARATORY = "preparatory", _("preparatory")
+
+    class Stage(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        BUILDING = "building", _("under construction")
+        COMPLETED = "completed", _("completed")
+        SUSPENDED = "suspended", _("suspended")
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="projects"
@@ -95,6 +102,13 @@ class Project(SourceSpan):
     planned_end = models.DateField(_("planned completion"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual completion"), null=True, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=Stage.choices, default=Stage.NOT_STARTED
+    )
+    # The plan's targets this project counts towards (the 1,000 projects, ¥150 bn …).
+    counts_toward = models.ManyToManyField(
+        Indicator, verbose_name=_("counts toward"), blank=True, related_name="projects"
+    )
     location = models.CharField(_("location"), max_length=200, blank=True)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -109,3 +123,6 @@ class Project(SourceSpan):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.plan.code, self.code])

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+urlpatterns = [
+    path("<slug:plan_code>/projects/", views.project_list, name="list"),
+    path("<slug:plan_code>/projects/upload/", views.project_upload, name="upload"),
+    path("<slug:plan_code>/projects/<slug:project_code>/", views.project_detail, name="detail"),
+]

@@ -1,0 +1,142 @@
+"""The project library: ledger with filters and summaries, a project page, Excel in and out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mubiao.monitor import start_rate
+from mubiao.orgs import access
+from mubiao.projects import actions
+from mubiao.projects.excel import ProjectSheetError, export_projects
+from mubiao.projects.models import Chain, Project
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILTERS = ("county", "chain", "category", "stage")
+
+
+def _filtered(request: HttpRequest, projects: QuerySet[Project]) -> QuerySet[Project]:
+    get = request.GET
+    if get.get("county"):
+        projects = projects.filter(county__code=get["county"])
+    if get.get("chain"):
+        projects = projects.filter(chain__code=get["chain"])
+    if get.get("category") in Project.Category.values:
+        projects = projects.filter(category=get["category"])
+    if get.get("stage") in Project.Stage.values:
+        projects = projects.filter(stage=get["stage"])
+    if get.get("q"):
+        projects = projects.filter(name__icontains=get["q"][:50])
+    return projects
+
+
+def measures(projects: QuerySet[Project], as_of: dt.date) -> dict:
+    """Totals, the start rate as of a date, and counts by stage, county and chain."""
+    planned = Q(category=Project.Category.NEW, planned_start__lte=as_of)
+    started = planned & Q(actual_start__isnull=False, actual_start__lte=as_of)
+    totals = projects.aggregate(
+        n=Count("pk"),
+        total=Sum("total_investment"),
+        annual=Sum("annual_plan"),
+        planned=Count("pk", filter=planned),
+        started=Count("pk", filter=started),
+    )
+    by_county = list(
+        projects.values("county__code", "county__short_name")
+        .annotate(
+            n=Count("pk"),
+            annual=Sum("annual_plan"),
+            planned=Count("pk", filter=planned),
+            started=Count("pk", filter=started),
+        )
+        .order_by("-n", "county__short_name")
+    )
+    for row in by_county:
+        row["start_rate"] = start_rate(row["started"], row["planned"])
+    return {
+        **totals,
+        "start_rate": start_rate(totals["started"], totals["planned"]),
+        "by_county": by_county,
+        "by_stage": projects.values("stage").annotate(n=Count("pk")).order_by("stage"),
+        "by_chain": projects.values("chain__name").annotate(n=Count("pk")).order_by("-n"),
+    }
+
+
+@login_required
+def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, plan_code)
+    projects = _filtered(request, access.visible_projects(request.user, plan))
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            export_projects(projects.order_by("order", "code")), content_type=XLSX
+        )
+        response["Content-Disposition"] = f'attachment; filename="{plan.code}-projects.xlsx"'
+        return response
+    page = Paginator(
+        projects.select_related("county", "chain").order_by("order", "code"), 50
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "plan": plan,
+            "page": page,
+            "query": query.urlencode(),
+            "m": measures(projects, timezone.localdate()),
+            "counties": access.visible_units(request.user).filter(level="county"),
+            "chains": Chain.objects.filter(plan=plan),
+            "categories": Project.Category.choices,
+            "stages": Project.Stage.choices,
+            "chosen": {k: request.GET.get(k, "") for k in (*FILTERS, "q")},
+            "can_manage": actions.can_manage_projects(request.user, plan),
+            "synthetic": projects.filter(synthetic=True).exists(),
+        },
+    )
+
+
+@login_required
+def project_detail(request: HttpRequest, plan_code: str, project_code: str) -> HttpResponse:
+    project = access.get_project_for_user(request.user, plan_code, project_code)
+    return render(
+        request,
+        "projects/detail.html",
+        {"plan": project.plan, "project": project, "targets": project.counts_toward.all()},
+    )
+
+
+@login_required
+@require_POST
+def project_upload(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, plan_code)
+    if not actions.can_manage_projects(request.user, plan):
+        raise PermissionDenied("projects")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose an Excel file to upload."))
+        return redirect("projects:list", plan.code)
+    try:
+        counts = actions.import_projects(request.user, plan, upload.read())
+    except ProjectSheetError as exc:
+        for problem in exc.errors[:20]:
+            messages.error(request, str(problem))
+        if len(exc.errors) > 20:
+            messages.error(request, _("… and %(n)s more problems.") % {"n": len(exc.errors) - 20})
+        messages.error(request, _("Nothing was saved; correct the file and upload it again."))
+    else:
+        messages.success(
+            request,
+            _("Saved: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % counts,
+        )
+    return redirect("projects:list", plan.code)
