@@ -118,6 +118,8 @@ def _paragraph_targets(
     out: list[Found] = []
     weak: list[Found] = []
     binding = any(w in line.text for w in _lex()["binding"])
+    in_item = numbering(line.text) is not None
+    last_metric = ""
     horizon = False
     for clause in clauses(line):
         if _ENUMERATION.match(clause.text):
@@ -138,9 +140,14 @@ def _paragraph_targets(
             if not quantities:
                 break
         if quantities:
-            out += _numeric_targets(clause, quantities, clause_cues, state, binding, horizon)
+            found = _numeric_targets(
+                clause, quantities, clause_cues, state, binding, horizon, last_metric
+            )
+            if found:
+                last_metric = found[-1].metric
+            out += found
         elif state_at(clause_cues, len(clause.text), state)[0] != PAST:
-            strong, maybe = _wordy_targets(clause, binding)
+            strong, maybe = _wordy_targets(clause, binding, in_item)
             out += strong
             weak += maybe
         state = final_state(clause_cues, len(clause.text), state)
@@ -158,11 +165,11 @@ def _numeric_targets(
     state: str,
     binding: bool,
     horizon: bool,
+    prev_metric: str,
 ) -> list[Found]:
     out: list[Found] = []
     text = clause.text
     prev_end = 0
-    prev_metric = ""
     for group in _groups(text, quantities):
         first = group[0]
         st, own = state_at(clause_cues, first.start, state)
@@ -256,7 +263,7 @@ def _metrics(
     if name is None:
         name = _after_metric(text, group[-1]) or core or "未命名指标"
         if not core:
-            start = group[0].start
+            start = offset + len(before) - len(before.lstrip(_TRAILING_PUNCT))
     if "、" in name and not m:
         tail = name.rsplit("、", 1)[1]
         if len(tail) >= 2:
@@ -270,7 +277,9 @@ def _single_metric(text: str, core: str, q: Quantity, prev_metric: str) -> str |
     bare = _strip_filler(core)
     if _GROWTH_VERB.fullmatch(bare) and prev_metric:
         subject = re.sub(r"(?:突破|超过|达到|达|为)$", "", prev_metric)
-        return subject + bare
+        return subject if subject.endswith(bare) else subject + bare
+    if not bare and prev_metric and not _after_metric(text, q):
+        return prev_metric  # 增长6%以上,力争7%: the same metric again
     if len(bare) < 2 or _lex()["verbs_re"].search(bare):
         after = _after_metric(text, q)
         if after:
@@ -312,6 +321,12 @@ def _clean_before(before: str) -> tuple[str, int]:
                 len(text[pos:]) - len(text[pos:].lstrip(_TRAILING_PUNCT + _OPENERS))
             )
     rest = _tidy(text)
+    if (
+        positions
+        and len(_strip_filler(_tidy(text[max(positions) :]))) < 2
+        and rest in _lex()["cut"]
+    ):
+        return "", len(text)  # only a framing word (力争) stands before the number
     return rest, len(text) - len(text.lstrip(_TRAILING_PUNCT + _OPENERS))
 
 
@@ -361,7 +376,7 @@ def _is_known(metric: str) -> bool:
     return any(name in metric for name in _lex()["catalogue"])
 
 
-def _wordy_targets(clause: Clause, binding: bool) -> tuple[list[Found], list[Found]]:
+def _wordy_targets(clause: Clause, binding: bool, in_item: bool) -> tuple[list[Found], list[Found]]:
     """Qualitative and milestone targets of a clause without numbers: (strong, weak)."""
     if not _lex()["triggers"].search(clause.text):
         return [], []
@@ -373,7 +388,7 @@ def _wordy_targets(clause: Clause, binding: bool) -> tuple[list[Found], list[Fou
         clause, body, lead, "qualitative_strong", "qualitative", 0.75, binding
     )
     if not strong:
-        strong = _milestones(clause, body, lead, binding)
+        strong = _milestones(clause, body, lead, binding, in_item)
     weak = (
         []
         if strong
@@ -403,11 +418,14 @@ def _pattern_targets(
     return []
 
 
-def _milestones(clause: Clause, body: str, lead: int, binding: bool) -> list[Found]:
+def _milestones(clause: Clause, body: str, lead: int, binding: bool, in_item: bool) -> list[Found]:
+    patterns = lexicon.compiled("patterns", "milestone")
+    if in_item:
+        patterns += lexicon.compiled("patterns", "milestone_in_items")
     out = []
     pos = 0
     for piece in body.split("、"):
-        for pattern in lexicon.compiled("patterns", "milestone"):
+        for pattern in patterns:
             m = pattern.search(piece)
             if m:
                 metric = _strip_lead(_QUOTES.sub("", m.group("metric")))

@@ -22,6 +22,8 @@ from .dates import deadline
 from .segment import Line, numbering
 
 _PUNCT_END = "。;.,: "
+_BRACKETED_LABEL = re.compile(r"[【\[]([\u4e00-\u9fff]{2,6})[】\]]:?")
+_LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|主责)\)$")
 _SENTENCE = re.compile(r"[。;!?]")
 
 
@@ -119,8 +121,8 @@ def read_structure(
 
 
 def _is_label_line(text: str) -> bool:
-    """牵头单位:区发改局 on a line of its own (or bracketed: (牵头单位:…))."""
-    body = text.lstrip("(")
+    """牵头单位:区发改局 on a line of its own (or bracketed: (牵头单位:…), 【牵头单位】…)."""
+    body = _BRACKETED_LABEL.sub(r"\1:", text).lstrip("(")
     m = _lex()["label_re"].match(body)
     return (
         bool(m) and len(body) > len(m.group()) and (":" in m.group() or len(m.group("label")) > 2)
@@ -193,7 +195,7 @@ def _looks_like_units(inner: str) -> bool:
 
 def _parse_clause(clause: str, roles: Roles) -> None:
     lex = _lex()
-    clause = clause.strip("()")
+    clause = _BRACKETED_LABEL.sub(r"\1:", clause.strip("()"))
     # a label starts a new part even without a separator: 牵头单位:甲配合单位:乙
     clause = lex["label_any"].sub(lambda m: ";" + m.group(), clause)
     for part in _split_outside(clause, ";。"):
@@ -223,6 +225,10 @@ def _add(roles: Roles, role: str, items: list[str]) -> None:
         roles.leaders += items
         return
     for item in items:
+        marked = _LEAD_MARK.search(item)
+        if marked:  # 市发改委(牵头) inside a list
+            roles.lead.append(item[: marked.start()])
+            continue
         if _is_person(item):
             roles.leaders.append(item)
         else:

@@ -99,6 +99,7 @@ def test_it_replicates_one_value_over_metrics_with_jun() -> None:
         ("用好3000万元科技创新专项资金。", "科技创新专项资金"),
         ("地区生产总值突破2000亿元、增长7%以上。", "地区生产总值增长"),
         ("6月底前完成老旧小区改造120个。", "完成老旧小区改造"),
+        ("地区生产总值增长6%以上,力争7%。", "地区生产总值增长"),
     ],
 )
 def test_it_names_the_metric(sentence: str, metric: str) -> None:
@@ -142,3 +143,12 @@ def test_it_leaves_a_five_year_goal_without_a_period() -> None:
 def test_it_takes_the_year_hint() -> None:
     plan = extract_text("地区生产总值增长6%。", year_hint=2027)
     assert plan.year == 2027 and plan.targets[0].period == "2027"
+
+
+def test_it_repeats_the_metric_for_a_stretch_figure() -> None:
+    plan = extract_text("地区生产总值增长6%以上,力争7%。")
+    assert [(t.metric, t.comparator, t.value) for t in plan.targets] == [
+        ("地区生产总值增长", ">=", 6),
+        ("地区生产总值增长", "=", 7),
+    ]
+    assert plan.targets[1].text == "力争7%"

@@ -119,3 +119,10 @@ def test_it_does_not_take_a_task_whose_unit_clause_is_cut_off() -> None:
     plan = extract_text(text)
     assert [t.number for t in plan.tasks] == ["1"]
     assert any("截断" in w for w in plan.warnings)
+
+
+def test_it_reads_bracketed_labels_and_a_lead_mark_inside_a_list() -> None:
+    text = "1.推进城市更新。\n【牵头单位】市住建局\n【配合单位】市财政局\n2.优化营商环境。(责任单位:市政务服务局(牵头)、市市场监管局)"
+    first, second = tasks_of(text)
+    assert (first["lead"], first["co"]) == (["市住建局"], ["市财政局"])
+    assert (second["lead"], second["co"]) == (["市政务服务局"], ["市市场监管局"])
