@@ -326,7 +326,8 @@ def _clean_before(before: str) -> tuple[str, int]:
         and len(_strip_filler(_tidy(text[max(positions) :]))) < 2
         and rest in _lex()["cut"]
     ):
-        return "", len(text)  # only a framing word (力争) stands before the number
+        # only a framing word (力争) stands before the number; the span keeps it
+        return "", len(text) - len(text.lstrip(_TRAILING_PUNCT + _OPENERS))
     return rest, len(text) - len(text.lstrip(_TRAILING_PUNCT + _OPENERS))
 
 
