@@ -24,7 +24,7 @@ _OPENERS = '“‘「『《"'
 _CLOSERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"'}
 _LIST_JOIN = {"、", "和", "及", "与"}
 _FILLER = re.compile(
-    r"(?:动态)?(?:分别|均|都)?(?:确定为|设定为|定为|保持在|稳定在|控制在|达到|占据|占|达|为|是)?[将要已]?$"
+    r"(?:动态)?(?:分别|均|都)?[将要已]?(?:确定为|设定为|定为|保持在|稳定在|控制在|达到|占据|占|达|为|是)?$"
 )
 _DISTRIBUTE = re.compile(
     r"(?<![人年平首成京])(分别|均|都)(?P<verb>(?:动态)?(?:确定为|设定为|保持在|控制在|稳定在|达到|达|为|增长|提高|下降|"
@@ -316,7 +316,8 @@ def _clean_before(before: str) -> tuple[str, int]:
         if text[pos - 1] in _OPENERS and _CLOSERS[text[pos - 1]] in text[pos:]:
             continue  # a quote closed before the number is a name inside the metric
         rest = _tidy(text[pos:])
-        if len(_strip_filler(rest)) >= 2:
+        bare = _strip_filler(rest)
+        if len(bare) >= 2 and not _GROWTH_VERB.fullmatch(bare):
             return rest, pos + (
                 len(text[pos:]) - len(text[pos:].lstrip(_TRAILING_PUNCT + _OPENERS))
             )
