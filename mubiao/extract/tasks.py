@@ -88,6 +88,7 @@ def read_structure(
 ) -> tuple[list[RawHeading], list[RawTask], list[str]]:
     """Headings and tasks of a normalised text, and warnings."""
     first_is_lead = any(p.search(text) for p in _lex()["first_is_lead"])
+    columns: dict[int, str] = {}
     headings: list[RawHeading] = []
     tasks: list[RawTask] = []
     warnings: list[str] = []
@@ -99,6 +100,8 @@ def read_structure(
         while j < len(lines) and _is_label_line(lines[j].text):
             j += 1
         attached = lines[i + 1 : j]
+        if num is None and "\t" in line.text:
+            columns = _header(line.text) or columns
         if num is None:
             if not attached and _is_bare_heading(lines, i, headings):
                 headings.append(
@@ -107,7 +110,10 @@ def read_structure(
             i = j
             continue
         level, number = num
-        task = _task(line, number, attached, first_is_lead, year)
+        if "\t" in line.text[len(number) :].strip("\t"):
+            task = _table_task(line, number, columns, first_is_lead, year)
+        else:
+            task = _task(line, number, attached, first_is_lead, year)
         if task is not None:
             tasks.append(task)
         elif _unclosed(line.text) and j >= len(lines):
@@ -164,6 +170,67 @@ def _task(
     end = attached[-1].end if attached else line.end
     return RawTask(
         number.strip(".、 ") or None, task_text, lead, co, roles.leaders, when, line.start, end
+    )
+
+
+_COLUMN_ROLES = (
+    ("序号", "number"),
+    ("牵头", "lead"),
+    ("配合", "co"),
+    ("协办", "co"),
+    ("责任领导", "leader"),
+    ("领导", "leader"),
+    ("责任", "responsible"),
+    ("时限", "deadline"),
+    ("时间", "deadline"),
+    ("任务", "text"),
+    ("内容", "text"),
+    ("措施", "text"),
+    ("事项", "text"),
+)
+
+
+def _header(text: str) -> dict[int, str]:
+    """Column roles of a flattened table's header row (序号 重点任务 牵头单位 配合单位)."""
+    columns = {}
+    for k, cell in enumerate(text.split("\t")):
+        role = next((r for word, r in _COLUMN_ROLES if word in cell), None)
+        if role and len(cell) <= 12:
+            columns[k] = role
+    unit_roles = {"lead", "co", "responsible"}
+    return columns if len(columns) >= 2 and unit_roles & set(columns.values()) else {}
+
+
+def _table_task(
+    line: Line, number: str, columns: dict[int, str], first_is_lead: bool, year: int | None
+) -> RawTask | None:
+    """A table row: cells by the header's roles, or text then unit cells (lead, co)."""
+    cells = [c.strip() for c in line.text.split("\t")]
+    roles = Roles()
+    texts: list[str] = []
+    if columns and len(cells) == max(columns) + 1:
+        for k, cell in enumerate(cells):
+            role = columns.get(k)
+            if role in ("lead", "co", "responsible", "leader"):
+                _add(roles, role, _split_units(cell))
+            elif role == "deadline":
+                roles.deadline_text += cell + ";"
+            elif role == "text" or (role is None and k > 0):
+                texts.append(cell)
+    else:
+        unit_cells = [
+            c for c in cells[1:] if _split_units(c) and all(_is_unit(u) for u in _split_units(c))
+        ]
+        for k, cell in enumerate(unit_cells[:2]):
+            _add(roles, "lead" if k == 0 else "co", _split_units(cell))
+        texts = [c for c in cells[1:] if c not in unit_cells]
+    if not roles.any_unit():
+        return None
+    lead, co = _resolve(roles, first_is_lead)
+    text = ";".join(t for t in texts if t)
+    when = deadline(roles.deadline_text or text, year)
+    return RawTask(
+        number.strip(".、 ") or None, text, lead, co, roles.leaders, when, line.start, line.end
     )
 
 

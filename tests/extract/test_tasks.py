@@ -126,3 +126,29 @@ def test_it_reads_bracketed_labels_and_a_lead_mark_inside_a_list() -> None:
     first, second = tasks_of(text)
     assert (first["lead"], first["co"]) == (["市住建局"], ["市财政局"])
     assert (second["lead"], second["co"]) == (["市政务服务局"], ["市市场监管局"])
+
+
+def test_it_reads_a_flattened_table_by_its_header() -> None:
+    text = (
+        "序号  重点任务  牵头单位  配合单位  完成时限\n"
+        "1  新开工项目300个  市发展改革委  市财政局、市自然资源局  6月底前\n"
+        "2\t建成数据中心\t市大数据局\t市通信管理办\t2026年10月底前"
+    )
+    first, second = tasks_of(text)
+    assert (first["lead"], first["co"], first["deadline"]) == (
+        ["市发展改革委"],
+        ["市财政局", "市自然资源局"],
+        "2026-06-30",
+    )
+    assert (second["lead"], second["deadline"]) == (["市大数据局"], "2026-10-31")
+    assert "新开工项目300个" in first["text"]
+
+
+def test_it_reads_a_flattened_row_without_a_header() -> None:
+    (task,) = tasks_of("3  推进城市更新  市住房城乡建设局  市财政局")
+    assert (task["lead"], task["co"]) == (["市住房城乡建设局"], ["市财政局"])
+
+
+def test_it_reads_targets_inside_table_rows() -> None:
+    plan = extract_text("序号  重点任务  牵头单位\n1  新开工项目300个以上  市发展改革委")
+    assert [(t.metric, t.comparator, t.value) for t in plan.targets] == [("新开工项目", ">=", 300)]
