@@ -31,7 +31,7 @@ def extract_text(text: str, *, year_hint: int | None = None) -> DraftPlan:
 
     >>> plan = extract_text("2026年主要预期目标是:地区生产总值增长5%以上。")
     >>> [(t.metric, t.comparator, t.value, t.unit) for t in plan.targets]
-    [('地区生产总值增长', '>=', 5, '%')]
+    [('地区生产总值增长', '>=', 5.0, '%')]
     """
     if not isinstance(text, str):
         raise TypeError("extract_text needs a str; read files with read_file()")
