@@ -74,6 +74,7 @@ def _lex() -> dict:
         "binding": tuple(cues["binding"]),
         "horizon": tuple(cues["horizon"]),
         "catalogue": catalogue,
+        "target_verbs": re.compile(lexicon.alternation(cues["target_verbs"])),
         "triggers": re.compile(lexicon.alternation(lexicon.load("patterns")["triggers"])),
         "lead_words": sorted(
             set(cues["metric_cut"] + cues["metric_verbs"] + cues["planned"]), key=len, reverse=True
@@ -184,6 +185,12 @@ def _numeric_targets(
         conf = 0.9 if st == PLANNED and own else 0.85 if st == PLANNED else 0.8
         for metric, q, start in _metrics(text, before, first.start, group, prev_metric):
             comparator = _comparator(q, before if q is first else "", group[-1])
+            if (
+                st == NEUTRAL
+                and comparator == "="
+                and not _lex()["target_verbs"].search(before + metric)
+            ):
+                continue  # a bare fact in a clause without cues
             found = Found(
                 metric=metric,
                 kind=_kind(metric, q),

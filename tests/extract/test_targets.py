@@ -152,3 +152,17 @@ def test_it_repeats_the_metric_for_a_stretch_figure() -> None:
         ("地区生产总值增长", "=", 7),
     ]
     assert plan.targets[1].text == "力争7%"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全县国土面积1200平方公里,常住人口36万人。", []),
+        ("新建学校5所,改造农村公路300公里。", [("=", 5, None, "所"), ("=", 300, None, "公里")]),
+        ("全县国土面积约1200平方公里。", [("~", 1200, None, "平方公里")]),
+    ],
+)
+def test_it_needs_a_sign_of_a_target_where_no_cue_is_written(
+    text: str, expected: list[tuple]
+) -> None:
+    assert targets_of(text) == expected
