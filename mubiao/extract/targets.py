@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import lexicon
-from .clauses import NEUTRAL, PAST, PLANNED, cues, final_state, state_at
+from .clauses import NEUTRAL, PLANNED, after_break, cues, final_state, is_past, state_at
 from .numbers import Quantity, find_quantities
 from .segment import Clause, Line, clauses, numbering
 
@@ -91,7 +91,7 @@ def find_targets(text: str, lines: list[Line], year: int | None) -> tuple[list[F
     state = NEUTRAL
     for line in lines:
         if _starts_part(line.text):
-            state = NEUTRAL
+            state = after_break(state)
         targets, state = _paragraph_targets(line, year, cut_at, warnings, state)
         found += targets
     return found, warnings
@@ -124,11 +124,11 @@ def _paragraph_targets(
     horizon = False
     for clause in clauses(line):
         if _ENUMERATION.match(clause.text):
-            state = NEUTRAL  # 一是…二是…: each point of an enumeration starts afresh
+            state = after_break(state)  # 一是…二是…: each point starts afresh
         clause_cues = cues(clause.text, year)
         if _CONTINUATION.match(clause.text):
             # 占年度计划的25%: a clause that goes on about the number before it
-            clause_cues = [c for c in clause_cues if c.state == PAST]
+            clause_cues = [c for c in clause_cues if is_past(c.state)]
         horizon = horizon or any(w in clause.text for w in _lex()["horizon"])
         quantities = find_quantities(clause.text)
         if cut_at is not None and clause.end > cut_at:
@@ -147,7 +147,7 @@ def _paragraph_targets(
             if found:
                 last_metric = found[-1].metric
             out += found
-        elif state_at(clause_cues, len(clause.text), state)[0] != PAST:
+        elif not is_past(state_at(clause_cues, len(clause.text), state)[0]):
             strong, maybe = _wordy_targets(clause, binding, in_item)
             out += strong
             weak += maybe
@@ -179,7 +179,7 @@ def _numeric_targets(
         if not kept and _is_threshold(text, group[-1]):
             continue  # a bound inside the next metric: the metric goes on after it
         prev_end = group[-1].end
-        if st == PAST or not kept:
+        if is_past(st) or not kept:
             continue
         group = kept
         conf = 0.9 if st == PLANNED and own else 0.85 if st == PLANNED else 0.8

@@ -62,3 +62,11 @@ def test_it_reads_a_bound_inside_a_metric_as_part_of_the_metric() -> None:
     from .helpers import metrics_of
 
     assert metrics_of("实施500万元以上项目1200个。") == ["实施500万元以上项目"]
+
+
+def test_it_keeps_a_review_going_past_its_subheadings() -> None:
+    text = (
+        "一、2025年工作回顾\n(一)经济运行稳中向好\n全市生产总值完成3000亿元、增长5.8%。\n"
+        "(二)项目建设提速\n新开工项目260个。\n二、2026年工作安排\n(一)主要目标\n地区生产总值增长6%左右。"
+    )
+    assert targets_of(text) == [("~", 6, None, "%")]
