@@ -19,7 +19,7 @@ from .model import DraftPlan, Heading, Target, Task
 from .offsets import OffsetText
 
 _ISSUER = re.compile(
-    r"([\u4e00-\u9fff]{2,16}?(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室))"
+    r"([\u4e00-\u9fff]{1,16}?(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室))"
 )
 _TITLE_WORDS = re.compile(r"关于|方案|通知|报告|要点|分工|目标")
 

@@ -304,7 +304,10 @@ def _add(roles: Roles, role: str, items: list[str]) -> None:
 
 def _resolve(roles: Roles, first_is_lead: bool) -> tuple[list[str], list[str]]:
     lead, co = list(roles.lead), list(roles.co)
-    if roles.responsible:
+    if roles.responsible and not lead and first_is_lead:
+        lead.append(roles.responsible[0])  # 责任单位:甲、乙 with "列第一位的为牵头单位"
+        co.extend(roles.responsible[1:])
+    elif roles.responsible:
         (co if lead else lead).extend(roles.responsible)
     if roles.bare:
         if lead:

@@ -152,3 +152,9 @@ def test_it_reads_a_flattened_row_without_a_header() -> None:
 def test_it_reads_targets_inside_table_rows() -> None:
     plan = extract_text("序号  重点任务  牵头单位\n1  新开工项目300个以上  市发展改革委")
     assert [(t.metric, t.comparator, t.value) for t in plan.targets] == [("新开工项目", ">=", 300)]
+
+
+def test_it_follows_first_listed_is_lead_for_responsible_units() -> None:
+    text = "1.建设数字政府。(责任单位:市大数据局、市财政局)\n注:责任单位中列第一位的为牵头单位。"
+    (task,) = tasks_of(text)
+    assert task["lead"] == ["市大数据局"] and task["co"] == ["市财政局"]
