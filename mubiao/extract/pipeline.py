@@ -114,6 +114,6 @@ def _title(text: str) -> str | None:
 
 
 def _issuer(text: str) -> str | None:
-    head = "\n".join(p.text for p in segment.paragraphs(text)[:12])
+    head = "\n".join(p.text for p in segment.paragraphs(text)[:12] if len(p.text) <= 80)
     m = re.search(r"发布机构([^\s有]{2,20}?)(?:有效性|$|\n)", head) or _ISSUER.search(head)
     return m.group(1) if m else None

@@ -122,6 +122,10 @@ def read_structure(
             headings.append(
                 RawHeading(level, number, line.text[len(number) :].strip(), line.start, line.end)
             )
+        elif tasks and j >= len(lines):
+            warnings.append(
+                f"最后一项({number.strip('.、')})未写明责任单位,可能在文末被截断,未作为任务读取。"
+            )
         i = j
     return headings, tasks, warnings
 
@@ -137,7 +141,7 @@ def _is_label_line(text: str) -> bool:
 
 def _is_heading(text: str, number: str) -> bool:
     body = text[len(number) :].strip()
-    return 0 < len(body) <= 40 and not _SENTENCE.search(body.rstrip("。"))
+    return 0 < len(body) <= 40 and not _SENTENCE.search(body)
 
 
 def _is_bare_heading(lines: list[Line], i: int, headings: list[RawHeading]) -> bool:
