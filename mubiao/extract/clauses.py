@@ -8,9 +8,9 @@ paragraphs too. A numbered line, a heading or an enumeration point (一是 …) 
 afresh ("neutral"), except in a review, which lasts until a planned cue. Neutral counts as planned because the documents read are
 plans. Numbers read in the "past" state are results, never targets.
 
-A weak past cue (比上年, 同比) does not override a planned cue written earlier in the
-same clause: "2026年生产总值比上年增长6%" is a target, "生产总值比上年增长6.1%" after
-"去年" is not.
+A weak past cue (比上年, 同比) does not override a planned state: "2026年生产总值比上
+年增长6%" and "主要目标:…,能耗比上年下降3%" are targets; "生产总值3000亿元,比上年增长
+6.1%" with no planned cue before it is not.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def state_at(found: list[Cue], pos: int, inherited: str) -> tuple[str, bool]:
     for cue in found:
         if cue.pos >= pos:
             break
-        if cue.weak and own and state == PLANNED:
+        if cue.weak and state == PLANNED:
             continue
         state, own = cue.state, True
     return state, own

@@ -70,3 +70,17 @@ def test_it_keeps_a_review_going_past_its_subheadings() -> None:
         "(二)项目建设提速\n新开工项目260个。\n二、2026年工作安排\n(一)主要目标\n地区生产总值增长6%左右。"
     )
     assert targets_of(text) == [("~", 6, None, "%")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "主要预期目标是:生产总值增长6%,单位能耗比上年下降3%。",
+            [("=", 6, None, "%"), ("=", 3, None, "%")],
+        ),
+        ("全市生产总值3000亿元,比上年增长5.8%。", []),
+    ],
+)
+def test_it_reads_bishangnian_by_the_state_around_it(text: str, expected: list[tuple]) -> None:
+    assert targets_of(text) == expected
