@@ -74,6 +74,7 @@ def _lex() -> dict:
         "binding": tuple(cues["binding"]),
         "horizon": tuple(cues["horizon"]),
         "catalogue": catalogue,
+        "change_re": re.compile(lexicon.alternation(cues["change_words"])),
         "target_verbs": re.compile(lexicon.alternation(cues["target_verbs"])),
         "triggers": re.compile(lexicon.alternation(lexicon.load("patterns")["triggers"])),
         "lead_words": sorted(
@@ -176,6 +177,8 @@ def _numeric_targets(
         st, own = state_at(clause_cues, first.start, state)
         before = text[prev_end : first.start]
         kept = [q for q in group if not _is_threshold(text, q) and not _is_structural(text, q)]
+        if _lex()["change_re"].search(text[: first.start]):
+            kept = []  # 较去年下调0.5个百分点: how a target moved, not a target
         if not kept and _is_threshold(text, group[-1]):
             continue  # a bound inside the next metric: the metric goes on after it
         prev_end = group[-1].end
