@@ -92,3 +92,12 @@ def test_it_maps_every_character_back_in_order() -> None:
     for k, ch in enumerate(norm.text):
         if ch.isdigit():
             assert raw[norm.index[k]] in (ch, chr(ord(ch) + 0xFEE0))
+
+
+def test_it_points_spans_of_a_table_row_at_the_original() -> None:
+    raw = "序号  重点任务  牵头单位\n1  新开工項目３００個以上  市發展改革委"
+    plan = extract_text(raw)
+    (target,) = plan.targets
+    assert raw[slice(*target.span)] == "新开工項目３００個以上"
+    (task,) = plan.tasks
+    assert raw[slice(*task.span)].endswith("市發展改革委")
