@@ -72,7 +72,7 @@ def _lex() -> dict:
         "verbs_re": re.compile(rf"(?:{lexicon.alternation(cues['metric_verbs'])})$"),
         "structural_re": re.compile(rf"^(?:{lexicon.alternation(units['structural_nouns'])})"),
         "binding": tuple(cues["binding"]),
-        "horizon": tuple(cues["horizon"]),
+        "horizon": tuple(re.compile(p) for p in cues["horizon"]),
         "catalogue": catalogue,
         "change_re": re.compile(lexicon.alternation(cues["change_words"])),
         "target_verbs": re.compile(lexicon.alternation(cues["target_verbs"])),
@@ -96,6 +96,16 @@ def find_targets(text: str, lines: list[Line], year: int | None) -> tuple[list[F
         targets, state = _paragraph_targets(line, year, cut_at, warnings, state)
         found += targets
     return found, warnings
+
+
+def _is_horizon(text: str, year: int | None) -> bool:
+    """年均…, “十五五”时期…, 到2030年…: a goal for several years."""
+    for pattern in _lex()["horizon"]:
+        for m in pattern.finditer(text):
+            later = m.groupdict().get("year")
+            if later is None or year is None or int(later) > year:
+                return True
+    return False
 
 
 def _starts_part(text: str) -> bool:
@@ -130,7 +140,7 @@ def _paragraph_targets(
         if _CONTINUATION.match(clause.text):
             # 占年度计划的25%: a clause that goes on about the number before it
             clause_cues = [c for c in clause_cues if is_past(c.state)]
-        horizon = horizon or any(w in clause.text for w in _lex()["horizon"])
+        horizon = horizon or _is_horizon(clause.text, year)
         quantities = find_quantities(clause.text)
         if cut_at is not None and clause.end > cut_at:
             # the text stops inside this clause: what comes after the last mark is unfinished

@@ -23,6 +23,7 @@ from .segment import Line, numbering
 
 _PUNCT_END = "。;.,: "
 _BRACKETED_LABEL = re.compile(r"[【\[]([\u4e00-\u9fff]{2,6})[】\]]:?")
+_LEADING_WORD = re.compile(r"^(?:由|请|各自)(?=[\u4e00-\u9fff]{2})")
 _LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|主责)\)$")
 _SENTENCE = re.compile(r"[。;!?]")
 
@@ -283,7 +284,11 @@ def _parse_clause(clause: str, roles: Roles) -> None:
                 _add(roles, role, _split_units(rest))
             continue
         for piece in _split_outside(part, ","):
-            piece = piece.strip(_PUNCT_END)
+            piece = _LEADING_WORD.sub("", piece.strip(_PUNCT_END))
+            if "会同" in piece:  # 甲会同乙负责: 甲 leads, 乙 joins
+                head, _, rest = piece.partition("会同")
+                _add(roles, "lead", _split_units(head))
+                piece = rest
             s = lex["suffix_re"].search(piece)
             if s and s.start() > 0:
                 _add(roles, lex["suffixes"][s.group("suffix")], _split_units(piece[: s.start()]))

@@ -166,3 +166,15 @@ def test_it_needs_a_sign_of_a_target_where_no_cue_is_written(
     text: str, expected: list[tuple]
 ) -> None:
     assert targets_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        ("2026年目标:到2026年底,新建充电桩500个。", ["2026"]),
+        ("2026年目标:到2030年,新建充电桩5000个。", [None]),
+        ("2026年是“十五五”开局之年,地区生产总值增长6%。", ["2026"]),
+    ],
+)
+def test_it_tells_a_multi_year_goal_by_its_end_year(text: str, periods: list) -> None:
+    assert [t.period for t in extract_text(text).targets] == periods

@@ -158,3 +158,8 @@ def test_it_follows_first_listed_is_lead_for_responsible_units() -> None:
     text = "1.建设数字政府。(责任单位:市大数据局、市财政局)\n注:责任单位中列第一位的为牵头单位。"
     (task,) = tasks_of(text)
     assert task["lead"] == ["市大数据局"] and task["co"] == ["市财政局"]
+
+
+def test_it_reads_huitong_and_you() -> None:
+    (task,) = tasks_of("1.推进城市更新。(由市住房城乡建设局会同市财政局负责)")
+    assert (task["lead"], task["co"]) == (["市住房城乡建设局"], ["市财政局"])
