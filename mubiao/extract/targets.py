@@ -427,12 +427,9 @@ def _pattern_targets(
         if not m:
             continue
         metric = _strip_lead(_QUOTES.sub("", m.group("metric")).strip(_TRAILING_PUNCT))
-        names = (
-            [n for n in metric.split("、") if n]
-            if key != "qualitative_strong" or "同步" in m.group()
-            else [metric]
-        )
-        if "同步" in m.group() or key == "qualitative_weak":
+        names = [metric]
+        if key == "qualitative_weak" or "同步" in m.group():
+            # a predicate shared by a list: 外贸、外资稳中提质; 甲、乙和经济增长同步
             names = [n for n in _split_all(metric) if len(n) >= 2] or [metric]
         start = clause.start + lead + m.start()
         end = clause.start + lead + m.end()
