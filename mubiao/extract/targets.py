@@ -387,11 +387,21 @@ def _share_suffix(items: list[str]) -> list[str]:
 
 
 def _kind(metric: str, q: Quantity) -> str:
-    if q.unit_kind == "percent":
-        if q.unit.endswith("百分点") or _GROWTH_VERB.search(metric):
-            return "growth"
-        return "ratio"
-    return q.unit_kind
+    """growth for 增长/提高 figures, ratio for shares and rates, else the unit's kind.
+
+    A percentage whose metric holds a catalogue indicator takes the indicator's kind
+    unless a growth word is written besides the name (居民消费价格涨幅 is a rate).
+    """
+    if q.unit_kind != "percent":
+        return q.unit_kind
+    if q.unit.endswith("百分点"):
+        return "growth"
+    names = [n for n in _lex()["indicator_kind"] if n in metric]
+    if names:
+        name = max(names, key=len)
+        if not _GROWTH_VERB.search(metric.replace(name, "")):
+            return _lex()["indicator_kind"][name]
+    return "growth" if _GROWTH_VERB.search(metric) else "ratio"
 
 
 def _is_known(metric: str) -> bool:
