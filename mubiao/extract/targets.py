@@ -198,11 +198,8 @@ def _numeric_targets(
         conf = 0.9 if st == PLANNED and own else 0.85 if st == PLANNED else 0.8
         for metric, q, start in _metrics(text, before, first.start, group, prev_metric):
             comparator = _comparator(q, before if q is first else "", group[-1])
-            if (
-                st == NEUTRAL
-                and comparator == "="
-                and not _lex()["target_verbs"].search(before + metric)
-            ):
+            signs = _lex()["target_verbs"].search(before + metric) or _is_known(metric)
+            if st == NEUTRAL and comparator == "=" and not signs:
                 continue  # a bare fact in a clause without cues
             found = Found(
                 metric=metric,

@@ -178,3 +178,15 @@ def test_it_needs_a_sign_of_a_target_where_no_cue_is_written(
 )
 def test_it_tells_a_multi_year_goal_by_its_end_year(text: str, periods: list) -> None:
     assert [t.period for t in extract_text(text).targets] == periods
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("居民消费价格涨幅3%左右。", "ratio"),
+        ("研发经费投入强度2.5%。", "ratio"),
+        ("研发经费投入增长10%。", "growth"),
+    ],
+)
+def test_it_takes_the_kind_of_a_standard_indicator(sentence: str, kind: str) -> None:
+    assert [t.kind for t in extract_text(sentence).targets] == [kind]
