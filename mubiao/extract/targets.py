@@ -35,6 +35,7 @@ _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}年)+")
 _TRAILING_PUNCT = ",;。!?:、 "
 _LIST_SPLIT = re.compile(r"、")
 _CONTINUATION = re.compile(r"^(?:占|其中|比|较|同比|增速|增幅)")
+_RESULT_NEXT = re.compile(r"^(?:比上年|较上年|比去年|较去年|同比)")
 _ENUMERATION = re.compile(
     r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]+[,、是]|首先|其次|最后)"
 )
@@ -133,7 +134,8 @@ def _paragraph_targets(
     in_item = numbering(line.text) is not None
     last_metric = ""
     horizon = False
-    for clause in clauses(line):
+    parts = list(clauses(line))
+    for k, clause in enumerate(parts):
         if _ENUMERATION.match(clause.text):
             state = after_break(state)  # 一是…二是…: each point starts afresh
         clause_cues = cues(clause.text, year)
@@ -155,6 +157,13 @@ def _paragraph_targets(
             found = _numeric_targets(
                 clause, quantities, clause_cues, state, binding, horizon, last_metric
             )
+            if (
+                found
+                and state == NEUTRAL
+                and k + 1 < len(parts)
+                and _RESULT_NEXT.match(parts[k + 1].text)
+            ):
+                found = []  # 生产总值3000亿元,比上年增长5.8%: a result and its change
             if found:
                 last_metric = found[-1].metric
             out += found
