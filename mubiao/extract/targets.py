@@ -157,12 +157,9 @@ def _paragraph_targets(
             found = _numeric_targets(
                 clause, quantities, clause_cues, state, binding, horizon, last_metric
             )
-            if (
-                found
-                and state == NEUTRAL
-                and k + 1 < len(parts)
-                and _RESULT_NEXT.match(parts[k + 1].text)
-            ):
+            own = state_at(clause_cues, len(clause.text), state)[0]
+            then = parts[k + 1].text if k + 1 < len(parts) else ""
+            if found and own == NEUTRAL and _RESULT_NEXT.match(then):
                 found = []  # 生产总值3000亿元,比上年增长5.8%: a result and its change
             if found:
                 last_metric = found[-1].metric
