@@ -97,9 +97,7 @@ def read_structure(
     while i < len(lines):
         line = lines[i]
         num = numbering(line.text)
-        j = i + 1
-        while j < len(lines) and _is_label_line(lines[j].text):
-            j += 1
+        j = _attached_end(lines, i) if num is not None else i + 1
         attached = lines[i + 1 : j]
         if num is None and "\t" in line.text:
             columns = _header(line.text) or columns
@@ -129,6 +127,24 @@ def read_structure(
             )
         i = j
     return headings, tasks, warnings
+
+
+def _attached_end(lines: list[Line], i: int) -> int:
+    """The end of the lines belonging to numbered line `i`: its label lines, and up to
+    two plain continuation paragraphs when label lines follow them."""
+    j = i + 1
+    k = j
+    while k < len(lines) and k - j < 2 and _is_continuation(lines[k].text):
+        k += 1
+    if k < len(lines) and _is_label_line(lines[k].text):
+        j = k
+    while j < len(lines) and _is_label_line(lines[j].text):
+        j += 1
+    return j
+
+
+def _is_continuation(text: str) -> bool:
+    return numbering(text) is None and not _is_label_line(text) and bool(_SENTENCE.search(text))
 
 
 def _is_label_line(text: str) -> bool:
