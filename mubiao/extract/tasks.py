@@ -181,12 +181,16 @@ def _task(
     roles = Roles()
     if clause:
         _parse_clause(clause, roles)
+    more = []
     for extra in attached:
-        _parse_clause(extra.text, roles)
+        if _is_label_line(extra.text):
+            _parse_clause(extra.text, roles)
+        else:
+            more.append(extra.text)
     if not roles.any_unit():
         return None
     lead, co = _resolve(roles, first_is_lead)
-    task_text = body[:cut].strip() if clause else body.strip()
+    task_text = "\n".join([body[:cut].strip() if clause else body.strip(), *more])
     when = deadline(roles.deadline_text or task_text, year)
     end = attached[-1].end if attached else line.end
     return RawTask(

@@ -168,5 +168,6 @@ def test_it_reads_huitong_and_you() -> None:
 def test_it_reads_a_task_that_runs_over_two_paragraphs() -> None:
     text = "1.推进城市更新。\n重点改造老旧小区120个,完善配套设施。\n牵头单位:市住建局\n2.下一项。\n牵头单位:市财政局"
     first, second = tasks_of(text)
-    assert first["lead"] == ["市住建局"] and second["lead"] == ["市财政局"]
+    assert first["lead"] == ["市住建局"] and first["co"] == [] and second["lead"] == ["市财政局"]
+    assert first["text"] == "推进城市更新。\n重点改造老旧小区120个,完善配套设施。"
     assert text[slice(*first["span"])].endswith("市住建局")
