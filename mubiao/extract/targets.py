@@ -270,15 +270,13 @@ def _metrics(
     start = offset + cut
     m = _DISTRIBUTE.search(core)
     items_text, verb = (core[: m.start()], m.group("verb")) if m else (core, "")
+    grow = _GROWTH_VERB.search(verb)
+    suffix = grow.group() if grow else ""
     items = [_strip_filler(i) for i in _LIST_SPLIT.split(items_text) if i.strip()]
     if m and len(items) == 1:
-        core = items[0] + (_GROWTH_VERB.search(verb).group() if _GROWTH_VERB.search(verb) else "")
+        core = items[0] + suffix  # 城乡居民人均可支配收入分别增长6%、7.5%
     if (m and len(group) == 1 and len(items) > 1) or len(items) == len(group) > 1:
-        if len(items) != len(group):
-            items = [_strip_filler(i) for i in _split_all(items_text)]
-        items = _share_suffix(items)
-        grow = _GROWTH_VERB.search(verb)
-        names = [i + (grow.group() if grow else "") for i in items]
+        names = [i + suffix for i in _distributed(items, items_text, len(group))]
         if len(group) == 1:
             return [(n, group[0], start) for n in names]
         return [(n, q, start) for n, q in zip(names, group, strict=True)]
@@ -293,6 +291,13 @@ def _metrics(
             start += len(name) - len(tail)
             name = tail
     return [(name, q, start) for q in group]
+
+
+def _distributed(items: list[str], items_text: str, values: int) -> list[str]:
+    """The metrics of a 、 list; with one shared value, 及/和 also separate items."""
+    if len(items) != values:
+        items = [_strip_filler(i) for i in _split_all(items_text)]
+    return _share_suffix(items)
 
 
 def _single_metric(text: str, core: str, q: Quantity, prev_metric: str) -> str | None:
