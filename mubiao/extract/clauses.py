@@ -1,15 +1,16 @@
 """Step 3, find clauses: which clauses speak of the plan and which of the past.
 
-The state moves clause by clause: a past cue (去年, 已, 累计, a year before the plan
-year, a five-year plan that has ended …) makes it "past", a planned cue (今年, 力争,
-目标, the plan year …) makes it "planned"; a clause without cues keeps the state of
-the one before, across paragraphs too, until a numbered or heading line starts a new
-part, which starts "neutral". Neutral counts as planned because the documents read are
+The state moves clause by clause: a past cue (已, 累计, 目前 …) makes it "past", a
+review cue (去年, 过去一年, 回顾, a year before the plan year, a five-year plan that
+has ended …) makes it "review", a planned cue (今年, 力争, 目标, the plan year …)
+makes it "planned"; a clause without cues keeps the state of the one before, across
+paragraphs too. A numbered line, a heading or an enumeration point (一是 …) starts
+afresh ("neutral"), except in a review, which lasts until a planned cue. Neutral counts as planned because the documents read are
 plans. Numbers read in the "past" state are results, never targets.
 
-A weak past cue (比上年, 同比) does not override a planned cue written earlier in the
-same clause: "2026年生产总值比上年增长6%" is a target, "生产总值比上年增长6.1%" after
-"去年" is not.
+A weak past cue (比上年, 同比) does not override a planned state: "2026年生产总值比上
+年增长6%" and "主要目标:…,能耗比上年下降3%" are targets; "生产总值3000亿元,比上年增长
+6.1%" with no planned cue before it is not.
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ from functools import cache
 from . import lexicon
 
 PAST, PLANNED, NEUTRAL = "past", "planned", "neutral"
+# a review of a whole period (过去一年, 回顾, a past year): lasts past headings and
+# enumeration points, until a planned cue
+REVIEW = "review"
+
+
+def is_past(state: str) -> bool:
+    """Whether numbers read in `state` are results."""
+    return state in (PAST, REVIEW)
+
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 _FIVE_YEAR = re.compile(r"(十[一二三四五六七八]五)")
@@ -48,7 +58,8 @@ class Cue:
 def _cue_pattern() -> re.Pattern[str]:
     cues = lexicon.load("cues")
     return re.compile(
-        rf"(?P<weak>{lexicon.alternation(cues['weak_past'])})"
+        rf"(?P<review>{lexicon.alternation(cues['review'])})"
+        rf"|(?P<weak>{lexicon.alternation(cues['weak_past'])})"
         rf"|(?P<past>{lexicon.alternation(cues['past'])})"
         rf"|(?P<planned>{lexicon.alternation(cues['planned'])})"
     )
@@ -77,31 +88,38 @@ def cues(text: str, plan_year: int | None) -> list[Cue]:
     """The cues of one clause, in order.
 
     >>> [c.state for c in cues("去年增长6%,今年力争", None)]
-    ['past', 'planned', 'planned']
-    >>> [c.state for c in cues("2022年完成,比2020年", 2023)]
-    ['past']
+    ['review', 'planned', 'planned']
+    >>> [c.state for c in cues("2022年已完成,比2020年", 2023)]
+    ['review', 'past']
     >>> [c.state for c in cues("“十四五”期间年均增长6%", 2026)]
-    ['past']
+    ['review']
     """
     masked = mask_parentheses(text)
     found = [
-        Cue(
-            m.start(),
-            PAST if m.group("past") or m.group("weak") else PLANNED,
-            bool(m.group("weak")),
-        )
-        for m in _cue_pattern().finditer(masked)
+        Cue(m.start(), _state_of(m), bool(m.group("weak"))) for m in _cue_pattern().finditer(masked)
     ]
     if plan_year is not None:
         for m in _YEAR.finditer(masked):
             if not _blocked(masked, m.start()):
-                found.append(Cue(m.start(), PAST if int(m.group(1)) < plan_year else PLANNED))
+                found.append(Cue(m.start(), REVIEW if int(m.group(1)) < plan_year else PLANNED))
         for m in _FIVE_YEAR.finditer(masked):
             end = _FIVE_YEAR_END.get(m.group(1))
             if end is not None and end < plan_year and not _blocked(masked, m.start()):
-                found.append(Cue(m.start(), PAST))
+                found.append(Cue(m.start(), REVIEW))
         found.sort(key=lambda c: c.pos)
     return found
+
+
+def _state_of(m: re.Match[str]) -> str:
+    if m.group("review"):
+        return REVIEW
+    return PAST if m.group("past") or m.group("weak") else PLANNED
+
+
+def after_break(state: str) -> str:
+    """The state after a heading, numbered line or enumeration point: a review goes
+    on, anything else starts afresh."""
+    return REVIEW if state == REVIEW else NEUTRAL
 
 
 def state_at(found: list[Cue], pos: int, inherited: str) -> tuple[str, bool]:
@@ -110,7 +128,7 @@ def state_at(found: list[Cue], pos: int, inherited: str) -> tuple[str, bool]:
     for cue in found:
         if cue.pos >= pos:
             break
-        if cue.weak and own and state == PLANNED:
+        if cue.weak and state == PLANNED:
             continue
         state, own = cue.state, True
     return state, own
@@ -142,8 +160,13 @@ def plan_year(text: str) -> int | None:
         planned = re.search(
             r"目标|预期|计划|重点工作|工作任务|工作要点|分工|方案|力争|确保", sentence
         )
-        past = [m for m in past_re.finditer(sentence) if m.group("past") or m.group("weak")]
-        weight = 5 if planned else (-3 if any(m.group("past") for m in past) else -1) if past else 1
+        past = [
+            m
+            for m in past_re.finditer(sentence)
+            if m.group("past") or m.group("weak") or m.group("review")
+        ]
+        strong = any(m.group("past") or m.group("review") for m in past)
+        weight = 5 if planned else (-3 if strong else -1) if past else 1
         for m in _YEAR.finditer(sentence):
             if not _blocked(sentence, m.start()):
                 year = int(m.group(1))

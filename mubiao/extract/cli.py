@@ -66,7 +66,7 @@ def render_text(plan: DraftPlan) -> str:
     out.append("")
     out.append(f"任务 ({len(plan.tasks)})")
     for t in plan.tasks:
-        out.append(f"  {t.number or '-'}. {t.text[:60]}{'…' if len(t.text) > 60 else ''}")
+        out.append(f"  {t.number or '-'} {t.text[:60]}{'…' if len(t.text) > 60 else ''}")
         out.append(f"       牵头: {'、'.join(t.lead) or '—'}   配合: {'、'.join(t.co) or '—'}")
         if t.leaders or t.deadline:
             out.append(

@@ -24,7 +24,8 @@ _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0
 _PINYIN = re.compile(
     r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńň]{1,7}\)"
 )
-_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_SPACES = re.compile(r"[ \t\u3000\xa0|]+")
+_GAPS = re.compile(r"[ \u3000\xa0]*(?:\t|\|)[ \t\u3000\xa0|]*|[ \u3000\xa0]{2,}")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 
 
@@ -113,21 +114,34 @@ def squeeze_spaces(src: OffsetText) -> OffsetText:
     """Remove spaces inside Chinese text (PDF copies: 一 般, 6 . 5%, 5350亿 元).
 
     A run of spaces between two ASCII letters or digits becomes one space (2025-01-06
-    10:00); any other run is removed.
+    10:00). On a line with two or more wide gaps (a tab, a "|" or two spaces and
+    more) those gaps are table cells and become one tab each. Any other run is removed.
 
     >>> squeeze_spaces(OffsetText.identity("  地方一 般 6 . 5% at 10")).text
     '地方一般6.5%at 10'
+    >>> squeeze_spaces(OffsetText.identity("1  新建项目  市发改委 牵头")).text.split(chr(9))
+    ['1', '新建项目', '市发改委牵头']
     """
     text = src.text
     edits = []
-    for m in _SPACES.finditer(text):
-        s, e = m.span()
-        keep = s > 0 and e < len(text) and _ALNUM.match(text[s - 1]) and _ALNUM.match(text[e])
-        keep = keep and text[s - 1].isascii() and text[e].isascii()
-        if keep and e - s > 1:
-            edits.append((s, e, " "))
-        elif not keep:
-            edits.append((s, e, ""))
+    pos = 0
+    for line in text.split("\n"):
+        gaps = [
+            m for m in _GAPS.finditer(line) if line[: m.start()].strip() and line[m.end() :].strip()
+        ]
+        wide = {m.start() for m in gaps} if len(gaps) >= 2 else set()
+        for m in _SPACES.finditer(line):
+            s, e = m.span()
+            if s in wide:
+                edits.append((pos + s, pos + e, "\t"))
+                continue
+            keep = s > 0 and e < len(line) and _ALNUM.match(line[s - 1]) and _ALNUM.match(line[e])
+            keep = keep and line[s - 1].isascii() and line[e].isascii()
+            if keep and e - s > 1:
+                edits.append((pos + s, pos + e, " "))
+            elif not keep:
+                edits.append((pos + s, pos + e, ""))
+        pos += len(line) + 1
     return rewrite(src, edits) if edits else src
 
 

@@ -19,7 +19,7 @@ from .model import DraftPlan, Heading, Target, Task
 from .offsets import OffsetText
 
 _ISSUER = re.compile(
-    r"([\u4e00-\u9fff]{2,16}?(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室))"
+    r"([\u4e00-\u9fff]{1,16}?(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室))"
 )
 _TITLE_WORDS = re.compile(r"关于|方案|通知|报告|要点|分工|目标")
 
@@ -31,7 +31,7 @@ def extract_text(text: str, *, year_hint: int | None = None) -> DraftPlan:
 
     >>> plan = extract_text("2026年主要预期目标是:地区生产总值增长5%以上。")
     >>> [(t.metric, t.comparator, t.value, t.unit) for t in plan.targets]
-    [('地区生产总值增长', '>=', 5, '%')]
+    [('地区生产总值增长', '>=', 5.0, '%')]
     """
     if not isinstance(text, str):
         raise TypeError("extract_text needs a str; read files with read_file()")
@@ -114,6 +114,6 @@ def _title(text: str) -> str | None:
 
 
 def _issuer(text: str) -> str | None:
-    head = "\n".join(p.text for p in segment.paragraphs(text)[:12])
+    head = "\n".join(p.text for p in segment.paragraphs(text)[:12] if len(p.text) <= 80)
     m = re.search(r"发布机构([^\s有]{2,20}?)(?:有效性|$|\n)", head) or _ISSUER.search(head)
     return m.group(1) if m else None

@@ -1,7 +1,7 @@
 """Step 2, segment: paragraphs, clauses, and numbered lines of the normalised text.
 
-A paragraph is one line. A clause is the stretch between two of ``,;。!?:`` inside a
-paragraph; targets are read clause by clause. A numbered line starts with one of the
+A paragraph is one line. A clause is the stretch between two of ``,;。!?:`` (or table
+cells) inside a paragraph; targets are read clause by clause. A numbered line starts with one of the
 numbering styles of Chinese official documents (一、 (一) 1. (1)).
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 # a comma between digits that groups thousands (1,200亿元) does not end a clause
-_CLAUSE_END = re.compile(r"[;。!?:]|(?<!\d),|,(?!\d{3}(?!\d))")
+_CLAUSE_END = re.compile(r"[;。!?:\t]|(?<!\d),|,(?!\d{3}(?!\d))")
 _SENTENCE_END = frozenset("。;!?")
 
 # (level, pattern) in the order they are tried; the level is the usual nesting depth.
@@ -21,6 +21,7 @@ NUMBERING: tuple[tuple[int, re.Pattern[str]], ...] = (
     (2, re.compile(r"^\([一二三四五六七八九十百]{1,3}\)")),
     (3, re.compile(r"^\d{1,3}(?:[.、](?!\d)|\.(?=(?:19|20)\d{2}年))")),
     (4, re.compile(r"^\(\d{1,3}\)")),
+    (3, re.compile(r"^\d{1,3}(?=\t)")),  # the number cell of a table row
     (4, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
 )
 

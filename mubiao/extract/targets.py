@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import lexicon
-from .clauses import NEUTRAL, PAST, PLANNED, cues, final_state, state_at
+from .clauses import NEUTRAL, PLANNED, after_break, cues, final_state, is_past, state_at
 from .numbers import Quantity, find_quantities
 from .segment import Clause, Line, clauses, numbering
 
@@ -24,7 +24,7 @@ _OPENERS = '“‘「『《"'
 _CLOSERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"'}
 _LIST_JOIN = {"、", "和", "及", "与"}
 _FILLER = re.compile(
-    r"(?:动态)?(?:分别|均|都)?(?:确定为|设定为|定为|保持在|稳定在|控制在|达到|占据|占|达|为|是)?[将要已]?$"
+    r"(?:动态)?(?:分别|均|都)?[将要已]?(?:确定为|设定为|定为|保持在|稳定在|控制在|达到|占据|占|达|为|是)?$"
 )
 _DISTRIBUTE = re.compile(
     r"(?<![人年平首成京])(分别|均|都)(?P<verb>(?:动态)?(?:确定为|设定为|保持在|控制在|稳定在|达到|达|为|增长|提高|下降|"
@@ -35,6 +35,7 @@ _YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}年)+")
 _TRAILING_PUNCT = ",;。!?:、 "
 _LIST_SPLIT = re.compile(r"、")
 _CONTINUATION = re.compile(r"^(?:占|其中|比|较|同比|增速|增幅)")
+_RESULT_NEXT = re.compile(r"^(?:比上年|较上年|比去年|较去年|同比)")
 _ENUMERATION = re.compile(
     r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]+[,、是]|首先|其次|最后)"
 )
@@ -72,8 +73,10 @@ def _lex() -> dict:
         "verbs_re": re.compile(rf"(?:{lexicon.alternation(cues['metric_verbs'])})$"),
         "structural_re": re.compile(rf"^(?:{lexicon.alternation(units['structural_nouns'])})"),
         "binding": tuple(cues["binding"]),
-        "horizon": tuple(cues["horizon"]),
+        "horizon": tuple(re.compile(p) for p in cues["horizon"]),
         "catalogue": catalogue,
+        "change_re": re.compile(lexicon.alternation(cues["change_words"])),
+        "target_verbs": re.compile(lexicon.alternation(cues["target_verbs"])),
         "triggers": re.compile(lexicon.alternation(lexicon.load("patterns")["triggers"])),
         "lead_words": sorted(
             set(cues["metric_cut"] + cues["metric_verbs"] + cues["planned"]), key=len, reverse=True
@@ -90,10 +93,20 @@ def find_targets(text: str, lines: list[Line], year: int | None) -> tuple[list[F
     state = NEUTRAL
     for line in lines:
         if _starts_part(line.text):
-            state = NEUTRAL
+            state = after_break(state)
         targets, state = _paragraph_targets(line, year, cut_at, warnings, state)
         found += targets
     return found, warnings
+
+
+def _is_horizon(text: str, year: int | None) -> bool:
+    """年均…, “十五五”时期…, 到2030年…: a goal for several years."""
+    for pattern in _lex()["horizon"]:
+        for m in pattern.finditer(text):
+            later = m.groupdict().get("year")
+            if later is None or year is None or int(later) > year:
+                return True
+    return False
 
 
 def _starts_part(text: str) -> bool:
@@ -118,15 +131,18 @@ def _paragraph_targets(
     out: list[Found] = []
     weak: list[Found] = []
     binding = any(w in line.text for w in _lex()["binding"])
+    in_item = numbering(line.text) is not None
+    last_metric = ""
     horizon = False
-    for clause in clauses(line):
+    parts = list(clauses(line))
+    for k, clause in enumerate(parts):
         if _ENUMERATION.match(clause.text):
-            state = NEUTRAL  # 一是…二是…: each point of an enumeration starts afresh
+            state = after_break(state)  # 一是…二是…: each point starts afresh
         clause_cues = cues(clause.text, year)
         if _CONTINUATION.match(clause.text):
             # 占年度计划的25%: a clause that goes on about the number before it
-            clause_cues = [c for c in clause_cues if c.state == PAST]
-        horizon = horizon or any(w in clause.text for w in _lex()["horizon"])
+            clause_cues = [c for c in clause_cues if is_past(c.state)]
+        horizon = horizon or _is_horizon(clause.text, year)
         quantities = find_quantities(clause.text)
         if cut_at is not None and clause.end > cut_at:
             # the text stops inside this clause: what comes after the last mark is unfinished
@@ -138,9 +154,18 @@ def _paragraph_targets(
             if not quantities:
                 break
         if quantities:
-            out += _numeric_targets(clause, quantities, clause_cues, state, binding, horizon)
-        elif state_at(clause_cues, len(clause.text), state)[0] != PAST:
-            strong, maybe = _wordy_targets(clause, binding)
+            found = _numeric_targets(
+                clause, quantities, clause_cues, state, binding, horizon, last_metric
+            )
+            own = state_at(clause_cues, len(clause.text), state)[0]
+            then = parts[k + 1].text if k + 1 < len(parts) else ""
+            if found and own == NEUTRAL and _RESULT_NEXT.match(then):
+                found = []  # 生产总值3000亿元,比上年增长5.8%: a result and its change
+            if found:
+                last_metric = found[-1].metric
+            out += found
+        elif not is_past(state_at(clause_cues, len(clause.text), state)[0]):
+            strong, maybe = _wordy_targets(clause, binding, in_item)
             out += strong
             weak += maybe
         state = final_state(clause_cues, len(clause.text), state)
@@ -158,25 +183,30 @@ def _numeric_targets(
     state: str,
     binding: bool,
     horizon: bool,
+    prev_metric: str,
 ) -> list[Found]:
     out: list[Found] = []
     text = clause.text
     prev_end = 0
-    prev_metric = ""
     for group in _groups(text, quantities):
         first = group[0]
         st, own = state_at(clause_cues, first.start, state)
         before = text[prev_end : first.start]
         kept = [q for q in group if not _is_threshold(text, q) and not _is_structural(text, q)]
+        if _lex()["change_re"].search(text[: first.start]):
+            kept = []  # 较去年下调0.5个百分点: how a target moved, not a target
         if not kept and _is_threshold(text, group[-1]):
             continue  # a bound inside the next metric: the metric goes on after it
         prev_end = group[-1].end
-        if st == PAST or not kept:
+        if is_past(st) or not kept:
             continue
         group = kept
         conf = 0.9 if st == PLANNED and own else 0.85 if st == PLANNED else 0.8
         for metric, q, start in _metrics(text, before, first.start, group, prev_metric):
             comparator = _comparator(q, before if q is first else "", group[-1])
+            signs = _lex()["target_verbs"].search(before + metric) or _is_known(metric)
+            if st == NEUTRAL and comparator == "=" and not signs:
+                continue  # a bare fact in a clause without cues
             found = Found(
                 metric=metric,
                 kind=_kind(metric, q),
@@ -240,15 +270,13 @@ def _metrics(
     start = offset + cut
     m = _DISTRIBUTE.search(core)
     items_text, verb = (core[: m.start()], m.group("verb")) if m else (core, "")
+    grow = _GROWTH_VERB.search(verb)
+    suffix = grow.group() if grow else ""
     items = [_strip_filler(i) for i in _LIST_SPLIT.split(items_text) if i.strip()]
     if m and len(items) == 1:
-        core = items[0] + (_GROWTH_VERB.search(verb).group() if _GROWTH_VERB.search(verb) else "")
+        core = items[0] + suffix  # 城乡居民人均可支配收入分别增长6%、7.5%
     if (m and len(group) == 1 and len(items) > 1) or len(items) == len(group) > 1:
-        if len(items) != len(group):
-            items = [_strip_filler(i) for i in _split_all(items_text)]
-        items = _share_suffix(items)
-        grow = _GROWTH_VERB.search(verb)
-        names = [i + (grow.group() if grow else "") for i in items]
+        names = [i + suffix for i in _distributed(items, items_text, len(group))]
         if len(group) == 1:
             return [(n, group[0], start) for n in names]
         return [(n, q, start) for n, q in zip(names, group, strict=True)]
@@ -256,7 +284,7 @@ def _metrics(
     if name is None:
         name = _after_metric(text, group[-1]) or core or "未命名指标"
         if not core:
-            start = group[0].start
+            start = offset + len(before) - len(before.lstrip(_TRAILING_PUNCT))
     if "、" in name and not m:
         tail = name.rsplit("、", 1)[1]
         if len(tail) >= 2:
@@ -265,12 +293,21 @@ def _metrics(
     return [(name, q, start) for q in group]
 
 
+def _distributed(items: list[str], items_text: str, values: int) -> list[str]:
+    """The metrics of a 、 list; with one shared value, 及/和 also separate items."""
+    if len(items) != values:
+        items = [_strip_filler(i) for i in _split_all(items_text)]
+    return _share_suffix(items)
+
+
 def _single_metric(text: str, core: str, q: Quantity, prev_metric: str) -> str | None:
     """The metric written before the number, or None when only a verb is written."""
     bare = _strip_filler(core)
     if _GROWTH_VERB.fullmatch(bare) and prev_metric:
         subject = re.sub(r"(?:突破|超过|达到|达|为)$", "", prev_metric)
-        return subject + bare
+        return subject if subject.endswith(bare) else subject + bare
+    if not bare and prev_metric and not _after_metric(text, q):
+        return prev_metric  # 增长6%以上,力争7%: the same metric again
     if len(bare) < 2 or _lex()["verbs_re"].search(bare):
         after = _after_metric(text, q)
         if after:
@@ -307,11 +344,19 @@ def _clean_before(before: str) -> tuple[str, int]:
         if text[pos - 1] in _OPENERS and _CLOSERS[text[pos - 1]] in text[pos:]:
             continue  # a quote closed before the number is a name inside the metric
         rest = _tidy(text[pos:])
-        if len(_strip_filler(rest)) >= 2:
+        bare = _strip_filler(rest)
+        if len(bare) >= 2 and not _GROWTH_VERB.fullmatch(bare):
             return rest, pos + (
                 len(text[pos:]) - len(text[pos:].lstrip(_TRAILING_PUNCT + _OPENERS))
             )
     rest = _tidy(text)
+    if (
+        positions
+        and len(_strip_filler(_tidy(text[max(positions) :]))) < 2
+        and rest in _lex()["cut"]
+    ):
+        # only a framing word (力争) stands before the number; the span keeps it
+        return "", len(text) - len(text.lstrip(_TRAILING_PUNCT + _OPENERS))
     return rest, len(text) - len(text.lstrip(_TRAILING_PUNCT + _OPENERS))
 
 
@@ -350,18 +395,28 @@ def _share_suffix(items: list[str]) -> list[str]:
 
 
 def _kind(metric: str, q: Quantity) -> str:
-    if q.unit_kind == "percent":
-        if q.unit.endswith("百分点") or _GROWTH_VERB.search(metric):
-            return "growth"
-        return "ratio"
-    return q.unit_kind
+    """growth for 增长/提高 figures, ratio for shares and rates, else the unit's kind.
+
+    A percentage whose metric holds a catalogue indicator takes the indicator's kind
+    unless a growth word is written besides the name (居民消费价格涨幅 is a rate).
+    """
+    if q.unit_kind != "percent":
+        return q.unit_kind
+    if q.unit.endswith("百分点"):
+        return "growth"
+    names = [n for n in _lex()["indicator_kind"] if n in metric]
+    if names:
+        name = max(names, key=len)
+        if not _GROWTH_VERB.search(metric.replace(name, "")):
+            return _lex()["indicator_kind"][name]
+    return "growth" if _GROWTH_VERB.search(metric) else "ratio"
 
 
 def _is_known(metric: str) -> bool:
     return any(name in metric for name in _lex()["catalogue"])
 
 
-def _wordy_targets(clause: Clause, binding: bool) -> tuple[list[Found], list[Found]]:
+def _wordy_targets(clause: Clause, binding: bool, in_item: bool) -> tuple[list[Found], list[Found]]:
     """Qualitative and milestone targets of a clause without numbers: (strong, weak)."""
     if not _lex()["triggers"].search(clause.text):
         return [], []
@@ -373,7 +428,7 @@ def _wordy_targets(clause: Clause, binding: bool) -> tuple[list[Found], list[Fou
         clause, body, lead, "qualitative_strong", "qualitative", 0.75, binding
     )
     if not strong:
-        strong = _milestones(clause, body, lead, binding)
+        strong = _milestones(clause, body, lead, binding, in_item)
     weak = (
         []
         if strong
@@ -390,12 +445,9 @@ def _pattern_targets(
         if not m:
             continue
         metric = _strip_lead(_QUOTES.sub("", m.group("metric")).strip(_TRAILING_PUNCT))
-        names = (
-            [n for n in metric.split("、") if n]
-            if key != "qualitative_strong" or "同步" in m.group()
-            else [metric]
-        )
-        if "同步" in m.group() or key == "qualitative_weak":
+        names = [metric]
+        if key == "qualitative_weak" or "同步" in m.group():
+            # a predicate shared by a list: 外贸、外资稳中提质; 甲、乙和经济增长同步
             names = [n for n in _split_all(metric) if len(n) >= 2] or [metric]
         start = clause.start + lead + m.start()
         end = clause.start + lead + m.end()
@@ -403,11 +455,14 @@ def _pattern_targets(
     return []
 
 
-def _milestones(clause: Clause, body: str, lead: int, binding: bool) -> list[Found]:
+def _milestones(clause: Clause, body: str, lead: int, binding: bool, in_item: bool) -> list[Found]:
+    patterns = lexicon.compiled("patterns", "milestone")
+    if in_item:
+        patterns += lexicon.compiled("patterns", "milestone_in_items")
     out = []
     pos = 0
     for piece in body.split("、"):
-        for pattern in lexicon.compiled("patterns", "milestone"):
+        for pattern in patterns:
             m = pattern.search(piece)
             if m:
                 metric = _strip_lead(_QUOTES.sub("", m.group("metric")))

@@ -22,6 +22,9 @@ from .dates import deadline
 from .segment import Line, numbering
 
 _PUNCT_END = "。;.,: "
+_BRACKETED_LABEL = re.compile(r"[【\[]([\u4e00-\u9fff]{2,6})[】\]]:?")
+_LEADING_WORD = re.compile(r"^(?:由|请|各自)(?=[\u4e00-\u9fff]{2})")
+_LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|主责)\)$")
 _SENTENCE = re.compile(r"[。;!?]")
 
 
@@ -86,6 +89,7 @@ def read_structure(
 ) -> tuple[list[RawHeading], list[RawTask], list[str]]:
     """Headings and tasks of a normalised text, and warnings."""
     first_is_lead = any(p.search(text) for p in _lex()["first_is_lead"])
+    columns: dict[int, str] = {}
     headings: list[RawHeading] = []
     tasks: list[RawTask] = []
     warnings: list[str] = []
@@ -93,10 +97,10 @@ def read_structure(
     while i < len(lines):
         line = lines[i]
         num = numbering(line.text)
-        j = i + 1
-        while j < len(lines) and _is_label_line(lines[j].text):
-            j += 1
+        j = _attached_end(lines, i) if num is not None else i + 1
         attached = lines[i + 1 : j]
+        if num is None and "\t" in line.text:
+            columns = _header(line.text) or columns
         if num is None:
             if not attached and _is_bare_heading(lines, i, headings):
                 headings.append(
@@ -105,7 +109,10 @@ def read_structure(
             i = j
             continue
         level, number = num
-        task = _task(line, number, attached, first_is_lead, year)
+        if "\t" in line.text[len(number) :].strip("\t"):
+            task = _table_task(line, number, columns, first_is_lead, year)
+        else:
+            task = _task(line, number, attached, first_is_lead, year)
         if task is not None:
             tasks.append(task)
         elif _unclosed(line.text) and j >= len(lines):
@@ -114,13 +121,35 @@ def read_structure(
             headings.append(
                 RawHeading(level, number, line.text[len(number) :].strip(), line.start, line.end)
             )
+        elif tasks and j >= len(lines):
+            warnings.append(
+                f"最后一项({number.strip('.、')})未写明责任单位,可能在文末被截断,未作为任务读取。"
+            )
         i = j
     return headings, tasks, warnings
 
 
+def _attached_end(lines: list[Line], i: int) -> int:
+    """The end of the lines belonging to numbered line `i`: its label lines, and up to
+    two plain continuation paragraphs when label lines follow them."""
+    j = i + 1
+    k = j
+    while k < len(lines) and k - j < 2 and _is_continuation(lines[k].text):
+        k += 1
+    if k < len(lines) and _is_label_line(lines[k].text):
+        j = k
+    while j < len(lines) and _is_label_line(lines[j].text):
+        j += 1
+    return j
+
+
+def _is_continuation(text: str) -> bool:
+    return numbering(text) is None and not _is_label_line(text) and bool(_SENTENCE.search(text))
+
+
 def _is_label_line(text: str) -> bool:
-    """牵头单位:区发改局 on a line of its own (or bracketed: (牵头单位:…))."""
-    body = text.lstrip("(")
+    """牵头单位:区发改局 on a line of its own (or bracketed: (牵头单位:…), 【牵头单位】…)."""
+    body = _BRACKETED_LABEL.sub(r"\1:", text).lstrip("(")
     m = _lex()["label_re"].match(body)
     return (
         bool(m) and len(body) > len(m.group()) and (":" in m.group() or len(m.group("label")) > 2)
@@ -129,7 +158,7 @@ def _is_label_line(text: str) -> bool:
 
 def _is_heading(text: str, number: str) -> bool:
     body = text[len(number) :].strip()
-    return 0 < len(body) <= 40 and not _SENTENCE.search(body.rstrip("。"))
+    return 0 < len(body) <= 40 and not _SENTENCE.search(body)
 
 
 def _is_bare_heading(lines: list[Line], i: int, headings: list[RawHeading]) -> bool:
@@ -152,16 +181,81 @@ def _task(
     roles = Roles()
     if clause:
         _parse_clause(clause, roles)
+    more = []
     for extra in attached:
-        _parse_clause(extra.text, roles)
+        if _is_label_line(extra.text):
+            _parse_clause(extra.text, roles)
+        else:
+            more.append(extra.text)
     if not roles.any_unit():
         return None
     lead, co = _resolve(roles, first_is_lead)
-    task_text = body[:cut].strip() if clause else body.strip()
+    task_text = "\n".join([body[:cut].strip() if clause else body.strip(), *more])
     when = deadline(roles.deadline_text or task_text, year)
     end = attached[-1].end if attached else line.end
     return RawTask(
         number.strip(".、 ") or None, task_text, lead, co, roles.leaders, when, line.start, end
+    )
+
+
+_COLUMN_ROLES = (
+    ("序号", "number"),
+    ("牵头", "lead"),
+    ("配合", "co"),
+    ("协办", "co"),
+    ("责任领导", "leader"),
+    ("领导", "leader"),
+    ("责任", "responsible"),
+    ("时限", "deadline"),
+    ("时间", "deadline"),
+    ("任务", "text"),
+    ("内容", "text"),
+    ("措施", "text"),
+    ("事项", "text"),
+)
+
+
+def _header(text: str) -> dict[int, str]:
+    """Column roles of a flattened table's header row (序号 重点任务 牵头单位 配合单位)."""
+    columns = {}
+    for k, cell in enumerate(text.split("\t")):
+        role = next((r for word, r in _COLUMN_ROLES if word in cell), None)
+        if role and len(cell) <= 12:
+            columns[k] = role
+    unit_roles = {"lead", "co", "responsible"}
+    return columns if len(columns) >= 2 and unit_roles & set(columns.values()) else {}
+
+
+def _table_task(
+    line: Line, number: str, columns: dict[int, str], first_is_lead: bool, year: int | None
+) -> RawTask | None:
+    """A table row: cells by the header's roles, or text then unit cells (lead, co)."""
+    cells = [c.strip() for c in line.text.split("\t")]
+    roles = Roles()
+    texts: list[str] = []
+    if columns and len(cells) == max(columns) + 1:
+        for k, cell in enumerate(cells):
+            role = columns.get(k)
+            if role in ("lead", "co", "responsible", "leader"):
+                _add(roles, role, _split_units(cell))
+            elif role == "deadline":
+                roles.deadline_text += cell + ";"
+            elif role == "text" or (role is None and k > 0):
+                texts.append(cell)
+    else:
+        unit_cells = [
+            c for c in cells[1:] if _split_units(c) and all(_is_unit(u) for u in _split_units(c))
+        ]
+        for k, cell in enumerate(unit_cells[:2]):
+            _add(roles, "lead" if k == 0 else "co", _split_units(cell))
+        texts = [c for c in cells[1:] if c not in unit_cells]
+    if not roles.any_unit():
+        return None
+    lead, co = _resolve(roles, first_is_lead)
+    text = ";".join(t for t in texts if t)
+    when = deadline(roles.deadline_text or text, year)
+    return RawTask(
+        number.strip(".、 ") or None, text, lead, co, roles.leaders, when, line.start, line.end
     )
 
 
@@ -193,7 +287,7 @@ def _looks_like_units(inner: str) -> bool:
 
 def _parse_clause(clause: str, roles: Roles) -> None:
     lex = _lex()
-    clause = clause.strip("()")
+    clause = _BRACKETED_LABEL.sub(r"\1:", clause.strip("()"))
     # a label starts a new part even without a separator: 牵头单位:甲配合单位:乙
     clause = lex["label_any"].sub(lambda m: ";" + m.group(), clause)
     for part in _split_outside(clause, ";。"):
@@ -210,7 +304,11 @@ def _parse_clause(clause: str, roles: Roles) -> None:
                 _add(roles, role, _split_units(rest))
             continue
         for piece in _split_outside(part, ","):
-            piece = piece.strip(_PUNCT_END)
+            piece = _LEADING_WORD.sub("", piece.strip(_PUNCT_END))
+            if "会同" in piece:  # 甲会同乙负责: 甲 leads, 乙 joins
+                head, _, rest = piece.partition("会同")
+                _add(roles, "lead", _split_units(head))
+                piece = rest
             s = lex["suffix_re"].search(piece)
             if s and s.start() > 0:
                 _add(roles, lex["suffixes"][s.group("suffix")], _split_units(piece[: s.start()]))
@@ -223,6 +321,10 @@ def _add(roles: Roles, role: str, items: list[str]) -> None:
         roles.leaders += items
         return
     for item in items:
+        marked = _LEAD_MARK.search(item)
+        if marked:  # 市发改委(牵头) inside a list
+            roles.lead.append(item[: marked.start()])
+            continue
         if _is_person(item):
             roles.leaders.append(item)
         else:
@@ -231,7 +333,10 @@ def _add(roles: Roles, role: str, items: list[str]) -> None:
 
 def _resolve(roles: Roles, first_is_lead: bool) -> tuple[list[str], list[str]]:
     lead, co = list(roles.lead), list(roles.co)
-    if roles.responsible:
+    if roles.responsible and not lead and first_is_lead:
+        lead.append(roles.responsible[0])  # 责任单位:甲、乙 with "列第一位的为牵头单位"
+        co.extend(roles.responsible[1:])
+    elif roles.responsible:
         (co if lead else lead).extend(roles.responsible)
     if roles.bare:
         if lead:

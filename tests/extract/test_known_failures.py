@@ -25,14 +25,6 @@ def test_it_reads_a_five_year_review_without_a_year_as_past() -> None:
     assert targets_of("“十四五”期间,全市生产总值年均增长6.2%。") == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="tables flattened into one line per row are not read as tasks"
-)
-def test_it_reads_a_flattened_table_row_as_a_task() -> None:
-    plan = extract_text("序号 重点任务 牵头单位 配合单位\n1 新开工项目300个 市发展改革委 市财政局")
-    assert [t.lead for t in plan.tasks] == [["市发展改革委"]]
-
-
 @pytest.mark.xfail(strict=True, reason="翻一番 (doubling) is not read as a value")
 def test_it_reads_doubling_as_a_value() -> None:
     assert targets_of("高新技术企业数量翻一番。") == [("=", 2, None, "倍")]

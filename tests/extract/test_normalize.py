@@ -30,6 +30,17 @@ def test_it_cuts_injected_keywords_and_drops_furniture_lines() -> None:
     assert normalize(raw).text == "2026年是开局之年。\n正文继续。"
 
 
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("地区生产总值www.example123.com/page增长6%", "地区生产总值增长6%"),
+        ("增长6%新澳彩票开奖结果左右", "增长6%左右"),
+    ],
+)
+def test_it_cuts_injected_links_and_lottery_keywords(raw: str, clean: str) -> None:
+    assert normalize(raw).text == clean
+
+
 def test_it_reads_a_repeated_paragraph_once() -> None:
     note = "【编者按】新春伊始,万象更新。各地市长接受访谈,介绍今年的目标任务体系和重点举措,展示发展新气象。"
     raw = note[:30] + "\n\n" + note + "\n正文。"
@@ -81,3 +92,12 @@ def test_it_maps_every_character_back_in_order() -> None:
     for k, ch in enumerate(norm.text):
         if ch.isdigit():
             assert raw[norm.index[k]] in (ch, chr(ord(ch) + 0xFEE0))
+
+
+def test_it_points_spans_of_a_table_row_at_the_original() -> None:
+    raw = "序号  重点任务  牵头单位\n1  新开工項目３００個以上  市發展改革委"
+    plan = extract_text(raw)
+    (target,) = plan.targets
+    assert raw[slice(*target.span)] == "新开工項目３００個以上"
+    (task,) = plan.tasks
+    assert raw[slice(*task.span)].endswith("市發展改革委")

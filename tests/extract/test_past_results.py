@@ -31,6 +31,10 @@ def test_it_takes_no_past_figure_for_a_target(text: str) -> None:
         ("目前已帮助企业解决80个问题。年内计划新开工项目40个。", [("=", 40, None, "个")]),
         ("2026年全市生产总值比上年增长6%左右。", [("~", 6, None, "%")]),
         ("一季度已完成投资120亿元,占年度计划的25%。", []),
+        (
+            "甲省今年增长目标设定为5.5%左右,较去年下调0.5个百分点;乙省提出增长5%以上。",
+            [("~", 5.5, None, "%"), (">=", 5, None, "%")],
+        ),
         ("2025年全市生产总值比上年增长5.8%。今年主要预期目标是:增长6%。", [("=", 6, None, "%")]),
     ],
 )
@@ -62,3 +66,25 @@ def test_it_reads_a_bound_inside_a_metric_as_part_of_the_metric() -> None:
     from .helpers import metrics_of
 
     assert metrics_of("实施500万元以上项目1200个。") == ["实施500万元以上项目"]
+
+
+def test_it_keeps_a_review_going_past_its_subheadings() -> None:
+    text = (
+        "一、2025年工作回顾\n(一)经济运行稳中向好\n全市生产总值完成3000亿元、增长5.8%。\n"
+        "(二)项目建设提速\n新开工项目260个。\n二、2026年工作安排\n(一)主要目标\n地区生产总值增长6%左右。"
+    )
+    assert targets_of(text) == [("~", 6, None, "%")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "主要预期目标是:生产总值增长6%,单位能耗比上年下降3%。",
+            [("=", 6, None, "%"), ("=", 3, None, "%")],
+        ),
+        ("全市生产总值3000亿元,比上年增长5.8%。", []),
+    ],
+)
+def test_it_reads_bishangnian_by_the_state_around_it(text: str, expected: list[tuple]) -> None:
+    assert targets_of(text) == expected

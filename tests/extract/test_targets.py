@@ -99,6 +99,7 @@ def test_it_replicates_one_value_over_metrics_with_jun() -> None:
         ("用好3000万元科技创新专项资金。", "科技创新专项资金"),
         ("地区生产总值突破2000亿元、增长7%以上。", "地区生产总值增长"),
         ("6月底前完成老旧小区改造120个。", "完成老旧小区改造"),
+        ("地区生产总值增长6%以上,力争7%。", "地区生产总值增长"),
     ],
 )
 def test_it_names_the_metric(sentence: str, metric: str) -> None:
@@ -142,3 +143,50 @@ def test_it_leaves_a_five_year_goal_without_a_period() -> None:
 def test_it_takes_the_year_hint() -> None:
     plan = extract_text("地区生产总值增长6%。", year_hint=2027)
     assert plan.year == 2027 and plan.targets[0].period == "2027"
+
+
+def test_it_repeats_the_metric_for_a_stretch_figure() -> None:
+    plan = extract_text("地区生产总值增长6%以上,力争7%。")
+    assert [(t.metric, t.comparator, t.value) for t in plan.targets] == [
+        ("地区生产总值增长", ">=", 6),
+        ("地区生产总值增长", "=", 7),
+    ]
+    assert plan.targets[1].text == "力争7%"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全县国土面积1200平方公里,常住人口36万人。", []),
+        ("新建学校5所,改造农村公路300公里。", [("=", 5, None, "所"), ("=", 300, None, "公里")]),
+        ("全县国土面积约1200平方公里。", [("~", 1200, None, "平方公里")]),
+    ],
+)
+def test_it_needs_a_sign_of_a_target_where_no_cue_is_written(
+    text: str, expected: list[tuple]
+) -> None:
+    assert targets_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        ("2026年目标:到2026年底,新建充电桩500个。", ["2026"]),
+        ("2026年目标:到2030年,新建充电桩5000个。", [None]),
+        ("2026年是“十五五”开局之年,地区生产总值增长6%。", ["2026"]),
+    ],
+)
+def test_it_tells_a_multi_year_goal_by_its_end_year(text: str, periods: list) -> None:
+    assert [t.period for t in extract_text(text).targets] == periods
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("居民消费价格涨幅3%左右。", "ratio"),
+        ("研发经费投入强度2.5%。", "ratio"),
+        ("研发经费投入增长10%。", "growth"),
+    ],
+)
+def test_it_takes_the_kind_of_a_standard_indicator(sentence: str, kind: str) -> None:
+    assert [t.kind for t in extract_text(sentence).targets] == [kind]

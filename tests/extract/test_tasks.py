@@ -119,3 +119,55 @@ def test_it_does_not_take_a_task_whose_unit_clause_is_cut_off() -> None:
     plan = extract_text(text)
     assert [t.number for t in plan.tasks] == ["1"]
     assert any("截断" in w for w in plan.warnings)
+
+
+def test_it_reads_bracketed_labels_and_a_lead_mark_inside_a_list() -> None:
+    text = "1.推进城市更新。\n【牵头单位】市住建局\n【配合单位】市财政局\n2.优化营商环境。(责任单位:市政务服务局(牵头)、市市场监管局)"
+    first, second = tasks_of(text)
+    assert (first["lead"], first["co"]) == (["市住建局"], ["市财政局"])
+    assert (second["lead"], second["co"]) == (["市政务服务局"], ["市市场监管局"])
+
+
+def test_it_reads_a_flattened_table_by_its_header() -> None:
+    text = (
+        "序号  重点任务  牵头单位  配合单位  完成时限\n"
+        "1  新开工项目300个  市发展改革委  市财政局、市自然资源局  6月底前\n"
+        "2\t建成数据中心\t市大数据局\t市通信管理办\t2026年10月底前"
+    )
+    first, second = tasks_of(text)
+    assert (first["lead"], first["co"], first["deadline"]) == (
+        ["市发展改革委"],
+        ["市财政局", "市自然资源局"],
+        "2026-06-30",
+    )
+    assert (second["lead"], second["deadline"]) == (["市大数据局"], "2026-10-31")
+    assert "新开工项目300个" in first["text"]
+
+
+def test_it_reads_a_flattened_row_without_a_header() -> None:
+    (task,) = tasks_of("3  推进城市更新  市住房城乡建设局  市财政局")
+    assert (task["lead"], task["co"]) == (["市住房城乡建设局"], ["市财政局"])
+
+
+def test_it_reads_targets_inside_table_rows() -> None:
+    plan = extract_text("序号  重点任务  牵头单位\n1  新开工项目300个以上  市发展改革委")
+    assert [(t.metric, t.comparator, t.value) for t in plan.targets] == [("新开工项目", ">=", 300)]
+
+
+def test_it_follows_first_listed_is_lead_for_responsible_units() -> None:
+    text = "1.建设数字政府。(责任单位:市大数据局、市财政局)\n注:责任单位中列第一位的为牵头单位。"
+    (task,) = tasks_of(text)
+    assert task["lead"] == ["市大数据局"] and task["co"] == ["市财政局"]
+
+
+def test_it_reads_huitong_and_you() -> None:
+    (task,) = tasks_of("1.推进城市更新。(由市住房城乡建设局会同市财政局负责)")
+    assert (task["lead"], task["co"]) == (["市住房城乡建设局"], ["市财政局"])
+
+
+def test_it_reads_a_task_that_runs_over_two_paragraphs() -> None:
+    text = "1.推进城市更新。\n重点改造老旧小区120个,完善配套设施。\n牵头单位:市住建局\n2.下一项。\n牵头单位:市财政局"
+    first, second = tasks_of(text)
+    assert first["lead"] == ["市住建局"] and first["co"] == [] and second["lead"] == ["市财政局"]
+    assert first["text"] == "推进城市更新。\n重点改造老旧小区120个,完善配套设施。"
+    assert text[slice(*first["span"])].endswith("市住建局")

@@ -36,9 +36,15 @@ def test_it_takes_weak_qualitative_wording_only_in_a_targets_list() -> None:
 
 
 def test_it_reads_milestones() -> None:
-    plan = extract_text("推动市级重点实验室通过科技部验收、城市轨道交通一号线建成通车。")
+    plan = extract_text("推动市级重点实验室通过科技部验收、市产业研究院实体化运行。")
     assert [t.kind for t in plan.targets] == ["milestone", "milestone"]
     assert plan.targets[0].metric.endswith("通过科技部验收")
+
+
+def test_it_reads_common_milestone_wording_only_in_numbered_items() -> None:
+    assert extract_text("确保城市轨道交通一号线建成通车。").targets == []
+    (target,) = extract_text("3.确保城市轨道交通一号线建成通车。(市交通运输局牵头)").targets
+    assert target.kind == "milestone"
 
 
 def test_it_reads_no_qualitative_target_in_a_past_clause() -> None:
