@@ -22,6 +22,7 @@ setup:
 lint:
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run mypy
 
 # The compiled .mo files are committed, so a machine without gettext can skip this.
 messages:

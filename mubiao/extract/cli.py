@@ -65,12 +65,14 @@ def render_text(plan: DraftPlan) -> str:
         )
     out.append("")
     out.append(f"任务 ({len(plan.tasks)})")
-    for t in plan.tasks:
-        out.append(f"  {t.number or '-'} {t.text[:60]}{'…' if len(t.text) > 60 else ''}")
-        out.append(f"       牵头: {'、'.join(t.lead) or '—'}   配合: {'、'.join(t.co) or '—'}")
-        if t.leaders or t.deadline:
+    for task in plan.tasks:
+        out.append(f"  {task.number or '-'} {task.text[:60]}{'…' if len(task.text) > 60 else ''}")
+        out.append(
+            f"       牵头: {'、'.join(task.lead) or '—'}   配合: {'、'.join(task.co) or '—'}"
+        )
+        if task.leaders or task.deadline:
             out.append(
-                f"       责任领导: {'、'.join(t.leaders) or '—'}   时限: {t.deadline or '—'}"
+                f"       责任领导: {'、'.join(task.leaders) or '—'}   时限: {task.deadline or '—'}"
             )
     if plan.warnings:
         out.append("")

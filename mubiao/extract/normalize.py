@@ -135,8 +135,14 @@ def squeeze_spaces(src: OffsetText) -> OffsetText:
             if s in wide:
                 edits.append((pos + s, pos + e, "\t"))
                 continue
-            keep = s > 0 and e < len(line) and _ALNUM.match(line[s - 1]) and _ALNUM.match(line[e])
-            keep = keep and line[s - 1].isascii() and line[e].isascii()
+            keep = bool(
+                s > 0
+                and e < len(line)
+                and _ALNUM.match(line[s - 1])
+                and _ALNUM.match(line[e])
+                and line[s - 1].isascii()
+                and line[e].isascii()
+            )
             if keep and e - s > 1:
                 edits.append((pos + s, pos + e, " "))
             elif not keep:

@@ -98,7 +98,9 @@ def _quantity(m: re.Match[str], kinds: dict[str, str]) -> Quantity | None:
     if g["num"] is not None:
         if g["unit1"] and g["unit1"] != g["unit"]:
             return None
-        value, value_max, unit = _arabic(g["num"]), None, g["unit"]
+        value: float | None = _arabic(g["num"])
+        value_max: float | None = None
+        unit = g["unit"]
         if g["num2"] is not None:
             value_max = _arabic(g["num2"])
     elif g["cn"] is not None:

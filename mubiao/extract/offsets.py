@@ -21,7 +21,7 @@ class OffsetText:
     """`text` plus `index[i]` = position in the original of `text[i]`."""
 
     text: str
-    index: array
+    index: array[int]
     original_length: int
 
     @classmethod

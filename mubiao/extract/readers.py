@@ -90,7 +90,7 @@ def _docx(data: bytes, filename: str) -> str:
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
-            cells = []
+            cells: list[str] = []
             for cell in row.cells:
                 if not cells or cells[-1] != cell.text:
                     cells.append(cell.text)
@@ -125,7 +125,7 @@ class _TextOnly(HTMLParser):
         self.parts: list[str] = []
         self.skipping = 0
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.SKIP:
             self.skipping += 1
         elif tag in self.BLOCK:

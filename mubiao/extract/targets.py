@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from . import lexicon
 from .clauses import NEUTRAL, PLANNED, after_break, cues, final_state, is_past, state_at
@@ -60,7 +61,7 @@ class Found:
 
 
 @cache
-def _lex() -> dict:
+def _lex() -> dict[str, Any]:
     comp = lexicon.load("comparators")
     cues = lexicon.load("cues")
     units = lexicon.load("units")
@@ -179,7 +180,7 @@ def _paragraph_targets(
 def _numeric_targets(
     clause: Clause,
     quantities: list[Quantity],
-    clause_cues: list,
+    clause_cues: list[Any],
     state: str,
     binding: bool,
     horizon: bool,
@@ -254,10 +255,10 @@ def _comparator(q: Quantity, before: str, last: Quantity) -> str:
         return "range"
     after = q.after or last.after
     if after:
-        return _lex()["after"][after]
+        return str(_lex()["after"][after])
     m = _lex()["before_re"].search(before.rstrip())
     if m:
-        return _lex()["before"][m.group()]
+        return str(_lex()["before"][m.group()])
     return "="
 
 
@@ -408,7 +409,7 @@ def _kind(metric: str, q: Quantity) -> str:
     if names:
         name = max(names, key=len)
         if not _GROWTH_VERB.search(metric.replace(name, "")):
-            return _lex()["indicator_kind"][name]
+            return str(_lex()["indicator_kind"][name])
     return "growth" if _GROWTH_VERB.search(metric) else "ratio"
 
 

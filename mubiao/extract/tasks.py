@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from . import lexicon
 from .dates import deadline
@@ -65,7 +66,7 @@ class RawTask:
 
 
 @cache
-def _lex() -> dict:
+def _lex() -> dict[str, Any]:
     orgs = lexicon.load("orgs")
     labels = orgs["role_labels"]
     return {

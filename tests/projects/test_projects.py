@@ -94,7 +94,7 @@ def sheet(*rows) -> bytes:
 def row(**values):
     base = {h: None for h in HEADER} | {"项目名称": "新材料产业园", "所在县区": "西峡县",
             "类别": "新开工", "建设阶段": "未开工", "总投资（万元）": 50000, "年度计划投资（万元）": 20000}  # fmt: skip
-    return [base | values for _ in [0]][0].values()
+    return (base | values).values()
 
 
 def test_it_creates_and_updates_projects_from_a_sheet(supervisor, nanyang):
