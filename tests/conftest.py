@@ -6,6 +6,7 @@ Personas (each a real user with a membership, as the demo accounts are made):
 - ``fgw``: reporter of the Development and Reform Commission, lead on t1 and t3;
 - ``swj``: reporter of the Bureau of Commerce, lead on t2 and co-unit on t1;
 - ``county``: reporter of a county government: sees its own department's task t4;
+- ``viewer``: a read-only viewer of the city's plans (e.g. a people's congress office);
 - ``outsider``: logged in, no membership: must see nothing.
 """
 
@@ -72,6 +73,7 @@ PERSONAS = {
     "fgw": ("fgw", Membership.Role.REPORTER),
     "swj": ("swj", Membership.Role.REPORTER),
     "county": ("county", Membership.Role.REPORTER),
+    "viewer": ("city", Membership.Role.VIEWER),
     "outsider": (None, None),
 }
 

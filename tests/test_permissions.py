@@ -1,0 +1,88 @@
+"""The permission matrix: every role × every action, through the web and the API.
+
+One row per action, one column per persona; a cell is the status the persona gets. The
+table is the specification: when a role's rights change, this table changes first.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mubiao.api.actions import create_token
+from mubiao.plans.models import ImportDraft
+
+ROLES = ["supervisor", "leader", "fgw", "swj", "county", "viewer", "outsider", "anonymous"]
+# lead unit of t1 = fgw; co-unit of t1 = swj; county = a county government reporter.
+
+WEB = {
+    # action: (method, url, {persona: status}); personas not listed get `default`.
+    "see my work": ("get", "/", {"anonymous": 302}, 200),
+    "open the plan": ("get", "/plans/demo-2026/", {"outsider": 403, "anonymous": 302}, 200),
+    "open a task of the lead unit": (
+        "get", "/plans/demo-2026/tasks/t1/", {"county": 403, "outsider": 403, "anonymous": 302}, 200,
+    ),
+    "open a county task": (
+        "get", "/plans/demo-2026/tasks/t4/",
+        {"fgw": 403, "swj": 403, "outsider": 403, "anonymous": 302}, 200,
+    ),
+    "open a unit page": (
+        "get", "/units/fgw/", {"swj": 403, "county": 403, "outsider": 403, "anonymous": 302}, 200,
+    ),
+    "start an import": ("get", "/imports/", {"supervisor": 200, "anonymous": 302}, 403),
+    "open the project library": ("get", "/plans/demo-2026/projects/", {"outsider": 403, "anonymous": 302}, 200),
+    "upload the project list": (
+        "post", "/plans/demo-2026/projects/upload/", {"supervisor": 302, "anonymous": 302}, 403,
+    ),
+    "manage my API tokens": ("get", "/account/tokens/", {"anonymous": 302}, 200),
+    "open the admin": ("get", "/admin/", {"anonymous": 302}, 302),
+}  # fmt: skip
+
+API = {
+    "read the plan": ("/plans/demo-2026", {"outsider": 403}, 200),
+    "read a lead unit's task": ("/plans/demo-2026/tasks/t1", {"county": 403, "outsider": 403}, 200),
+    "read a county's task": ("/plans/demo-2026/tasks/t4", {"fgw": 403, "swj": 403, "outsider": 403}, 200),
+    "read the targets": ("/plans/demo-2026/indicators", {"outsider": 403}, 200),
+    "read a unit": ("/units/county", {"fgw": 403, "swj": 403, "outsider": 403}, 200),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("action", "persona"), [(a, p) for a in WEB for p in ROLES], ids=lambda v: str(v)
+)
+def test_web(client, world, action, persona):
+    method, url, special, default = WEB[action]
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    response = getattr(client, method)(url)
+    assert response.status_code == special.get(persona, default), f"{persona}: {action}"
+
+
+@pytest.mark.parametrize(
+    ("action", "persona"),
+    [(a, p) for a in API for p in ROLES],
+    ids=lambda v: str(v),
+)
+def test_api(client, world, action, persona):
+    url, special, default = API[action]
+    headers = {}
+    if persona != "anonymous":
+        _token, raw = create_token(world.users[persona], name="matrix")
+        headers["Authorization"] = f"Bearer {raw}"
+    response = client.get(f"/api/v1{url}", headers=headers)
+    expected = 401 if persona == "anonymous" else special.get(persona, default)
+    assert response.status_code == expected, f"{persona}: {action}"
+
+
+def test_no_one_but_the_supervisor_may_review_an_import(client, world):
+    draft = ImportDraft.objects.create(
+        issuer=world.units["city"], text="x", status=ImportDraft.Status.READY, draft={}
+    )
+    for persona in ROLES:
+        if persona != "anonymous":
+            client.force_login(world.users[persona])
+        response = client.post(draft.get_absolute_url(), {"accept": "1"})
+        expected = {"supervisor": 302, "anonymous": 302}.get(persona, 403)
+        assert response.status_code == expected, persona
+        client.logout()
+    draft.refresh_from_db()
+    assert draft.status == ImportDraft.Status.ACCEPTED  # only the supervisor's went through
