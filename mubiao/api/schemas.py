@@ -124,3 +124,20 @@ class Page(Schema):
     page: int
     page_size: int
     pages: int
+
+
+class Project(Schema):
+    code: str
+    name: str
+    county: str | None
+    lead: str | None
+    chain: str | None
+    category: str
+    stage: str
+    total_investment: float | None
+    annual_plan: float | None
+    planned_start: dt.date | None
+    actual_start: dt.date | None
+    planned_end: dt.date | None
+    synthetic: bool
+    counts_toward: list[str]

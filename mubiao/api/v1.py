@@ -302,3 +302,61 @@ def list_units(request, paging: Query[Paging]):
 @api.get("/units/{unit_code}", response={200: schemas.Unit, **ERRORS}, tags=["units"])
 def get_unit(request, unit_code: str):
     return unit_out(access.get_unit_for_user(request.user, unit_code))
+
+
+class ProjectPage(schemas.Page):
+    items: list[schemas.Project]
+
+
+class ProjectFilters(Paging):
+    county: str | None = Field(None, max_length=64)
+    chain: str | None = Field(None, max_length=64)
+    category: str | None = Field(None, max_length=16)
+    stage: str | None = Field(None, max_length=16)
+
+
+def project_out(p) -> dict[str, Any]:
+    return {
+        "code": p.code,
+        "name": p.name,
+        "county": p.county.code if p.county else None,
+        "lead": p.lead.code if p.lead else None,
+        "chain": p.chain.code if p.chain else None,
+        "category": p.category,
+        "stage": p.stage,
+        "total_investment": _num(p.total_investment),
+        "annual_plan": _num(p.annual_plan),
+        "planned_start": p.planned_start,
+        "actual_start": p.actual_start,
+        "planned_end": p.planned_end,
+        "synthetic": p.synthetic,
+        "counts_toward": [i.code for i in p.counts_toward.all()],
+    }
+
+
+@api.get("/plans/{plan_code}/projects", response={200: ProjectPage, **ERRORS}, tags=["projects"])
+def list_projects(request, plan_code: str, filters: Query[ProjectFilters]):
+    """Key projects of the plan the caller may see (amounts in 10k yuan)."""
+    plan = access.get_plan_for_user(request.user, plan_code)
+    projects = access.visible_projects(request.user, plan)
+    for name in ("county", "chain"):
+        if getattr(filters, name):
+            projects = projects.filter(**{f"{name}__code": getattr(filters, name)})
+    for name in ("category", "stage"):
+        if getattr(filters, name):
+            projects = projects.filter(**{name: getattr(filters, name)})
+    projects = (
+        projects.select_related("county", "lead", "chain")
+        .prefetch_related("counts_toward")
+        .order_by("order", "code")
+    )
+    return paginate(projects, filters, project_out)
+
+
+@api.get(
+    "/plans/{plan_code}/projects/{project_code}",
+    response={200: schemas.Project, **ERRORS},
+    tags=["projects"],
+)
+def get_project(request, plan_code: str, project_code: str):
+    return project_out(access.get_project_for_user(request.user, plan_code, project_code))

@@ -157,3 +157,20 @@ def test_the_docs_page_is_served_without_inline_scripts(client, world):
     assert response.status_code == 200
     assert "swagger-ui-init.js" in response.text
     assert get_resolver() is not None
+
+
+def test_projects_are_read_within_the_callers_scope(client, world, token_for):
+    from mubiao.projects.models import Project
+
+    Project.objects.create(plan=world.plan, code="p1", name="县农田项目", category="new",
+                           county=world.units["county"], annual_plan=1200)  # fmt: skip
+    Project.objects.create(plan=world.plan, code="p2", name="市物流园", category="ongoing",
+                           lead=world.units["fgw"])  # fmt: skip
+    county = call(client, "/plans/demo-2026/projects", token_for("county")).json()
+    assert [p["code"] for p in county["items"]] == ["p1"]
+    assert county["items"][0]["annual_plan"] == 1200.0
+    everything = call(
+        client, "/plans/demo-2026/projects?category=ongoing", token_for("leader")
+    ).json()
+    assert [p["code"] for p in everything["items"]] == ["p2"]
+    assert call(client, "/plans/demo-2026/projects/p2", token_for("county")).status_code == 403
