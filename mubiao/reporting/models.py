@@ -14,6 +14,8 @@ task are their parts (``Report.is_consolidation`` tells them apart).
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -78,6 +80,8 @@ class Report(models.Model):
         RETURNED = "returned", _("returned")
         APPROVED = "approved", _("approved")
 
+    # The public identifier in URLs and files (never the row id).
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     cycle = models.ForeignKey(
         Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="reports"
     )
