@@ -15,5 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", include("mubiao.plans.urls")),
     path("units/", include("mubiao.orgs.urls")),
+    path("reporting/", include("mubiao.reporting.urls")),
     path("admin/", admin.site.urls),
 ]
