@@ -17,6 +17,8 @@ from mubiao.orgs.models import Membership, OrgUnit
 from mubiao.plans.loader import load_plan
 from mubiao.plans.models import Plan
 from mubiao.projects.loader import load_projects
+from mubiao.reporting.cycles import ensure_cycles
+from mubiao.reporting.models import Cycle
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 UNITS_FILE = PACKAGE_DIR / "orgs" / "data" / "nanyang-units.yaml"
@@ -78,4 +80,6 @@ def ensure_demo_accounts() -> list[DemoAccount]:
 def load_demo() -> Plan:
     plan = load_nanyang()
     ensure_demo_accounts()
+    # Monthly reporting cycles for the plan's year (due the 5th of the next month).
+    ensure_cycles(plan, Cycle.Kind.MONTH)
     return plan
