@@ -302,3 +302,29 @@ def unlock(user, report: Report, reason: str, *, days: int = UNLOCK_DAYS) -> Unl
            after={"state": report.state, "until": grant.until.isoformat()},
            note=grant.reason)  # fmt: skip
     return grant
+
+
+@transaction.atomic
+def import_reports(
+    user, cycle, items: list[tuple[Report, Content]], *, submit_them: bool = False, source: str = ""
+) -> list[Report]:
+    """Save (or submit) several reports from one uploaded file: all of them or none.
+
+    Each report goes through :func:`save_draft` or :func:`submit` (their checks, versions
+    and audit rows); one more audit row records the import itself.
+    """
+    problems = []
+    for report, content in items:
+        try:
+            with transaction.atomic():
+                (submit if submit_them else save_draft)(user, report, content)
+        except (ValidationError, PermissionDenied) as exc:
+            subject = report.task.title if report.task_id else report.indicator.metric
+            reason = " ".join(getattr(exc, "messages", [str(exc)]))
+            problems.append(f"{report.unit.short_name} · {subject}: {reason}")
+    if problems:
+        raise ValidationError(problems)
+    record(user, "report.import", f"cycle:{cycle.plan.code}/{cycle.code}",
+           after={"reports": [target_of(r) for r, _c in items], "submitted": submit_them},
+           note=source)  # fmt: skip
+    return [report for report, _content in items]

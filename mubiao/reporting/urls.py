@@ -10,5 +10,6 @@ urlpatterns = [
     path("r/<uuid:code>/files/<str:sha256>/", views.evidence_file, name="evidence"),
     path("<slug:plan_code>/review/", views.review_queue, name="review"),
     path("<slug:plan_code>/cycles/<slug:cycle_code>/missing/", views.missing, name="missing"),
+    path("<slug:plan_code>/cycles/<slug:cycle_code>/excel/", views.excel, name="excel"),
     path("<slug:plan_code>/tasks/<slug:task_code>/history/", views.task_history, name="history"),
 ]

@@ -22,6 +22,7 @@ from mubiao.audit.models import AuditEntry
 from mubiao.orgs import access as org_access
 from mubiao.plans.models import Plan
 from mubiao.reporting import access, actions, workflow
+from mubiao.reporting import excel as excel_io
 from mubiao.reporting.cycles import ensure_reports
 from mubiao.reporting.models import Cycle, Evidence, Reminder, Report, ReportVersion
 
@@ -85,6 +86,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "reviewing": [(p, _queue(p).count()) for p in reviewing],
         "overseen_cycles": [c for c in cycles if c.plan in overseen],
         "today": today,
+        "unit_cycles": [c for c in cycles if today < c.locks_on and mine.filter(cycle=c).exists()],
         "has_units": bool(org_access.unit_roots(user)),
     }
     return render(request, "reporting/inbox.html", context)
@@ -335,5 +337,46 @@ def task_history(request: HttpRequest, plan_code: str, task_code: str) -> HttpRe
 def mark_read(request: HttpRequest) -> HttpResponse:
     Reminder.objects.filter(recipient=request.user, read_at__isnull=True).update(
         read_at=dt.datetime.now(dt.UTC)
+    )
+    return redirect("reporting:inbox")
+
+
+def _cycle_for_user(user, plan_code: str, cycle_code: str) -> Cycle:
+    plan = org_access.get_plan_for_user(user, plan_code)
+    cycle = Cycle.objects.select_related("plan").filter(plan=plan, code=cycle_code).first()
+    if cycle is None:
+        raise Http404("cycle")
+    return cycle
+
+
+@login_required
+def excel(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    """GET: the unit's Excel template for the cycle. POST: read a filled one back."""
+    cycle = _cycle_for_user(request.user, plan_code, cycle_code)
+    if not org_access.unit_roots(request.user):
+        raise PermissionDenied("excel")
+    ensure_reports(cycle)
+    if request.method != "POST":
+        response = HttpResponse(
+            excel_io.export_template(request.user, cycle),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"mubiao-{cycle.plan.code}-{cycle.code}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError(_("Choose the filled Excel file to upload."))
+        changed = excel_io.import_file(
+            request.user, cycle, upload, submit_them=request.POST.get("submit") == "1"
+        )
+    except ValidationError as exc:
+        context = {"cycle": cycle, "problems": exc.messages}
+        return render(request, "reporting/import_errors.html", context, status=400)
+    messages.success(
+        request,
+        _("%(n)s reports saved from the file; unchanged rows were left alone.")
+        % {"n": len(changed)},
     )
     return redirect("reporting:inbox")
