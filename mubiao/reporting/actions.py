@@ -86,7 +86,7 @@ def _check(user, report: Report, action: str) -> workflow.Transition:
 def _lock(report: Report) -> Report:
     """Re-read the report under a row lock so two writers queue, not race."""
     return (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("cycle__plan__issuer", "unit", "task", "indicator")
         .get(pk=report.pk)
     )
