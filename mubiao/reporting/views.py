@@ -12,15 +12,16 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mubiao.audit.models import AuditEntry
 from mubiao.orgs import access as org_access
-from mubiao.plans.models import Plan
+from mubiao.plans.models import Assignment, Plan
 from mubiao.reporting import access, actions, workflow
 from mubiao.reporting import excel as excel_io
 from mubiao.reporting.cycles import ensure_reports
@@ -214,7 +215,13 @@ def evidence_file(request: HttpRequest, code, sha256: str) -> FileResponse:
 
 
 def _queue(plan: Plan) -> QuerySet[Report]:
-    return Report.objects.filter(cycle__plan=plan, state=S.SUBMITTED, role="lead")
+    """What the supervisor decides on: consolidated reports and standalone indicators'.
+
+    Co-units' parts are the lead unit's to accept or return (the supervisor may too, from
+    the report page), so they stay out of the queue.
+    """
+    whole = Q(role=Assignment.Role.LEAD) | Q(task__isnull=True)
+    return Report.objects.filter(whole, cycle__plan=plan, state=S.SUBMITTED)
 
 
 def _plan_for_reviewer(user, plan_code: str) -> Plan:
@@ -336,7 +343,7 @@ def task_history(request: HttpRequest, plan_code: str, task_code: str) -> HttpRe
 @login_required
 def mark_read(request: HttpRequest) -> HttpResponse:
     Reminder.objects.filter(recipient=request.user, read_at__isnull=True).update(
-        read_at=dt.datetime.now(dt.UTC)
+        read_at=timezone.now()
     )
     return redirect("reporting:inbox")
 

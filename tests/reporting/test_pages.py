@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mubiao.audit.models import AuditEntry
-from mubiao.reporting.models import Evidence, Report
+from mubiao.orgs.models import Membership
+from mubiao.reporting import actions
+from mubiao.reporting.actions import Content
+from mubiao.reporting.models import Evidence, Reminder, Report
 
 S = Report.State
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -138,3 +142,23 @@ def test_the_task_page_shows_its_report_history(login, slot):
     assert "report.submit" not in text  # a plain word, not the code
     task_page = login("leader").get(reverse("plans:task", args=["demo-2026", "t1"]))
     assert history in task_page.content.decode()
+
+
+def test_the_review_queue_holds_standalone_indicators_but_not_parts(login, slot, world):
+    login("swj").post(url(slot("swj", "t1")), {"progress": "配合部分", "action": "submit"})
+    gdp = slot("tjj", "gdp")
+    statistician = get_user_model().objects.create_user("tjj-reporter")
+    Membership.objects.create(user=statistician, unit=gdp.unit, role="reporter")
+    actions.submit(statistician, gdp, Content(values={"gdp": "5.6"}))
+    queue = login("supervisor").get(reverse("reporting:review", args=["demo-2026"]))
+    text = queue.content.decode()
+    assert "地区生产总值增长" in text
+    assert "实施重点项目" not in text and text.count('name="report"') == 1
+
+
+def test_marking_reminders_read(login, world, slot):
+    report = slot("fgw", "t1")
+    Reminder.objects.create(report=report, kind="due_soon", level=1, channel="app",
+                            to="user:fgw", recipient=world.users["fgw"], message="请报送")  # fmt: skip
+    assert login("fgw").post(reverse("reporting:mark_read")).status_code == 302
+    assert Reminder.objects.get().read_at is not None
