@@ -160,3 +160,40 @@ def test_an_unlock_expires(world, clock, slot):
 def test_unlock_is_refused_while_the_cycle_is_open_and_nothing_is_approved(world, slot):
     with pytest.raises(ValidationError):
         actions.unlock(world.users["supervisor"], slot("fgw", "t1"), "无需")
+
+
+def test_each_contributor_keeps_its_own_timeliness(world, clock, slot):
+    part, whole = slot("swj", "t1"), slot("fgw", "t1")
+    clock("2026-04-05")  # the lead reports its own side on time …
+    actions.submit(world.users["fgw"], whole, Content(progress="汇总"))
+    clock("2026-04-07")  # … the co-unit's part comes late
+    actions.submit(world.users["swj"], part, Content(progress="配合部分"))
+    part.refresh_from_db()
+    whole.refresh_from_db()
+    assert part.versions.get().is_late and not whole.versions.get().is_late
+    assert part.first_submitted_at > whole.first_submitted_at
+
+
+@pytest.mark.parametrize(
+    ("day", "group"),
+    [("2026-03-25", "todo"), ("2026-04-01", "due_soon"), ("2026-04-06", "overdue")],
+)
+def test_the_inbox_sorts_by_the_clock(login, world, clock, march, day, group):
+    from django.urls import reverse
+
+    clock(day)
+    page = login("fgw").get(reverse("reporting:inbox")).context
+    groups = page["groups"]
+    march_rows = {k: [r for r in v if r.cycle == march] for k, v in groups.items()}
+    assert {r.task.code for r in march_rows[group]} == {"t1", "t3"}
+    assert all(not rows for k, rows in march_rows.items() if k != group)
+
+
+def test_a_returned_report_is_first_in_the_inbox(login, world, clock, slot):
+    from django.urls import reverse
+
+    report = slot("fgw", "t1")
+    actions.submit(world.users["fgw"], report, Content(progress="v1"))
+    actions.return_report(world.users["supervisor"], report, "请补充")
+    groups = login("fgw").get(reverse("reporting:inbox")).context["groups"]
+    assert [r.pk for r in groups["returned"]] == [report.pk]
