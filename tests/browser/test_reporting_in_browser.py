@@ -80,6 +80,10 @@ def test_submit_return_correct_approve(log_in, live_server, open_cycle, settings
     page.get_by_role("button", name="批量审核通过所勾选报告").click()
     expect(page.get_by_text("已审核通过 1 份报告。")).to_be_visible()
 
+    page.goto(f"{live_server.url}/plans/demo-2026/tasks/t1/")
+    expect(page.get_by_test_id("history")).to_contain_text("v2")  # loaded by htmx
+    expect(page.get_by_test_id("history")).to_contain_text("退回")
+
     report.refresh_from_db()
     assert report.state == Report.State.APPROVED
     assert list(report.versions.values_list("number", flat=True)) == [1, 2]

@@ -197,3 +197,14 @@ def test_a_returned_report_is_first_in_the_inbox(login, world, clock, slot):
     actions.return_report(world.users["supervisor"], report, "请补充")
     groups = login("fgw").get(reverse("reporting:inbox")).context["groups"]
     assert [r.pk for r in groups["returned"]] == [report.pk]
+
+
+def test_is_overdue_follows_the_local_date_and_the_submission(world, clock, slot):
+    report = slot("fgw", "t1")
+    clock("2026-04-05", 23)
+    assert not report.is_overdue
+    clock("2026-04-06", 0)
+    assert report.is_overdue
+    actions.submit(world.users["fgw"], report, Content())
+    report.refresh_from_db()
+    assert not report.is_overdue
