@@ -139,6 +139,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remind(args: argparse.Namespace) -> int:
+    setup_django()
+    import datetime as dt
+
+    from mubiao.reporting.reminders import send_reminders
+
+    try:
+        today = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError as exc:
+        raise CommandError(f"--date must be YYYY-MM-DD, not {args.date!r}") from exc
+    print(json.dumps(send_reminders(today)))
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -158,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("extract", "read a plan's text and print its draft goal tree", cmd_extract),
         ("load", "load (or update) the Nanyang 2026 data into the database", cmd_load),
         ("bench", "run a benchmark; the last line of output is JSON", cmd_bench),
+        ("remind", "send the due-soon and overdue reminders (for cron; idempotent)", cmd_remind),
         ("manage", "run a Django management command", cmd_manage),
     ]
     parsers = {}
@@ -172,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_extract_arguments(parsers["extract"])
     parsers["bench"].add_argument("name")
     parsers["bench"].add_argument("args", nargs=argparse.REMAINDER)
+    parsers["remind"].add_argument("--date", help="as if today were YYYY-MM-DD (local time)")
     parsers["manage"].add_argument("args", nargs=argparse.REMAINDER)
     return parser
 

@@ -18,6 +18,8 @@ from mubiao.plans.loader import load_plan
 from mubiao.plans.models import Plan
 from mubiao.projects.loader import load_projects
 from mubiao.projects.synthetic import make_projects
+from mubiao.reporting.cycles import ensure_cycles
+from mubiao.reporting.models import Cycle
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 UNITS_FILE = PACKAGE_DIR / "orgs" / "data" / "nanyang-units.yaml"
@@ -80,4 +82,6 @@ def load_demo() -> Plan:
     plan = load_nanyang()
     make_projects(plan)
     ensure_demo_accounts()
+    # Monthly reporting cycles for the plan's year (due the 5th of the next month).
+    ensure_cycles(plan, Cycle.Kind.MONTH)
     return plan

@@ -275,6 +275,11 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("MUBIAO_FROM_EMAIL", "mubiao@localhost")
 
+# Reporting: a group robot (WeCom / DingTalk) for reminders, and the evidence size limit.
+MUBIAO_WEBHOOK_URL = env_str("MUBIAO_WEBHOOK_URL")
+MUBIAO_EVIDENCE_MAX_MB = env_int("MUBIAO_EVIDENCE_MAX_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # Security: strict by default, relaxed only where the demo runs on plain http://127.0.0.1.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

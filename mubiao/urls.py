@@ -27,5 +27,6 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("account/tokens/", api_views.tokens, name="api-tokens"),
     path("account/tokens/<str:prefix>/revoke/", api_views.revoke, name="api-token-revoke"),
+    path("reporting/", include("mubiao.reporting.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from mubiao.plans.models import Plan
@@ -107,3 +107,33 @@ def ensure_cycles(plan: Plan, kind: str = Cycle.Kind.MONTH) -> list[Cycle]:
         )
         cycles.append(cycle)
     return cycles
+
+
+def subject_assignments(plan: Plan):
+    """Who reports on what: every task assignment, and assignments of standalone indicators."""
+    from mubiao.plans.models import Assignment
+
+    return Assignment.objects.filter(
+        models.Q(task__plan=plan) | models.Q(indicator__plan=plan, indicator__task__isnull=True)
+    )
+
+
+def ensure_reports(cycle: Cycle) -> int:
+    """Create the report slots of a cycle (one per unit and subject); idempotent.
+
+    Returns how many slots the cycle has. Safe to call on every page view and under
+    concurrency: existing slots are left alone (the unique constraints decide).
+    """
+    from mubiao.reporting.models import Report
+
+    existing = set(
+        Report.objects.filter(cycle=cycle).values_list("unit_id", "task_id", "indicator_id")
+    )
+    new = [
+        Report(cycle=cycle, unit_id=a.unit_id, task_id=a.task_id, indicator_id=a.indicator_id, role=a.role)
+        for a in subject_assignments(cycle.plan)
+        if (a.unit_id, a.task_id, a.indicator_id) not in existing
+    ]  # fmt: skip
+    if new:
+        Report.objects.bulk_create(new, ignore_conflicts=True)
+    return len(existing) + len(new)

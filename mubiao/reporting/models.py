@@ -14,9 +14,12 @@ task are their parts (``Report.is_consolidation`` tells them apart).
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mubiao.orgs.models import OrgUnit
@@ -78,6 +81,8 @@ class Report(models.Model):
         RETURNED = "returned", _("returned")
         APPROVED = "approved", _("approved")
 
+    # The public identifier in URLs and files (never the row id).
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     cycle = models.ForeignKey(
         Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="reports"
     )
@@ -143,6 +148,16 @@ class Report(models.Model):
     @property
     def is_consolidation(self) -> bool:
         return self.role == Assignment.Role.LEAD
+
+    @property
+    def is_overdue(self) -> bool:
+        """逾期: the due date (local, Asia/Shanghai) has passed and nothing is submitted.
+
+        A report submitted on time and waiting for review is not overdue; a returned one
+        is, once the due date has passed, until it is submitted again.
+        """
+        submitted = self.state in (self.State.SUBMITTED, self.State.APPROVED)
+        return not submitted and timezone.localdate() > self.cycle.due_on
 
 
 class ReportVersion(models.Model):

@@ -1,0 +1,330 @@
+"""Every write of the reporting workflow, one function each.
+
+Each action is atomic, takes the acting user first, checks the workflow table
+(:mod:`mubiao.reporting.workflow`), writes one audit row and returns what it made. Views,
+the Excel importer and the CLI call these; there is no second path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mubiao.audit.models import record
+from mubiao.plans.models import Indicator
+from mubiao.reporting import evidence as ev
+from mubiao.reporting import workflow
+from mubiao.reporting.models import (
+    Evidence,
+    Report,
+    ReportValue,
+    ReportVersion,
+    Review,
+    Unlock,
+)
+from mubiao.reporting.signals import report_approved, report_reopened
+
+S = Report.State
+UNLOCK_DAYS = 7
+
+
+@dataclass
+class Content:
+    """What a unit writes in one version."""
+
+    progress: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    assessment: str = ""
+    # indicator code → the cumulative actual as typed ("" or None = not given)
+    values: dict[str, object] = field(default_factory=dict)
+    files: list = field(default_factory=list)
+
+
+def target_of(report: Report) -> str:
+    """The report's public name in the audit trail."""
+    subject = report.task.code if report.task_id else f"indicator:{report.indicator.code}"
+    return f"report:{report.cycle.plan.code}/{report.cycle.code}/{report.unit.code}/{subject}"
+
+
+def indicators_of(report: Report) -> list[Indicator]:
+    if report.task_id:
+        return list(report.task.indicators.all())
+    return [report.indicator]
+
+
+def latest_version(report: Report) -> ReportVersion | None:
+    return report.versions.order_by("-number").first()
+
+
+def _check(user, report: Report, action: str) -> workflow.Transition:
+    """The transition, or PermissionDenied / ValidationError in plain words."""
+    t = workflow.BY_ACTION[action]
+    actors = workflow.actors_of(user, report)
+    if report.state in t.sources and t.needs_open and "unit" in actors:
+        if workflow.is_locked(report):
+            raise ValidationError(
+                _("The cycle is locked; ask the supervision office for a late unlock.")
+            )
+    if workflow.transition_allowed(t, report, actors):
+        return t
+    allowed = t.whole if report.is_consolidation or report.task_id is None else t.parts
+    if not (allowed & actors):
+        raise PermissionDenied(_("You may not do this on this report."))
+    raise ValidationError(
+        _("This cannot be done now: %(state)s") % {"state": workflow.describe(report)}
+    )
+
+
+def _lock(report: Report) -> Report:
+    """Re-read the report under a row lock so two writers queue, not race."""
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("cycle__plan__issuer", "unit", "task", "indicator")
+        .get(pk=report.pk)
+    )
+
+
+def _parse_values(report: Report, values: dict[str, object]) -> dict[Indicator, Decimal | None]:
+    by_code = {i.code: i for i in indicators_of(report)}
+    unknown = sorted(set(values) - set(by_code))
+    if unknown:
+        raise ValidationError(
+            _("%(codes)s is not a target of this report.") % {"codes": ", ".join(unknown)}
+        )
+    parsed: dict[Indicator, Decimal | None] = {}
+    for code, raw in values.items():
+        text = "" if raw is None else str(raw).strip().replace(",", "")
+        if text == "":
+            parsed[by_code[code]] = None
+            continue
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or abs(number) >= Decimal("1e15"):
+            raise ValidationError(
+                _("%(metric)s: %(value)s is not a number.")
+                % {"metric": by_code[code].metric, "value": raw}
+            )
+        parsed[by_code[code]] = number
+    return parsed
+
+
+def _snapshot(version: ReportVersion | None) -> dict | None:
+    if version is None:
+        return None
+    return {
+        "version": version.number,
+        "progress": version.progress,
+        "problems": version.problems,
+        "next_steps": version.next_steps,
+        "assessment": version.assessment,
+        "values": {
+            v.indicator.code: None if v.value is None else str(v.value.normalize())
+            for v in version.values.select_related("indicator")
+        },
+        "submitted": version.submitted_at is not None,
+    }
+
+
+def _write(
+    user, report: Report, content: Content, *, submit: bool
+) -> tuple[ReportVersion, dict | None]:
+    if content.assessment and content.assessment not in ReportVersion.Assessment.values:
+        raise ValidationError(_("Choose a self-assessment from the list."))
+    values = _parse_values(report, content.values)
+    files = [ev.check_upload(f) for f in content.files]
+    before = latest_version(report)
+    if before is not None and before.submitted_at is None:
+        version = before  # an unsubmitted draft is the unit's scratch pad, not a record
+        snapshot = _snapshot(before)
+    else:
+        number = (before.number if before else 0) + 1
+        version = ReportVersion(report=report, number=number, created_by=user)
+        snapshot = _snapshot(before)
+    version.progress = content.progress.strip()
+    version.problems = content.problems.strip()
+    version.next_steps = content.next_steps.strip()
+    version.assessment = content.assessment
+    if submit:
+        version.submitted_at = timezone.now()
+        version.is_late = workflow.is_late(report)
+    version.save()
+    version.values.all().delete()
+    ReportValue.objects.bulk_create(
+        [ReportValue(version=version, indicator=i, value=v) for i, v in values.items()]
+    )
+    for f in files:
+        _store_evidence(user, report, version, f)
+    return version, snapshot
+
+
+def _store_evidence(user, report: Report, version: ReportVersion, f: ev.CheckedFile) -> Evidence:
+    item = Evidence(
+        version=version,
+        report=report,
+        name=f.name,
+        content_type=f.content_type,
+        size=len(f.data),
+        sha256=f.sha256,
+        uploaded_by=user,
+    )
+    item.file.save(f.sha256, ContentFile(f.data), save=False)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def save_draft(user, report: Report, content: Content) -> ReportVersion:
+    """Keep what the unit has written so far; nothing is submitted."""
+    report = _lock(report)
+    _check(user, report, "save_draft")
+    state_before = report.state
+    version, snapshot = _write(user, report, content, submit=False)
+    if report.state == S.NOT_STARTED:
+        report.state = S.DRAFT
+        report.save(update_fields=["state"])
+    record(user, "report.save_draft", target_of(report),
+           before={"state": state_before, **(snapshot or {})},
+           after={"state": report.state, **_snapshot(version)})  # fmt: skip
+    return version
+
+
+@transaction.atomic
+def submit(user, report: Report, content: Content) -> ReportVersion:
+    """Submit a version: to the lead unit (a co-unit's part) or to the supervisor."""
+    report = _lock(report)
+    _check(user, report, "submit")
+    state_before = report.state
+    version, snapshot = _write(user, report, content, submit=True)
+    report.state = S.SUBMITTED
+    fields = ["state"]
+    if report.first_submitted_at is None:
+        report.first_submitted_at = version.submitted_at
+        fields.append("first_submitted_at")
+    report.save(update_fields=fields)
+    report.unlocks.filter(used_at__isnull=True, until__gt=timezone.now()).update(
+        used_at=version.submitted_at
+    )
+    record(user, "report.submit", target_of(report),
+           before={"state": state_before, **(snapshot or {})},
+           after={"state": report.state, "late": version.is_late, **_snapshot(version)})  # fmt: skip
+    return version
+
+
+def _review(user, report: Report, decision: str, comment: str) -> Review:
+    version = latest_version(report)
+    review = Review.objects.create(
+        report=report, version=version, decision=decision, comment=comment.strip(), reviewer=user
+    )
+    return review
+
+
+@transaction.atomic
+def approve(user, report: Report, comment: str = "") -> Review:
+    """Approve the submitted version; the report is locked from then on."""
+    report = _lock(report)
+    _check(user, report, "approve")
+    review = _review(user, report, Review.Decision.APPROVE, comment)
+    report.state = S.APPROVED
+    report.approved_at = review.at
+    report.save(update_fields=["state", "approved_at"])
+    record(user, "report.approve", target_of(report),
+           before={"state": S.SUBMITTED}, after={"state": S.APPROVED, "version": review.version.number},
+           note=review.comment)  # fmt: skip
+    transaction.on_commit(lambda: report_approved.send(sender=Report, report=report, actor=user))
+    return review
+
+
+@transaction.atomic
+def return_report(user, report: Report, comment: str) -> Review:
+    """Send the submitted version back with a comment saying what to correct."""
+    if not (comment or "").strip():
+        raise ValidationError(_("Say what needs correcting: a comment is required to return."))
+    report = _lock(report)
+    _check(user, report, "return")
+    review = _review(user, report, Review.Decision.RETURN, comment)
+    report.state = S.RETURNED
+    report.save(update_fields=["state"])
+    record(user, "report.return", target_of(report),
+           before={"state": S.SUBMITTED}, after={"state": S.RETURNED, "version": review.version.number},
+           note=review.comment)  # fmt: skip
+    return review
+
+
+def bulk_approve(user, reports) -> list[Review]:
+    """Approve several submitted reports, each in its own transaction and audit row.
+
+    All are checked first: if any may not be approved, none is.
+    """
+    reports = list(
+        Report.objects.select_related("cycle__plan__issuer", "unit", "task", "indicator")
+        .filter(pk__in=[r.pk for r in reports])
+        .order_by("pk")
+    )
+    for report in reports:
+        _check(user, report, "approve")
+    with transaction.atomic():
+        return [approve(user, report) for report in reports]
+
+
+@transaction.atomic
+def unlock(user, report: Report, reason: str, *, days: int = UNLOCK_DAYS) -> Unlock:
+    """Late unlock (补报): reopen an approved or locked report for ``days`` days."""
+    if not (reason or "").strip():
+        raise ValidationError(_("A late unlock needs a reason."))
+    report = _lock(report)
+    _check(user, report, "unlock")
+    state_before = report.state
+    grant = Unlock.objects.create(
+        report=report,
+        reason=reason.strip(),
+        granted_by=user,
+        until=timezone.now() + dt.timedelta(days=days),
+    )
+    if report.state == S.APPROVED:
+        report.state = S.RETURNED
+        report.approved_at = None
+        report.save(update_fields=["state", "approved_at"])
+        transaction.on_commit(
+            lambda: report_reopened.send(sender=Report, report=report, actor=user)
+        )
+    record(user, "report.unlock", target_of(report),
+           before={"state": state_before},
+           after={"state": report.state, "until": grant.until.isoformat()},
+           note=grant.reason)  # fmt: skip
+    return grant
+
+
+@transaction.atomic
+def import_reports(
+    user, cycle, items: list[tuple[Report, Content]], *, submit_them: bool = False, source: str = ""
+) -> list[Report]:
+    """Save (or submit) several reports from one uploaded file: all of them or none.
+
+    Each report goes through :func:`save_draft` or :func:`submit` (their checks, versions
+    and audit rows); one more audit row records the import itself.
+    """
+    problems = []
+    for report, content in items:
+        try:
+            with transaction.atomic():
+                (submit if submit_them else save_draft)(user, report, content)
+        except (ValidationError, PermissionDenied) as exc:
+            subject = report.task.title if report.task_id else report.indicator.metric
+            reason = " ".join(getattr(exc, "messages", [str(exc)]))
+            problems.append(f"{report.unit.short_name} · {subject}: {reason}")
+    if problems:
+        raise ValidationError(problems)
+    record(user, "report.import", f"cycle:{cycle.plan.code}/{cycle.code}",
+           after={"reports": [target_of(r) for r, _c in items], "submitted": submit_them},
+           note=source)  # fmt: skip
+    return [report for report, _content in items]

@@ -1,0 +1,389 @@
+"""Reporting pages: the unit's inbox, the report form, review queue, who has not reported.
+
+Every page reads through :mod:`mubiao.reporting.access` and writes through
+:mod:`mubiao.reporting.actions`; a refused action comes back as a plain message with a 4xx
+status and nothing saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mubiao.audit.models import AuditEntry
+from mubiao.orgs import access as org_access
+from mubiao.plans.models import Assignment, Plan
+from mubiao.reporting import access, actions, workflow
+from mubiao.reporting import excel as excel_io
+from mubiao.reporting.cycles import ensure_reports
+from mubiao.reporting.models import Cycle, Evidence, Reminder, Report, ReportVersion
+
+S = Report.State
+DUE_SOON_DAYS = 7
+# A cycle stays in the inbox this long after its lock, so overdue reports stay in sight.
+KEEP_AFTER_LOCK = dt.timedelta(days=31)
+REPORT_RELATED = ("cycle__plan__issuer", "unit", "task", "indicator")
+
+
+def current_cycles(plans) -> QuerySet[Cycle]:
+    """Cycles that have opened and are not long past their lock."""
+    today = workflow.today()
+    return Cycle.objects.filter(
+        plan__in=plans, opens_on__lte=today, locks_on__gte=today - KEEP_AFTER_LOCK
+    ).select_related("plan")
+
+
+def _with_slots(cycles) -> list[Cycle]:
+    cycles = list(cycles)
+    for cycle in cycles:
+        ensure_reports(cycle)
+    return cycles
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The unit's to-do list: returned, overdue, due soon, to report; and its reminders."""
+    user = request.user
+    plans = org_access.visible_plans(user)
+    cycles = _with_slots(current_cycles(plans))
+    mine = (
+        access.reports_to_fill(user)
+        .filter(cycle__in=cycles)
+        .select_related(*REPORT_RELATED)
+        .order_by("cycle__due_on", "unit__path", "task__order", "pk")
+    )
+    today = workflow.today()
+    groups: dict[str, list[Report]] = {"returned": [], "overdue": [], "due_soon": [], "todo": []}
+    done = []
+    for report in mine:
+        report.sentence = workflow.describe(report)
+        if report.state in (S.SUBMITTED, S.APPROVED):
+            done.append(report)
+        elif report.state == S.RETURNED:
+            groups["returned"].append(report)
+        elif today > report.cycle.due_on:
+            groups["overdue"].append(report)
+        elif (report.cycle.due_on - today).days <= DUE_SOON_DAYS:
+            groups["due_soon"].append(report)
+        else:
+            groups["todo"].append(report)
+    reviewing = [p for p in plans if access.reviews_plan(user, p)]
+    overseen = [p for p in plans if org_access.oversees(user, p)]
+    context = {
+        "groups": groups,
+        "done": done,
+        "reminders": Reminder.objects.filter(recipient=user, channel=Reminder.Channel.APP)
+        .select_related("report__cycle", "report__task", "report__indicator", "report__unit")
+        .order_by("-sent_at")[:20],
+        "reviewing": [(p, _queue(p).count()) for p in reviewing],
+        "overseen_cycles": [c for c in cycles if c.plan in overseen],
+        "today": today,
+        "unit_cycles": [c for c in cycles if today < c.locks_on and mine.filter(cycle=c).exists()],
+        "has_units": bool(org_access.unit_roots(user)),
+    }
+    return render(request, "reporting/inbox.html", context)
+
+
+def _content_from(request: HttpRequest, report: Report) -> actions.Content:
+    post = request.POST
+    return actions.Content(
+        progress=post.get("progress", ""),
+        problems=post.get("problems", ""),
+        next_steps=post.get("next_steps", ""),
+        assessment=post.get("assessment", ""),
+        values={i.code: post.get(f"value-{i.code}", "") for i in actions.indicators_of(report)},
+        files=request.FILES.getlist("files"),
+    )
+
+
+def _run(request: HttpRequest, report: Report, action: str):
+    """Call the action named in the form; returns a success message."""
+    user, text = request.user, request.POST.get("comment", "")
+    if action == "save_draft":
+        actions.save_draft(user, report, _content_from(request, report))
+        return _("The draft is saved.")
+    if action == "submit":
+        actions.submit(user, report, _content_from(request, report))
+        return _("Submitted.")
+    if action == "approve":
+        actions.approve(user, report, text)
+        return _("Approved.")
+    if action == "return":
+        actions.return_report(user, report, text)
+        return _("Returned to the unit.")
+    if action == "unlock":
+        actions.unlock(user, report, text)
+        return _("Reopened for a late report.")
+    raise ValidationError(_("Unknown action."))
+
+
+@login_required
+def report_detail(request: HttpRequest, code) -> HttpResponse:
+    report = access.get_report_for_user(request.user, code)
+    error = None
+    if request.method == "POST":
+        try:
+            message = _run(request, report, request.POST.get("action", ""))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, message)
+            return redirect("reporting:report", code=report.code)
+        report.refresh_from_db()
+    context = _report_context(request, report, request.POST if error else None)
+    context["error"] = error
+    return render(request, "reporting/report.html", context, status=400 if error else 200)
+
+
+def _versions(reports) -> QuerySet[ReportVersion]:
+    return ReportVersion.objects.filter(report__in=reports).prefetch_related(
+        "values__indicator", "evidence"
+    )
+
+
+TEXTS = ("progress", "problems", "next_steps", "assessment")
+
+
+def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
+    """The page's data; after a refused POST the form shows what was typed, not the old."""
+    versions = list(_versions([report]).order_by("-number"))
+    latest = versions[0] if versions else None
+    values = {v.indicator.code: v.value for v in latest.values.all()} if latest else {}
+    form = {f: getattr(latest, f, "") for f in TEXTS}
+    if posted is not None:
+        values = {i.code: posted.get(f"value-{i.code}", "") for i in actions.indicators_of(report)}
+        form = {f: posted.get(f, "") for f in TEXTS}
+    buttons = workflow.allowed_actions(request.user, report)
+    parts = []
+    if report.is_consolidation and report.task_id:
+        others = (
+            Report.objects.filter(cycle=report.cycle, task=report.task)
+            .exclude(pk=report.pk)
+            .select_related("unit")
+            .prefetch_related(
+                Prefetch(
+                    "versions",
+                    queryset=ReportVersion.objects.prefetch_related(
+                        "values__indicator", "evidence"
+                    ).order_by("-number"),
+                )
+            )
+        )
+        parts = [{"report": r, "latest": next(iter(r.versions.all()), None)} for r in others]
+    return {
+        "report": report,
+        "plan": report.cycle.plan,
+        "sentence": workflow.describe(report),
+        "latest": latest,
+        "versions": versions,
+        "rows": [(i, values.get(i.code)) for i in actions.indicators_of(report)],
+        "form": form,
+        "editing": [b for b in buttons if b.needs_open],
+        "deciding": [b for b in buttons if not b.needs_open],
+        "parts": parts,
+        "reviews": report.reviews.select_related("reviewer", "version"),
+        "evidence": report.evidence.select_related("version").order_by("uploaded_at"),
+        "assessments": actions.ReportVersion.Assessment.choices,
+        "late": workflow.is_late(report),
+        "locked": workflow.is_locked(report),
+    }
+
+
+@login_required
+def evidence_file(request: HttpRequest, code, sha256: str) -> FileResponse:
+    """Serve an evidence file to those who may see its report, and only them."""
+    report = access.get_report_for_user(request.user, code)
+    item = Evidence.objects.filter(report=report, sha256=sha256).order_by("pk").first()
+    if item is None:
+        raise Http404("file")
+    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=not inline,
+        filename=item.name,
+        content_type=item.content_type,
+    )
+
+
+def _queue(plan: Plan) -> QuerySet[Report]:
+    """What the supervisor decides on: consolidated reports and standalone indicators'.
+
+    Co-units' parts are the lead unit's to accept or return (the supervisor may too, from
+    the report page), so they stay out of the queue.
+    """
+    whole = Q(role=Assignment.Role.LEAD) | Q(task__isnull=True)
+    return Report.objects.filter(whole, cycle__plan=plan, state=S.SUBMITTED)
+
+
+def _plan_for_reviewer(user, plan_code: str) -> Plan:
+    plan = org_access.get_plan_for_user(user, plan_code)
+    if not access.reviews_plan(user, plan):
+        raise PermissionDenied("review")
+    return plan
+
+
+@login_required
+def review_queue(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """The supervisor's queue of submitted consolidated reports, oldest first."""
+    plan = _plan_for_reviewer(request.user, plan_code)
+    error = None
+    if request.method == "POST":
+        chosen = Report.objects.filter(code__in=_codes(request.POST.getlist("report")))
+        chosen = chosen.filter(cycle__plan=plan)
+        try:
+            if not chosen:
+                raise ValidationError(_("Tick at least one report."))
+            done = actions.bulk_approve(request.user, chosen)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("%(n)s reports approved.") % {"n": len(done)})
+            return redirect("reporting:review", plan_code=plan.code)
+    queue = _queue(plan).select_related(*REPORT_RELATED).order_by("first_submitted_at", "pk")
+    context = {"plan": plan, "queue": queue, "error": error}
+    return render(request, "reporting/review.html", context, status=400 if error else 200)
+
+
+def _codes(values: list[str]) -> list[str]:
+    """Only well-formed UUIDs reach the database (a forged value is simply not found)."""
+    import uuid
+
+    good = []
+    for value in values:
+        try:
+            good.append(str(uuid.UUID(value)))
+        except ValueError:
+            continue
+    return good
+
+
+@login_required
+def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    """Units that have not submitted in a cycle, live (the page polls itself)."""
+    plan = org_access.get_plan_for_user(request.user, plan_code)
+    if not org_access.oversees(request.user, plan):
+        raise PermissionDenied("missing")
+    cycle = Cycle.objects.filter(plan=plan, code=cycle_code).first()
+    if cycle is None:
+        raise Http404("cycle")
+    ensure_reports(cycle)
+    reports = (
+        Report.objects.filter(cycle=cycle)
+        .select_related("unit", "task", "indicator")
+        .order_by("unit__path", "task__order", "pk")
+    )
+    by_unit: dict = {}
+    total = submitted = 0
+    for r in reports:
+        total += 1
+        if r.state in (S.SUBMITTED, S.APPROVED):
+            submitted += 1
+            continue
+        by_unit.setdefault(r.unit, []).append(r)
+    context = {
+        "plan": plan,
+        "cycle": cycle,
+        "cycles": plan.cycles.order_by("start"),
+        "rows": list(by_unit.items()),
+        "total": total,
+        "submitted": submitted,
+        "late": workflow.today() > cycle.due_on,
+    }
+    template = "reporting/missing.html#table" if request.htmx else "reporting/missing.html"
+    return render(request, template, context)
+
+
+def audit_labels() -> dict[str, str]:
+    """What each audited action is called on screen (users never see the codes)."""
+    return {
+        "report.save_draft": _("saved a draft"),
+        "report.submit": _("submitted"),
+        "report.approve": _("approved"),
+        "report.return": _("returned"),
+        "report.unlock": _("reopened for a late report"),
+        "report.import": _("imported from Excel"),
+    }
+
+
+@login_required
+def task_history(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
+    """A task's reporting history: every version, review and audit row (an htmx fragment)."""
+    task = org_access.get_task_for_user(request.user, plan_code, task_code)
+    reports = access.visible_reports(request.user, task.plan).filter(task=task)
+    versions = (
+        ReportVersion.objects.filter(report__in=reports, submitted_at__isnull=False)
+        .select_related("report__cycle", "report__unit", "created_by")
+        .order_by("-submitted_at")
+    )
+    units = {r.unit.code for r in reports.select_related("unit")}
+    audit = [
+        e
+        for e in AuditEntry.objects.filter(
+            target__startswith=f"report:{task.plan.code}/", target__endswith=f"/{task.code}"
+        ).select_related("actor")[:200]
+        if e.target.split("/")[-2] in units
+    ]
+    labels = audit_labels()
+    for entry in audit:
+        entry.label = labels.get(entry.action, entry.action)
+    context = {"task": task, "versions": versions, "audit": audit}
+    return render(request, "reporting/history.html", context)
+
+
+@require_POST
+@login_required
+def mark_read(request: HttpRequest) -> HttpResponse:
+    Reminder.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("reporting:inbox")
+
+
+def _cycle_for_user(user, plan_code: str, cycle_code: str) -> Cycle:
+    plan = org_access.get_plan_for_user(user, plan_code)
+    cycle = Cycle.objects.select_related("plan").filter(plan=plan, code=cycle_code).first()
+    if cycle is None:
+        raise Http404("cycle")
+    return cycle
+
+
+@login_required
+def excel(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    """GET: the unit's Excel template for the cycle. POST: read a filled one back."""
+    cycle = _cycle_for_user(request.user, plan_code, cycle_code)
+    if not org_access.unit_roots(request.user):
+        raise PermissionDenied("excel")
+    ensure_reports(cycle)
+    if request.method != "POST":
+        response = HttpResponse(
+            excel_io.export_template(request.user, cycle),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"mubiao-{cycle.plan.code}-{cycle.code}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError(_("Choose the filled Excel file to upload."))
+        changed = excel_io.import_file(
+            request.user, cycle, upload, submit_them=request.POST.get("submit") == "1"
+        )
+    except ValidationError as exc:
+        context = {"cycle": cycle, "problems": exc.messages}
+        return render(request, "reporting/import_errors.html", context, status=400)
+    messages.success(
+        request,
+        _("%(n)s reports saved from the file; unchanged rows were left alone.")
+        % {"n": len(changed)},
+    )
+    return redirect("reporting:inbox")
