@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorDetail(Schema):
@@ -141,3 +141,67 @@ class Project(Schema):
     planned_end: dt.date | None
     synthetic: bool
     counts_toward: list[str]
+
+
+class Cycle(Schema):
+    code: str
+    kind: str
+    name: str
+    start: dt.date
+    end: dt.date
+    opens_on: dt.date
+    due_on: dt.date
+    locks_on: dt.date
+
+
+class ReportSummary(Schema):
+    code: str
+    cycle: str
+    unit: str
+    unit_name: str
+    task: str | None
+    indicator: str | None
+    role: str
+    state: str
+    state_text: str
+    first_submitted_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    synthetic: bool
+
+
+class Version(Schema):
+    number: int
+    submitted_at: dt.datetime | None
+    is_late: bool
+    progress: str
+    problems: str
+    next_steps: str
+    assessment: str
+    values: dict[str, float | None]
+
+
+class ReviewOut(Schema):
+    decision: str
+    comment: str
+    at: dt.datetime
+
+
+class ReportDetail(ReportSummary):
+    versions: list[Version]
+    reviews: list[ReviewOut]
+    allowed_actions: list[str]
+
+
+class ReportIn(Schema):
+    """What a unit submits; values are cumulative year-to-date, by indicator code."""
+
+    progress: str = Field("", max_length=20_000)
+    problems: str = Field("", max_length=20_000)
+    next_steps: str = Field("", max_length=20_000)
+    assessment: str = Field("", max_length=16)
+    values: dict[str, float | str | None] = Field(default_factory=dict, max_length=200)
+    draft: bool = Field(False, description="save as a draft instead of submitting")
+
+
+class ReviewIn(Schema):
+    comment: str = Field("", max_length=5_000)

@@ -9,16 +9,18 @@ language (Accept-Language).
 from __future__ import annotations
 
 import math
+import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
@@ -27,6 +29,9 @@ from mubiao.api.auth import AUTH
 from mubiao.orgs import access
 from mubiao.plans.models import Assignment, Indicator, Plan, Task
 from mubiao.plans.tree import filter_by_unit
+from mubiao.reporting import access as report_access
+from mubiao.reporting import actions as report_actions
+from mubiao.reporting import workflow
 
 api = NinjaAPI(
     title="mubiao API",
@@ -62,6 +67,13 @@ def forbidden(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return error(request, 401, "unauthenticated", _("Log in or send a valid API token."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    if exc.status_code == 400:  # ninja's "Cannot parse request body"
+        return error(request, 400, "malformed", _("The request body is not valid JSON."))
+    return error(request, exc.status_code, "error", str(exc))
 
 
 @api.exception_handler(NinjaValidationError)
@@ -178,6 +190,10 @@ class IndicatorPage(schemas.Page):
 
 class UnitPage(schemas.Page):
     items: list[schemas.Unit]
+
+
+class ReportPage(schemas.Page):
+    items: list[schemas.ReportSummary]
 
 
 @api.get("/me", response={200: schemas.Me, **ERRORS}, tags=["account"])
@@ -360,3 +376,127 @@ def list_projects(request, plan_code: str, filters: Query[ProjectFilters]):
 )
 def get_project(request, plan_code: str, project_code: str):
     return project_out(access.get_project_for_user(request.user, plan_code, project_code))
+
+
+# --- Reporting: cycles and reports, through the reporting app's own access and actions ---
+
+
+def cycle_out(c) -> dict[str, Any]:
+    return {k: getattr(c, k) for k in ("code", "kind", "name", "start", "end", "opens_on",
+                                         "due_on", "locks_on")}  # fmt: skip
+
+
+@api.get(
+    "/plans/{plan_code}/cycles", response={200: list[schemas.Cycle], **ERRORS}, tags=["reports"]
+)
+def list_cycles(request, plan_code: str):
+    plan = access.get_plan_for_user(request.user, plan_code)
+    return [cycle_out(c) for c in plan.cycles.order_by("start", "kind")]
+
+
+def report_out(r) -> dict[str, Any]:
+    return {
+        "code": str(r.code),
+        "cycle": r.cycle.code,
+        "unit": r.unit.code,
+        "unit_name": r.unit.short_name,
+        "task": r.task.code if r.task_id else None,
+        "indicator": r.indicator.code if r.indicator_id else None,
+        "role": r.role,
+        "state": r.state,
+        "state_text": str(workflow.describe(r)),
+        "first_submitted_at": r.first_submitted_at,
+        "approved_at": r.approved_at,
+        "synthetic": r.synthetic,
+    }
+
+
+def report_detail_out(request, r) -> dict[str, Any]:
+    versions = r.versions.prefetch_related("values__indicator").order_by("number")
+    return {
+        **report_out(r),
+        "versions": [
+            {
+                "number": v.number,
+                "submitted_at": v.submitted_at,
+                "is_late": v.is_late,
+                "progress": v.progress,
+                "problems": v.problems,
+                "next_steps": v.next_steps,
+                "assessment": v.assessment,
+                "values": {x.indicator.code: _num(x.value) for x in v.values.all()},
+            }
+            for v in versions
+        ],
+        "reviews": [
+            {"decision": x.decision, "comment": x.comment, "at": x.at} for x in r.reviews.all()
+        ],
+        "allowed_actions": [t.action for t in workflow.allowed_actions(request.user, r)],
+    }
+
+
+class ReportFilters(Paging):
+    cycle: str | None = Field(None, max_length=16)
+    unit: str | None = Field(None, max_length=64)
+    state: str | None = Field(None, max_length=16)
+
+
+@api.get("/plans/{plan_code}/reports", response={200: ReportPage, **ERRORS}, tags=["reports"])
+def list_reports(request, plan_code: str, filters: Query[ReportFilters]):
+    """Reports the caller may see: an overseer's whole plan, a unit's own and its tasks'."""
+    plan = access.get_plan_for_user(request.user, plan_code)
+    reports = report_access.visible_reports(request.user, plan)
+    if filters.cycle:
+        reports = reports.filter(cycle__code=filters.cycle)
+    if filters.unit:
+        reports = reports.filter(unit__code=filters.unit)
+    if filters.state:
+        reports = reports.filter(state=filters.state)
+    reports = reports.select_related("cycle", "unit", "task", "indicator").order_by(
+        "cycle__start", "unit__path", "pk"
+    )
+    return paginate(reports, filters, report_out)
+
+
+@api.get("/reports/{code}", response={200: schemas.ReportDetail, **ERRORS}, tags=["reports"])
+def get_report(request, code: uuid.UUID):
+    return report_detail_out(request, report_access.get_report_for_user(request.user, code))
+
+
+@api.post(
+    "/reports/{code}/submit", response={200: schemas.ReportDetail, **ERRORS}, tags=["reports"]
+)
+def submit_report(request, code: uuid.UUID, payload: schemas.ReportIn):
+    """Save a draft or submit, exactly as the report form does (same checks, same audit)."""
+    report = report_access.get_report_for_user(request.user, code)
+    content = report_actions.Content(
+        progress=payload.progress, problems=payload.problems, next_steps=payload.next_steps,
+        assessment=payload.assessment, values=dict(payload.values),
+    )  # fmt: skip
+    with transaction.atomic():
+        if payload.draft:
+            report_actions.save_draft(request.user, report, content)
+        else:
+            report_actions.submit(request.user, report, content)
+    report.refresh_from_db()
+    return report_detail_out(request, report)
+
+
+@api.post(
+    "/reports/{code}/approve", response={200: schemas.ReportDetail, **ERRORS}, tags=["reports"]
+)
+def approve_report(request, code: uuid.UUID, payload: schemas.ReviewIn):
+    report = report_access.get_report_for_user(request.user, code)
+    report_actions.approve(request.user, report, payload.comment)
+    report.refresh_from_db()
+    return report_detail_out(request, report)
+
+
+@api.post(
+    "/reports/{code}/return", response={200: schemas.ReportDetail, **ERRORS}, tags=["reports"]
+)
+def return_report(request, code: uuid.UUID, payload: schemas.ReviewIn):
+    report = report_access.get_report_for_user(request.user, code)
+    report_actions.return_report(request.user, report, payload.comment)
+    report.refresh_from_db()
+    return report_detail_out(request, report)
