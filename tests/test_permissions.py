@@ -6,6 +6,8 @@ table is the specification: when a role's rights change, this table changes firs
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from mubiao.api.actions import create_token
@@ -87,3 +89,31 @@ def test_no_one_but_the_supervisor_may_review_an_import(client, world):
         client.logout()
     draft.refresh_from_db()
     assert draft.status == ImportDraft.Status.ACCEPTED  # only the supervisor's went through
+
+
+# Writes on a report: who may submit the lead unit's report on t1, and who may approve it.
+SUBMIT = {"fgw": 200, "anonymous": 401}  # everyone else: 403
+APPROVE = {"supervisor": 200, "anonymous": 401}
+
+
+def _api_post(client, world, persona, path, body):
+    headers = {"content_type": "application/json"}
+    if persona != "anonymous":
+        _token, raw = create_token(world.users[persona], name="matrix", read_only=False)
+        headers["headers"] = {"Authorization": f"Bearer {raw}"}
+    return client.post(f"/api/v1{path}", data=json.dumps(body), **headers)
+
+
+@pytest.mark.parametrize("persona", ROLES)
+def test_api_submit_a_lead_units_report(client, world, slot, persona):
+    report = slot("fgw", "t1")
+    response = _api_post(client, world, persona, f"/reports/{report.code}/submit", {"values": {}})
+    assert response.status_code == SUBMIT.get(persona, 403)
+
+
+@pytest.mark.parametrize("persona", ROLES)
+def test_api_approve_a_lead_units_report(client, world, slot, persona):
+    report = slot("fgw", "t1")
+    _api_post(client, world, "fgw", f"/reports/{report.code}/submit", {"values": {}})
+    response = _api_post(client, world, persona, f"/reports/{report.code}/approve", {})
+    assert response.status_code == APPROVE.get(persona, 403)
