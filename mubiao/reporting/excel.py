@@ -27,9 +27,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from mubiao.lib.office import UnsafeWorkbook, open_workbook, safe_cell, unsafe_cell
 from mubiao.reporting import access, actions
 from mubiao.reporting.models import Cycle, Report, ReportVersion
 
@@ -46,22 +48,13 @@ REPORT_HEADER = [
     "自我评价",
 ]
 VALUE_HEADER = ["报告编号", "指标编码", "指标", "目标", "计量单位", "累计完成值"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_UPLOAD = 5 * 1024 * 1024
-
-
-def safe(value):
-    """A cell value that no spreadsheet will run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def unsafe(value):
-    """The inverse of :func:`safe` for text read back from a cell."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
+WORKBOOK_REFUSALS = {
+    "not_xlsx": gettext_lazy("this is not an Excel (.xlsx) file"),
+    "macros": gettext_lazy("workbooks with macros are not accepted"),
+    "too_big": gettext_lazy("the workbook unpacks to more than 100 MB"),
+}
+safe, unsafe = safe_cell, unsafe_cell
 
 
 def assessment_labels() -> dict[str, str]:
@@ -173,11 +166,9 @@ def parse(user, cycle: Cycle, upload) -> list[Parsed]:
     if len(data) > MAX_UPLOAD:
         raise ImportRefused([Problem("—", 0, "—", _("the file is larger than 5 MB"))])
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportRefused(
-            [Problem("—", 0, "—", _("this is not an Excel (.xlsx) file"))]
-        ) from None
+        book = open_workbook(data)
+    except UnsafeWorkbook as exc:
+        raise ImportRefused([Problem("—", 0, "—", str(WORKBOOK_REFUSALS[exc.reason]))]) from None
     problems: list[Problem] = []
     mine = {str(r.code): r for r in template_reports(user, cycle)}
     parsed: dict[str, Parsed] = {}
