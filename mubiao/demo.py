@@ -76,6 +76,11 @@ def ensure_demo_accounts() -> list[DemoAccount]:
 
 
 def load_demo() -> Plan:
+    from mubiao.dashboard.demo_progress import load_demo_progress
+    from mubiao.reporting.cycles import ensure_cycles
+
     plan = load_nanyang()
     ensure_demo_accounts()
+    ensure_cycles(plan, "month")
+    load_demo_progress(plan)
     return plan

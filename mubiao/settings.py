@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "mubiao.plans",
     "mubiao.projects",
     "mubiao.reporting",
+    "mubiao.dashboard",
 ]
 
 MIDDLEWARE = [
