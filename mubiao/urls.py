@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", include("mubiao.plans.urls")),
+    path("monitor/", include("mubiao.dashboard.urls")),
     path("units/", include("mubiao.orgs.urls")),
     path("admin/", admin.site.urls),
 ]

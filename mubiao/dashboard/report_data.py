@@ -228,7 +228,7 @@ def _overdue(plan: Plan, as_of: dt.date, reports, task_rows: list[dict]) -> dict
         for t in task_rows
         for m in t["overdue_milestones"]
     ]
-    return {"reports": late, "milestones": milestones}
+    return {"reports": late, "milestones": milestones, "total": len(late) + len(milestones)}
 
 
 def _areas(plan: Plan, task_rows: list[dict]) -> list[dict]:
