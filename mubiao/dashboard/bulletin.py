@@ -23,6 +23,7 @@ from docx.shared import Pt
 from mubiao.dashboard.history import record
 from mubiao.dashboard.models import Bulletin
 from mubiao.dashboard.report_data import build
+from mubiao.monitor import is_period_code, parse_period
 from mubiao.orgs import access
 from mubiao.orgs.models import Membership
 from mubiao.plans.models import Plan
@@ -82,7 +83,7 @@ def render_docx(data: dict, cycle: Cycle) -> bytes:
     style.font.size = Pt(12)
     title = doc.add_heading(f"{data['plan']['name']}推进情况通报", level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    sub = doc.add_paragraph(f"（{cycle.name}，数据截至{_zh_date(data['as_of'])}）")
+    sub = doc.add_paragraph(f"（{cycle_zh(cycle)}，数据截至{_zh_date(data['as_of'])}）")
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if data["synthetic"]:
         doc.add_paragraph("注：本通报所用进展数据含模拟数据，仅供演示。")
@@ -101,6 +102,21 @@ def render_docx(data: dict, cycle: Cycle) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def cycle_zh(cycle: Cycle) -> str:
+    """The cycle's name in Chinese, whatever language it was created in."""
+    if not is_period_code(cycle.code):
+        return cycle.name
+    period = parse_period(cycle.code)
+    month = period.first_month
+    names = {
+        "month": f"{month}月",
+        "quarter": f"第{(month + 2) // 3}季度",
+        "half": "上半年" if month == 1 else "下半年",
+        "year": "全年",
+    }
+    return f"{period.year}年{names[period.kind]}"
 
 
 def _zh_date(iso: str) -> str:
@@ -150,7 +166,9 @@ def _ranking(doc, data: dict) -> None:
         for r in rows:
             cells = table.add_row().cells
             values = (
-                str(r["rank"]) if r["rank"] else (r["note"] or "不参与排名"),
+                str(r["rank"])
+                if r["rank"]
+                else ("免于排名" if r["apart"] == "exempt" else "暂不排名"),
                 r["unit"],
                 "—" if r["score"] is None else f"{r['score']:.1f}",
                 _pct(r["on_time_rate"]),

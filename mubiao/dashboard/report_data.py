@@ -350,9 +350,20 @@ def _ranked_rows(ranked, by_code: dict[str, OrgUnit], group: str) -> list[dict]:
             "red": int(r.measures.get("red") or 0),
             "judged": int(r.measures.get("judged") or 0),
             "note": r.note,
+            # Why a unit has no rank, as a code each renderer words in its language.
+            "apart": _apart(r),
+            "exempt_reason": (r.note or "").removeprefix("exempt: ")
+            if _apart(r) == "exempt"
+            else "",
         }
         for r in ranked
     ]
+
+
+def _apart(r) -> str | None:
+    if r.ranked:
+        return None
+    return "exempt" if (r.note or "").startswith("exempt") else "unrated"
 
 
 def _bars(rows: list[dict], measure: str) -> dict:

@@ -83,9 +83,10 @@ def test_a_past_view_rebuilds_as_it_was_shown_and_a_later_correction_is_flagged(
         {"subject": "完成投资", "as_of": "2026-08-03", "from": "yellow", "to": "red"}
     ]
     # Today's view uses the corrected figure.
-    assert shown(build(plan, world.users["supervisor"], D("2026-08-04")))[
-        "indicator:investment"
-    ] == "red"
+    assert (
+        shown(build(plan, world.users["supervisor"], D("2026-08-04")))["indicator:investment"]
+        == "red"
+    )
 
 
 def test_the_history_agrees_with_the_live_computation_on_every_recorded_day(world):
