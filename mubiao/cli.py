@@ -52,9 +52,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     manage("migrate", "--no-input", verbosity=0)
     if Plan.objects.filter(code="nanyang-2026").exists():
         print("Nanyang 2026 is already loaded.", file=sys.stderr)
+        from mubiao.dashboard.demo_progress import load_demo_progress
         from mubiao.demo import ensure_demo_accounts
+        from mubiao.reporting.cycles import ensure_cycles
 
         ensure_demo_accounts()
+        plan = Plan.objects.get(code="nanyang-2026")
+        ensure_cycles(plan, "month")
+        load_demo_progress(plan)  # a database loaded before demo progress existed gets it
     else:
         print("Loading Nanyang 2026 …", file=sys.stderr)
         load_demo()

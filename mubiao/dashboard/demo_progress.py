@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -123,12 +124,14 @@ def load_demo_progress(plan: Plan, seed: int = SEED, last_month: int = LAST_MONT
     for ind in indicators:
         if ind.task_id:
             by_task.setdefault(ind.task_id, []).append(ind)
-    quality = {ind.pk: _draw(rng) for ind in indicators}
+    quality = {ind.pk: _trajectory(rng) for ind in indicators}
     task_quality = {
-        t: _draw(rng) for t in Task.objects.filter(plan=plan).values_list("pk", flat=True)
+        t: _trajectory(rng) for t in Task.objects.filter(plan=plan).values_list("pk", flat=True)
     }
     unit_codes = sorted({a.unit.code for a in assignments})
-    stopped = set(rng.sample(unit_codes, k=min(3, len(unit_codes))))  # stopped in September
+    load = Counter(a.unit.code for a in assignments)
+    small = [u for u in unit_codes if load[u] <= 2]  # units with one or two items
+    stopped = set(rng.sample(small, k=min(3, len(small))))  # stopped reporting in September
     late_units = set(rng.sample(unit_codes, k=min(6, len(unit_codes))))
     existing = set(
         Report.objects.filter(cycle__in=cycles).values_list("cycle_id", "unit_id", "task_id",
@@ -142,11 +145,14 @@ def load_demo_progress(plan: Plan, seed: int = SEED, last_month: int = LAST_MONT
                 continue
             report = Report(cycle=cycle, unit=a.unit, task=a.task, indicator=a.indicator,
                             role=a.role, synthetic=True)  # fmt: skip
-            subject_q = task_quality.get(a.task_id) if a.task_id else quality[a.indicator_id]
-            if a.task_id and by_task.get(a.task_id):
-                subject_q = max((quality[i.pk] for i in by_task[a.task_id]), key=_severity)
-            slot = Slot(report, subject_q)
             month = cycle.start.month
+            if a.task_id:
+                subject_q = task_quality[a.task_id](month)
+            else:
+                subject_q = quality[a.indicator_id](month)
+            if a.task_id and by_task.get(a.task_id):
+                subject_q = max((quality[i.pk](month) for i in by_task[a.task_id]), key=_severity)
+            slot = Slot(report, subject_q)
             if a.unit.code in stopped and month >= last_month - 1:
                 slot.skip = True
             elif a.unit.code in late_units and rng.random() < 0.35:
@@ -162,6 +168,15 @@ def load_demo_progress(plan: Plan, seed: int = SEED, last_month: int = LAST_MONT
     return len(slots)
 
 
+def _trajectory(rng):
+    """Month → quality: most items keep their pace all year; some recover, some slip."""
+    start, end = _draw(rng), _draw(rng)
+    if rng.random() < 0.6:
+        start = end
+    turn = rng.randint(3, 9)
+    return lambda month: start if month < turn else end
+
+
 def _draw(rng) -> str:
     pick = rng.random()
     if pick < QUALITY_WEIGHTS["green"]:
@@ -174,7 +189,7 @@ def _severity(quality: str) -> int:
 
 
 def _write(plan: Plan, slots: list[Slot], by_task, quality, rng) -> None:
-    place = {pk: rng.random() for pk in sorted(quality)}
+    place = {pk: rng.random() for pk in sorted(quality)}  # where in its band each one runs
     for slot in slots:
         r, cycle = slot.report, slot.report.cycle
         if slot.skip:
@@ -205,7 +220,8 @@ def _write(plan: Plan, slots: list[Slot], by_task, quality, rng) -> None:
         if r.role == "lead":
             for ind in subject:
                 u = min(1.0, max(0.0, place[ind.pk] + rng.uniform(-0.08, 0.08)))
-                value = _value_for(ind, plan.year, r.cycle.end, quality[ind.pk], u)
+                q = quality[ind.pk](r.cycle.start.month)
+                value = _value_for(ind, plan.year, r.cycle.end, q, u)
                 values.append((version, ind, value))
         if r.state == Report.State.APPROVED:
             reviews.append(Review(report=r, version=version, decision="approve", at=r.approved_at))
