@@ -57,8 +57,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from mubiao.reporting.cycles import ensure_cycles
 
         ensure_demo_accounts()
+        from django.utils import translation
+
         plan = Plan.objects.get(code="nanyang-2026")
-        ensure_cycles(plan, "month")
+        with translation.override(settings.LANGUAGE_CODE):
+            ensure_cycles(plan, "month")
         load_demo_progress(plan)  # a database loaded before demo progress existed gets it
     else:
         print("Loading Nanyang 2026 …", file=sys.stderr)

@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import translation
 
 from mubiao.orgs.loader import load_units, read_yaml
 from mubiao.orgs.models import Membership, OrgUnit
@@ -81,6 +83,7 @@ def load_demo() -> Plan:
 
     plan = load_nanyang()
     ensure_demo_accounts()
-    ensure_cycles(plan, "month")
+    with translation.override(settings.LANGUAGE_CODE):  # cycle names in the demo's language
+        ensure_cycles(plan, "month")
     load_demo_progress(plan)
     return plan

@@ -105,7 +105,7 @@ def _value_for(
         value = expected * ratio
     if facts.accumulation == "cumulative" and quality == "green":
         value = min(value, target * 0.999)  # not done before the year is through
-    return round(value, 2)
+    return float(round(value)) if ind.kind == Indicator.Kind.COUNT else round(value, 2)
 
 
 @transaction.atomic
