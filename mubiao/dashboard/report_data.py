@@ -58,7 +58,7 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
         indicators = access.visible_indicators(user, plan)
         tasks = access.visible_tasks(user, plan)
     result = compute(plan, as_of, indicators, tasks)
-    assignments = _assignments(plan)
+    assignments = Assigned(_assignments(plan))
     reports = Report.objects.filter(cycle__plan=plan)
     if not oversees:
         reports = reports.filter(unit__in=access.visible_units(user))
@@ -105,13 +105,23 @@ def _assignments(plan: Plan) -> list[Assignment]:
     )
 
 
-def _units_of(subject_field: str, subject_id: int | None, assignments) -> list[Assignment]:
-    return [a for a in assignments if getattr(a, subject_field) == subject_id]
+class Assigned:
+    """A plan's assignments indexed by task and by indicator (lead first)."""
 
+    def __init__(self, assignments: list[Assignment]) -> None:
+        self.all = assignments
+        self.by_task: dict[int, list[Assignment]] = defaultdict(list)
+        self.by_indicator: dict[int, list[Assignment]] = defaultdict(list)
+        for a in assignments:
+            if a.task_id:
+                self.by_task[a.task_id].append(a)
+            else:
+                self.by_indicator[a.indicator_id].append(a)
 
-def _responsible(ind: Indicator, assignments: list[Assignment]) -> list[Assignment]:
-    own = _units_of("indicator_id", ind.pk, assignments)
-    return own or (_units_of("task_id", ind.task_id, assignments) if ind.task_id else [])
+    def of_indicator(self, ind: Indicator) -> list[Assignment]:
+        """Its own units, or else its task's."""
+        own = self.by_indicator.get(ind.pk, [])
+        return own or (self.by_task.get(ind.task_id, []) if ind.task_id else [])
 
 
 def _names(assigned: list[Assignment]) -> list[str]:
@@ -144,7 +154,7 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 
 def _indicator_row(ind: Indicator, result: PlanStatus, assignments) -> dict:
     j = result.indicator_judgements[ind.pk]
-    assigned = _responsible(ind, assignments)
+    assigned = assignments.of_indicator(ind)
     return {
         "type": "indicator",
         "code": ind.code,
@@ -164,7 +174,7 @@ def _indicator_row(ind: Indicator, result: PlanStatus, assignments) -> dict:
 
 
 def _task_row(task: Task, result: PlanStatus, assignments) -> dict:
-    assigned = _units_of("task_id", task.pk, assignments)
+    assigned = assignments.by_task.get(task.pk, [])
     reasons = result.task_reasons[task.pk]
     overdue_ms = [
         {"text": m.text, "due": m.due.isoformat()}
@@ -299,7 +309,7 @@ def _ranking(plan: Plan, as_of: dt.date, result: PlanStatus, assignments, report
     lights: dict[int, list] = defaultdict(list)
     overdue_ms: dict[int, int] = defaultdict(int)
     units: dict[int, OrgUnit] = {}
-    for a in assignments:
+    for a in assignments.all:
         units[a.unit_id] = a.unit
         if a.role != Assignment.Role.LEAD:
             continue

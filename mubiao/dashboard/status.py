@@ -14,6 +14,7 @@ unit's reports count for its timeliness.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,7 +47,9 @@ def day_end(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
+@functools.lru_cache(maxsize=4096)
 def local_date(moment: dt.datetime) -> dt.date:
+    """The local calendar day of an instant (cached: approvals come in batches)."""
     return timezone.localdate(moment)
 
 

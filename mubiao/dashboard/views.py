@@ -11,6 +11,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +29,7 @@ from mubiao.plans.models import Area, Plan
 from mubiao.reporting.models import Cycle, Report
 
 STATUS_ORDER = ["red", "yellow", "grey", "green", "done"]
+LEDGER_PAGE = 200  # rows per ledger page (the Excel export has them all)
 
 
 def as_of_of(request: HttpRequest) -> dt.date:
@@ -176,16 +178,23 @@ def ledger(request: HttpRequest, plan_code: str) -> HttpResponse:
     rows = ledgers.rows(data, filters)
     if request.GET.get("format") == "xlsx":
         return ledgers.xlsx_response(data, rows)
+    page = Paginator(rows, LEDGER_PAGE).get_page(request.GET.get("page"))
     units = sorted({u for r in data["indicators"] + data["tasks"] for u in r["units"]})
     areas = sorted({r["area"] for r in data["tasks"] + data["indicators"] if r["area"]})
     return render(
         request,
         "dashboard/ledger.html",
         _context(
-            request, plan, as_of, data=data, rows=rows, filters=filters, units=units,
-            areas=areas, query=request.GET.urlencode(),
+            request, plan, as_of, data=data, rows=page.object_list, page=page, total=len(rows),
+            filters=filters, units=units, areas=areas, query=_without_page(request.GET),
         ),
     )  # fmt: skip
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @login_required
