@@ -52,12 +52,11 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
     ``scope_all`` skips the access check (the CLI and the bulletin, run by the office).
     """
     oversees = scope_all or access.oversees(user, plan)
-    indicators = Indicator.objects.filter(plan=plan)
-    tasks = Task.objects.filter(plan=plan)
-    if not oversees:
-        indicators = access.visible_indicators(user, plan)
-        tasks = access.visible_tasks(user, plan)
-    result = compute(plan, as_of, indicators, tasks)
+    if oversees:
+        result = compute(plan, as_of)
+    else:
+        scope = (access.visible_indicators(user, plan), access.visible_tasks(user, plan))
+        result = compute(plan, as_of, *scope)
     assignments = Assigned(_assignments(plan))
     reports = Report.objects.filter(cycle__plan=plan)
     if not oversees:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -63,7 +62,7 @@ def plan_bands(plan: Plan) -> dict[str, Bands]:
 
 
 def observations_by_indicator(
-    plan: Plan, indicator_ids: Iterable[int] | None = None, until: dt.date | None = None
+    plan: Plan, indicators: QuerySet[Indicator] | None = None, until: dt.date | None = None
 ) -> dict[int, list[Observation]]:
     """Every approved value (lead units' reports), oldest approval first; one query."""
     values = ReportValue.objects.filter(
@@ -71,8 +70,8 @@ def observations_by_indicator(
         version__report__cycle__plan=plan,
         version__report__role=LEAD,
     )
-    if indicator_ids is not None:
-        values = values.filter(indicator_id__in=list(indicator_ids))
+    if indicators is not None:
+        values = values.filter(indicator__in=indicators.values("pk"))
     if until is not None:
         values = values.filter(version__reviews__at__lt=day_end(until))
     rows = values.order_by("version__reviews__at", "version__number", "pk").values_list(
@@ -147,7 +146,12 @@ def compute(
     indicators: QuerySet[Indicator] | None = None,
     tasks: QuerySet[Task] | None = None,
 ) -> PlanStatus:
-    """Judge the given indicators and tasks (default: the whole plan) as of ``as_of``."""
+    """Judge the given indicators and tasks (default: the whole plan) as of ``as_of``.
+
+    Subsets are passed to the database as subqueries, never as long lists of ids (SQLite
+    plans a join with a 6,000-id ``IN`` list badly: 40 s instead of 1 s).
+    """
+    whole = indicators is None and tasks is None
     if indicators is None:
         indicators = Indicator.objects.filter(plan=plan)
     if tasks is None:
@@ -155,24 +159,29 @@ def compute(
     ind_rows = list(indicators.select_related("task", "area").order_by("order", "pk"))
     task_rows = list(tasks.select_related("area").order_by("order", "pk"))
     bands = plan_bands(plan)
-    task_ids = [t.pk for t in task_rows]
-    # A task's light needs all its indicators, seen or not by this user.
-    all_task_inds = list(
-        Indicator.objects.filter(task_id__in=task_ids).exclude(pk__in=[i.pk for i in ind_rows])
-        .select_related("task")
+    task_pks = Task.objects.filter(plan=plan) if whole else tasks.values("pk")
+    every = ind_rows
+    if not whole:
+        # A task's light needs all its indicators, seen or not by this user.
+        every = ind_rows + list(
+            Indicator.objects.filter(task__in=task_pks)
+            .exclude(pk__in=indicators.values("pk"))
+            .select_related("task")
+        )
+    subjects = None if whole else (
+        Indicator.objects.filter(Q(pk__in=indicators.values("pk")) | Q(task__in=task_pks))
     )  # fmt: skip
-    every = ind_rows + all_task_inds
-    obs = observations_by_indicator(plan, [i.pk for i in every], until=as_of)
+    obs = observations_by_indicator(plan, subjects, until=as_of)
     result = PlanStatus(plan, as_of, ind_rows, task_rows)
     for ind in every:
         facts = facts_of(ind, plan.year, obs.get(ind.pk, []))
         result.facts[ind.pk] = facts
         result.indicator_judgements[ind.pk] = safe_judge(facts, as_of, bands)
-    milestones = Milestone.objects.filter(task_id__in=task_ids).order_by("due", "order")
+    milestones = Milestone.objects.filter(task__in=task_pks).order_by("due", "order")
     for m in milestones:
         j = judge(milestone_facts(m, plan.year), as_of)
         result.milestone_judgements.setdefault(m.task_id, []).append((m, j))
-    assessments = task_assessments(plan, task_ids, as_of)
+    assessments = task_assessments(plan, task_pks, as_of)
     by_task: dict[int, list[Indicator]] = defaultdict(list)
     for ind in every:
         if ind.task_id:
@@ -184,11 +193,11 @@ def compute(
     return result
 
 
-def task_assessments(plan: Plan, task_ids: list[int], as_of: dt.date) -> dict[int, Judgement]:
+def task_assessments(plan: Plan, tasks: QuerySet, as_of: dt.date) -> dict[int, Judgement]:
     """The lead unit's latest approved self-assessment of each task, judged; one query."""
     rows = (
         Review.objects.filter(
-            decision=Review.Decision.APPROVE, report__task_id__in=task_ids,
+            decision=Review.Decision.APPROVE, report__task__in=tasks,
             report__role=LEAD, at__lt=day_end(as_of),
         )
         .exclude(version__assessment="")
