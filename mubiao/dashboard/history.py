@@ -15,7 +15,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.tasks import task as background_task
 from django.utils import timezone
 
 from mubiao.dashboard.models import StatusChange
@@ -23,13 +24,25 @@ from mubiao.dashboard.status import compute
 from mubiao.plans.models import Indicator, Plan, Task
 
 
-def statuses_as_of(plan: Plan, day: dt.date) -> dict[str, str]:
+def statuses_as_of(
+    plan: Plan,
+    day: dt.date,
+    indicators: QuerySet[Indicator] | None = None,
+    tasks: QuerySet[Task] | None = None,
+) -> dict[str, str]:
     """{"i<id>" or "t<id>": status} as last recorded on or before ``day``; one query.
 
     Rows are read in the order they were recorded for each date, so a later row wins.
+    With ``indicators`` or ``tasks``, only those subjects are read.
     """
     latest: dict[str, str] = {}
     rows = StatusChange.objects.filter(plan=plan, as_of__lte=day).order_by("as_of", "at", "pk")
+    if indicators is not None or tasks is not None:
+        none_i, none_t = Indicator.objects.none(), Task.objects.none()
+        rows = rows.filter(
+            Q(indicator__in=(indicators if indicators is not None else none_i).values("pk"))
+            | Q(task__in=(tasks if tasks is not None else none_t).values("pk"))
+        )
     for indicator_id, task_id, status in rows.values_list("indicator_id", "task_id", "status_to"):
         latest[f"i{indicator_id}" if indicator_id else f"t{task_id}"] = status
     return latest
@@ -55,13 +68,14 @@ def record(
     at: dt.datetime | None = None,
 ) -> list[StatusChange]:
     """Write a row for each status that changed; returns the rows written."""
-    ind_qs = Indicator.objects.filter(plan=plan)
-    task_qs = Task.objects.filter(plan=plan)
-    if indicators is not None or tasks is not None:
-        ind_qs = ind_qs.filter(pk__in=[i.pk for i in indicators or []])
-        task_qs = task_qs.filter(pk__in=[t.pk for t in tasks or []])
-    result = compute(plan, as_of, ind_qs, task_qs)
-    before = statuses_as_of(plan, as_of)
+    if indicators is None and tasks is None:
+        result = compute(plan, as_of)
+        before = statuses_as_of(plan, as_of)
+    else:
+        ind_qs = Indicator.objects.filter(plan=plan, pk__in=[i.pk for i in indicators or []])
+        task_qs = Task.objects.filter(plan=plan, pk__in=[t.pk for t in tasks or []])
+        result = compute(plan, as_of, ind_qs, task_qs)
+        before = statuses_as_of(plan, as_of, ind_qs, task_qs)
     at = at or timezone.now()
     rows = []
     for ind in result.indicators:
@@ -83,7 +97,7 @@ def record(
                 StatusChange(
                     plan=plan, task=task, status_from=old, status_to=status, as_of=as_of, at=at,
                     reason="rollup", correction=correction and bool(old),
-                    inputs={"reasons": result.task_reasons[task.pk][:5]},
+                    inputs={"reasons": [j.explain_zh for j in result.task_reasons[task.pk][:5]]},
                 )
             )  # fmt: skip
     return StatusChange.objects.bulk_create(rows)
@@ -98,3 +112,10 @@ def _inputs(j) -> dict:
         "reference_date": j.reference_date.isoformat() if j.reference_date else None,
         "explain_zh": j.explain_zh,
     }
+
+
+@background_task()
+def record_statuses_daily() -> int:
+    """Record today's changes of every active plan (for the database task worker)."""
+    today = timezone.localdate()
+    return sum(len(record(plan, today)) for plan in Plan.objects.filter(status="active"))

@@ -193,7 +193,8 @@ def _task_row(task: Task, result: PlanStatus, assignments) -> dict:
         "units": _names(assigned),
         "lead_units": _names([a for a in assigned if a.role == Assignment.Role.LEAD]),
         "status": str(result.task_status[task.pk]),
-        "explain_zh": "；".join(reasons),
+        "explain_zh": "；".join(j.explain_zh for j in reasons),
+        "explain_en": " ".join(j.explain_en for j in reasons),
         "overdue_milestones": overdue_ms,
     }
 

@@ -137,7 +137,8 @@ class PlanStatus:
     indicator_judgements: dict[int, Judgement] = field(default_factory=dict)
     milestone_judgements: dict[int, list[tuple[Milestone, Judgement]]] = field(default_factory=dict)
     task_status: dict[int, Status] = field(default_factory=dict)
-    task_reasons: dict[int, list[str]] = field(default_factory=dict)
+    #: The judgements that set each task's light (the worst ones), unless it is green.
+    task_reasons: dict[int, list[Judgement]] = field(default_factory=dict)
 
 
 def compute(
@@ -223,7 +224,7 @@ def _task_light(
     result: PlanStatus,
     assessment: Judgement | None,
     as_of: dt.date,
-) -> tuple[Status, list[str]]:
+) -> tuple[Status, list[Judgement]]:
     """Worst-of the task's indicators and milestones; the unit's assessment if none."""
     if task.closed_at and local_date(task.closed_at) <= as_of:
         return Status.DONE, []
@@ -236,7 +237,7 @@ def _task_light(
     if not items:
         return Status.GREY, []
     status = rollup_task(j for _, j in items)
-    reasons = [j.explain_zh for _, j in items if j.status == status and status != Status.GREEN]
+    reasons = [j for _, j in items if j.status == status and status != Status.GREEN]
     return status, reasons
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 
 from mubiao.dashboard.history import record, statuses_as_of
@@ -104,3 +105,18 @@ def test_the_history_agrees_with_the_live_computation_on_every_recorded_day(worl
         assert from_history(world, D(day)) == shown(
             build(plan, world.users["supervisor"], D(day))
         ), day
+
+
+def test_the_daily_command_records_changes_caused_by_time_alone(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("record_statuses", "demo-2026", "--as-of", "2026-01-20", stdout=out)
+    assert "8 status changes" in out.getvalue()  # all grey: nothing due yet
+    call_command("record_statuses", "demo-2026", "--as-of", "2026-02-10", stdout=out)
+    gdp = StatusChange.objects.filter(indicator__code="gdp").order_by("as_of")
+    assert [(c.status_to, c.reason) for c in gdp] == [("grey", "not-due"), ("red", "missing")]
+    with pytest.raises(CommandError, match="no plan with code nope"):
+        call_command("record_statuses", "nope")

@@ -119,3 +119,22 @@ def test_the_landing_pages_cost_the_same_queries_for_a_bigger_plan(reported, log
         assert client.get(url).status_code == 200
     assert len(big.captured_queries) == len(small.captured_queries)
     assert len(small.captured_queries) < 30
+
+
+def test_the_ledger_shows_200_rows_a_page(reported, login):
+    _grow(reported, 150)  # 300 more red rows: 150 tasks and their 150 unreported targets
+    client = login("supervisor")
+    first = client.get(f"{P}/ledger/?status=red").text
+    assert first.count('data-testid="ledger-row"') == 200
+    assert 'data-testid="next-page"' in first
+    second = client.get(f"{P}/ledger/?status=red&page=2").text
+    assert 0 < second.count('data-testid="ledger-row"') < 200
+
+
+def test_the_dashboard_speaks_english_with_english_reasons(reported, login):
+    client = login("leader")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"{P}/?as_of=2026-07-10").text
+    assert "Dashboard" in page and "Red items" in page
+    assert "judged red" in page or "red" in page
+    assert "判为红灯" not in page
