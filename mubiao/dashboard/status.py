@@ -39,6 +39,8 @@ from mubiao.plans.models import Assignment, Indicator, Milestone, Plan, Task
 from mubiao.reporting.models import Report, ReportValue, Review
 
 LEAD = Assignment.Role.LEAD
+#: Up to this many subjects are passed to the database as a list of ids; more as a subquery.
+SHORT_LIST = 500
 
 
 def day_end(day: dt.date) -> dt.datetime:
@@ -62,7 +64,9 @@ def plan_bands(plan: Plan) -> dict[str, Bands]:
 
 
 def observations_by_indicator(
-    plan: Plan, indicators: QuerySet[Indicator] | None = None, until: dt.date | None = None
+    plan: Plan,
+    indicators: QuerySet[Indicator] | list[int] | None = None,
+    until: dt.date | None = None,
 ) -> dict[int, list[Observation]]:
     """Every approved value (lead units' reports), oldest approval first; one query."""
     values = ReportValue.objects.filter(
@@ -70,7 +74,9 @@ def observations_by_indicator(
         version__report__cycle__plan=plan,
         version__report__role=LEAD,
     )
-    if indicators is not None:
+    if isinstance(indicators, list):
+        values = values.filter(indicator_id__in=indicators)
+    elif indicators is not None:
         values = values.filter(indicator__in=indicators.values("pk"))
     if until is not None:
         values = values.filter(version__reviews__at__lt=day_end(until))
@@ -169,9 +175,13 @@ def compute(
             .exclude(pk__in=indicators.values("pk"))
             .select_related("task")
         )
-    subjects = None if whole else (
-        Indicator.objects.filter(Q(pk__in=indicators.values("pk")) | Q(task__in=task_pks))
-    )  # fmt: skip
+    subjects: QuerySet[Indicator] | list[int] | None = None
+    if not whole and len(every) <= SHORT_LIST:
+        subjects = [i.pk for i in every]  # a short list is the fastest on both databases
+    elif not whole:
+        subjects = Indicator.objects.filter(
+            Q(pk__in=indicators.values("pk")) | Q(task__in=task_pks)
+        )
     obs = observations_by_indicator(plan, subjects, until=as_of)
     result = PlanStatus(plan, as_of, ind_rows, task_rows)
     for ind in every:
