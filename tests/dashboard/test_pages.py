@@ -138,3 +138,39 @@ def test_the_dashboard_speaks_english_with_english_reasons(reported, login):
     assert "Dashboard" in page and "Red items" in page
     assert "judged red" in page or "red" in page
     assert "判为红灯" not in page
+
+
+def test_band_settings_are_validated_and_used(reported, login):
+    from django.core.exceptions import ValidationError
+
+    from mubiao.dashboard.models import BandSetting
+
+    bad = BandSetting(plan=reported.plan, rule="cumulative-floor", data={"measure": "ratio", "bands": [
+        {"start": None, "end": 0.5, "status": "red"}, {"start": 0.6, "end": None, "status": "green"}]})  # fmt: skip
+    with pytest.raises(ValidationError, match="gap"):
+        bad.full_clean()
+    # A lenient office: 80% of 序时进度 is already green.
+    BandSetting.objects.create(plan=reported.plan, rule="cumulative-floor", data={
+        "measure": "ratio", "bands": [{"start": None, "end": 0.7, "status": "red"},
+                                      {"start": 0.7, "end": 0.8, "status": "yellow"},
+                                      {"start": 0.8, "end": None, "status": "green"}]})  # fmt: skip
+    import datetime as dt
+
+    from mubiao.dashboard.report_data import build
+
+    data = build(reported.plan, reported.users["leader"], dt.date(2026, 7, 10))
+    assert next(r for r in data["indicators"] if r["code"] == "investment")["status"] == "green"
+
+
+def test_the_admin_lists_the_history_but_does_not_edit_it(reported, client):
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from mubiao.dashboard.history import record
+
+    record(reported.plan, dt.date(2026, 7, 10))
+    admin = get_user_model().objects.create_superuser("root", password="pw")
+    client.force_login(admin)
+    assert client.get("/admin/dashboard/statuschange/").status_code == 200
+    assert client.get("/admin/dashboard/statuschange/add/").status_code == 403
