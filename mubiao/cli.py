@@ -52,9 +52,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     manage("migrate", "--no-input", verbosity=0)
     if Plan.objects.filter(code="nanyang-2026").exists():
         print("Nanyang 2026 is already loaded.", file=sys.stderr)
+        from mubiao.dashboard.demo_progress import load_demo_progress
         from mubiao.demo import ensure_demo_accounts
+        from mubiao.reporting.cycles import ensure_cycles
 
         ensure_demo_accounts()
+        from django.utils import translation
+
+        plan = Plan.objects.get(code="nanyang-2026")
+        with translation.override(settings.LANGUAGE_CODE):
+            ensure_cycles(plan, "month")
+        load_demo_progress(plan)  # a database loaded before demo progress existed gets it
     else:
         print("Loading Nanyang 2026 …", file=sys.stderr)
         load_demo()
@@ -153,6 +161,41 @@ def cmd_remind(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger(args: argparse.Namespace) -> int:
+    """The ledger of one plan as JSON (stdout or -o FILE) or Excel (-o FILE)."""
+    import datetime as dt
+
+    setup_django()
+    from mubiao.dashboard import ledger
+    from mubiao.dashboard.report_data import build
+    from mubiao.plans.models import Plan
+
+    plan = Plan.objects.filter(code=args.plan).first()
+    if plan is None:
+        raise CommandError(f"no plan with code {args.plan!r}")
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError as exc:
+        raise CommandError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from exc
+    if as_of is None:
+        from django.utils import timezone
+
+        as_of = timezone.localdate()
+    data = build(plan, None, as_of, scope_all=True)
+    if args.format == "xlsx":
+        if not args.output:
+            raise CommandError("--format xlsx needs -o FILE")
+        Path(args.output).write_bytes(ledger.xlsx_bytes(data, ledger.rows(data)))
+        print(f"Wrote {args.output}", file=sys.stderr)
+        return 0
+    text = json.dumps(ledger.json_rows(data), ensure_ascii=False, indent=1)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -171,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("serve", "the production server (gunicorn) on the configured database", cmd_serve),
         ("extract", "read a plan's text and print its draft goal tree", cmd_extract),
         ("load", "load (or update) the Nanyang 2026 data into the database", cmd_load),
+        ("ledger", "the ledger (台账) of a plan as JSON or Excel", cmd_ledger),
         ("bench", "run a benchmark; the last line of output is JSON", cmd_bench),
         ("remind", "send the due-soon and overdue reminders (for cron; idempotent)", cmd_remind),
         ("manage", "run a Django management command", cmd_manage),
@@ -185,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["serve"].add_argument("--host", default="127.0.0.1")
     parsers["serve"].add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     add_extract_arguments(parsers["extract"])
+    parsers["ledger"].add_argument("plan", help="the plan's code, e.g. nanyang-2026")
+    parsers["ledger"].add_argument("--as-of", help="YYYY-MM-DD (default: today)")
+    parsers["ledger"].add_argument("--format", choices=["json", "xlsx"], default="json")
+    parsers["ledger"].add_argument("-o", "--output", help="write to this file")
     parsers["bench"].add_argument("name")
     parsers["bench"].add_argument("args", nargs=argparse.REMAINDER)
     parsers["remind"].add_argument("--date", help="as if today were YYYY-MM-DD (local time)")

@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import translation
 
 from mubiao.orgs.loader import load_units, read_yaml
 from mubiao.orgs.models import Membership, OrgUnit
@@ -79,9 +81,12 @@ def ensure_demo_accounts() -> list[DemoAccount]:
 
 
 def load_demo() -> Plan:
+    from mubiao.dashboard.demo_progress import load_demo_progress
+
     plan = load_nanyang()
     make_projects(plan)
     ensure_demo_accounts()
-    # Monthly reporting cycles for the plan's year (due the 5th of the next month).
-    ensure_cycles(plan, Cycle.Kind.MONTH)
+    with translation.override(settings.LANGUAGE_CODE):  # cycle names in the demo's language
+        ensure_cycles(plan, Cycle.Kind.MONTH)
+    load_demo_progress(plan)
     return plan

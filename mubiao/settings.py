@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "mubiao.projects",
     "mubiao.reporting",
     "mubiao.api",
+    "mubiao.dashboard",
 ]
 
 MIDDLEWARE = [

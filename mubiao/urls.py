@@ -23,6 +23,7 @@ urlpatterns = [
     path("plans/", include("mubiao.plans.urls")),
     path("plans/", include("mubiao.projects.urls")),
     path("imports/", include("mubiao.plans.import_urls")),
+    path("monitor/", include("mubiao.dashboard.urls")),
     path("units/", include("mubiao.orgs.urls")),
     path("api/v1/", api_v1.urls),
     path("account/tokens/", api_views.tokens, name="api-tokens"),

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    name = "mubiao.dashboard"
+    verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        from mubiao.dashboard import receivers  # noqa: F401  (connects the signal receivers)

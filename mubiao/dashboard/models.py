@@ -1,0 +1,164 @@
+"""What the monitoring side stores: status history, band settings, bulletins.
+
+Statuses, expected progress, forecasts and rankings are computed from reports, targets
+and the calendar (``mubiao.dashboard.status``). What is stored is what cannot be
+recomputed honestly later: each *change* of a computed status (a ``StatusChange`` row,
+like healthchecks' ``Flip``), the settings that feed the engine (bands, ranking formula)
+and the bulletins that were published.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mubiao.monitor import Status
+from mubiao.plans.models import Indicator, Plan, Task
+from mubiao.reporting.models import Cycle
+
+STATUS_CHOICES = [(s.value, s.value) for s in Status]
+
+
+class StatusChange(models.Model):
+    """A computed status of an indicator or a task changed on ``as_of``.
+
+    ``status_from`` is empty for the first status ever recorded. ``correction`` marks a
+    change caused by a corrected report (a report approved again after it was reopened):
+    a view or bulletin rebuilt as of an earlier date shows what was known then, and the
+    correction is flagged beside it.
+    """
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    status_from = models.CharField(_("from"), max_length=8, choices=STATUS_CHOICES, blank=True)
+    status_to = models.CharField(_("to"), max_length=8, choices=STATUS_CHOICES)
+    as_of = models.DateField(_("as of"))
+    at = models.DateTimeField(_("recorded"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    inputs = models.JSONField(_("inputs"), default=dict, blank=True)
+    correction = models.BooleanField(_("later correction"), default=False)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["as_of", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task__isnull=False, indicator__isnull=True)
+                | Q(task__isnull=True, indicator__isnull=False),
+                name="status_change_has_one_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["plan", "as_of"])]
+
+    def __str__(self) -> str:
+        subject = self.indicator or self.task
+        return f"{self.as_of} {subject}: {self.status_from or '—'} → {self.status_to}"
+
+    @property
+    def subject_key(self) -> str:
+        return f"i{self.indicator_id}" if self.indicator_id else f"t{self.task_id}"
+
+
+class BandSetting(models.Model):
+    """The bands a plan uses for one rule (JSON as ``Bands.to_data``); else the defaults."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="band_settings"
+    )
+    rule = models.CharField(_("rule"), max_length=32)
+    data = models.JSONField(_("bands"))
+
+    class Meta:
+        verbose_name = _("band setting")
+        verbose_name_plural = _("band settings")
+        constraints = [models.UniqueConstraint(fields=["plan", "rule"], name="unique_plan_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.rule}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from mubiao.monitor import Bands
+
+        try:
+            Bands.from_data(self.data)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValidationError({"data": str(exc)}) from exc
+
+
+class RankingSetting(models.Model):
+    """A plan's ranking formula (JSON as ``RankingFormula.to_data``) and exemptions."""
+
+    plan = models.OneToOneField(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="ranking_setting"
+    )
+    formula = models.JSONField(_("formula"))
+    # {unit code: reason}
+    exemptions = models.JSONField(_("exemptions"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("ranking setting")
+        verbose_name_plural = _("ranking settings")
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+
+def bulletin_path(instance: Bulletin, filename: str) -> str:
+    return f"bulletins/{instance.cycle.plan.code}/{instance.code}.docx"
+
+
+class Bulletin(models.Model):
+    """A published bulletin (通报) of one cycle, with the date it was built as of."""
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="bulletins"
+    )
+    as_of = models.DateField(_("as of"))
+    file = models.FileField(_("file"), upload_to=bulletin_path, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A summary of what it said, so it can be compared with a rebuild.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        ordering = ["-as_of", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} ({self.as_of:%Y-%m-%d})"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.cycle.plan.code}-{self.cycle.code}-{self.as_of:%Y%m%d}.docx"

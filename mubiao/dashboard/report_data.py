@@ -1,0 +1,399 @@
+"""The report data, built once: the dashboard, the ledger (HTML, Excel, JSON) and the
+bulletin are small renderers over the dict ``build`` returns.
+
+``build(plan, user, as_of)`` sees only what ``user`` may see (``orgs.access``); the
+ranking and the unit bars are for overseers. Its cost is a constant number of queries
+whatever the plan's size. Everything in the dict is plain data (str, int, float, bool,
+None, lists and dicts), so it serialises to JSON as is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from mubiao.dashboard.history import corrections_after
+from mubiao.dashboard.models import RankingSetting
+from mubiao.dashboard.status import PlanStatus, compute, overdue_reports, report_tallies
+from mubiao.monitor import (
+    Judgement,
+    Linear,
+    RankingFormula,
+    Status,
+    UnitScorecard,
+    count_statuses,
+    expected_fraction,
+    months_of_year,
+    rank_units,
+    rollup_area,
+)
+from mubiao.orgs import access
+from mubiao.orgs.models import OrgUnit
+from mubiao.plans.models import Area, Assignment, Indicator, Plan, Task
+from mubiao.reporting.models import Report
+
+STATUSES = [s.value for s in Status]
+#: The ranking when a plan states none: timeliness and progress count equally, and each
+#: overdue item costs five points.
+DEFAULT_RANKING = {
+    "terms": [
+        {"measure": "on_time_rate", "weight": 40},
+        {"measure": "share_green", "weight": 40},
+        {"measure": "overdue", "weight": -5},
+    ],
+    "tie_breaks": [{"measure": "overdue", "order": "asc"}],
+}
+SEVERITY = {"red": 0, "yellow": 1, "grey": 2, "green": 3, "done": 4}
+
+
+def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
+    """Everything the dashboard, ledger and bulletin show about ``plan`` as of ``as_of``.
+
+    ``scope_all`` skips the access check (the CLI and the bulletin, run by the office).
+    """
+    oversees = scope_all or access.oversees(user, plan)
+    if oversees:
+        result = compute(plan, as_of)
+    else:
+        scope = (access.visible_indicators(user, plan), access.visible_tasks(user, plan))
+        result = compute(plan, as_of, *scope)
+    assignments = Assigned(_assignments(plan))
+    reports = Report.objects.filter(cycle__plan=plan)
+    if not oversees:
+        reports = reports.filter(unit__in=access.visible_units(user))
+    ind_rows = [_indicator_row(i, result, assignments) for i in result.indicators]
+    task_rows = [_task_row(t, result, assignments) for t in result.tasks]
+    overdue = _overdue(plan, as_of, reports, task_rows)
+    data = {
+        "plan": {"code": plan.code, "name": plan.name, "year": plan.year},
+        "as_of": as_of.isoformat(),
+        "oversees": oversees,
+        "synthetic": reports.filter(synthetic=True).exists(),
+        "linear_fraction": round(expected_fraction(as_of, plan.year, Linear()), 4),
+        "counts": {
+            "indicators": _counts(r["status"] for r in ind_rows),
+            "tasks": _counts(r["status"] for r in task_rows),
+        },
+        "headline": [r for r in ind_rows if r["headline"]],
+        "indicators": ind_rows,
+        "tasks": task_rows,
+        "red": _red(ind_rows, task_rows),
+        "overdue": overdue,
+        "good": _good(ind_rows, task_rows),
+        "areas": _areas(plan, task_rows),
+        "trends": [_trend(i, result) for i in result.indicators if i.headline],
+        "corrections": [_correction(c) for c in corrections_after(plan, as_of)],
+    }
+    data["ranking"] = _ranking(plan, as_of, result, assignments, reports) if oversees else None
+    data["by_unit"] = _bars(data["ranking"]["rows"], "share_green") if data["ranking"] else None
+    data["by_county"] = (
+        _bars(data["ranking"]["counties"], "on_time_rate") if data["ranking"] else None
+    )
+    return data
+
+
+def _assignments(plan: Plan) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(task__plan=plan)
+        .select_related("unit__parent")
+        .order_by("-role", "order")
+    ) + list(
+        Assignment.objects.filter(indicator__plan=plan)
+        .select_related("unit__parent")
+        .order_by("-role", "order")
+    )
+
+
+class Assigned:
+    """A plan's assignments indexed by task and by indicator (lead first)."""
+
+    def __init__(self, assignments: list[Assignment]) -> None:
+        self.all = assignments
+        self.by_task: dict[int, list[Assignment]] = defaultdict(list)
+        self.by_indicator: dict[int, list[Assignment]] = defaultdict(list)
+        for a in assignments:
+            if a.task_id:
+                self.by_task[a.task_id].append(a)
+            else:
+                self.by_indicator[a.indicator_id].append(a)
+
+    def of_indicator(self, ind: Indicator) -> list[Assignment]:
+        """Its own units, or else its task's."""
+        own = self.by_indicator.get(ind.pk, [])
+        return own or (self.by_task.get(ind.task_id, []) if ind.task_id else [])
+
+
+def _names(assigned: list[Assignment]) -> list[str]:
+    return [a.unit.short_name for a in assigned]
+
+
+def _judgement_fields(j: Judgement) -> dict:
+    forecast = j.forecast
+    return {
+        "status": str(j.status),
+        "rule": j.rule,
+        "reason": j.explanation.reason,
+        "actual": _round(j.actual),
+        "expected": _round(j.expected),
+        "expected_fraction": _round(j.expected_fraction),
+        "ratio": _round(j.ratio),
+        "forecast": _round(forecast.value) if forecast else None,
+        "forecast_low": _round(forecast.low) if forecast else None,
+        "forecast_high": _round(forecast.high) if forecast else None,
+        "at_risk": j.at_risk,
+        "reference_date": j.reference_date.isoformat() if j.reference_date else None,
+        "explain_zh": j.explain_zh,
+        "explain_en": j.explain_en,
+    }
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _indicator_row(ind: Indicator, result: PlanStatus, assignments) -> dict:
+    j = result.indicator_judgements[ind.pk]
+    assigned = assignments.of_indicator(ind)
+    return {
+        "type": "indicator",
+        "code": ind.code,
+        "name": ind.metric,
+        "target": ind.target_display,
+        "unit": ind.unit,
+        "kind": ind.kind,
+        "headline": ind.headline,
+        "area": ind.area.name if ind.area_id else "",
+        "area_code": ind.area.code if ind.area_id else "",
+        "task_code": ind.task.code if ind.task_id else "",
+        "task": ind.task.title if ind.task_id else "",
+        "units": _names(assigned),
+        "lead_units": _names([a for a in assigned if a.role == Assignment.Role.LEAD]),
+        **_judgement_fields(j),
+    }
+
+
+def _task_row(task: Task, result: PlanStatus, assignments) -> dict:
+    assigned = assignments.by_task.get(task.pk, [])
+    reasons = result.task_reasons[task.pk]
+    overdue_ms = [
+        {"text": m.text, "due": m.due.isoformat()}
+        for m, j in result.milestone_judgements.get(task.pk, [])
+        if j.explanation.reason == "milestone-overdue"
+    ]
+    return {
+        "type": "task",
+        "code": task.code,
+        "number": task.number,
+        "name": task.title,
+        "area": task.area.name if task.area_id else "",
+        "area_code": task.area.code if task.area_id else "",
+        "area_id": task.area_id,
+        "leader": task.leader,
+        "deadline": task.deadline.isoformat() if task.deadline else None,
+        "units": _names(assigned),
+        "lead_units": _names([a for a in assigned if a.role == Assignment.Role.LEAD]),
+        "status": str(result.task_status[task.pk]),
+        "explain_zh": "；".join(j.explain_zh for j in reasons),
+        "explain_en": " ".join(j.explain_en for j in reasons),
+        "overdue_milestones": overdue_ms,
+    }
+
+
+def _counts(statuses) -> dict[str, int]:
+    counted = count_statuses(statuses)
+    return {s: counted.get(Status(s), 0) for s in STATUSES}
+
+
+def _red(ind_rows: list[dict], task_rows: list[dict]) -> list[dict]:
+    return [r for r in ind_rows + task_rows if r["status"] == "red"]
+
+
+def _good(ind_rows: list[dict], task_rows: list[dict]) -> list[dict]:
+    """Done items, and indicators ahead of schedule (at least 105% of 序时进度)."""
+    done = [r for r in ind_rows + task_rows if r["status"] == "done"]
+    ahead = [
+        r
+        for r in ind_rows
+        if r["status"] == "green" and r.get("ratio") is not None and r["ratio"] >= 1.05
+    ]
+    return done + ahead
+
+
+def _overdue(plan: Plan, as_of: dt.date, reports, task_rows: list[dict]) -> dict:
+    late = [
+        {
+            "cycle": r.cycle.name,
+            "cycle_code": r.cycle.code,
+            "due": r.cycle.due_on.isoformat(),
+            "unit": r.unit.short_name,
+            "unit_code": r.unit.code,
+            "subject": str(r.subject),
+            "task_code": r.task.code if r.task_id else "",
+            "days": (as_of - r.cycle.due_on).days,
+        }
+        for r in overdue_reports(plan, as_of, reports)
+    ]
+    milestones = [
+        {"task_code": t["code"], "task": t["name"], "units": t["lead_units"], **m}
+        for t in task_rows
+        for m in t["overdue_milestones"]
+    ]
+    return {"reports": late, "milestones": milestones, "total": len(late) + len(milestones)}
+
+
+def _areas(plan: Plan, task_rows: list[dict]) -> list[dict]:
+    """Each top area with the roll-up of its tasks (sub-areas' tasks included)."""
+    areas = list(Area.objects.filter(plan=plan).order_by("order", "pk"))
+    parent = {a.pk: a.parent_id for a in areas}
+
+    def top(area_id):
+        while area_id is not None and parent.get(area_id) is not None:
+            area_id = parent[area_id]
+        return area_id
+
+    lights: dict[int | None, list[str]] = defaultdict(list)
+    for row in task_rows:
+        lights[top(row["area_id"])].append(row["status"])
+    rows = []
+    for area in areas:
+        if area.parent_id is None and lights.get(area.pk):
+            rolled = rollup_area(lights[area.pk])
+            counts = {str(k): v for k, v in rolled.counts.items()}
+            rows.append({"code": area.code, "name": str(area), "status": str(rolled.status),
+                         "counts": {s: counts.get(s, 0) for s in STATUSES},
+                         "tasks": len(lights[area.pk])})  # fmt: skip
+    return rows
+
+
+def _trend(ind: Indicator, result: PlanStatus) -> dict:
+    """Month by month: the reported actual and the value expected by each month's end."""
+    facts = result.facts[ind.pk]
+    as_of = result.as_of
+    months = [m for m in months_of_year(result.plan.year) if m.start <= as_of]
+    known = {}
+    for o in facts.observations:
+        if o.as_of <= as_of and o.value is not None:
+            known[o.period_info.code if o.period_info.kind == "month" else o.period] = o.value
+    expected = []
+    for m in months:
+        f = expected_fraction(min(m.end, as_of), facts.year, facts.schedule)
+        if facts.target is None:
+            expected.append(None)
+        elif facts.accumulation == "cumulative":
+            expected.append(round(facts.target * f, 4))
+        elif facts.accumulation == "stock" and facts.baseline is not None:
+            expected.append(round(facts.baseline + (facts.target - facts.baseline) * f, 4))
+        else:
+            expected.append(facts.target)
+    return {
+        "code": ind.code,
+        "name": ind.metric,
+        "unit": ind.unit,
+        "months": [m.code for m in months],
+        "labels": [f"{m.start.month}月" for m in months],
+        "actual": [known.get(m.code) for m in months],
+        "expected": expected,
+        "target": facts.target,
+    }
+
+
+def ranking_formula(plan: Plan) -> tuple[RankingFormula, dict[str, str]]:
+    setting = RankingSetting.objects.filter(plan=plan).first()
+    if setting is None:
+        return RankingFormula.from_data(DEFAULT_RANKING), {}
+    return RankingFormula.from_data(setting.formula), dict(setting.exemptions)
+
+
+def _ranking(plan: Plan, as_of: dt.date, result: PlanStatus, assignments, reports) -> dict:
+    """Lead units ranked by the plan's formula: their items' lights and their reports."""
+    lights: dict[int, list] = defaultdict(list)
+    overdue_ms: dict[int, int] = defaultdict(int)
+    units: dict[int, OrgUnit] = {}
+    for a in assignments.all:
+        units[a.unit_id] = a.unit
+        if a.role != Assignment.Role.LEAD:
+            continue
+        if a.task_id and a.task_id in result.task_status:
+            lights[a.unit_id].append(result.task_status[a.task_id])
+            overdue_ms[a.unit_id] += sum(
+                1
+                for _, j in result.milestone_judgements.get(a.task_id, [])
+                if j.explanation.reason == "milestone-overdue"
+            )
+        elif a.indicator_id and a.indicator_id in result.indicator_judgements:
+            lights[a.unit_id].append(result.indicator_judgements[a.indicator_id].status)
+    tallies = report_tallies(plan, as_of, reports)
+    formula, exemptions = ranking_formula(plan)
+    cards = []
+    for unit_id, unit in units.items():
+        t = tallies.get(unit_id, {})
+        cards.append(
+            UnitScorecard(
+                unit.code, count_statuses(lights[unit_id]), t.get("counted", 0),
+                t.get("on_time", 0), t.get("late", 0), t.get("overdue", 0), overdue_ms[unit_id],
+            )
+        )  # fmt: skip
+    by_code = {u.code: u for u in units.values()}
+    counties = [c for c in cards if by_code[c.unit].level == OrgUnit.Level.COUNTY]
+    departments = [c for c in cards if by_code[c.unit].level != OrgUnit.Level.COUNTY]
+    described = formula.describe()
+    return {
+        "formula_zh": described.zh,
+        "formula_en": described.en,
+        "formula": formula.to_data(),
+        "rows": _ranked_rows(rank_units(departments, formula, exemptions), by_code, "unit"),
+        "counties": _ranked_rows(rank_units(counties, formula, exemptions), by_code, "county"),
+    }
+
+
+def _ranked_rows(ranked, by_code: dict[str, OrgUnit], group: str) -> list[dict]:
+    return [
+        {
+            "group": group,
+            "rank": r.rank,
+            "unit": by_code[r.unit].short_name,
+            "unit_code": r.unit,
+            "score": _round(r.score, 2),
+            "on_time_rate": _round(r.measures.get("on_time_rate")),
+            "share_green": _round(r.measures.get("share_green")),
+            "overdue": int(r.measures.get("overdue") or 0),
+            "red": int(r.measures.get("red") or 0),
+            "judged": int(r.measures.get("judged") or 0),
+            "note": r.note,
+            # Why a unit has no rank, as a code each renderer words in its language.
+            "apart": _apart(r),
+            "exempt_reason": (r.note or "").removeprefix("exempt: ")
+            if _apart(r) == "exempt"
+            else "",
+        }
+        for r in ranked
+    ]
+
+
+def _apart(r) -> str | None:
+    if r.ranked:
+        return None
+    return "exempt" if (r.note or "").startswith("exempt") else "unrated"
+
+
+def _bars(rows: list[dict], measure: str) -> dict:
+    """Percentages of one measure per unit, in ranking order (at most 20)."""
+    ranked = [r for r in rows if r[measure] is not None][:20]
+    return {
+        "measure": measure,
+        "labels": [r["unit"] for r in ranked],
+        "values": [round(100 * r[measure], 1) for r in ranked],
+    }
+
+
+def _correction(change) -> dict:
+    subject = change.indicator.metric if change.indicator_id else change.task.title
+    return {
+        "subject": subject,
+        "as_of": change.as_of.isoformat(),
+        "from": change.status_from,
+        "to": change.status_to,
+    }
+
+
+__all__ = ["DEFAULT_RANKING", "build", "ranking_formula"]

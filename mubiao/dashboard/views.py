@@ -1,0 +1,242 @@
+"""The monitoring pages: dashboard, area, task, report, ledger, bulletins.
+
+Every page reads through ``orgs.access`` and the one report-data builder; an ``as_of``
+query parameter (YYYY-MM-DD) shows the plan as it stood at the end of that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mubiao.dashboard import bulletin as bulletins
+from mubiao.dashboard import ledger as ledgers
+from mubiao.dashboard.models import Bulletin
+from mubiao.dashboard.report_data import build
+from mubiao.dashboard.status import compute
+from mubiao.orgs import access
+from mubiao.orgs.models import OrgUnit
+from mubiao.plans.models import Area, Plan
+from mubiao.reporting.models import Cycle, Report
+
+STATUS_ORDER = ["red", "yellow", "grey", "green", "done"]
+LEDGER_PAGE = 200  # rows per ledger page (the Excel export has them all)
+
+
+def as_of_of(request: HttpRequest) -> dt.date:
+    """The ``as_of`` parameter, or today; a malformed date is a 404, not a crash."""
+    text = request.GET.get("as_of", "").strip()
+    if not text:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise Http404("as_of") from exc
+
+
+def _context(request: HttpRequest, plan: Plan, as_of: dt.date, **extra) -> dict:
+    return {
+        "plan": plan,
+        "as_of": as_of,
+        "today": timezone.localdate(),
+        "as_of_param": request.GET.get("as_of", ""),
+        **extra,
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, plan_code)
+    as_of = as_of_of(request)
+    data = build(plan, request.user, as_of)
+    charts = {
+        "colours": {"indicators": data["counts"]["indicators"], "tasks": data["counts"]["tasks"]},
+        "trends": data["trends"],
+        "by_unit": data["by_unit"],
+        "by_county": data["by_county"],
+        "labels": _chart_labels(),
+    }
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        _context(request, plan, as_of, data=data, charts=charts),
+    )
+
+
+def _chart_labels() -> dict:
+    return {
+        "actual": _("Actual"),
+        "expected": _("Expected (序时进度)"),
+        "share_green": _("Share green or done (%)"),
+        "on_time_rate": _("On-time reporting (%)"),
+        "green": _("green"),
+        "yellow": _("yellow"),
+        "red": _("red"),
+        "done": _("done"),
+        "grey": _("grey"),
+    }
+
+
+def _area_codes(plan: Plan, area: Area) -> set[str]:
+    areas = list(Area.objects.filter(plan=plan).values_list("code", "pk", "parent_id"))
+    wanted = {area.pk}
+    changed = True
+    while changed:
+        changed = False
+        for _code, pk, parent in areas:
+            if parent in wanted and pk not in wanted:
+                wanted.add(pk)
+                changed = True
+    return {code for code, pk, _parent in areas if pk in wanted}
+
+
+@login_required
+def area(request: HttpRequest, plan_code: str, area_code: str) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, plan_code)
+    the_area = get_object_or_404(Area, plan=plan, code=area_code)
+    as_of = as_of_of(request)
+    data = build(plan, request.user, as_of)
+    codes = _area_codes(plan, the_area)
+    tasks = [t for t in data["tasks"] if t["area_code"] in codes]
+    indicators = [i for i in data["indicators"] if i["area_code"] in codes]
+    tasks.sort(key=lambda r: STATUS_ORDER.index(r["status"]))
+    return render(
+        request,
+        "dashboard/area.html",
+        _context(request, plan, as_of, area=the_area, tasks=tasks, indicators=indicators),
+    )
+
+
+@login_required
+def task(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
+    the_task = access.get_task_for_user(request.user, plan_code, task_code)
+    plan = the_task.plan
+    as_of = as_of_of(request)
+    result = compute(plan, as_of, the_task.indicators.all(), plan.tasks.filter(pk=the_task.pk))
+    indicators = [(i, result.indicator_judgements[i.pk]) for i in result.indicators]
+    reports = _reports_of(request.user, plan, Report.objects.filter(task=the_task), as_of)
+    return render(
+        request,
+        "dashboard/task.html",
+        _context(
+            request, plan, as_of, task=the_task, status=result.task_status[the_task.pk],
+            reasons=result.task_reasons[the_task.pk], indicators=indicators,
+            milestones=result.milestone_judgements.get(the_task.pk, []), reports=reports,
+        ),
+    )  # fmt: skip
+
+
+def _reports_of(user, plan: Plan, reports, as_of: dt.date):
+    """The reports a user may read: all for overseers, else their own units' ones."""
+    if not access.oversees(user, plan):
+        reports = reports.filter(unit__in=access.visible_units(user))
+    return (
+        reports.filter(cycle__start__lte=as_of)
+        .select_related("cycle", "unit")
+        .order_by("-cycle__start", "-role", "unit__path")
+    )
+
+
+@login_required
+def report(
+    request: HttpRequest, plan_code: str, task_code: str, cycle_code: str, unit_code: str
+) -> HttpResponse:
+    the_task = access.get_task_for_user(request.user, plan_code, task_code)
+    plan = the_task.plan
+    unit = get_object_or_404(OrgUnit, code=unit_code)
+    cycle = get_object_or_404(Cycle, plan=plan, code=cycle_code)
+    the_report = get_object_or_404(Report, cycle=cycle, unit=unit, task=the_task)
+    if not _reports_of(request.user, plan, Report.objects.filter(pk=the_report.pk), cycle.end):
+        raise PermissionDenied("report")
+    versions = the_report.versions.prefetch_related("values__indicator").order_by("-number")
+    reviews = the_report.reviews.select_related("reviewer").order_by("at")
+    return render(
+        request,
+        "dashboard/report.html",
+        _context(
+            request, plan, as_of_of(request), task=the_task, report=the_report,
+            versions=versions, reviews=reviews,
+        ),
+    )  # fmt: skip
+
+
+@login_required
+def ledger(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, plan_code)
+    as_of = as_of_of(request)
+    data = build(plan, request.user, as_of)
+    filters = ledgers.Filters.from_query(request.GET)
+    rows = ledgers.rows(data, filters)
+    if request.GET.get("format") == "xlsx":
+        return ledgers.xlsx_response(data, rows)
+    page = Paginator(rows, LEDGER_PAGE).get_page(request.GET.get("page"))
+    units = sorted({u for r in data["indicators"] + data["tasks"] for u in r["units"]})
+    areas = sorted({r["area"] for r in data["tasks"] + data["indicators"] if r["area"]})
+    return render(
+        request,
+        "dashboard/ledger.html",
+        _context(
+            request, plan, as_of, data=data, rows=page.object_list, page=page, total=len(rows),
+            filters=filters, units=units, areas=areas, query=_without_page(request.GET),
+        ),
+    )  # fmt: skip
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def bulletin_list(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, plan_code)
+    if not access.oversees(request.user, plan):
+        raise PermissionDenied("bulletins")
+    items = Bulletin.objects.filter(cycle__plan=plan).select_related("cycle", "created_by")
+    cycles = Cycle.objects.filter(plan=plan, start__lte=timezone.localdate())
+    return render(
+        request,
+        "dashboard/bulletins.html",
+        _context(
+            request, plan, timezone.localdate(), bulletins=items, cycles=cycles,
+            may_publish=bulletins.may_publish(request.user, plan),
+        ),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def bulletin_create(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, plan_code)
+    cycle = get_object_or_404(Cycle, plan=plan, code=request.POST.get("cycle", ""))
+    try:
+        as_of = dt.date.fromisoformat(request.POST.get("as_of") or str(timezone.localdate()))
+    except ValueError as exc:
+        raise Http404("as_of") from exc
+    made = bulletins.publish(request.user, cycle, as_of)
+    messages.success(
+        request, _("Bulletin for %(cycle)s (as of %(date)s) is ready.") % {
+            "cycle": cycle.name, "date": made.as_of.isoformat()}
+    )  # fmt: skip
+    return redirect("dashboard:bulletins", plan.code)
+
+
+@login_required
+def bulletin_download(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, plan_code)
+    if not access.oversees(request.user, plan):
+        raise PermissionDenied("bulletin")
+    item = get_object_or_404(
+        Bulletin.objects.select_related("cycle__plan"), cycle__plan=plan, code=code
+    )
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file_name)

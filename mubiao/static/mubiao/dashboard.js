@@ -1,0 +1,32 @@
+// The dashboard's charts: actual against the expected curve for each headline target.
+// Data comes from the page's JSON block (json_script); no inline scripts (CSP).
+"use strict";
+
+function renderTrends() {
+  const source = document.getElementById("dashboard-data");
+  if (!window.echarts || !source) return;
+  const data = JSON.parse(source.textContent);
+  const labels = data.labels;
+  document.querySelectorAll("[data-trend]").forEach((el) => {
+    if (el.dataset.rendered) return;
+    const t = data.trends[Number(el.dataset.trend)];
+    if (!t) return;
+    const chart = window.echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: t.labels },
+      yAxis: { type: "value", scale: true },
+      series: [
+        { type: "line", name: labels.expected, data: t.expected, lineStyle: { type: "dashed" },
+          itemStyle: { color: "#62707d" }, symbol: "none" },
+        { type: "bar", name: labels.actual, data: t.actual, itemStyle: { color: "#1d5fa8" } },
+      ],
+    });
+    el.dataset.rendered = "1";
+    window.addEventListener("resize", () => chart.resize());
+  });
+}
+
+document.addEventListener("DOMContentLoaded", renderTrends);

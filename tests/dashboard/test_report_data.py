@@ -1,0 +1,132 @@
+"""The report-data builder: statuses from approved values, as of any date, per persona."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from mubiao.dashboard.report_data import build
+from tests.dashboard.helpers import report_value, submit
+
+D = dt.date.fromisoformat
+
+
+def row(data: dict, code: str) -> dict:
+    return next(r for r in data["indicators"] + data["tasks"] if r["code"] == code)
+
+
+@pytest.fixture
+def investment(world):
+    """完成投资 690 of 1500 by June, approved on 8 July (fgw leads t1)."""
+    with time_machine.travel("2026-07-08 16:00 +0800", tick=False):
+        report_value(world.plan, "fgw", "202606", task="t1",
+                     values={"investment": 690, "projects": 1003},
+                     submitted="2026-07-05", approved="2026-07-08")  # fmt: skip
+    return world
+
+
+@pytest.mark.parametrize(
+    ("as_of", "code", "status", "reason"),
+    [
+        # Known from the day it was approved, not before.
+        ("2026-07-07", "investment", "red", "missing"),
+        ("2026-07-08", "investment", "yellow", "band"),
+        ("2026-07-10", "investment", "yellow", "band"),
+        ("2026-07-10", "projects", "done", "target-met"),
+        # Before the first month has ended nothing is due: grey.
+        ("2026-01-20", "investment", "grey", "not-due"),
+        # The task is the worst of its indicators.
+        ("2026-07-10", "t1", "yellow", None),
+        ("2026-07-10", "gdp", "red", "missing"),
+    ],
+)
+def test_it_judges_each_item_with_what_was_approved_by_that_day(investment, as_of, code, status, reason):  # fmt: skip
+    data = build(investment.plan, investment.users["supervisor"], D(as_of))
+    found = row(data, code)
+    assert found["status"] == status
+    if reason:
+        assert found["reason"] == reason
+
+
+def test_it_gives_actual_expected_and_forecast_of_a_headline_target(investment):
+    data = build(investment.plan, investment.users["leader"], D("2026-07-10"))
+    head = {r["code"]: r for r in data["headline"]}
+    inv = head["investment"]
+    assert inv["actual"] == 690
+    assert inv["expected"] == pytest.approx(743.84, abs=0.01)
+    assert inv["forecast"] == pytest.approx(1391.44, abs=0.01)
+    assert "序时进度49.6%" in inv["explain_zh"]
+    assert inv["units"] == ["市发展改革委", "市商务局"]
+    trend = next(t for t in data["trends"] if t["code"] == "investment")
+    assert trend["actual"][5] == 690
+    assert trend["expected"][5] == pytest.approx(1500 * 181 / 365, abs=0.01)
+
+
+def test_only_the_lead_units_value_counts(world):
+    version = submit(world.plan, "swj", "202606", task="t1", values={"investment": 1400},
+                     submitted="2026-07-03", role="co")  # fmt: skip
+    from tests.dashboard.helpers import approve
+
+    approve(version, "2026-07-04")
+    data = build(world.plan, world.users["supervisor"], D("2026-07-10"))
+    assert row(data, "investment")["actual"] is None
+
+
+def test_a_report_not_yet_approved_does_not_count(world):
+    submit(world.plan, "fgw", "202606", task="t1", values={"investment": 900},
+           submitted="2026-07-03")  # fmt: skip
+    data = build(world.plan, world.users["supervisor"], D("2026-07-10"))
+    assert row(data, "investment")["status"] == "red"
+    assert row(data, "investment")["actual"] is None
+
+
+def test_counts_red_list_and_areas_agree(investment):
+    data = build(investment.plan, investment.users["supervisor"], D("2026-07-10"))
+    counts = data["counts"]["indicators"]
+    assert sum(counts.values()) == len(data["indicators"]) == 4
+    assert counts["red"] == len([r for r in data["red"] if r["type"] == "indicator"])
+    assert {a["code"] for a in data["areas"]} == {"growth", "rural"}
+
+
+def test_overdue_reports_and_timeliness_feed_the_ranking(investment):
+    submit(investment.plan, "swj", "202606", task="t2", values={}, submitted="2026-07-09")
+    from mubiao.reporting.models import Report
+
+    Report.objects.create(cycle=Report.objects.first().cycle, unit=investment.units["tjj"],
+                          indicator=investment.plan.indicators.get(code="gdp"), role="lead")  # fmt: skip
+    data = build(investment.plan, investment.users["supervisor"], D("2026-07-10"))
+    assert [(r["unit_code"], r["cycle_code"]) for r in data["overdue"]["reports"]] == [
+        ("tjj", "202606")
+    ]
+    ranks = {r["unit_code"]: r for r in data["ranking"]["rows"]}
+    assert ranks["fgw"]["on_time_rate"] == 1.0
+    assert ranks["swj"]["on_time_rate"] == 0.0  # submitted after the 5th
+    assert ranks["tjj"]["overdue"] == 1
+    assert "按时报送率" in data["ranking"]["formula_zh"]
+    assert ranks["fgw"]["rank"] == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "indicators", "tasks", "ranking"),
+    [
+        ("supervisor", {"gdp", "projects", "investment", "sales"}, {"t1", "t2", "t3", "t4"}, True),
+        ("leader", {"gdp", "projects", "investment", "sales"}, {"t1", "t2", "t3", "t4"}, True),
+        ("fgw", {"projects", "investment"}, {"t1", "t3"}, False),
+        ("swj", {"projects", "investment", "sales"}, {"t1", "t2"}, False),
+        ("county", set(), {"t4"}, False),
+    ],
+)
+def test_each_persona_sees_only_its_scope(investment, persona, indicators, tasks, ranking):
+    data = build(investment.plan, investment.users[persona], D("2026-07-10"))
+    assert {r["code"] for r in data["indicators"]} == indicators
+    assert {r["code"] for r in data["tasks"]} == tasks
+    assert (data["ranking"] is not None) is ranking
+
+
+def test_the_report_data_is_plain_json(investment):
+    import json
+
+    data = build(investment.plan, investment.users["supervisor"], D("2026-07-10"))
+    assert json.loads(json.dumps(data)) == data
