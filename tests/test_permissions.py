@@ -46,6 +46,7 @@ API = {
     "read the targets": ("/plans/demo-2026/indicators", {"outsider": 403}, 200),
     "read a unit": ("/units/county", {"fgw": 403, "swj": 403, "outsider": 403}, 200),
     "read the key projects": ("/plans/demo-2026/projects", {"outsider": 403}, 200),
+    "read the ledger": ("/plans/demo-2026/ledger", {"outsider": 403}, 200),
 }  # fmt: skip
 
 

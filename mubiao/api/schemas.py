@@ -205,3 +205,33 @@ class ReportIn(Schema):
 
 class ReviewIn(Schema):
     comment: str = Field("", max_length=5_000)
+
+
+class LedgerRow(Schema):
+    type: str
+    code: str
+    name: str
+    area: str
+    task_code: str | None = None
+    target: str | None = None
+    unit: str | None = None
+    actual: float | None = None
+    expected: float | None = None
+    expected_fraction: float | None = None
+    status: str
+    forecast: float | None = None
+    forecast_low: float | None = None
+    forecast_high: float | None = None
+    at_risk: bool | None = None
+    units: list[str]
+    lead_units: list[str]
+    explain_zh: str
+    explain_en: str
+
+
+class LedgerPage(Page):
+    plan: str
+    as_of: dt.date
+    synthetic: bool
+    counts: dict[str, dict[str, int]]
+    items: list[LedgerRow]

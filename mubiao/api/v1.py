@@ -8,16 +8,18 @@ language (Accept-Language).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -26,6 +28,7 @@ from pydantic import Field
 
 from mubiao.api import schemas
 from mubiao.api.auth import AUTH
+from mubiao.dashboard.report_data import build
 from mubiao.orgs import access
 from mubiao.plans.models import Assignment, Indicator, Plan, Task
 from mubiao.plans.tree import filter_by_unit
@@ -500,3 +503,49 @@ def return_report(request, code: uuid.UUID, payload: schemas.ReviewIn):
     report_actions.return_report(request.user, report, payload.comment)
     report.refresh_from_db()
     return report_detail_out(request, report)
+
+
+# --- Monitoring: the ledger (台账) with statuses, expected progress and forecasts ---
+
+
+class LedgerFilters(Paging):
+    as_of: dt.date | None = Field(None, description="judge as of this date (default: today)")
+    type: Literal["indicator", "task"] | None = None
+    status: Literal["green", "yellow", "red", "done", "grey"] | None = None
+
+
+LEDGER_KEYS = tuple(schemas.LedgerRow.model_fields)
+
+
+@api.get(
+    "/plans/{plan_code}/ledger", response={200: schemas.LedgerPage, **ERRORS}, tags=["monitoring"]
+)
+def ledger(request, plan_code: str, filters: Query[LedgerFilters]):
+    """Every indicator and task the caller may see, with actual, expected (序时进度),
+    status, year-end forecast and why, as of a date; the same figures as the dashboard."""
+    plan = access.get_plan_for_user(request.user, plan_code)
+    as_of = filters.as_of or timezone.localdate()
+    if not dt.date(plan.year - 1, 1, 1) <= as_of <= dt.date(plan.year + 1, 12, 31):
+        raise DjangoValidationError(_("The date must be within a year of the plan's year."))
+    data = build(plan, request.user, as_of)
+    rows = [
+        r
+        for r in data["indicators"] + data["tasks"]
+        if (not filters.type or r["type"] == filters.type)
+        and (not filters.status or r["status"] == filters.status)
+    ]
+    start = (filters.page - 1) * filters.page_size
+    return {
+        "plan": plan.code,
+        "as_of": as_of,
+        "synthetic": data["synthetic"],
+        "counts": data["counts"],
+        "count": len(rows),
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": max(1, math.ceil(len(rows) / filters.page_size)),
+        "items": [
+            {k: r.get(k) for k in LEDGER_KEYS} | {"task_code": r.get("task_code") or None}
+            for r in rows[start : start + filters.page_size]
+        ],
+    }

@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from mubiao.dashboard.templatetags.dashboard import status_short
+from mubiao.lib.office import safe_cell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILLS = {"red": "F8D7DA", "yellow": "FFF3CD", "green": "D4EDDA", "done": "D1ECF1", "grey": "E2E3E5"}
 COLUMNS = [
     ("type", _l("Type")),
@@ -64,13 +64,6 @@ def rows(data: dict, filters: Filters | None = None) -> list[dict]:
     """Indicators first, then tasks, each in plan order; filtered."""
     filters = filters or Filters()
     return [r for r in data["indicators"] + data["tasks"] if filters.keep(r)]
-
-
-def safe_cell(value):
-    """Text that Excel would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _cell_values(row: dict) -> list:
