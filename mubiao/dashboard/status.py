@@ -26,14 +26,18 @@ from mubiao.monitor import (
     Bands,
     IndicatorFacts,
     Judgement,
+    Linear,
     Observation,
+    Schedule,
     Status,
     default_bands,
     is_period_code,
     judge,
+    learn_seasonal,
     period_containing,
     rollup_task,
     rule_of,
+    schedule_from_dict,
 )
 from mubiao.plans.models import Assignment, Indicator, Milestone, Plan, Task
 from mubiao.reporting.models import Report, ReportValue, Review
@@ -96,6 +100,15 @@ def observations_by_indicator(
     return found
 
 
+def schedule_of(indicator: Indicator) -> Schedule:
+    """The indicator's 序时进度 curve: as stated, else learned from last year's months."""
+    if indicator.schedule:
+        return schedule_from_dict(indicator.schedule)
+    if indicator.baseline_series:
+        return learn_seasonal(indicator.baseline_series)
+    return Linear()
+
+
 def facts_of(indicator: Indicator, year: int, observations: list[Observation]) -> IndicatorFacts:
     """The engine's facts for one indicator row."""
     kind = indicator.kind
@@ -108,6 +121,7 @@ def facts_of(indicator: Indicator, year: int, observations: list[Observation]) -
         accumulation=accumulation, direction=indicator.direction,
         value_max=_number(indicator.value_max), unit=indicator.unit or None,
         baseline=_number(indicator.baseline), observations=tuple(observations),
+        schedule=schedule_of(indicator),
         deadline=indicator.task.deadline if indicator.task_id and kind == "milestone" else None,
         metric=indicator.metric,
     )  # fmt: skip

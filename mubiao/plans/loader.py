@@ -258,6 +258,8 @@ class PlanLoader:
                     "unit": item.get("unit") or "",
                     "period": str(item.get("period") or self.plan.year),
                     "baseline": self.number(item.get("baseline"), where),
+                    "schedule": self.schedule(item.get("schedule"), where),
+                    "baseline_series": self.series(item.get("baseline_series"), where),
                     "direction": item.get("direction") or "up",
                     "binding": bool(item.get("binding", False)),
                     "accumulation": item.get("accumulation") or "cumulative",
@@ -271,6 +273,24 @@ class PlanLoader:
                 self.assign(item, {"indicator": indicator}, where)
             elif indicator.task is None:
                 self.fail(where, "an indicator outside any task needs a lead unit")
+
+    def schedule(self, value: Any, where: str) -> dict:
+        if not value:
+            return {}
+        from mubiao.monitor import schedule_from_dict
+
+        try:
+            schedule_from_dict(value)
+        except (ValueError, TypeError, AttributeError) as exc:
+            self.fail(where, f"schedule: {exc}")
+        return dict(value)
+
+    def series(self, value: Any, where: str) -> list:
+        if not value:
+            return []
+        if not isinstance(value, list) or len(value) != 12:
+            self.fail(where, "baseline_series must list twelve monthly values")
+        return [None if v is None else float(self.number(v, where)) for v in value]
 
     def check_choice(
         self, item: dict, field: str, choices: type, where: str, default: str | None = None

@@ -314,6 +314,12 @@ class Indicator(SourceSpan):
         default=Accumulation.CUMULATIVE,
     )
     headline = models.BooleanField(_("headline target"), default=False)
+    # 序时进度: {"type": "linear" | "quarterly" | "seasonal", "shares": [12 cumulative shares]};
+    # empty = learned from ``baseline_series`` when there is one, else linear.
+    schedule = models.JSONField(_("expected-progress schedule"), default=dict, blank=True)
+    # Last year's twelve monthly flows (None where a month was not published), from which a
+    # seasonal curve is learned: investment is back-loaded, a straight line paints it red.
+    baseline_series = models.JSONField(_("last year's monthly values"), default=list, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -333,6 +339,15 @@ class Indicator(SourceSpan):
 
     def clean(self) -> None:
         super().clean()
+        if self.schedule:
+            from mubiao.monitor import schedule_from_dict
+
+            try:
+                schedule_from_dict(self.schedule)
+            except (ValueError, TypeError) as exc:
+                raise ValidationError({"schedule": str(exc)}) from exc
+        if self.baseline_series and len(self.baseline_series) != 12:
+            raise ValidationError({"baseline_series": _("Give twelve monthly values.")})
         if self.comparator in self.NUMERIC_COMPARATORS and self.value is None:
             raise ValidationError({"value": _("A numeric target needs a value.")})
         if self.comparator == self.Comparator.RANGE:

@@ -154,3 +154,12 @@ def test_a_unit_file_with_an_unknown_kind_is_refused(db, tmp_path):
     with pytest.raises(LoadError, match="unknown kind 'club'"):
         load_units(bad)
     assert not OrgUnit.objects.exists()
+
+
+def test_the_investment_target_learns_its_curve_from_last_years_months(nanyang):
+    from mubiao.dashboard.status import schedule_of
+    from mubiao.monitor import Seasonal
+
+    investment = nanyang.indicators.get(metric="省市重点项目完成投资")
+    assert len(investment.baseline_series) == 12
+    assert isinstance(schedule_of(investment), Seasonal)
