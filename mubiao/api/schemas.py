@@ -100,6 +100,22 @@ class TaskDetail(Task):
     span: list[int] | None
 
 
+class Judgement(Schema):
+    """How the indicator stands as of a date: the dashboard's figures."""
+
+    as_of: dt.date
+    status: str
+    actual: float | None
+    expected: float | None
+    expected_fraction: float | None
+    forecast: float | None
+    forecast_low: float | None
+    forecast_high: float | None
+    at_risk: bool | None
+    explain_zh: str
+    explain_en: str
+
+
 class Indicator(Schema):
     code: str
     metric: str
@@ -117,6 +133,7 @@ class Indicator(Schema):
     area: str | None
     task: str | None
     responsible: list[Responsible]
+    judgement: Judgement | None = None
 
 
 class Page(Schema):

@@ -294,6 +294,28 @@ def get_task(request, plan_code: str, task_code: str):
 
 class IndicatorFilters(Paging):
     headline: bool | None = Field(None, description="only headline targets (or only the others)")
+    as_of: dt.date | None = Field(
+        None, description="add each target's status, expected progress and forecast as of this date"
+    )
+
+
+JUDGEMENT_KEYS = ("status", "actual", "expected", "expected_fraction", "forecast",
+                  "forecast_low", "forecast_high", "at_risk", "explain_zh", "explain_en")  # fmt: skip
+
+
+def check_as_of(plan: Plan, as_of: dt.date) -> None:
+    if not dt.date(plan.year - 1, 1, 1) <= as_of <= dt.date(plan.year + 1, 12, 31):
+        raise DjangoValidationError(_("The date must be within a year of the plan's year."))
+
+
+def judgements(request, plan: Plan, as_of: dt.date) -> dict[str, dict[str, Any]]:
+    """Indicator code → its judgement as of the date, from the dashboard's builder."""
+    check_as_of(plan, as_of)
+    data = build(plan, request.user, as_of)
+    return {
+        row["code"]: {"as_of": as_of, **{k: row.get(k) for k in JUDGEMENT_KEYS}}
+        for row in data["indicators"]
+    }
 
 
 @api.get(
@@ -309,7 +331,12 @@ def list_indicators(request, plan_code: str, filters: Query[IndicatorFilters]):
         .prefetch_related("assignments__unit", "task__assignments__unit")
         .order_by("order", "pk")
     )
-    return paginate(indicators, filters, indicator_out)
+    if filters.as_of is None:
+        return paginate(indicators, filters, indicator_out)
+    judged = judgements(request, plan, filters.as_of)
+    return paginate(
+        indicators, filters, lambda i: indicator_out(i) | {"judgement": judged.get(i.code)}
+    )
 
 
 @api.get("/units", response={200: UnitPage, **ERRORS}, tags=["units"])
@@ -525,8 +552,7 @@ def ledger(request, plan_code: str, filters: Query[LedgerFilters]):
     status, year-end forecast and why, as of a date; the same figures as the dashboard."""
     plan = access.get_plan_for_user(request.user, plan_code)
     as_of = filters.as_of or timezone.localdate()
-    if not dt.date(plan.year - 1, 1, 1) <= as_of <= dt.date(plan.year + 1, 12, 31):
-        raise DjangoValidationError(_("The date must be within a year of the plan's year."))
+    check_as_of(plan, as_of)
     data = build(plan, request.user, as_of)
     rows = [
         r

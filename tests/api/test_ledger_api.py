@@ -56,3 +56,18 @@ def test_bad_ledger_queries_are_422(client, world, bearer, query):
     response = client.get(f"/api/v1/plans/demo-2026/ledger?{query}", headers=bearer("leader"))
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid"
+
+
+def test_indicators_carry_their_judgement_when_asked_as_of_a_date(
+    client, world, slot, bearer, django_capture_on_commit_callbacks
+):
+    approved_march(world, slot, django_capture_on_commit_callbacks)
+    plain = client.get("/api/v1/plans/demo-2026/indicators", headers=bearer("leader")).json()
+    assert all(i["judgement"] is None for i in plain["items"])
+    judged = client.get(
+        "/api/v1/plans/demo-2026/indicators?as_of=2026-04-20", headers=bearer("leader")
+    ).json()
+    investment = next(i for i in judged["items"] if i["code"] == "investment")
+    assert investment["judgement"]["actual"] == 420.0
+    assert investment["judgement"]["as_of"] == "2026-04-20"
+    assert investment["judgement"]["status"] in {"green", "yellow", "red"}
