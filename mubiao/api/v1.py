@@ -516,18 +516,20 @@ def submit_report(request, code: uuid.UUID, payload: schemas.ReportIn):
     "/reports/{code}/approve", response={200: schemas.ReportDetail, **ERRORS}, tags=["reports"]
 )
 def approve_report(request, code: uuid.UUID, payload: schemas.ReviewIn):
-    report = report_access.get_report_for_user(request.user, code)
-    report_actions.approve(request.user, report, payload.comment)
-    report.refresh_from_db()
-    return report_detail_out(request, report)
+    return _review(request, code, report_actions.approve, payload.comment)
 
 
 @api.post(
     "/reports/{code}/return", response={200: schemas.ReportDetail, **ERRORS}, tags=["reports"]
 )
 def return_report(request, code: uuid.UUID, payload: schemas.ReviewIn):
+    return _review(request, code, report_actions.return_report, payload.comment)
+
+
+def _review(request, code: uuid.UUID, action, comment: str) -> dict[str, Any]:
+    """Approve or return through the reporting action itself (its checks, its audit row)."""
     report = report_access.get_report_for_user(request.user, code)
-    report_actions.return_report(request.user, report, payload.comment)
+    action(request.user, report, comment)
     report.refresh_from_db()
     return report_detail_out(request, report)
 
