@@ -17,7 +17,7 @@ from mubiao.orgs.models import Membership, OrgUnit
 from mubiao.plans.loader import load_plan
 from mubiao.plans.models import Plan
 from mubiao.projects.loader import load_projects
-from mubiao.projects.synthetic import make_projects
+from mubiao.projects.synthetic import make_monthly_figures, make_projects
 from mubiao.reporting.cycles import ensure_cycles
 from mubiao.reporting.models import Cycle
 
@@ -84,4 +84,8 @@ def load_demo() -> Plan:
     ensure_demo_accounts()
     # Monthly reporting cycles for the plan's year (due the 5th of the next month).
     ensure_cycles(plan, Cycle.Kind.MONTH)
+    # January–October figures of every key project (synthetic, approved by the office).
+    make_monthly_figures(
+        plan, reviewer=get_user_model().objects.filter(username="duchashi").first()
+    )
     return plan
