@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +18,16 @@ from django.views.decorators.http import require_POST
 from mubiao.monitor import start_rate
 from mubiao.orgs import access
 from mubiao.projects import actions
+from mubiao.projects import measures as pm
 from mubiao.projects.excel import ProjectSheetError, export_projects
 from mubiao.projects.models import Chain, Project
+from mubiao.reporting import workflow
+from mubiao.reporting.access import reports_to_fill, visible_reports
+from mubiao.reporting.cycles import ensure_reports
+from mubiao.reporting.models import Cycle
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILTERS = ("county", "chain", "category", "stage")
+FILTERS = ("county", "chain", "category", "stage", "behind")
 
 
 def _filtered(request: HttpRequest, projects: QuerySet[Project]) -> QuerySet[Project]:
@@ -82,9 +87,13 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{plan.code}-projects.xlsx"'
         return response
-    page = Paginator(
-        projects.select_related("county", "chain").order_by("order", "code"), 50
-    ).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = pm.progress_of(
+        projects.select_related("county", "chain").order_by("order", "code"), plan.year, today
+    )
+    if request.GET.get("behind") == "1":
+        rows = [r for r in rows if r.behind]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -94,7 +103,8 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
             "plan": plan,
             "page": page,
             "query": query.urlencode(),
-            "m": measures(projects, timezone.localdate()),
+            "m": measures(projects, today),
+            "t": pm.totals(rows, plan.year, today),
             "counties": access.visible_units(request.user).filter(level="county"),
             "chains": Chain.objects.filter(plan=plan),
             "categories": Project.Category.choices,
@@ -109,10 +119,79 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, plan_code: str, project_code: str) -> HttpResponse:
     project = access.get_project_for_user(request.user, plan_code, project_code)
+    today = timezone.localdate()
+    progress = pm.progress_of([project], project.plan.year, today)[0]
+    reports = (
+        visible_reports(request.user, project.plan)
+        .filter(project=project)
+        .select_related("cycle", "unit")
+        .order_by("cycle__start")
+    )
     return render(
         request,
         "projects/detail.html",
-        {"plan": project.plan, "project": project, "targets": project.counts_toward.all()},
+        {
+            "plan": project.plan,
+            "project": project,
+            "targets": project.counts_toward.all(),
+            "p": progress,
+            "curve": {
+                **pm.monthly_curve(project, today),
+                "planned_name": _("Plan by 序时进度"),
+                "actual_name": _("Completed (approved months)"),
+                "unit": _("10k yuan"),
+            },
+            "reports": reports,
+        },
+    )
+
+
+@login_required
+def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpResponse:
+    """A county's key projects: its totals, lights, stages and chains, and the list."""
+    plan = access.get_plan_for_user(request.user, plan_code)
+    unit = access.get_unit_for_user(request.user, county_code)
+    projects = access.visible_projects(request.user, plan).filter(county=unit)
+    today = timezone.localdate()
+    rows = pm.progress_of(
+        projects.select_related("county", "chain").order_by("order", "code"), plan.year, today
+    )
+    behind = [r for r in rows if r.behind]
+    return render(
+        request,
+        "projects/county.html",
+        {
+            "plan": plan,
+            "county": unit,
+            "t": pm.totals(rows, plan.year, today),
+            "m": measures(projects, today),
+            "by_chain": pm.grouped(rows, lambda p: p.chain.name if p.chain else _("no chain")),
+            "behind": behind[:100],
+            "rows": rows,
+        },
+    )
+
+
+@login_required
+def unit_reporting(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    """The user's units' key-project months in one cycle, to open and fill one by one."""
+    plan = access.get_plan_for_user(request.user, plan_code)
+    cycle = Cycle.objects.filter(plan=plan, code=cycle_code).first()
+    if cycle is None:
+        raise Http404("cycle")
+    ensure_reports(cycle)
+    reports = list(
+        reports_to_fill(request.user)
+        .filter(cycle=cycle, project__isnull=False)
+        .select_related("cycle__plan", "unit", "project")
+        .order_by("unit__path", "project__order", "project__code")
+    )
+    for report in reports:
+        report.sentence = workflow.describe(report)
+    return render(
+        request,
+        "projects/reporting.html",
+        {"plan": plan, "cycle": cycle, "reports": reports},
     )
 
 
