@@ -20,7 +20,9 @@ from mubiao.orgs import access
 from mubiao.projects import actions
 from mubiao.projects import measures as pm
 from mubiao.projects.excel import ProjectSheetError, export_projects
+from mubiao.plans.models import Indicator
 from mubiao.projects.models import Chain, Project
+from mubiao.projects.rollup import indicator_actuals
 from mubiao.reporting import workflow
 from mubiao.reporting.access import reports_to_fill, visible_reports
 from mubiao.reporting.cycles import ensure_reports
@@ -105,6 +107,7 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
             "query": query.urlencode(),
             "m": measures(projects, today),
             "t": pm.totals(rows, plan.year, today),
+            "targets": _targets(plan, today),
             "counties": access.visible_units(request.user).filter(level="county"),
             "chains": Chain.objects.filter(plan=plan),
             "categories": Project.Category.choices,
@@ -114,6 +117,12 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
             "synthetic": projects.filter(synthetic=True).exists(),
         },
     )
+
+
+def _targets(plan, as_of: dt.date) -> list[tuple[Indicator, object]]:
+    """The plan's indicators the projects count toward, with their rolled-up actuals."""
+    actuals = indicator_actuals(plan, as_of)
+    return [(i, actuals[i.pk]) for i in Indicator.objects.filter(pk__in=actuals).order_by("order")]
 
 
 @login_required
