@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from mubiao.monitor import start_rate
 from mubiao.orgs import access
+from mubiao.plans.models import Indicator
 from mubiao.projects import actions
 from mubiao.projects import measures as pm
 from mubiao.projects.excel import ProjectSheetError, export_projects
-from mubiao.plans.models import Indicator
 from mubiao.projects.models import Chain, Project
 from mubiao.projects.rollup import indicator_actuals
 from mubiao.reporting import workflow
