@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +19,7 @@ from mubiao.monitor import start_rate
 from mubiao.orgs import access
 from mubiao.plans.models import Indicator
 from mubiao.projects import actions
+from mubiao.projects import figures_excel as figures_excel_io
 from mubiao.projects import measures as pm
 from mubiao.projects.excel import ProjectSheetError, export_projects
 from mubiao.projects.models import Chain, Project
@@ -181,14 +182,20 @@ def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpRespon
     )
 
 
-@login_required
-def unit_reporting(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
-    """The user's units' key-project months in one cycle, to open and fill one by one."""
-    plan = access.get_plan_for_user(request.user, plan_code)
-    cycle = Cycle.objects.filter(plan=plan, code=cycle_code).first()
+def _cycle(user, plan_code: str, cycle_code: str) -> Cycle:
+    plan = access.get_plan_for_user(user, plan_code)
+    cycle = Cycle.objects.select_related("plan").filter(plan=plan, code=cycle_code).first()
     if cycle is None:
         raise Http404("cycle")
     ensure_reports(cycle)
+    return cycle
+
+
+@login_required
+def unit_reporting(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    """The user's units' key-project months in one cycle, to open and fill one by one."""
+    cycle = _cycle(request.user, plan_code, cycle_code)
+    plan = cycle.plan
     reports = list(
         reports_to_fill(request.user)
         .filter(cycle=cycle, project__isnull=False)
@@ -228,3 +235,42 @@ def project_upload(request: HttpRequest, plan_code: str) -> HttpResponse:
             _("Saved: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % counts,
         )
     return redirect("projects:list", plan.code)
+
+
+@login_required
+def figures_excel(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    """GET: the unit's project months of a cycle as Excel. POST: read a filled one back."""
+    cycle = _cycle(request.user, plan_code, cycle_code)
+    if not access.unit_roots(request.user):
+        raise PermissionDenied("excel")
+    if request.method != "POST":
+        response = HttpResponse(
+            figures_excel_io.export_figures(request.user, cycle), content_type=XLSX
+        )
+        name = f"{cycle.plan.code}-{cycle.code}-projects.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    back = redirect("projects:reporting", cycle.plan.code, cycle.code)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose an Excel file to upload."))
+        return back
+    try:
+        saved = figures_excel_io.import_figures(
+            request.user, cycle, upload.read(), submit_them=request.POST.get("submit") == "1"
+        )
+    except ProjectSheetError as exc:
+        for problem in exc.errors[:20]:
+            messages.error(request, str(problem))
+        messages.error(request, _("Nothing was saved; correct the file and upload it again."))
+    except ValidationError as exc:
+        for problem in exc.messages[:20]:
+            messages.error(request, problem)
+        messages.error(request, _("Nothing was saved; correct the file and upload it again."))
+    else:
+        messages.success(
+            request,
+            _("%(n)s reports saved from the file; unchanged rows were left alone.")
+            % {"n": len(saved)},
+        )
+    return back
