@@ -53,3 +53,14 @@ def test_it_rolls_the_figures_up_into_the_plans_indicators(timed_demo):
     amount = Indicator.objects.get(plan=plan, metric="省市重点项目完成投资")
     assert 700 < actuals[count.pk] <= 1007
     assert 0 < actuals[amount.pk] < 3000  # 亿元, converted from the ledger's 万元
+
+
+def test_it_documents_the_excel_contracts_as_the_code_has_them():
+    from pathlib import Path
+
+    from mubiao.projects import excel, figures_excel
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "projects.md").read_text("utf-8")
+    assert " | ".join(excel.HEADER) in doc
+    assert " | ".join(figures_excel.HEADER) in doc
+    assert "indicator_actuals(plan, as_of)" in doc
