@@ -84,3 +84,21 @@ def test_a_county_reports_a_projects_month_and_the_city_totals_move(
     expect(page.get_by_test_id("rollup-investment")).to_contain_text("完成投资: 0.15 亿元")
     expect(page.get_by_test_id("rollup-projects")).to_contain_text("实施重点项目: 1 个")
     assert Report.objects.get(cycle=last_month, project__code="p1").state == "approved"
+
+
+def test_the_project_page_draws_its_monthly_curve(
+    log_in, live_server, bworld, last_month, tmp_path
+):
+    from mubiao.reporting import actions
+
+    report = Report.objects.get(cycle=last_month, project__code="p1")
+    content = actions.Content(figures={"invested": "900", "stage": "building"})
+    actions.submit(bworld.users["county"], report, content)
+    actions.approve(bworld.users["supervisor"], report)
+    page = log_in("county")
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_server.url}/plans/demo-2026/projects/p1/")
+    expect(page.locator("[data-project-curve] canvas")).to_have_count(1)
+    page.screenshot(path="/tmp/projects-curve.png")
+    assert not errors  # no CSP violation, no script error
