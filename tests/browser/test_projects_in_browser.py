@@ -100,5 +100,5 @@ def test_the_project_page_draws_its_monthly_curve(
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{live_server.url}/plans/demo-2026/projects/p1/")
     expect(page.locator("[data-project-curve] canvas")).to_have_count(1)
-    page.screenshot(path="/tmp/projects-curve.png")
+    page.screenshot(path=str(tmp_path / "curve.png"))
     assert not errors  # no CSP violation, no script error
