@@ -19,7 +19,7 @@ from mubiao.orgs.models import Membership, OrgUnit
 from mubiao.plans.loader import load_plan
 from mubiao.plans.models import Plan
 from mubiao.projects.loader import load_projects
-from mubiao.projects.synthetic import make_projects
+from mubiao.projects.synthetic import make_monthly_figures, make_projects
 from mubiao.reporting.cycles import ensure_cycles
 from mubiao.reporting.models import Cycle
 
@@ -80,7 +80,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     return DEMO_ACCOUNTS
 
 
-def load_demo() -> Plan:
+def load_demo(*, figures: bool = True) -> Plan:
+    """The whole demo; ``figures=False`` leaves out the projects' monthly reports (~10k
+    rows, a few seconds), for tests that only need the plan and the library."""
     from mubiao.dashboard.demo_progress import load_demo_progress
 
     plan = load_nanyang()
@@ -89,4 +91,10 @@ def load_demo() -> Plan:
     with translation.override(settings.LANGUAGE_CODE):  # cycle names in the demo's language
         ensure_cycles(plan, Cycle.Kind.MONTH)
     load_demo_progress(plan)
+    if not figures:
+        return plan
+    # January–October figures of every key project (synthetic, approved by the office).
+    make_monthly_figures(
+        plan, reviewer=get_user_model().objects.filter(username="duchashi").first()
+    )
     return plan

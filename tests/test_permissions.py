@@ -32,6 +32,10 @@ WEB = {
     ),
     "start an import": ("get", "/imports/", {"supervisor": 200, "anonymous": 302}, 403),
     "open the project library": ("get", "/plans/demo-2026/projects/", {"outsider": 403, "anonymous": 302}, 200),
+    "open a county's key projects": (
+        "get", "/plans/demo-2026/projects/counties/county/",
+        {"fgw": 403, "swj": 403, "outsider": 403, "anonymous": 302}, 200,
+    ),
     "upload the project list": (
         "post", "/plans/demo-2026/projects/upload/", {"supervisor": 302, "anonymous": 302}, 403,
     ),

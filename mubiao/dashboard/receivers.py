@@ -23,10 +23,13 @@ def refresh_report_statuses(sender, report, **kwargs) -> None:
     if report.task_id:
         indicators = list(Indicator.objects.filter(task_id=report.task_id))
         tasks = [report.task]
-    else:
+    elif report.indicator_id:
         indicators, tasks = [report.indicator], []
         if report.indicator.task_id:
             tasks = [report.indicator.task]
+    else:  # a key project's month: the targets it counts toward, and their tasks
+        indicators = list(report.project.counts_toward.select_related("task"))
+        tasks = list({i.task for i in indicators if i.task_id})
     approvals = report.reviews.filter(decision=Review.Decision.APPROVE).count()
     record(
         plan,

@@ -197,6 +197,7 @@ def compute(
             Q(pk__in=indicators.values("pk")) | Q(task__in=task_pks)
         )
     obs = observations_by_indicator(plan, subjects, until=as_of)
+    obs.update(project_observations(plan, as_of, every))
     result = PlanStatus(plan, as_of, ind_rows, task_rows)
     for ind in every:
         facts = facts_of(ind, plan.year, obs.get(ind.pk, []))
@@ -216,6 +217,29 @@ def compute(
             task, by_task[task.pk], result, assessments.get(task.pk), as_of
         )
     return result
+
+
+def project_observations(
+    plan: Plan, as_of: dt.date, indicators: list[Indicator]
+) -> dict[int, list[Observation]]:
+    """The key projects' roll-up as the observation of each indicator they count toward
+    (the 1,000 projects, the ¥150 bn): it replaces any typed value, so the city total is
+    never keyed in by hand. Absent when no project counts toward the given indicators."""
+    from mubiao.projects.measures import reference_month
+    from mubiao.projects.models import Project
+    from mubiao.projects.rollup import indicator_actuals
+
+    ids = {i.pk for i in indicators}
+    links = Project.counts_toward.through.objects.filter(indicator_id__in=ids)
+    month_end = reference_month(as_of)
+    if month_end is None or not links.exists():
+        return {}
+    period = period_containing(month_end, "month").code
+    return {
+        pk: [Observation(period, float(value), month_end)]
+        for pk, value in indicator_actuals(plan, as_of).items()
+        if pk in ids
+    }
 
 
 def task_assessments(plan: Plan, tasks: QuerySet, as_of: dt.date) -> dict[int, Judgement]:

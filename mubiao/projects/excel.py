@@ -102,7 +102,7 @@ def check_archive(data: bytes) -> None:
         raise ProjectSheetError([RowError(0, "—", _("the workbook unpacks to more than 100 MB"))])
 
 
-def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+def read_rows(data: bytes, header_row: list[str] = HEADER) -> list[tuple[int, dict[str, Any]]]:
     """(row number, {header: value}) for every non-empty row; the header must match."""
     if len(data) > MAX_BYTES:
         raise ProjectSheetError([RowError(0, "—", _("the file is larger than 10 MB"))])
@@ -114,8 +114,8 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         raise ProjectSheetError([RowError(0, "—", _("this is not an Excel (.xlsx) file"))]) from exc
     rows = book.active.iter_rows(values_only=True)
     header = [str(c).strip() if c is not None else "" for c in next(rows, [])]
-    if header[: len(HEADER)] != HEADER:
-        missing = [h for h in HEADER if h not in header]
+    if header[: len(header_row)] != header_row:
+        missing = [h for h in header_row if h not in header]
         raise ProjectSheetError([RowError(1, "、".join(missing) or "—", _(
             "the header row is not the template's; download the template and keep its first row"))])  # fmt: skip
     out = []
@@ -123,7 +123,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         if number > MAX_ROWS:
             raise ProjectSheetError([RowError(number, "—", _("too many rows"))])
         if values and any(v not in (None, "") for v in values):
-            out.append((number, dict(zip(HEADER, values, strict=False))))
+            out.append((number, dict(zip(header_row, values, strict=False))))
     return out
 
 

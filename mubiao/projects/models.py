@@ -126,3 +126,32 @@ class Project(SourceSpan):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.plan.code, self.code])
+
+
+class ProjectFigures(models.Model):
+    """A project's figures in one version of its monthly report (重点项目月报).
+
+    The slot, versions, evidence (形象进度 photos), reviews and unlocks are the reporting
+    app's (``reporting.Report`` with ``project`` set); this row holds what is particular to
+    a project: the investment completed *in the month* and the stage at its end. The
+    year-to-date total is derived (the sum over the year's approved months), never stored.
+    """
+
+    version = models.OneToOneField(
+        "reporting.ReportVersion",
+        verbose_name=_("report version"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+    )
+    # 万元, the ledger's unit; may be negative for a statistical correction (核减).
+    invested = models.DecimalField(
+        _("investment completed in the month (10k yuan)"), max_digits=16, decimal_places=2
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=Project.Stage.choices)
+
+    class Meta:
+        verbose_name = _("project figures")
+        verbose_name_plural = _("project figures")
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.invested}"

@@ -70,7 +70,8 @@ def make_projects(plan: Plan, count: int = 1000) -> int:
         category = _category(rng)
         total = Decimal(round(rng.lognormvariate(10.3, 1.0), -2)).quantize(Decimal("1"))
         planned, actual, end, stage = _dates(rng, plan.year, category)
-        share = Decimal(str(rng.uniform(0.15, 0.45))).quantize(Decimal("0.01"))
+        # A city plans its pool above the target (¥150 bn) so that slippage still meets it.
+        share = Decimal(str(rng.uniform(0.25, 0.6))).quantize(Decimal("0.01"))
         projects.append(
             Project(
                 plan=plan, code=f"sp-{n:04d}",
@@ -87,3 +88,127 @@ def make_projects(plan: Plan, count: int = 1000) -> int:
         [through(project_id=p.pk, indicator_id=t.pk) for p in created for t in targets]
     )
     return len(created)
+
+
+# ── Monthly figures (January–October), marked synthetic ─────────────────────────────
+MONTHS_SEEDED = 10
+# How a project keeps pace with its plan: (share of projects, pace low, pace high).
+PACES = [("on_track", 78, 1.0, 1.2), ("behind", 14, 0.6, 0.9), ("stalled", 3, 0.1, 0.35),
+         ("silent", 5, 0.9, 1.1)]  # fmt: skip
+PROBLEMS = ["征地拆迁进度滞后", "要素保障不足，资金到位率偏低", "环评手续办理中", "施工许可待办理"]
+
+
+def _monthly_amounts(rng: random.Random, project: Project, year: int, pace: float) -> list:
+    """(month, invested 万元, stage) for January–October, back-loaded like the profile."""
+    from mubiao.projects.measures import LAST_YEAR_PROFILE, month_end
+
+    total = sum(LAST_YEAR_PROFILE)
+    shares = [v / total for v in LAST_YEAR_PROFILE]
+    annual = float(project.annual_plan or round(rng.lognormvariate(9.5, 0.8), -1))
+    planned_month = (
+        project.planned_start.month
+        if project.planned_start and project.planned_start.year == year
+        else 1
+    )
+    started = project.actual_start
+    rest = sum(shares[planned_month - 1 :]) or 1.0
+    out = []
+    for month in range(1, MONTHS_SEEDED + 1):
+        end = month_end(year, month)
+        if project.category == Project.Category.PREPARATORY:
+            # 前期: design, approvals and land work cost money before any construction.
+            amount = annual * shares[month - 1] * pace * rng.uniform(0.9, 1.1)
+            out.append((month, Decimal(str(round(amount, 2))), Project.Stage.NOT_STARTED))
+            continue
+        if started is None or started > end:
+            out.append((month, Decimal(0), Project.Stage.NOT_STARTED))
+            continue
+        amount = annual * shares[month - 1] / rest * pace * rng.uniform(0.9, 1.1)
+        finished = project.planned_end and project.planned_end <= end
+        stage = Project.Stage.COMPLETED if finished else Project.Stage.BUILDING
+        out.append((month, Decimal(str(round(amount, 2))), stage))
+    return out  # fmt: skip
+
+
+def _pace(rng: random.Random) -> tuple[str, float]:
+    kind = rng.choices([p[0] for p in PACES], [p[1] for p in PACES])[0]
+    low, high = next((p[2], p[3]) for p in PACES if p[0] == kind)
+    return kind, rng.uniform(low, high)
+
+
+@transaction.atomic
+def make_monthly_figures(plan: Plan, reviewer=None) -> int:
+    """Approved monthly reports for January–October for every project; once.
+
+    Bulk-created like a loader (no audit rows: nobody acted), marked synthetic. Most
+    projects keep pace with the back-loaded plan, some fall behind, a few stall, and a
+    few stop reporting after the summer; October is partly still waiting for review.
+    Returns how many reports were made (0 on a second run).
+    """
+    from mubiao.plans.models import Assignment
+    from mubiao.projects.figures import reporter_id
+    from mubiao.projects.models import ProjectFigures
+    from mubiao.reporting.models import Cycle, Report, ReportVersion, Review
+
+    reports = Report.objects.filter(cycle__plan=plan, project__isnull=False, synthetic=True)
+    if reports.exists():
+        return 0
+    rng = random.Random(SEED + 1)
+    cycles = {
+        c.start.month: c
+        for c in Cycle.objects.filter(plan=plan, kind=Cycle.Kind.MONTH, start__year=plan.year)
+    }
+    slots, contents = [], []
+    for project in Project.objects.filter(plan=plan).order_by("pk"):
+        unit = reporter_id(project)
+        kind, pace = _pace(rng)
+        last = rng.randint(6, 9) if kind == "silent" else MONTHS_SEEDED
+        for month, invested, stage in _monthly_amounts(rng, project, plan.year, pace):
+            cycle = cycles.get(month)
+            if unit is None or cycle is None or month > last:
+                continue
+            waiting = month == MONTHS_SEEDED and rng.random() < 0.08
+            state = Report.State.SUBMITTED if waiting else Report.State.APPROVED
+            submitted = _local_noon(cycle.due_on - dt.timedelta(days=rng.randint(-2, 4)))
+            slots.append(Report(
+                cycle=cycle, unit_id=unit, project=project, role=Assignment.Role.LEAD,
+                state=state, first_submitted_at=submitted, synthetic=True,
+                approved_at=None if waiting else submitted + dt.timedelta(days=2),
+            ))  # fmt: skip
+            problem = rng.choice(PROBLEMS) if kind in ("behind", "stalled") else ""
+            contents.append((invested, stage, submitted, cycle.due_on, problem))
+    Report.objects.bulk_create(slots, batch_size=2000)
+    versions = ReportVersion.objects.bulk_create(
+        [
+            ReportVersion(
+                report=slot, number=1, created_by=None, submitted_at=submitted,
+                is_late=submitted.date() > due, problems=problem,
+                progress="项目按计划推进。" if not problem else "项目推进中，进度滞后。",
+                assessment="behind" if problem else "on_track",
+            )
+            for slot, (_i, _s, submitted, due, problem) in zip(slots, contents, strict=True)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    ProjectFigures.objects.bulk_create(
+        [
+            ProjectFigures(version=v, invested=c[0], stage=c[1])
+            for v, c in zip(versions, contents, strict=True)
+        ],
+        batch_size=2000,
+    )
+    Review.objects.bulk_create(
+        [
+            Review(report=v.report, version=v, decision=Review.Decision.APPROVE, reviewer=reviewer)
+            for v in versions
+            if v.report.state == Report.State.APPROVED
+        ],
+        batch_size=2000,
+    )
+    return len(slots)
+
+
+def _local_noon(day: dt.date) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.combine(day, dt.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +17,20 @@ from django.views.decorators.http import require_POST
 
 from mubiao.monitor import start_rate
 from mubiao.orgs import access
+from mubiao.plans.models import Indicator
 from mubiao.projects import actions
+from mubiao.projects import figures_excel as figures_excel_io
+from mubiao.projects import measures as pm
 from mubiao.projects.excel import ProjectSheetError, export_projects
 from mubiao.projects.models import Chain, Project
+from mubiao.projects.rollup import indicator_actuals
+from mubiao.reporting import workflow
+from mubiao.reporting.access import reports_to_fill, visible_reports
+from mubiao.reporting.cycles import ensure_reports
+from mubiao.reporting.models import Cycle
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILTERS = ("county", "chain", "category", "stage")
+FILTERS = ("county", "chain", "category", "stage", "behind")
 
 
 def _filtered(request: HttpRequest, projects: QuerySet[Project]) -> QuerySet[Project]:
@@ -82,9 +90,13 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{plan.code}-projects.xlsx"'
         return response
-    page = Paginator(
-        projects.select_related("county", "chain").order_by("order", "code"), 50
-    ).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = pm.progress_of(
+        projects.select_related("county", "chain").order_by("order", "code"), plan.year, today
+    )
+    if request.GET.get("behind") == "1":
+        rows = [r for r in rows if r.behind]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -94,7 +106,9 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
             "plan": plan,
             "page": page,
             "query": query.urlencode(),
-            "m": measures(projects, timezone.localdate()),
+            "m": measures(projects, today),
+            "t": pm.totals(rows, plan.year, today),
+            "targets": _targets(plan, today),
             "counties": access.visible_units(request.user).filter(level="county"),
             "chains": Chain.objects.filter(plan=plan),
             "categories": Project.Category.choices,
@@ -106,13 +120,94 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
     )
 
 
+def _targets(plan, as_of: dt.date) -> list[tuple[Indicator, object]]:
+    """The plan's indicators the projects count toward, with their rolled-up actuals."""
+    actuals = indicator_actuals(plan, as_of)
+    return [(i, actuals[i.pk]) for i in Indicator.objects.filter(pk__in=actuals).order_by("order")]
+
+
 @login_required
 def project_detail(request: HttpRequest, plan_code: str, project_code: str) -> HttpResponse:
     project = access.get_project_for_user(request.user, plan_code, project_code)
+    today = timezone.localdate()
+    progress = pm.progress_of([project], project.plan.year, today)[0]
+    reports = (
+        visible_reports(request.user, project.plan)
+        .filter(project=project)
+        .select_related("cycle", "unit")
+        .order_by("cycle__start")
+    )
     return render(
         request,
         "projects/detail.html",
-        {"plan": project.plan, "project": project, "targets": project.counts_toward.all()},
+        {
+            "plan": project.plan,
+            "project": project,
+            "targets": project.counts_toward.all(),
+            "p": progress,
+            "curve": {
+                **pm.monthly_curve(project, today),
+                "planned_name": _("Plan by 序时进度"),
+                "actual_name": _("Completed (approved months)"),
+                "unit": _("10k yuan"),
+            },
+            "reports": reports,
+        },
+    )
+
+
+@login_required
+def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpResponse:
+    """A county's key projects: its totals, lights, stages and chains, and the list."""
+    plan = access.get_plan_for_user(request.user, plan_code)
+    unit = access.get_unit_for_user(request.user, county_code)
+    projects = access.visible_projects(request.user, plan).filter(county=unit)
+    today = timezone.localdate()
+    rows = pm.progress_of(
+        projects.select_related("county", "chain").order_by("order", "code"), plan.year, today
+    )
+    behind = [r for r in rows if r.behind]
+    return render(
+        request,
+        "projects/county.html",
+        {
+            "plan": plan,
+            "county": unit,
+            "t": pm.totals(rows, plan.year, today),
+            "m": measures(projects, today),
+            "by_chain": pm.grouped(rows, lambda p: p.chain.name if p.chain else _("no chain")),
+            "behind": behind[:100],
+            "rows": rows,
+        },
+    )
+
+
+def _cycle(user, plan_code: str, cycle_code: str) -> Cycle:
+    plan = access.get_plan_for_user(user, plan_code)
+    cycle = Cycle.objects.select_related("plan").filter(plan=plan, code=cycle_code).first()
+    if cycle is None:
+        raise Http404("cycle")
+    ensure_reports(cycle)
+    return cycle
+
+
+@login_required
+def unit_reporting(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    """The user's units' key-project months in one cycle, to open and fill one by one."""
+    cycle = _cycle(request.user, plan_code, cycle_code)
+    plan = cycle.plan
+    reports = list(
+        reports_to_fill(request.user)
+        .filter(cycle=cycle, project__isnull=False)
+        .select_related("cycle__plan", "unit", "project")
+        .order_by("unit__path", "project__order", "project__code")
+    )
+    for report in reports:
+        report.sentence = workflow.describe(report)
+    return render(
+        request,
+        "projects/reporting.html",
+        {"plan": plan, "cycle": cycle, "reports": reports},
     )
 
 
@@ -140,3 +235,42 @@ def project_upload(request: HttpRequest, plan_code: str) -> HttpResponse:
             _("Saved: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % counts,
         )
     return redirect("projects:list", plan.code)
+
+
+@login_required
+def figures_excel(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    """GET: the unit's project months of a cycle as Excel. POST: read a filled one back."""
+    cycle = _cycle(request.user, plan_code, cycle_code)
+    if not access.unit_roots(request.user):
+        raise PermissionDenied("excel")
+    if request.method != "POST":
+        response = HttpResponse(
+            figures_excel_io.export_figures(request.user, cycle), content_type=XLSX
+        )
+        name = f"{cycle.plan.code}-{cycle.code}-projects.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    back = redirect("projects:reporting", cycle.plan.code, cycle.code)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose an Excel file to upload."))
+        return back
+    try:
+        saved = figures_excel_io.import_figures(
+            request.user, cycle, upload.read(), submit_them=request.POST.get("submit") == "1"
+        )
+    except ProjectSheetError as exc:
+        for problem in exc.errors[:20]:
+            messages.error(request, str(problem))
+        messages.error(request, _("Nothing was saved; correct the file and upload it again."))
+    except ValidationError as exc:
+        for problem in exc.messages[:20]:
+            messages.error(request, problem)
+        messages.error(request, _("Nothing was saved; correct the file and upload it again."))
+    else:
+        messages.success(
+            request,
+            _("%(n)s reports saved from the file; unchanged rows were left alone.")
+            % {"n": len(saved)},
+        )
+    return back

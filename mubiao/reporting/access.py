@@ -73,7 +73,7 @@ def can_see(user, report: Report) -> bool:
 def get_report_for_user(user, code) -> Report:
     """The report with that public code, or 404 (unknown) / 403 (not the user's)."""
     report = (
-        Report.objects.select_related("cycle__plan__issuer", "unit", "task", "indicator")
+        Report.objects.select_related("cycle__plan__issuer", "unit", "task", "indicator", "project")
         .filter(code=code)
         .first()
     )

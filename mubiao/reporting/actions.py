@@ -46,18 +46,27 @@ class Content:
     # indicator code → the cumulative actual as typed ("" or None = not given)
     values: dict[str, object] = field(default_factory=dict)
     files: list = field(default_factory=list)
+    # a key project's month: {"invested": "1200", "stage": "building"} (as typed)
+    figures: dict[str, object] = field(default_factory=dict)
 
 
 def target_of(report: Report) -> str:
     """The report's public name in the audit trail."""
-    subject = report.task.code if report.task_id else f"indicator:{report.indicator.code}"
+    if report.task_id:
+        subject = report.task.code
+    elif report.indicator_id:
+        subject = f"indicator:{report.indicator.code}"
+    else:
+        subject = f"project:{report.project.code}"
     return f"report:{report.cycle.plan.code}/{report.cycle.code}/{report.unit.code}/{subject}"
 
 
 def indicators_of(report: Report) -> list[Indicator]:
     if report.task_id:
         return list(report.task.indicators.all())
-    return [report.indicator]
+    if report.indicator_id:
+        return [report.indicator]
+    return []  # a key project reports figures (projects.ProjectFigures), not indicator values
 
 
 def latest_version(report: Report) -> ReportVersion | None:
@@ -87,7 +96,7 @@ def _lock(report: Report) -> Report:
     """Re-read the report under a row lock so two writers queue, not race."""
     return (
         Report.objects.select_for_update(of=("self",))
-        .select_related("cycle__plan__issuer", "unit", "task", "indicator")
+        .select_related("cycle__plan__issuer", "unit", "task", "indicator", "project")
         .get(pk=report.pk)
     )
 
@@ -132,7 +141,16 @@ def _snapshot(version: ReportVersion | None) -> dict | None:
             for v in version.values.select_related("indicator")
         },
         "submitted": version.submitted_at is not None,
+        **_figures_snapshot(version),
     }
+
+
+def _figures_snapshot(version: ReportVersion) -> dict:
+    if not version.report.project_id:
+        return {}
+    from mubiao.projects import figures
+
+    return {"figures": figures.snapshot(version)}
 
 
 def _write(
@@ -141,6 +159,11 @@ def _write(
     if content.assessment and content.assessment not in ReportVersion.Assessment.values:
         raise ValidationError(_("Choose a self-assessment from the list."))
     values = _parse_values(report, content.values)
+    project_figures = None
+    if report.project_id:
+        from mubiao.projects import figures
+
+        project_figures = figures.parse(content.figures, required=submit)
     files = [ev.check_upload(f) for f in content.files]
     before = latest_version(report)
     if before is not None and before.submitted_at is None:
@@ -162,6 +185,8 @@ def _write(
     ReportValue.objects.bulk_create(
         [ReportValue(version=version, indicator=i, value=v) for i, v in values.items()]
     )
+    if report.project_id:
+        figures.write(version, project_figures)
     for f in files:
         _store_evidence(user, report, version, f)
     return version, snapshot
@@ -266,7 +291,7 @@ def bulk_approve(user, reports) -> list[Review]:
     All are checked first: if any may not be approved, none is.
     """
     reports = list(
-        Report.objects.select_related("cycle__plan__issuer", "unit", "task", "indicator")
+        Report.objects.select_related("cycle__plan__issuer", "unit", "task", "indicator", "project")
         .filter(pk__in=[r.pk for r in reports])
         .order_by("pk")
     )
@@ -319,7 +344,7 @@ def import_reports(
             with transaction.atomic():
                 (submit if submit_them else save_draft)(user, report, content)
         except (ValidationError, PermissionDenied) as exc:
-            subject = report.task.title if report.task_id else report.indicator.metric
+            subject = report.subject_name
             reason = " ".join(getattr(exc, "messages", [str(exc)]))
             problems.append(f"{report.unit.short_name} · {subject}: {reason}")
     if problems:

@@ -121,19 +121,27 @@ def subject_assignments(plan: Plan):
 def ensure_reports(cycle: Cycle) -> int:
     """Create the report slots of a cycle (one per unit and subject); idempotent.
 
-    Returns how many slots the cycle has. Safe to call on every page view and under
-    concurrency: existing slots are left alone (the unique constraints decide).
+    Subjects are the plan's assigned tasks and standalone indicators and, in monthly
+    cycles, its key projects (``mubiao.projects.figures.project_slots``). Returns how many
+    slots the cycle has. Safe to call on every page view and under concurrency: existing
+    slots are left alone (the unique constraints decide).
     """
+    from mubiao.projects.figures import project_slots
     from mubiao.reporting.models import Report
 
     existing = set(
-        Report.objects.filter(cycle=cycle).values_list("unit_id", "task_id", "indicator_id")
+        Report.objects.filter(cycle=cycle).values_list(
+            "unit_id", "task_id", "indicator_id", "project_id"
+        )
     )
     new = [
         Report(cycle=cycle, unit_id=a.unit_id, task_id=a.task_id, indicator_id=a.indicator_id, role=a.role)
         for a in subject_assignments(cycle.plan)
-        if (a.unit_id, a.task_id, a.indicator_id) not in existing
+        if (a.unit_id, a.task_id, a.indicator_id, None) not in existing
     ]  # fmt: skip
+    new += [
+        r for r in project_slots(cycle) if (r.unit_id, None, None, r.project_id) not in existing
+    ]
     if new:
         Report.objects.bulk_create(new, ignore_conflicts=True)
     return len(existing) + len(new)

@@ -65,7 +65,7 @@ def assessment_labels() -> dict[str, str]:
 def template_reports(user, cycle: Cycle):
     return (
         access.reports_to_fill(user)
-        .filter(cycle=cycle)
+        .filter(cycle=cycle, project__isnull=True)  # projects: mubiao.projects.excel
         .select_related("unit", "task", "indicator", "cycle__plan")
         .order_by("unit__path", "task__order", "indicator__order", "pk")
     )

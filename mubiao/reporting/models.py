@@ -8,6 +8,7 @@ version carries the cumulative actual of each indicator (``ReportValue``) and it
 files. Reviews, late unlocks (补报) and reminders are rows of their own, so the history of
 every report can be told from the database alone.
 
+A slot's subject is a task, a standalone indicator or a key project (its monthly figures).
 The lead unit's report on a task is the consolidated one; co-units' reports on the same
 task are their parts (``Report.is_consolidation`` tells them apart).
 """
@@ -105,6 +106,16 @@ class Report(models.Model):
         on_delete=models.CASCADE,
         related_name="reports",
     )
+    # A key project's monthly report (重点项目月报): the project's lead unit (or its county)
+    # reports its month's investment and stage (``projects.ProjectFigures``).
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("key project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
     role = models.CharField(_("role"), max_length=8, choices=Assignment.Role.choices)
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.NOT_STARTED
@@ -121,8 +132,9 @@ class Report(models.Model):
         ordering = ["cycle", "unit", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(task__isnull=False, indicator__isnull=True)
-                | Q(task__isnull=True, indicator__isnull=False),
+                condition=Q(task__isnull=False, indicator__isnull=True, project__isnull=True)
+                | Q(task__isnull=True, indicator__isnull=False, project__isnull=True)
+                | Q(task__isnull=True, indicator__isnull=True, project__isnull=False),
                 name="report_has_one_subject",
             ),
             models.UniqueConstraint(
@@ -135,6 +147,11 @@ class Report(models.Model):
                 condition=Q(indicator__isnull=False),
                 name="unique_indicator_report",
             ),
+            models.UniqueConstraint(
+                fields=["cycle", "unit", "project"],
+                condition=Q(project__isnull=False),
+                name="unique_project_report",
+            ),
         ]
         indexes = [models.Index(fields=["cycle", "state"]), models.Index(fields=["unit", "state"])]
 
@@ -142,8 +159,17 @@ class Report(models.Model):
         return f"{self.cycle} · {self.unit} · {self.subject}"
 
     @property
-    def subject(self) -> Task | Indicator:
-        return self.task or self.indicator
+    def subject(self):
+        """The task, indicator or key project reported on."""
+        return self.task or self.indicator or self.project
+
+    @property
+    def subject_name(self) -> str:
+        if self.task_id:
+            return self.task.title
+        if self.indicator_id:
+            return self.indicator.metric
+        return self.project.name
 
     @property
     def is_consolidation(self) -> bool:

@@ -58,7 +58,7 @@ def due(today: dt.date) -> list[Due]:
         ensure_reports(cycle)
     reports = (
         Report.objects.filter(cycle__in=cycles, state__in=OPEN_STATES)
-        .select_related("cycle__plan__issuer", "unit", "task", "indicator")
+        .select_related("cycle__plan__issuer", "unit", "task", "indicator", "project")
         .order_by("cycle__due_on", "unit__path", "pk")
     )
     found = []
@@ -102,7 +102,7 @@ def recipients(item: Due) -> list:
 
 def message(item: Due) -> str:
     r = item.report
-    subject = r.task.title if r.task_id else r.indicator.metric
+    subject = r.subject_name
     params = {"unit": r.unit.short_name, "subject": subject, "cycle": r.cycle.name,
               "due": r.cycle.due_on.isoformat()}  # fmt: skip
     if item.kind == Reminder.Kind.DUE_SOON:

@@ -31,7 +31,7 @@ S = Report.State
 DUE_SOON_DAYS = 7
 # A cycle stays in the inbox this long after its lock, so overdue reports stay in sight.
 KEEP_AFTER_LOCK = dt.timedelta(days=31)
-REPORT_RELATED = ("cycle__plan__issuer", "unit", "task", "indicator")
+REPORT_RELATED = ("cycle__plan__issuer", "unit", "task", "indicator", "project")
 
 
 def current_cycles(plans) -> QuerySet[Cycle]:
@@ -55,9 +55,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     plans = org_access.visible_plans(user)
     cycles = _with_slots(current_cycles(plans))
+    own = access.reports_to_fill(user).filter(cycle__in=cycles)
+    # Key projects' months are many per unit: counted here, listed on the projects' page.
     mine = (
-        access.reports_to_fill(user)
-        .filter(cycle__in=cycles)
+        own.filter(project__isnull=True)
         .select_related(*REPORT_RELATED)
         .order_by("cycle__due_on", "unit__path", "task__order", "pk")
     )
@@ -89,8 +90,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "today": today,
         "unit_cycles": [c for c in cycles if today < c.locks_on and mine.filter(cycle=c).exists()],
         "has_units": bool(org_access.unit_roots(user)),
+        "project_cycles": _project_cycles(own, cycles),
     }
     return render(request, "reporting/inbox.html", context)
+
+
+def _project_cycles(own: QuerySet[Report], cycles: list[Cycle]) -> list[tuple[Cycle, int, int]]:
+    """(cycle, not yet submitted, all) of the unit's key-project months per open cycle."""
+    rows = []
+    for cycle in cycles:
+        slots = own.filter(cycle=cycle, project__isnull=False)
+        total = slots.count()
+        if total:
+            todo = slots.exclude(state__in=(S.SUBMITTED, S.APPROVED)).count()
+            rows.append((cycle, todo, total))
+    return rows
 
 
 def _content_from(request: HttpRequest, report: Report) -> actions.Content:
@@ -102,6 +116,7 @@ def _content_from(request: HttpRequest, report: Report) -> actions.Content:
         assessment=post.get("assessment", ""),
         values={i.code: post.get(f"value-{i.code}", "") for i in actions.indicators_of(report)},
         files=request.FILES.getlist("files"),
+        figures={k: post.get(k, "") for k in FIGURES} if report.project_id else {},
     )
 
 
@@ -151,6 +166,18 @@ def _versions(reports) -> QuerySet[ReportVersion]:
 
 
 TEXTS = ("progress", "problems", "next_steps", "assessment")
+FIGURES = ("invested", "stage")  # a key project's month (mubiao.projects.figures)
+
+
+def _figures_form(report: Report, latest: ReportVersion | None, posted) -> dict:
+    if not report.project_id:
+        return {}
+    if posted is not None:
+        return {k: posted.get(k, "") for k in FIGURES}
+    row = getattr(latest, "figures", None) if latest else None
+    if row is None:
+        return {"invested": "", "stage": report.project.stage}
+    return {"invested": row.invested, "stage": row.stage}
 
 
 def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
@@ -187,6 +214,8 @@ def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
         "versions": versions,
         "rows": [(i, values.get(i.code)) for i in actions.indicators_of(report)],
         "form": form,
+        "figures": _figures_form(report, latest, posted),
+        "stages": report.project.Stage.choices if report.project_id else [],
         "editing": [b for b in buttons if b.needs_open],
         "deciding": [b for b in buttons if not b.needs_open],
         "parts": parts,
@@ -278,7 +307,7 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
     ensure_reports(cycle)
     reports = (
         Report.objects.filter(cycle=cycle)
-        .select_related("unit", "task", "indicator")
+        .select_related("unit", "task", "indicator", "project")
         .order_by("unit__path", "task__order", "pk")
     )
     by_unit: dict = {}

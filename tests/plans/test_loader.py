@@ -40,7 +40,7 @@ NAMED_PROJECTS = ["唐河", "南信合", "嵩内", "鸭西", "白河", "青杠�
 
 @pytest.fixture
 def nanyang(db):
-    return load_demo()
+    return load_demo(figures=False)  # the projects' monthly figures: test_demo_figures.py
 
 
 def snapshot() -> dict[str, list]:

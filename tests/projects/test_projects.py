@@ -20,7 +20,7 @@ from mubiao.projects.views import measures
 
 @pytest.fixture
 def nanyang(db):
-    return load_demo()
+    return load_demo(figures=False)  # the projects' monthly figures: test_demo_figures.py
 
 
 @pytest.fixture

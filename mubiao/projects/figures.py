@@ -1,0 +1,99 @@
+"""A key project's monthly report, on the reporting app's workflow.
+
+A project's month is an ordinary ``reporting.Report`` slot whose subject is the project
+(``Report.project``): the same actions (save_draft, submit, approve, return, unlock), the
+same workflow table, versions, evidence (形象进度 photos), locking and late unlock. What
+is particular to a project is kept beside each version in ``ProjectFigures``: the
+investment completed in the month (万元) and the stage at the month's end. The reporting
+actions call :func:`parse`, :func:`write` and :func:`snapshot` for project slots.
+
+Who reports: the project's lead unit, or its county when it has no lead unit
+(:func:`reporter_id`); a county government also fills in for its departments, as for
+tasks. Slots exist in the plan's monthly cycles only (:func:`project_slots`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from mubiao.plans.models import Assignment
+from mubiao.projects.models import Project, ProjectFigures
+
+LIMIT = Decimal("1e12")  # 万元: far above any project, below the column's precision
+
+
+@dataclass(frozen=True)
+class Figures:
+    invested: Decimal | None  # completed in the month, 万元
+    stage: str
+
+
+def reporter_id(project: Project) -> int | None:
+    """The unit that reports the project's month: its lead unit, else its county."""
+    return project.lead_id or project.county_id
+
+
+def project_slots(cycle) -> list:
+    """Unsaved report slots for every project of the plan in a monthly cycle."""
+    from mubiao.reporting.models import Cycle, Report
+
+    if cycle.kind != Cycle.Kind.MONTH:
+        return []
+    projects = Project.objects.filter(plan_id=cycle.plan_id).only("pk", "lead_id", "county_id")
+    return [
+        Report(cycle=cycle, unit_id=reporter_id(p), project_id=p.pk, role=Assignment.Role.LEAD)
+        for p in projects
+        if reporter_id(p) is not None
+    ]
+
+
+def parse_amount(raw: object) -> Decimal | None:
+    """A number of 万元 as typed ("1,200.5"), None when blank; ValidationError otherwise."""
+    text = "" if raw is None else str(raw).strip().replace(",", "").replace("，", "")
+    if text == "":
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or abs(number) >= LIMIT:
+        raise ValidationError(
+            _("Investment completed in the month: %(value)s is not a number.") % {"value": raw}
+        )
+    return number.quantize(Decimal("0.01"))
+
+
+def parse(raw: dict[str, object], *, required: bool) -> Figures:
+    """Check the month's figures; a submission needs both, a draft may leave them blank."""
+    invested = parse_amount(raw.get("invested"))
+    stage = str(raw.get("stage") or "").strip()
+    if stage and stage not in Project.Stage.values:
+        raise ValidationError(_("Choose the project's stage from the list."))
+    if required and invested is None:
+        raise ValidationError(_("Enter the investment completed in the month (0 if none)."))
+    if required and not stage:
+        raise ValidationError(_("Choose the project's stage from the list."))
+    return Figures(invested, stage)
+
+
+def write(version, figures: Figures | None) -> None:
+    """Put the figures on a version (a draft's are replaced, as its other content is)."""
+    ProjectFigures.objects.filter(version=version).delete()
+    if figures is not None and figures.invested is not None:
+        ProjectFigures.objects.create(
+            version=version,
+            invested=figures.invested,
+            stage=figures.stage or Project.Stage.BUILDING,
+        )
+
+
+def snapshot(version) -> dict | None:
+    """The figures as the audit trail records them."""
+    row = ProjectFigures.objects.filter(version=version).first()
+    if row is None:
+        return None
+    return {"invested": str(row.invested.normalize()), "stage": row.stage}

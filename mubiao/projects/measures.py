@@ -1,0 +1,237 @@
+"""Measures of the key projects from their approved monthly figures.
+
+Only approved months count (a submitted month waits for the supervisor; a reopened one
+counts again once re-approved). For a date ``as_of`` the figures run through the last
+month that ended on or before it (the *reference month*): on 26 November that is October.
+
+- year-to-date investment (累计完成投资) = the sum of the approved months' investment;
+- completion rate against the annual plan = YTD ÷ this year's planned investment;
+- 序时进度 = ``monitor.expected_fraction`` at the reference month's end on the seasonal
+  curve :data:`SCHEDULE` (investment is back-loaded: little in winter, most in the last
+  quarter); expected = annual plan × that fraction;
+- completion against 序时进度 = YTD ÷ expected, placed in the monitor's default bands for
+  cumulative floors (green from 95%, yellow 85–95%, red below): yellow and red are
+  **behind schedule**. A project with no approved month by the reference month is *not
+  reported* (grey), not behind: missing reports are chased by the reminders.
+- the stage is the one reported in the latest approved month, else the library's.
+
+Computed on each request from the rows; nothing here is stored.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from mubiao.monitor import (
+    Status,
+    completion_rate,
+    default_bands,
+    expected_fraction,
+    learn_seasonal,
+)
+from mubiao.projects.models import Project, ProjectFigures
+
+# Monthly completed investment of a key-project pool in a typical year (亿元), the profile
+# docs/monitor.md uses: 28.7% by the end of June, 58% by September, the rest in Q4.
+# A city replaces it with its own last year's figures (统计局 月报).
+LAST_YEAR_PROFILE = [20, 40, 60, 80, 100, 130, 140, 150, 160, 170, 180, 270]
+SCHEDULE = learn_seasonal(LAST_YEAR_PROFILE)
+BANDS = default_bands("cumulative-floor")
+BEHIND = frozenset({Status.RED, Status.YELLOW})
+
+
+def reference_month(as_of: dt.date) -> dt.date | None:
+    """The last day of the last month that ended on or before ``as_of``."""
+    first = as_of.replace(day=1)
+    if as_of.month == 12 and as_of.day == 31:
+        return as_of
+    end = first - dt.timedelta(days=1)
+    return end if end.year == as_of.year else None
+
+
+def expected_share(year: int, month_end: dt.date | None) -> float:
+    """序时进度: the share of the year's investment due by a month's end."""
+    if month_end is None:
+        return 0.0
+    return expected_fraction(month_end, year, SCHEDULE)
+
+
+def project_share(project: Project, year: int, day: dt.date | None) -> float:
+    """A project's 序时进度 by ``day``: the seasonal curve, from its planned start.
+
+    A project planned to start within the year spreads its annual plan over the months
+    from its start: (F(day) − F(start)) ÷ (1 − F(start)), F the city's seasonal curve.
+    """
+    if day is None:
+        return 0.0
+    start = project.planned_start
+    if start is None or start.year != year or start.month == 1:
+        return expected_share(year, day)
+    before = expected_fraction(start.replace(day=1) - dt.timedelta(days=1), year, SCHEDULE)
+    if before >= 1.0:
+        return 1.0
+    return max(0.0, (expected_share(year, day) - before) / (1.0 - before))
+
+
+@dataclass
+class Progress:
+    """One project's year so far."""
+
+    project: Project
+    months: dict[int, Decimal] = field(default_factory=dict)  # month → invested (万元)
+    stage: str = ""
+    ytd: Decimal = Decimal(0)
+    rate: float | None = None  # YTD ÷ annual plan
+    expected: Decimal | None = None  # annual plan × 序时进度
+    against_expected: float | None = None  # YTD ÷ expected
+    status: Status = Status.GREY
+
+    @property
+    def behind(self) -> bool:
+        return self.status in BEHIND
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.months)
+
+    @property
+    def last_month(self) -> int:
+        return max(self.months) if self.months else 0
+
+
+def approved_months(projects, year: int, through: dt.date | None) -> dict[int, dict]:
+    """project id → {month: (invested, stage)} from approved reports ending by ``through``."""
+    if through is None:
+        return {}
+    rows = (
+        ProjectFigures.objects.filter(
+            version__report__project__in=projects,
+            version__report__state="approved",
+            version__report__cycle__kind="month",
+            version__report__cycle__start__year=year,
+            version__report__cycle__end__lte=through,
+        )
+        .order_by("version__number")
+        .values_list(
+            "version__report__project_id", "version__report__cycle__start", "invested", "stage"
+        )
+    )
+    found: dict[int, dict] = defaultdict(dict)
+    for project_id, start, invested, stage in rows:  # later versions overwrite earlier
+        found[project_id][start.month] = (invested, stage)
+    return found
+
+
+def progress_of(projects, year: int, as_of: dt.date) -> list[Progress]:
+    """Each project's YTD, completion rates and light as of a date (``year``: the plan's)."""
+    projects = list(projects)
+    if not projects:
+        return []
+    through = reference_month(as_of)
+    months = approved_months([p.pk for p in projects], year, through)
+    return [_progress(p, months.get(p.pk, {}), year) for p in projects]
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _progress(project: Project, months: dict, year: int) -> Progress:
+    p = Progress(project, {m: v[0] for m, v in months.items()}, stage=project.stage)
+    share = 0.0
+    if months:
+        p.stage = months[max(months)][1]
+        # 序时进度 at the project's latest approved month: a month not yet reported is
+        # chased as missing, not counted as investment lagging.
+        share = project_share(project, year, month_end(year, max(months)))
+    p.ytd = sum(p.months.values(), Decimal(0))
+    plan = project.annual_plan
+    if plan:
+        p.rate = completion_rate(max(float(p.ytd), 0.0), float(plan))
+        p.expected = (plan * Decimal(str(share))).quantize(Decimal("0.01"))
+    if p.reported and p.expected:
+        p.against_expected = float(p.ytd) / float(p.expected)
+        p.status = BANDS.classify(p.against_expected).status
+    elif p.reported:
+        p.status = Status.GREEN  # nothing expected yet (no plan, or January)
+    return p
+
+
+def totals(rows: list[Progress], year: int, as_of: dt.date) -> dict:
+    """City (or county) totals: YTD, plan, rates, counts by light and by reported stage."""
+    ytd = sum((r.ytd for r in rows), Decimal(0))
+    plan = sum((r.project.annual_plan or Decimal(0) for r in rows), Decimal(0))
+    through = reference_month(as_of)
+    expected = sum(
+        (
+            (r.project.annual_plan or Decimal(0))
+            * Decimal(str(project_share(r.project, year, through)))
+            for r in rows
+        ),
+        Decimal(0),
+    )
+    share = float(expected / plan) if plan else expected_share(year, through)
+    stages: dict[str, int] = defaultdict(int)
+    for r in rows:
+        stages[r.stage] += 1
+    return {
+        "n": len(rows),
+        "ytd": ytd,
+        "plan": plan,
+        "rate": completion_rate(max(float(ytd), 0.0), float(plan)),
+        "share": share,
+        "expected": expected,
+        "against_expected": float(ytd) / float(expected) if expected else None,
+        "reported": sum(1 for r in rows if r.reported),
+        # approved figures for the reference month itself (the rest are chased as missing)
+        "up_to_date": sum(1 for r in rows if through and r.last_month == through.month),
+        "behind": sum(1 for r in rows if r.behind),
+        "by_stage": [(s, label, stages.get(s, 0)) for s, label in Project.Stage.choices],
+        "through": through,
+    }
+
+
+def grouped(rows: list[Progress], key) -> list[tuple[str, dict]]:
+    """Sums per group (county, chain): n, YTD, plan, rate, behind."""
+    groups: dict[str, list[Progress]] = defaultdict(list)
+    for r in rows:
+        groups[key(r.project)].append(r)
+    out = []
+    for name, items in groups.items():
+        ytd = sum((r.ytd for r in items), Decimal(0))
+        plan = sum((r.project.annual_plan or Decimal(0) for r in items), Decimal(0))
+        out.append(
+            (
+                name,
+                {
+                    "n": len(items),
+                    "ytd": ytd,
+                    "plan": plan,
+                    "rate": completion_rate(max(float(ytd), 0.0), float(plan)),
+                    "behind": sum(1 for r in items if r.behind),
+                },
+            )
+        )
+    return sorted(out, key=lambda item: -item[1]["plan"])
+
+
+def monthly_curve(project: Project, as_of: dt.date) -> dict:
+    """The project page's chart: cumulative actual per reported month against plan."""
+    year = project.plan.year
+    months = approved_months([project.pk], year, reference_month(as_of)).get(project.pk, {})
+    plan = float(project.annual_plan or 0)
+    labels, planned, actual = [], [], []
+    running = 0.0
+    last = max(months) if months else 0
+    for m in range(1, 13):
+        end = month_end(year, m)
+        labels.append(f"{m}月")
+        planned.append(round(plan * project_share(project, year, end), 2))
+        if m in months:
+            running += float(months[m][0])
+        actual.append(round(running, 2) if m <= last else None)
+    return {"labels": labels, "planned": planned, "actual": actual}

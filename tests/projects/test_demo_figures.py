@@ -1,0 +1,66 @@
+"""The demo's January–October project figures: scale, spread, idempotence, speed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from mubiao.demo import load_demo
+from mubiao.plans.models import Indicator
+from mubiao.projects.measures import progress_of, totals
+from mubiao.projects.models import Project, ProjectFigures
+from mubiao.projects.rollup import indicator_actuals
+from mubiao.projects.synthetic import make_monthly_figures
+from mubiao.reporting.models import Report
+
+
+@pytest.fixture
+def timed_demo(db):
+    started = time.perf_counter()
+    plan = load_demo()
+    return plan, time.perf_counter() - started
+
+
+def test_it_loads_ten_months_of_figures_quickly_and_once(timed_demo):
+    plan, seconds = timed_demo
+    assert seconds < 20
+    reports = Report.objects.filter(cycle__plan=plan, project__isnull=False)
+    assert reports.filter(synthetic=True).count() > 9000
+    assert ProjectFigures.objects.count() == reports.count()
+    before = (reports.count(), ProjectFigures.objects.count())
+    load_demo()
+    assert make_monthly_figures(plan) == 0
+    assert (reports.count(), ProjectFigures.objects.count()) == before
+
+
+def test_it_spreads_the_projects_over_on_track_behind_and_unreported(timed_demo):
+    plan, _seconds = timed_demo
+    rows = progress_of(Project.objects.filter(plan=plan), plan.year, dt.date(2026, 11, 26))
+    t = totals(rows, plan.year, dt.date(2026, 11, 26))
+    assert t["through"] == dt.date(2026, 10, 31)
+    assert 0.05 < t["behind"] / t["n"] < 0.35  # some behind, most not
+    assert 20 < t["n"] - t["up_to_date"] < 300  # a few silent, or October not yet approved
+    assert 0.8 < t["against_expected"] < 1.2  # the city as a whole near 序时进度
+    assert 0.5 < t["share"] < 0.7  # back-loaded: well under 10/12 by October
+
+
+def test_it_rolls_the_figures_up_into_the_plans_indicators(timed_demo):
+    plan, _seconds = timed_demo
+    actuals = indicator_actuals(plan, dt.date(2026, 11, 26))
+    count = Indicator.objects.get(plan=plan, metric="实施省市重点项目数")
+    amount = Indicator.objects.get(plan=plan, metric="省市重点项目完成投资")
+    assert 700 < actuals[count.pk] <= 1007
+    assert 0 < actuals[amount.pk] < 3000  # 亿元, converted from the ledger's 万元
+
+
+def test_it_documents_the_excel_contracts_as_the_code_has_them():
+    from pathlib import Path
+
+    from mubiao.projects import excel, figures_excel
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "projects.md").read_text("utf-8")
+    assert " | ".join(excel.HEADER) in doc
+    assert " | ".join(figures_excel.HEADER) in doc
+    assert "indicator_actuals(plan, as_of)" in doc

@@ -1,0 +1,88 @@
+"""A unit's key-project months to and from Excel: round trip, row-level problems, all or
+nothing, formulas neutralised."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from mubiao.audit.models import AuditEntry
+from mubiao.projects.excel import ProjectSheetError
+from mubiao.projects.figures_excel import HEADER, export_figures, import_figures
+from mubiao.projects.models import ProjectFigures
+from mubiao.reporting.models import Report
+from tests.projects.conftest import make_project
+
+
+def sheet(data: bytes):
+    return load_workbook(io.BytesIO(data)).active
+
+
+def save(ws) -> bytes:
+    buffer = io.BytesIO()
+    ws.parent.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def june(months):
+    return months["202606"]
+
+
+def test_it_exports_the_units_project_months_and_reads_them_back(world, project, june):
+    county = world.users["county"]
+    ws = sheet(export_figures(county, june))
+    assert [c.value for c in ws[1]] == HEADER
+    assert ws.max_row == 2 and ws["B2"].value == "p1"
+    assert import_figures(county, june, save(ws)) == []  # unchanged: nothing to save
+    ws["F2"], ws["G2"], ws["H2"] = "1,200.5", "在建", "-3处停工，已复工"
+    saved = import_figures(county, june, save(ws), submit_them=True)
+    report = Report.objects.get(pk=saved[0].pk)
+    assert report.state == "submitted"
+    version = report.versions.get()
+    assert version.figures.invested == Decimal("1200.50") and version.figures.stage == "building"
+    assert version.progress == "-3处停工，已复工"  # kept as text
+    assert AuditEntry.objects.filter(action="report.import").count() == 1
+    again = sheet(export_figures(county, june))
+    assert again["H2"].value == "'-3处停工，已复工"  # never a live formula
+    assert import_figures(county, june, save(again)) == []  # the round trip is lossless
+
+
+def test_it_lists_every_bad_row_and_saves_none(world, project, june):
+    make_project(world, "p2")
+    from mubiao.reporting.cycles import ensure_reports
+
+    ensure_reports(june)
+    county = world.users["county"]
+    ws = sheet(export_figures(county, june))
+    ws["F2"], ws["G2"] = "500", "在建"  # a good row
+    ws["F3"], ws["G3"] = "三百", "飞行"
+    ws.append(["00000000-0000-0000-0000-000000000000", "x", "x", "x", None, "1", "在建"])
+    with pytest.raises(ProjectSheetError) as caught:
+        import_figures(county, june, save(ws))
+    where = {(e.row, e.column) for e in caught.value.errors}
+    assert where == {(3, "本月完成投资（万元）"), (4, "报告编号")}
+    assert not ProjectFigures.objects.exists()
+
+
+def test_it_gives_another_unit_none_of_the_countys_rows(world, project, june):
+    ws = sheet(export_figures(world.users["county"], june))
+    ws["F2"], ws["G2"] = "500", "在建"
+    with pytest.raises(ProjectSheetError):
+        import_figures(world.users["swj"], june, save(ws))
+    assert sheet(export_figures(world.users["swj"], june)).max_row == 1
+
+
+def test_it_takes_an_upload_over_http(world, login, project, june):
+    client = login("county")
+    url = f"/plans/{world.plan.code}/projects/reporting/202606/excel/"
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    ws = sheet(response.content)
+    ws["F2"], ws["G2"] = "88", "在建"
+    response = client.post(url, {"file": io.BytesIO(save(ws))})
+    assert response.status_code == 302
+    assert ProjectFigures.objects.get().invested == Decimal("88.00")

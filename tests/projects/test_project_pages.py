@@ -1,0 +1,73 @@
+"""The ledger's completion columns and behind filter, the project page's curve, the county
+view, and a unit's way from its inbox to its projects' months."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from mubiao.reporting import actions
+from tests.projects.conftest import make_project
+
+
+def approve_month(world, report, invested: str) -> None:
+    content = actions.Content(figures={"invested": invested, "stage": "building"})
+    actions.submit(world.users["county"], report, content)
+    actions.approve(world.users["supervisor"], report)
+
+
+def test_it_shows_completion_and_filters_the_projects_behind_schedule(world, login, month, clock):
+    slow = make_project(world, "p2", name="滞后项目")
+    clock("2026-06-02")
+    approve_month(world, month("202605"), "4000")  # on pace for a 12000 plan
+    approve_month(world, month("202605", slow), "10")
+    clock("2026-07-02")
+    client = login("supervisor")
+    page = client.get(f"/plans/{world.plan.code}/projects/").text
+    assert 'data-testid="completion-rate"' in page and "4010" in page
+    behind = client.get(f"/plans/{world.plan.code}/projects/?behind=1").text
+    assert "滞后项目" in behind and "示范县重点项目p1" not in behind
+
+
+def test_it_draws_the_projects_monthly_curve_from_a_json_block(world, login, project, month, clock):
+    clock("2026-06-02")
+    approve_month(world, month("202605"), "1234")
+    clock("2026-07-02")
+    page = login("county").get(project.get_absolute_url()).text
+    data = re.search(
+        r'<script id="project-curve-data" type="application/json">(.*?)</script>', page
+    )
+    curve = json.loads(data.group(1))
+    assert curve["actual"][:6] == [0.0, 0.0, 0.0, 0.0, 1234.0, None]  # June not yet ended
+    assert curve["planned"][11] == 12000.0 and curve["planned"][5] < 6000  # back-loaded
+    assert "<script>" not in page and "style=" not in page  # CSP: no inline code
+    assert 'data-testid="project-ytd"' in page and "1234.00" in page
+
+
+def test_it_shows_a_countys_projects_and_figures(world, login, project, month, clock):
+    clock("2026-06-02")
+    approve_month(world, month("202605"), "500")
+    clock("2026-07-02")
+    page = login("county").get(f"/plans/{world.plan.code}/projects/counties/county/").text
+    assert "示范县" in page and 'data-testid="county-measures"' in page and "500" in page
+    assert login("outsider").get(
+        f"/plans/{world.plan.code}/projects/counties/county/"
+    ).status_code in (403, 404)
+
+
+def test_it_leads_a_unit_from_its_inbox_to_its_projects_months(world, login, project, months):
+    client = login("county")
+    inbox = client.get("/reporting/").text
+    assert 'data-testid="inbox-projects"' in inbox
+    link = re.search(r'href="(/plans/[^"]+/projects/reporting/202606/)"', inbox).group(1)
+    page = client.get(link).text
+    assert page.count('data-testid="project-slot"') == 1 and project.name in page
+    # The project's months are listed there, not one by one among the tasks.
+    assert project.name not in inbox
+
+
+def test_it_refuses_the_figures_page_of_an_unknown_cycle(world, login, project, months):
+    assert (
+        login("county").get(f"/plans/{world.plan.code}/projects/reporting/209913/").status_code
+        == 404
+    )

@@ -1,0 +1,38 @@
+"""The projects' approved months become the actual of the targets they count toward, on
+the dashboard and in its status history, the moment a month is approved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mubiao.dashboard.models import StatusChange
+from mubiao.dashboard.report_data import build
+from mubiao.reporting import actions
+from tests.projects.conftest import make_project
+
+
+def approve_month(world, report, invested: str, django_capture_on_commit_callbacks) -> None:
+    content = actions.Content(figures={"invested": invested, "stage": "building"})
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.submit(world.users["county"], report, content)
+        actions.approve(world.users["supervisor"], report)
+
+
+def test_approved_months_are_the_targets_actuals(
+    world, project, month, clock, django_capture_on_commit_callbacks
+):
+    second = make_project(world, "p2")
+    clock("2026-07-02")
+    approve_month(world, month("202606"), "20000", django_capture_on_commit_callbacks)
+    approve_month(world, month("202606", second), "10000", django_capture_on_commit_callbacks)
+    data = build(world.plan, world.users["leader"], dt.date(2026, 7, 2))
+    rows = {r["code"]: r for r in data["indicators"]}
+    assert rows["investment"]["actual"] == 3.0  # 30,000 万元 = 3 亿元
+    assert rows["projects"]["actual"] == 2.0  # two projects under way
+    assert StatusChange.objects.filter(indicator__code="investment").exists()
+
+
+def test_before_any_month_has_ended_nothing_is_rolled_up(world, project):
+    data = build(world.plan, world.users["leader"], dt.date(2026, 1, 20))
+    rows = {r["code"]: r for r in data["indicators"]}
+    assert rows["investment"]["actual"] is None
