@@ -98,15 +98,19 @@ def test_the_defaults_are_chinese_and_shanghai_time():
     assert settings.USE_TZ
 
 
-def test_sqlite_runs_in_wal_mode(db):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        mode = cursor.fetchone()[0]
-    # The test database lives in memory, where SQLite reports "memory"; a file uses WAL.
-    assert mode in {"wal", "memory"}
-    assert "journal_mode=WAL" in settings.DATABASES["default"]["OPTIONS"]["init_command"]
+def test_the_database_runs_with_its_production_options(db):
+    options = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            mode = cursor.fetchone()[0]
+        # The test database lives in memory, where SQLite reports "memory"; a file uses WAL.
+        assert mode in {"wal", "memory"}
+        assert "journal_mode=WAL" in options["OPTIONS"]["init_command"]
+        assert options["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    else:
+        assert connection.vendor == "postgresql"
+        assert options["CONN_HEALTH_CHECKS"] is True
 
 
 def test_the_expected_database_is_the_one_in_use(db):

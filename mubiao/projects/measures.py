@@ -26,6 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from mubiao.monitor import (
     Status,
     completion_rate,
@@ -103,12 +105,20 @@ class Progress:
         return max(self.months) if self.months else 0
 
 
-def approved_months(projects, year: int, through: dt.date | None) -> dict[int, dict]:
-    """project id → {month: (invested, stage)} from approved reports ending by ``through``."""
+def approved_months(
+    projects, year: int, through: dt.date | None, approved_by: dt.date | None = None
+) -> dict[int, dict]:
+    """project id → {month: (invested, stage)} from approved reports ending by ``through``
+    (and, with ``approved_by``, approved by the end of that day, so a past view is rebuilt
+    from what was approved then)."""
     if through is None:
         return {}
+    rows = ProjectFigures.objects.all()
+    if approved_by is not None:
+        day_end = timezone.make_aware(dt.datetime.combine(approved_by, dt.time.max))
+        rows = rows.filter(version__report__approved_at__lte=day_end)
     rows = (
-        ProjectFigures.objects.filter(
+        rows.filter(
             version__report__project__in=projects,
             version__report__state="approved",
             version__report__cycle__kind="month",
@@ -132,7 +142,7 @@ def progress_of(projects, year: int, as_of: dt.date) -> list[Progress]:
     if not projects:
         return []
     through = reference_month(as_of)
-    months = approved_months([p.pk for p in projects], year, through)
+    months = approved_months([p.pk for p in projects], year, through, approved_by=as_of)
     return [_progress(p, months.get(p.pk, {}), year) for p in projects]
 
 

@@ -89,18 +89,21 @@ def test_it_counts_only_approved_months_in_the_indicators(world, month, clock):
     users = world.users
     amount = Indicator.objects.get(plan=world.plan, code="investment")
     count = Indicator.objects.get(plan=world.plan, code="projects")
-    for code, invested, day in (("202605", "1000", "2026-06-02"), ("202606", "2000", "2026-07-02")):
-        clock(day)
-        actions.submit(users["county"], month(code), figures(invested))
-    as_of = dt.date(2026, 7, 2)
-    assert indicator_actuals(world.plan, as_of)[amount.pk] == 0  # submitted is not approved
-    actions.approve(users["supervisor"], month("202606"))
+    clock("2026-06-02")
+    actions.submit(users["county"], month("202605"), figures("1000"))
+    assert indicator_actuals(world.plan, dt.date(2026, 6, 2))[amount.pk] == 0  # not approved
     actions.approve(users["supervisor"], month("202605"))
-    actuals = indicator_actuals(world.plan, as_of)
+    clock("2026-06-20")
+    actions.submit(users["county"], month("202606"), figures("2000"))
+    actions.approve(users["supervisor"], month("202606"))
+    # June's figures count only once June has ended; May's since it was approved.
+    assert indicator_actuals(world.plan, dt.date(2026, 6, 20))[amount.pk] == Decimal("0.1")
+    clock("2026-07-02")
+    actuals = indicator_actuals(world.plan, dt.date(2026, 7, 2))
     assert actuals[amount.pk] == Decimal("0.3")  # 3000 万元 = 0.3 亿元
     assert actuals[count.pk] == 1
-    # June's figures count only once June has ended.
-    assert indicator_actuals(world.plan, dt.date(2026, 6, 20))[amount.pk] == Decimal("0.1")
+    # A view of a day before May's approval counts nothing: history is rebuilt as it was.
+    assert indicator_actuals(world.plan, dt.date(2026, 6, 1))[amount.pk] == 0
 
 
 def test_it_locks_a_project_month_and_reopens_it_for_a_late_report(world, month, clock):

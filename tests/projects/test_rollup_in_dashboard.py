@@ -36,3 +36,14 @@ def test_before_any_month_has_ended_nothing_is_rolled_up(world, project):
     data = build(world.plan, world.users["leader"], dt.date(2026, 1, 20))
     rows = {r["code"]: r for r in data["indicators"]}
     assert rows["investment"]["actual"] is None
+
+
+def test_a_past_view_counts_only_what_was_approved_by_then(
+    world, project, month, clock, django_capture_on_commit_callbacks
+):
+    clock("2026-07-02")
+    approve_month(world, month("202606"), "20000", django_capture_on_commit_callbacks)
+    before = build(world.plan, world.users["leader"], dt.date(2026, 7, 1))
+    after = build(world.plan, world.users["leader"], dt.date(2026, 7, 2))
+    assert {r["code"]: r["actual"] for r in before["indicators"]}["investment"] == 0.0
+    assert {r["code"]: r["actual"] for r in after["indicators"]}["investment"] == 2.0
