@@ -252,3 +252,24 @@ class LedgerPage(Page):
     synthetic: bool
     counts: dict[str, dict[str, int]]
     items: list[LedgerRow]
+
+
+class ProjectMonth(Schema):
+    month: int
+    invested: float
+    ytd: float
+
+
+class ProjectProgress(Schema):
+    """A project's year so far from its approved months (amounts in 10k yuan)."""
+
+    project: str
+    as_of: dt.date
+    stage: str
+    months: list[ProjectMonth]
+    ytd: float
+    annual_plan: float | None
+    rate: float | None
+    expected: float | None
+    against_expected: float | None
+    status: str

@@ -577,3 +577,29 @@ def ledger(request, plan_code: str, filters: Query[LedgerFilters]):
             for r in rows[start : start + filters.page_size]
         ],
     }
+
+
+@api.get(
+    "/plans/{plan_code}/projects/{project_code}/progress",
+    response={200: schemas.ProjectProgress, **ERRORS},
+    tags=["projects"],
+)
+def project_progress(request, plan_code: str, project_code: str, as_of: dt.date | None = None):
+    """The project's approved monthly investment, year to date, against its plan and its
+    序时进度, as of a date (figures through the last month that ended by then)."""
+    from mubiao.projects.measures import progress_of
+
+    project = access.get_project_for_user(request.user, plan_code, project_code)
+    as_of = as_of or timezone.localdate()
+    check_as_of(project.plan, as_of)
+    p = progress_of([project], project.plan.year, as_of)[0]
+    running, months = 0.0, []
+    for month in sorted(p.months):
+        running += float(p.months[month])
+        months.append({"month": month, "invested": float(p.months[month]), "ytd": running})
+    return {
+        "project": project.code, "as_of": as_of, "stage": p.stage, "months": months,
+        "ytd": float(p.ytd), "annual_plan": _num(project.annual_plan), "rate": p.rate,
+        "expected": _num(p.expected), "against_expected": p.against_expected,
+        "status": str(p.status),
+    }  # fmt: skip

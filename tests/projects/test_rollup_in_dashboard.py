@@ -47,3 +47,22 @@ def test_a_past_view_counts_only_what_was_approved_by_then(
     after = build(world.plan, world.users["leader"], dt.date(2026, 7, 2))
     assert {r["code"]: r["actual"] for r in before["indicators"]}["investment"] == 0.0
     assert {r["code"]: r["actual"] for r in after["indicators"]}["investment"] == 2.0
+
+
+def test_the_api_gives_a_projects_months_within_scope(
+    client, world, project, month, clock, django_capture_on_commit_callbacks
+):
+    from mubiao.api.actions import create_token
+
+    clock("2026-07-02")
+    approve_month(world, month("202606"), "2000", django_capture_on_commit_callbacks)
+
+    def get(persona):
+        raw = create_token(world.users[persona], name="p")[1]
+        url = f"/api/v1/plans/demo-2026/projects/{project.code}/progress?as_of=2026-07-02"
+        return client.get(url, headers={"Authorization": f"Bearer {raw}"})
+
+    body = get("county").json()
+    assert body["months"] == [{"month": 6, "invested": 2000.0, "ytd": 2000.0}]
+    assert body["annual_plan"] == 12000.0 and body["status"] in {"green", "yellow", "red"}
+    assert get("fgw").status_code == 403
