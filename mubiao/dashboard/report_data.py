@@ -30,6 +30,7 @@ from mubiao.monitor import (
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Area, Assignment, Indicator, Plan, Task
+from mubiao.projects.measures import summary as project_summary
 from mubiao.reporting.models import Report
 
 STATUSES = [s.value for s in Status]
@@ -83,6 +84,11 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
         "areas": _areas(plan, task_rows),
         "trends": [_trend(i, result) for i in result.indicators if i.headline],
         "corrections": [_correction(c) for c in corrections_after(plan, as_of)],
+        "projects": project_summary(
+            access.visible_projects(user, plan) if not oversees else plan.projects.all(),
+            plan.year,
+            as_of,
+        ),
     }
     data["ranking"] = _ranking(plan, as_of, result, assignments, reports) if oversees else None
     data["by_unit"] = _bars(data["ranking"]["rows"], "share_green") if data["ranking"] else None

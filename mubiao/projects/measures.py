@@ -245,3 +245,36 @@ def monthly_curve(project: Project, as_of: dt.date) -> dict:
             running += float(months[m][0])
         actual.append(round(running, 2) if m <= last else None)
     return {"labels": labels, "planned": planned, "actual": actual}
+
+
+def summary(projects, year: int, as_of: dt.date) -> dict | None:
+    """The key projects in one JSON-ready dict for the dashboard and the bulletin: count,
+    year-to-date investment against plan and 序时进度 (万元), projects behind, start rate.
+    None when the plan has no projects. A fixed number of queries."""
+    from django.db.models import Count, Q
+
+    from mubiao.monitor import start_rate
+
+    rows = progress_of(projects.select_related("county"), year, as_of)
+    if not rows:
+        return None
+    t = totals(rows, year, as_of)
+    planned = Q(category=Project.Category.NEW, planned_start__lte=as_of)
+    starts = projects.aggregate(
+        planned=Count("pk", filter=planned),
+        started=Count("pk", filter=planned & Q(actual_start__lte=as_of)),
+    )
+    return {
+        "n": t["n"],
+        "ytd": float(t["ytd"]),
+        "plan": float(t["plan"]),
+        "rate": t["rate"],
+        "expected": float(t["expected"]),
+        "against_expected": t["against_expected"],
+        "behind": t["behind"],
+        "reported": t["reported"],
+        "through": t["through"].isoformat() if t["through"] else None,
+        "start_rate": start_rate(starts["started"], starts["planned"]),
+        "started": starts["started"],
+        "planned_to_start": starts["planned"],
+    }

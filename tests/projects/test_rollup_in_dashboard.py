@@ -66,3 +66,16 @@ def test_the_api_gives_a_projects_months_within_scope(
     assert body["months"] == [{"month": 6, "invested": 2000.0, "ytd": 2000.0}]
     assert body["annual_plan"] == 12000.0 and body["status"] in {"green", "yellow", "red"}
     assert get("fgw").status_code == 403
+
+
+def test_the_dashboard_sums_up_the_key_projects(
+    client, world, project, month, clock, django_capture_on_commit_callbacks
+):
+    clock("2026-07-02")
+    approve_month(world, month("202606"), "6000", django_capture_on_commit_callbacks)
+    data = build(world.plan, world.users["leader"], dt.date(2026, 7, 2))
+    assert data["projects"]["n"] == 1 and data["projects"]["ytd"] == 6000.0
+    assert data["projects"]["plan"] == 12000.0
+    client.force_login(world.users["leader"])
+    page = client.get("/monitor/demo-2026/?as_of=2026-07-02").text
+    assert 'data-testid="dashboard-projects"' in page and "6,000" in page
