@@ -62,8 +62,11 @@ def target_of(report: Report) -> str:
 
 
 def indicators_of(report: Report) -> list[Indicator]:
+    """The indicators a report carries values for. Targets that key projects count toward
+    (the 1,000 projects, the ¥150 bn) are rolled up from the projects' approved months,
+    never typed, so a task's report leaves them out."""
     if report.task_id:
-        return list(report.task.indicators.all())
+        return list(report.task.indicators.filter(projects__isnull=True))
     if report.indicator_id:
         return [report.indicator]
     return []  # a key project reports figures (projects.ProjectFigures), not indicator values

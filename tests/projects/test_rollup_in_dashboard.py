@@ -79,3 +79,16 @@ def test_the_dashboard_sums_up_the_key_projects(
     client.force_login(world.users["leader"])
     page = client.get("/monitor/demo-2026/?as_of=2026-07-02").text
     assert 'data-testid="dashboard-projects"' in page and "6,000" in page
+
+
+def test_a_task_report_does_not_ask_for_a_rolled_up_target(world, project, month, clock):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from mubiao.reporting.models import Report
+
+    task_report = Report.objects.get(cycle=month("202606").cycle, unit__code="fgw", task__code="t1")
+    assert actions.indicators_of(task_report) == []  # both t1 targets come from the projects
+    with pytest.raises(ValidationError, match="investment"):
+        actions.save_draft(world.users["fgw"], task_report,
+                           actions.Content(values={"investment": "100"}))  # fmt: skip
