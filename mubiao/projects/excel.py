@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
+from mubiao.lib.office import UnsafeWorkbook, open_workbook, safe_cell
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Plan
 from mubiao.projects.models import Chain
+from mubiao.reporting.excel import WORKBOOK_REFUSALS
 
 HEADER = [
     "项目编号", "项目名称", "所在县区", "产业链", "类别", "建设阶段", "总投资（万元）",
@@ -32,13 +33,6 @@ STAGE = {label: value for value, label in [
     ("not_started", "未开工"), ("building", "在建"), ("completed", "已竣工"), ("suspended", "停缓建")]}  # fmt: skip
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _label(mapping: dict[str, str], value: str) -> str:
@@ -83,35 +77,15 @@ class ProjectSheetError(Exception):
         self.errors = errors
 
 
-MAX_UNPACKED = 100 * 1024 * 1024
-
-
-def check_archive(data: bytes) -> None:
-    """Refuse what is not a zip, a macro workbook, or a zip bomb, before openpyxl opens it."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ProjectSheetError(
-            [RowError(0, "—", _("this is not an Excel (.xlsx) file"))]
-        ) from None
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise ProjectSheetError([RowError(0, "—", _("workbooks with macros are not accepted"))])
-    if unpacked > MAX_UNPACKED:
-        raise ProjectSheetError([RowError(0, "—", _("the workbook unpacks to more than 100 MB"))])
-
-
 def read_rows(data: bytes, header_row: list[str] = HEADER) -> list[tuple[int, dict[str, Any]]]:
     """(row number, {header: value}) for every non-empty row; the header must match."""
     if len(data) > MAX_BYTES:
         raise ProjectSheetError([RowError(0, "—", _("the file is larger than 10 MB"))])
-    check_archive(data)
     try:
-        # read_only streams the sheet; openpyxl parses XML with entity expansion off.
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # any failure to open means it is not a usable workbook
-        raise ProjectSheetError([RowError(0, "—", _("this is not an Excel (.xlsx) file"))]) from exc
+        book = open_workbook(data)
+    except UnsafeWorkbook as exc:
+        reason = str(WORKBOOK_REFUSALS[exc.reason])
+        raise ProjectSheetError([RowError(0, "—", reason)]) from None
     rows = book.active.iter_rows(values_only=True)
     header = [str(c).strip() if c is not None else "" for c in next(rows, [])]
     if header[: len(header_row)] != header_row:
