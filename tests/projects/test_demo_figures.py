@@ -23,9 +23,9 @@ def timed_demo(db):
     return plan, time.perf_counter() - started
 
 
-def test_it_loads_ten_months_of_figures_quickly_and_once(timed_demo):
-    plan, seconds = timed_demo
-    assert seconds < 20
+def test_it_loads_ten_months_of_figures_once(timed_demo):
+    # How long the load takes is measured by the benchmarks, not asserted here.
+    plan, _seconds = timed_demo
     reports = Report.objects.filter(cycle__plan=plan, project__isnull=False)
     assert reports.filter(synthetic=True).count() > 9000
     assert ProjectFigures.objects.count() == reports.count()
