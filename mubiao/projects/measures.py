@@ -247,11 +247,20 @@ def monthly_curve(project: Project, as_of: dt.date) -> dict:
     return {"labels": labels, "planned": planned, "actual": actual}
 
 
+def start_filters(as_of: dt.date):
+    """(planned to start, started) by ``as_of``, as filters: the two sides of 开工率.
+    Only new starts (新开工) count; a continuing project started in an earlier year."""
+    from django.db.models import Q
+
+    planned = Q(category=Project.Category.NEW, planned_start__lte=as_of)
+    return planned, planned & Q(actual_start__isnull=False, actual_start__lte=as_of)
+
+
 def summary(projects, year: int, as_of: dt.date) -> dict | None:
     """The key projects in one JSON-ready dict for the dashboard and the bulletin: count,
     year-to-date investment against plan and 序时进度 (万元), projects behind, start rate.
     None when the plan has no projects. A fixed number of queries."""
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     from mubiao.monitor import start_rate
 
@@ -259,10 +268,9 @@ def summary(projects, year: int, as_of: dt.date) -> dict | None:
     if not rows:
         return None
     t = totals(rows, year, as_of)
-    planned = Q(category=Project.Category.NEW, planned_start__lte=as_of)
+    planned, started = start_filters(as_of)
     starts = projects.aggregate(
-        planned=Count("pk", filter=planned),
-        started=Count("pk", filter=planned & Q(actual_start__lte=as_of)),
+        planned=Count("pk", filter=planned), started=Count("pk", filter=started)
     )
     return {
         "n": t["n"],

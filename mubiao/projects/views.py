@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -50,8 +50,7 @@ def _filtered(request: HttpRequest, projects: QuerySet[Project]) -> QuerySet[Pro
 
 def measures(projects: QuerySet[Project], as_of: dt.date) -> dict:
     """Totals, the start rate as of a date, and counts by stage, county and chain."""
-    planned = Q(category=Project.Category.NEW, planned_start__lte=as_of)
-    started = planned & Q(actual_start__isnull=False, actual_start__lte=as_of)
+    planned, started = pm.start_filters(as_of)
     totals = projects.aggregate(
         n=Count("pk"),
         total=Sum("total_investment"),
