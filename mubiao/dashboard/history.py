@@ -116,6 +116,13 @@ def _inputs(j) -> dict:
 
 @background_task()
 def record_statuses_daily() -> int:
-    """Record today's changes of every active plan (for the database task worker)."""
+    """Record today's changes of every active plan and rebuild its current-status table
+    (for the database task worker)."""
+    from mubiao.dashboard import current
+
     today = timezone.localdate()
-    return sum(len(record(plan, today)) for plan in Plan.objects.filter(status="active"))
+    changes = 0
+    for plan in Plan.objects.filter(status="active"):
+        changes += len(record(plan, today))
+        current.rebuild(plan, today)
+    return changes

@@ -162,3 +162,119 @@ class Bulletin(models.Model):
     @property
     def file_name(self) -> str:
         return f"{self.cycle.plan.code}-{self.cycle.code}-{self.as_of:%Y%m%d}.docx"
+
+
+class StatusCache(models.Model):
+    """The header of a plan's current-status table: the day its rows are computed as of.
+
+    The rows (``CurrentStatus``, ``UnitStanding``) are a cache of ``status.compute`` for
+    the whole plan, rebuildable at any time (``current.rebuild``). They are kept current
+    by the same events that write the status history: an approval or reopening refreshes
+    the report's subjects at once; an edit of a target, task, milestone or assignment
+    refreshes those subjects; a change of the plan's bands, ranking, areas or cycles marks
+    the table ``stale``; a new day makes it out of date and it is rebuilt.
+    """
+
+    plan = models.OneToOneField(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="status_cache"
+    )
+    as_of = models.DateField(_("as of"))
+    built_at = models.DateTimeField(_("built"))
+    refreshed_at = models.DateTimeField(_("last refreshed"))
+    stale = models.BooleanField(_("needs a rebuild"), default=False)
+    rebuild_requested_at = models.DateTimeField(_("rebuild requested"), null=True, blank=True)
+    synthetic = models.BooleanField(_("has synthetic reports"), default=False)
+    # Kept with the header, as the pages show them: the ranking of the standings, the
+    # key projects' summary and the number of overdue reports.
+    ranking = models.JSONField(_("ranking"), null=True, blank=True)
+    projects = models.JSONField(_("key projects"), null=True, blank=True)
+    overdue_reports = models.IntegerField(_("overdue reports"), default=0)
+    # Counted from the rows whenever they change: lights by kind, and the areas' roll-up.
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    areas = models.JSONField(_("areas"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("current-status table")
+        verbose_name_plural = _("current-status tables")
+
+    def __str__(self) -> str:
+        return f"{self.plan} @ {self.as_of}"
+
+
+class CurrentStatus(models.Model):
+    """One indicator's or task's ledger row as of its plan's ``StatusCache.as_of``.
+
+    ``row`` is the report-data builder's row (JSON); the other columns are copies of the
+    parts that pages filter, count and order by in SQL.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="current_statuses")
+    indicator = models.OneToOneField(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="current_status"
+    )
+    task = models.OneToOneField(
+        Task, null=True, blank=True, on_delete=models.CASCADE, related_name="current_status"
+    )
+    kind = models.CharField(max_length=9)  # "indicator" sorts before "task", as in the ledger
+    order = models.IntegerField(default=0)
+    subject_pk = models.IntegerField()
+    status = models.CharField(max_length=8, choices=STATUS_CHOICES)
+    headline = models.BooleanField(default=False)
+    ratio = models.FloatField(null=True, blank=True)
+    area = models.CharField(max_length=200, blank=True)
+    top_area = models.ForeignKey(
+        "plans.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.TextField(blank=True)
+    unit_names = models.TextField(blank=True)  # "|name|name|", for an exact-name filter
+    overdue_milestones = models.IntegerField(default=0)
+    row = models.JSONField(default=dict)
+    trend = models.JSONField(null=True, blank=True)  # a headline target's monthly curve
+
+    class Meta:
+        verbose_name = _("current status")
+        verbose_name_plural = _("current statuses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task__isnull=False, indicator__isnull=True)
+                | Q(task__isnull=True, indicator__isnull=False),
+                name="current_status_has_one_subject",
+            )
+        ]
+        indexes = [
+            # The ledger's order, unfiltered and by status; the area roll-up; the
+            # headline targets; the tasks with overdue milestones.
+            models.Index(fields=["plan", "kind", "order", "subject_pk"]),
+            models.Index(fields=["plan", "status", "kind", "order", "subject_pk"]),
+            models.Index(fields=["plan", "kind", "top_area", "status"]),
+            models.Index(fields=["plan", "headline"]),
+            models.Index(fields=["plan", "overdue_milestones"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_pk}: {self.status}"
+
+
+class UnitStanding(models.Model):
+    """One unit's scorecard inputs as of its plan's ``StatusCache.as_of``: the lights of
+    the items it leads, its overdue milestones and its report tallies."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unit_standings")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    assigned = models.BooleanField(default=True)  # False: only reports (no ranking)
+    lights = models.JSONField(default=dict)  # {status: count}
+    overdue_milestones = models.IntegerField(default=0)
+    counted = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("unit standing")
+        verbose_name_plural = _("unit standings")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit"], name="unique_plan_unit_standing")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.unit}"

@@ -1,20 +1,32 @@
-"""Statuses refresh the moment a report is approved or reopened (no nightly batch)."""
+"""Statuses refresh the moment something they rest on changes (no nightly batch).
+
+- A report approved or reopened: its subjects' status history (``history.record``) and
+  their rows in the current-status table (``current.refresh``).
+- A report submitted: its unit's report tallies in the table.
+- A target, task, milestone or assignment saved or deleted: those subjects' rows, once
+  the transaction commits (``current.touch``); the plan's bands, ranking, areas or
+  cycles: the table is marked stale and rebuilt (``current.mark_stale``).
+"""
 
 from __future__ import annotations
 
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
+from mubiao.dashboard import current
 from mubiao.dashboard.history import record
-from mubiao.plans.models import Indicator
-from mubiao.reporting.models import Review
-from mubiao.reporting.signals import report_approved, report_reopened
+from mubiao.dashboard.models import BandSetting, RankingSetting
+from mubiao.plans.models import Area, Assignment, Indicator, Milestone, Task
+from mubiao.projects.models import Project
+from mubiao.reporting.models import Cycle, Review
+from mubiao.reporting.signals import report_approved, report_reopened, report_submitted
 
 
 @receiver(report_approved, dispatch_uid="dashboard-refresh-on-approve")
 @receiver(report_reopened, dispatch_uid="dashboard-refresh-on-reopen")
 def refresh_report_statuses(sender, report, **kwargs) -> None:
-    """Record the new statuses of the report's indicators and task.
+    """Record the new statuses of the report's indicators and task, and refresh them.
 
     A report approved a second time (after being reopened) is a correction: the rows it
     causes are flagged, so views of earlier dates can say a figure was later corrected.
@@ -38,3 +50,107 @@ def refresh_report_statuses(sender, report, **kwargs) -> None:
         tasks=tasks,
         correction=approvals > 1,
     )
+    current.refresh(
+        plan,
+        indicators=[i.pk for i in indicators],
+        tasks=[t.pk for t in tasks],
+        units=[report.unit_id],
+        projects=bool(report.project_id),
+    )
+
+
+@receiver(report_submitted, dispatch_uid="dashboard-refresh-on-submit")
+def refresh_unit_tallies(sender, report, **kwargs) -> None:
+    current.refresh(report.cycle.plan, units=[report.unit_id])
+
+
+# ── Edits of what the statuses rest on ──────────────────────────────────────────────
+
+
+def _plan_of_task(task_id: int | None) -> int | None:
+    if task_id is None:
+        return None
+    return Task.objects.filter(pk=task_id).values_list("plan_id", flat=True).first()
+
+
+@receiver(post_save, sender=Indicator, dispatch_uid="current-indicator-save")
+@receiver(post_delete, sender=Indicator, dispatch_uid="current-indicator-delete")
+def indicator_changed(sender, instance: Indicator, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        current.touch(
+            instance.plan_id,
+            indicators=[instance.pk],
+            tasks=[instance.task_id] if instance.task_id else [],
+        )
+
+
+@receiver(post_save, sender=Task, dispatch_uid="current-task-save")
+@receiver(post_delete, sender=Task, dispatch_uid="current-task-delete")
+def task_changed(sender, instance: Task, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        current.touch(instance.plan_id, tasks=[instance.pk])
+
+
+@receiver(post_save, sender=Milestone, dispatch_uid="current-milestone-save")
+@receiver(pre_delete, sender=Milestone, dispatch_uid="current-milestone-delete")
+# Deletions: a milestone's or assignment's plan is looked up through its task, which a
+# cascade may already have deleted by ``post_delete``; ``pre_delete`` still finds it (the
+# refresh itself runs after the commit either way).
+def milestone_changed(sender, instance: Milestone, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        current.touch(_plan_of_task(instance.task_id), tasks=[instance.task_id])
+
+
+@receiver(post_save, sender=Assignment, dispatch_uid="current-assignment-save")
+@receiver(pre_delete, sender=Assignment, dispatch_uid="current-assignment-delete")
+def assignment_changed(sender, instance: Assignment, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    if instance.task_id:
+        plan_id = _plan_of_task(instance.task_id)
+        current.touch(plan_id, tasks=[instance.task_id], units=[instance.unit_id])
+    elif instance.indicator_id:
+        plan_id = (
+            Indicator.objects.filter(pk=instance.indicator_id)
+            .values_list("plan_id", flat=True)
+            .first()
+        )
+        current.touch(plan_id, indicators=[instance.indicator_id], units=[instance.unit_id])
+
+
+@receiver(post_save, sender=Project, dispatch_uid="current-project-save")
+@receiver(post_delete, sender=Project, dispatch_uid="current-project-delete")
+def project_changed(sender, instance: Project, raw: bool = False, **kwargs) -> None:
+    """A key project's plan, stage or dates changed: the projects' summary is re-summed
+    (and the targets it counts toward, whose actual is the projects' roll-up)."""
+    if not raw:
+        ids = [] if instance.pk is None else instance.counts_toward.values_list("pk", flat=True)
+        current.touch(instance.plan_id, indicators=list(ids), projects=True)
+
+
+@receiver(m2m_changed, sender=Project.counts_toward.through, dispatch_uid="current-counts-toward")
+def project_links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if reverse:  # indicator.projects.add(...)
+        current.touch(instance.plan_id, indicators=[instance.pk])
+    else:
+        ids = pk_set or []
+        if action == "post_clear":
+            ids = []  # the links are gone: rebuild the plan's table
+            current.mark_stale(instance.plan_id)
+        current.touch(instance.plan_id, indicators=ids)
+
+
+@receiver(post_save, sender=BandSetting, dispatch_uid="current-bands-save")
+@receiver(post_delete, sender=BandSetting, dispatch_uid="current-bands-delete")
+@receiver(post_save, sender=RankingSetting, dispatch_uid="current-ranking-save")
+@receiver(post_delete, sender=RankingSetting, dispatch_uid="current-ranking-delete")
+@receiver(post_save, sender=Area, dispatch_uid="current-area-save")
+@receiver(post_delete, sender=Area, dispatch_uid="current-area-delete")
+@receiver(post_save, sender=Cycle, dispatch_uid="current-cycle-save")
+@receiver(post_delete, sender=Cycle, dispatch_uid="current-cycle-delete")
+def plan_setting_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    """A plan-wide input changed: every row may be affected, so the table is rebuilt."""
+    if not raw:
+        current.mark_stale(instance.plan_id)

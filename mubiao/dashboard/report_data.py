@@ -62,8 +62,7 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
     reports = Report.objects.filter(cycle__plan=plan)
     if not oversees:
         reports = reports.filter(unit__in=access.visible_units(user))
-    ind_rows = [_indicator_row(i, result, assignments) for i in result.indicators]
-    task_rows = [_task_row(t, result, assignments) for t in result.tasks]
+    ind_rows, task_rows = subject_rows(result, assignments)
     overdue = _overdue(plan, as_of, reports, task_rows)
     data = {
         "plan": {"code": plan.code, "name": plan.name, "year": plan.year},
@@ -79,6 +78,7 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
         "indicators": ind_rows,
         "tasks": task_rows,
         "red": _red(ind_rows, task_rows),
+        "red_total": len(_red(ind_rows, task_rows)),
         "overdue": overdue,
         "good": _good(ind_rows, task_rows),
         "areas": _areas(plan, task_rows),
@@ -90,24 +90,41 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
             as_of,
         ),
     }
-    data["ranking"] = _ranking(plan, as_of, result, assignments, reports) if oversees else None
-    data["by_unit"] = _bars(data["ranking"]["rows"], "share_green") if data["ranking"] else None
-    data["by_county"] = (
-        _bars(data["ranking"]["counties"], "on_time_rate") if data["ranking"] else None
-    )
+    ranking = None
+    if oversees:
+        ranking = ranking_from(plan, scorecards(plan, as_of, result, assignments, reports))
+    add_ranking(data, ranking)
     return data
 
 
-def _assignments(plan: Plan) -> list[Assignment]:
-    return list(
-        Assignment.objects.filter(task__plan=plan)
-        .select_related("unit__parent")
-        .order_by("-role", "order")
-    ) + list(
-        Assignment.objects.filter(indicator__plan=plan)
-        .select_related("unit__parent")
-        .order_by("-role", "order")
+def add_ranking(data: dict, ranking: dict | None) -> None:
+    """The ranking and the bars drawn from it (overseers only: None for the others)."""
+    data["ranking"] = ranking
+    data["by_unit"] = _bars(ranking["rows"], "share_green") if ranking else None
+    data["by_county"] = _bars(ranking["counties"], "on_time_rate") if ranking else None
+
+
+def subject_rows(result: PlanStatus, assignments: Assigned) -> tuple[list[dict], list[dict]]:
+    """The ledger rows of the judged indicators and tasks, each in plan order."""
+    return (
+        [_indicator_row(i, result, assignments) for i in result.indicators],
+        [_task_row(t, result, assignments) for t in result.tasks],
     )
+
+
+def _assignments(plan: Plan, tasks=None, indicators=None) -> list[Assignment]:
+    """The plan's assignments (or those of some tasks and indicators), lead first."""
+    of_tasks = Assignment.objects.filter(task__plan=plan)
+    of_indicators = Assignment.objects.filter(indicator__plan=plan)
+    if tasks is not None or indicators is not None:
+        of_tasks = of_tasks.filter(task__in=tasks if tasks is not None else [])
+        of_indicators = of_indicators.filter(
+            indicator__in=indicators if indicators is not None else []
+        )
+    return [
+        *of_tasks.select_related("unit__parent").order_by("-role", "order"),
+        *of_indicators.select_related("unit__parent").order_by("-role", "order"),
+    ]
 
 
 class Assigned:
@@ -226,19 +243,7 @@ def _good(ind_rows: list[dict], task_rows: list[dict]) -> list[dict]:
 
 
 def _overdue(plan: Plan, as_of: dt.date, reports, task_rows: list[dict]) -> dict:
-    late = [
-        {
-            "cycle": r.cycle.name,
-            "cycle_code": r.cycle.code,
-            "due": r.cycle.due_on.isoformat(),
-            "unit": r.unit.short_name,
-            "unit_code": r.unit.code,
-            "subject": str(r.subject),
-            "task_code": r.task.code if r.task_id else "",
-            "days": (as_of - r.cycle.due_on).days,
-        }
-        for r in overdue_reports(plan, as_of, reports)
-    ]
+    late = [overdue_row(r, as_of) for r in overdue_reports(plan, as_of, reports)]
     milestones = [
         {"task_code": t["code"], "task": t["name"], "units": t["lead_units"], **m}
         for t in task_rows
@@ -247,10 +252,23 @@ def _overdue(plan: Plan, as_of: dt.date, reports, task_rows: list[dict]) -> dict
     return {"reports": late, "milestones": milestones, "total": len(late) + len(milestones)}
 
 
+def overdue_row(r: Report, as_of: dt.date) -> dict:
+    """One report past its due date without a submission."""
+    return {
+        "cycle": r.cycle.name,
+        "cycle_code": r.cycle.code,
+        "due": r.cycle.due_on.isoformat(),
+        "unit": r.unit.short_name,
+        "unit_code": r.unit.code,
+        "subject": str(r.subject),
+        "task_code": r.task.code if r.task_id else "",
+        "days": (as_of - r.cycle.due_on).days,
+    }
+
+
 def _areas(plan: Plan, task_rows: list[dict]) -> list[dict]:
     """Each top area with the roll-up of its tasks (sub-areas' tasks included)."""
-    areas = list(Area.objects.filter(plan=plan).order_by("order", "pk"))
-    parent = {a.pk: a.parent_id for a in areas}
+    parent = dict(Area.objects.filter(plan=plan).values_list("pk", "parent_id"))
 
     def top(area_id):
         while area_id is not None and parent.get(area_id) is not None:
@@ -260,9 +278,15 @@ def _areas(plan: Plan, task_rows: list[dict]) -> list[dict]:
     lights: dict[int | None, list[str]] = defaultdict(list)
     for row in task_rows:
         lights[top(row["area_id"])].append(row["status"])
+    return areas_from(plan, lights)
+
+
+def areas_from(plan: Plan, lights: dict[int | None, list[str]]) -> list[dict]:
+    """The top areas in plan order, each with the roll-up of its tasks' lights."""
+    areas = Area.objects.filter(plan=plan, parent__isnull=True).order_by("order", "pk")
     rows = []
     for area in areas:
-        if area.parent_id is None and lights.get(area.pk):
+        if lights.get(area.pk):
             rolled = rollup_area(lights[area.pk])
             counts = {str(k): v for k, v in rolled.counts.items()}
             rows.append({"code": area.code, "name": str(area), "status": str(rolled.status),
@@ -310,8 +334,10 @@ def ranking_formula(plan: Plan) -> tuple[RankingFormula, dict[str, str]]:
     return RankingFormula.from_data(setting.formula), dict(setting.exemptions)
 
 
-def _ranking(plan: Plan, as_of: dt.date, result: PlanStatus, assignments, reports) -> dict:
-    """Lead units ranked by the plan's formula: their items' lights and their reports."""
+def scorecards(
+    plan: Plan, as_of: dt.date, result: PlanStatus, assignments: Assigned, reports
+) -> list[tuple[OrgUnit, UnitScorecard]]:
+    """Each assigned unit's scorecard: the lights of the items it leads and its reports."""
     lights: dict[int, list] = defaultdict(list)
     overdue_ms: dict[int, int] = defaultdict(int)
     units: dict[int, OrgUnit] = {}
@@ -329,19 +355,26 @@ def _ranking(plan: Plan, as_of: dt.date, result: PlanStatus, assignments, report
         elif a.indicator_id and a.indicator_id in result.indicator_judgements:
             lights[a.unit_id].append(result.indicator_judgements[a.indicator_id].status)
     tallies = report_tallies(plan, as_of, reports)
+    return [
+        (unit, scorecard(unit, count_statuses(lights[pk]), overdue_ms[pk], tallies.get(pk, {})))
+        for pk, unit in units.items()
+    ]
+
+
+def scorecard(unit: OrgUnit, lights, overdue_milestones: int, tally: dict) -> UnitScorecard:
+    return UnitScorecard(
+        unit.code, lights, tally.get("counted", 0), tally.get("on_time", 0),
+        tally.get("late", 0), tally.get("overdue", 0), overdue_milestones,
+    )  # fmt: skip
+
+
+def ranking_from(plan: Plan, cards: list[tuple[OrgUnit, UnitScorecard]]) -> dict:
+    """Lead units ranked by the plan's formula, city departments and counties apart."""
     formula, exemptions = ranking_formula(plan)
-    cards = []
-    for unit_id, unit in units.items():
-        t = tallies.get(unit_id, {})
-        cards.append(
-            UnitScorecard(
-                unit.code, count_statuses(lights[unit_id]), t.get("counted", 0),
-                t.get("on_time", 0), t.get("late", 0), t.get("overdue", 0), overdue_ms[unit_id],
-            )
-        )  # fmt: skip
-    by_code = {u.code: u for u in units.values()}
-    counties = [c for c in cards if by_code[c.unit].level == OrgUnit.Level.COUNTY]
-    departments = [c for c in cards if by_code[c.unit].level != OrgUnit.Level.COUNTY]
+    cards = sorted(cards, key=lambda pair: pair[0].path)  # units without a rank: tree order
+    by_code = {unit.code: unit for unit, _card in cards}
+    counties = [c for u, c in cards if u.level == OrgUnit.Level.COUNTY]
+    departments = [c for u, c in cards if u.level != OrgUnit.Level.COUNTY]
     described = formula.describe()
     return {
         "formula_zh": described.zh,
@@ -402,4 +435,4 @@ def _correction(change) -> dict:
     }
 
 
-__all__ = ["DEFAULT_RANKING", "build", "ranking_formula"]
+__all__ = ["DEFAULT_RANKING", "build", "ranking_formula", "ranking_from", "scorecards"]

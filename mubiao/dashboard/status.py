@@ -332,10 +332,15 @@ def _due_end_expr(plan: Plan):
 
 def overdue_reports(plan: Plan, as_of: dt.date, reports: QuerySet[Report] | None = None):
     """Reports whose due date passed without a submission by ``as_of``."""
+    from mubiao.reporting.models import Cycle
+
     if reports is None:
         reports = Report.objects.filter(cycle__plan=plan)
+    # The past-due cycles as a short list of ids, so the (cycle, first_submitted_at)
+    # index finds their unsubmitted slots without reading every report.
+    past_due = list(Cycle.objects.filter(plan=plan, due_on__lt=as_of).values_list("pk", flat=True))
     return (
-        reports.filter(cycle__due_on__lt=as_of)
+        reports.filter(cycle_id__in=past_due)
         .filter(Q(first_submitted_at__isnull=True) | Q(first_submitted_at__gte=day_end(as_of)))
         .select_related("cycle", "unit", "task", "indicator")
         .order_by("cycle__start", "unit__path", "pk")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mubiao.dashboard import bulletin as bulletins
+from mubiao.dashboard import current
 from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.models import Bulletin
 from mubiao.dashboard.report_data import build
@@ -30,6 +31,7 @@ from mubiao.reporting.models import Cycle, Report
 
 STATUS_ORDER = ["red", "yellow", "grey", "green", "done"]
 LEDGER_PAGE = 200  # rows per ledger page (the Excel export has them all)
+RANKING_ENDS = 10  # the dashboard shows a long ranking's first and last ten
 
 
 def as_of_of(request: HttpRequest) -> dt.date:
@@ -56,8 +58,8 @@ def _context(request: HttpRequest, plan: Plan, as_of: dt.date, **extra) -> dict:
 @login_required
 def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = access.get_plan_for_user(request.user, plan_code)
-    as_of = as_of_of(request)
-    data = build(plan, request.user, as_of)
+    data = current.dashboard_data(plan, request.user, as_of_of(request))
+    as_of = dt.date.fromisoformat(data["as_of"])
     charts = {
         "colours": {"indicators": data["counts"]["indicators"], "tasks": data["counts"]["tasks"]},
         "trends": data["trends"],
@@ -65,10 +67,38 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
         "by_county": data["by_county"],
         "labels": _chart_labels(),
     }
+    ranking = data["ranking"]
+    excerpts = None
+    if ranking:
+        excerpts = {"rows": excerpt(ranking["rows"]), "counties": excerpt(ranking["counties"])}
     return render(
         request,
         "dashboard/dashboard.html",
-        _context(request, plan, as_of, data=data, charts=charts),
+        _context(request, plan, as_of, data=data, charts=charts, excerpts=excerpts),
+    )
+
+
+def excerpt(rows: list[dict], ends: int = RANKING_ENDS) -> dict:
+    """A ranking table for the dashboard: all of it when short, else the first and last
+    ``ends`` ranked units (the ranking page has every unit)."""
+    ranked = [r for r in rows if r["rank"] is not None]
+    if len(rows) <= 2 * ends:
+        return {"top": rows, "bottom": [], "total": len(rows), "cut": False}
+    return {"top": ranked[:ends], "bottom": ranked[-ends:] if len(ranked) > ends else [],
+            "total": len(rows), "cut": True}  # fmt: skip
+
+
+@login_required
+def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """Every unit's rank, score and measures, with the formula (overseers only)."""
+    plan = access.get_plan_for_user(request.user, plan_code)
+    if not access.oversees(request.user, plan):
+        raise PermissionDenied("ranking")
+    data = current.dashboard_data(plan, request.user, as_of_of(request))
+    return render(
+        request,
+        "dashboard/ranking.html",
+        _context(request, plan, dt.date.fromisoformat(data["as_of"]), data=data),
     )
 
 
@@ -173,19 +203,29 @@ def report(
 def ledger(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = access.get_plan_for_user(request.user, plan_code)
     as_of = as_of_of(request)
-    data = build(plan, request.user, as_of)
     filters = ledgers.Filters.from_query(request.GET)
-    rows = ledgers.rows(data, filters)
+    cache, behind = (
+        current.usable(plan, as_of) if access.oversees(request.user, plan) else (None, False)
+    )
+    if cache is not None:  # the current-status table: filtered and paged in SQL
+        as_of = cache.as_of
+        data = current.header(plan, cache, behind=behind)
+        rows = current.ledger_page_rows(plan, filters)
+        units, areas = current.ledger_choices(plan)
+    else:
+        data = build(plan, request.user, as_of)
+        rows = ledgers.rows(data, filters)
+        units = sorted({u for r in data["indicators"] + data["tasks"] for u in r["units"]})
+        areas = sorted({r["area"] for r in data["tasks"] + data["indicators"] if r["area"]})
     if request.GET.get("format") == "xlsx":
-        return ledgers.xlsx_response(data, rows)
+        return ledgers.xlsx_response(data, list(rows))
     page = Paginator(rows, LEDGER_PAGE).get_page(request.GET.get("page"))
-    units = sorted({u for r in data["indicators"] + data["tasks"] for u in r["units"]})
-    areas = sorted({r["area"] for r in data["tasks"] + data["indicators"] if r["area"]})
+    total = page.paginator.count
     return render(
         request,
         "dashboard/ledger.html",
         _context(
-            request, plan, as_of, data=data, rows=page.object_list, page=page, total=len(rows),
+            request, plan, as_of, data=data, rows=page.object_list, page=page, total=total,
             filters=filters, units=units, areas=areas, query=_without_page(request.GET),
         ),
     )  # fmt: skip

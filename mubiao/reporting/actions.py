@@ -29,7 +29,7 @@ from mubiao.reporting.models import (
     Review,
     Unlock,
 )
-from mubiao.reporting.signals import report_approved, report_reopened
+from mubiao.reporting.signals import report_approved, report_reopened, report_submitted
 
 S = Report.State
 UNLOCK_DAYS = 7
@@ -245,6 +245,7 @@ def submit(user, report: Report, content: Content) -> ReportVersion:
     record(user, "report.submit", target_of(report),
            before={"state": state_before, **(snapshot or {})},
            after={"state": report.state, "late": version.is_late, **_snapshot(version)})  # fmt: skip
+    transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report, actor=user))
     return version
 
 

@@ -153,7 +153,12 @@ class Report(models.Model):
                 name="unique_project_report",
             ),
         ]
-        indexes = [models.Index(fields=["cycle", "state"]), models.Index(fields=["unit", "state"])]
+        indexes = [
+            models.Index(fields=["cycle", "state"]),
+            models.Index(fields=["unit", "state"]),
+            # Overdue reports: a past-due cycle's slots not yet submitted.
+            models.Index(fields=["cycle", "first_submitted_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.unit} · {self.subject}"

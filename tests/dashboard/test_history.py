@@ -118,5 +118,24 @@ def test_the_daily_command_records_changes_caused_by_time_alone(world):
     call_command("record_statuses", "demo-2026", "--as-of", "2026-02-10", stdout=out)
     gdp = StatusChange.objects.filter(indicator__code="gdp").order_by("as_of")
     assert [(c.status_to, c.reason) for c in gdp] == [("grey", "not-due"), ("red", "missing")]
+    assert "table rebuilt" not in out.getvalue()  # past days leave today's table alone
     with pytest.raises(CommandError, match="no plan with code nope"):
         call_command("record_statuses", "nope")
+
+
+def test_the_daily_run_rebuilds_todays_current_status_table(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from mubiao.dashboard.history import record_statuses_daily
+    from mubiao.dashboard.models import StatusCache
+
+    with time_machine.travel("2026-03-02 00:05 +0800", tick=False):
+        out = StringIO()
+        call_command("record_statuses", "demo-2026", stdout=out)
+        assert "current-status table rebuilt as of 2026-03-02" in out.getvalue()
+        assert StatusCache.objects.get(plan=world.plan).as_of == D("2026-03-02")
+    with time_machine.travel("2026-03-03 00:05 +0800", tick=False):
+        record_statuses_daily.call()
+        assert StatusCache.objects.get(plan=world.plan).as_of == D("2026-03-03")

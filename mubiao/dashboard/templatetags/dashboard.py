@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,15 @@ def status_name(status: str) -> str:
 @register.filter
 def status_short(status: str) -> str:
     return str(STATUS_SHORT.get(status, status))
+
+
+@register.filter
+def light(status: str) -> str:
+    """The coloured status tag (a filter, not an include: ledgers have hundreds)."""
+    return format_html(
+        '<span class="light light-{}" data-status="{}">{}</span>',
+        status, status, status_short(status),
+    )  # fmt: skip
 
 
 @register.filter

@@ -1,7 +1,9 @@
 """Record status changes caused by time alone (a target turning red because nothing came in).
 
 Approvals record their changes at once; this records the rest. Run it once a day (cron,
-or the ``record_statuses_daily`` task); running it twice on a day writes nothing new.
+or the ``record_statuses_daily`` task), just after midnight; running it twice on a day
+writes nothing new. As of today it also rebuilds each plan's current-status table, so
+the first dashboard of the day does not wait for it.
 
     mubiao manage record_statuses [PLAN ...] [--as-of YYYY-MM-DD]
 """
@@ -13,6 +15,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from mubiao.dashboard import current
 from mubiao.dashboard.history import record
 from mubiao.plans.models import Plan
 
@@ -38,3 +41,6 @@ class Command(BaseCommand):
         for plan in chosen:
             rows = record(plan, day)
             self.stdout.write(f"{plan.code}: {len(rows)} status changes recorded as of {day}")
+            if day == timezone.localdate():
+                current.rebuild(plan, day)
+                self.stdout.write(f"{plan.code}: current-status table rebuilt as of {day}")

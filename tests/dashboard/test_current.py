@@ -1,0 +1,215 @@
+"""The current-status table against the live computation, after every kind of event.
+
+The overseers' dashboard and ledger read the table (``dashboard.current``); it must say
+exactly what ``report_data.build`` computes from the rows, whether it was rebuilt or
+refreshed piece by piece after an approval, a submission or an edit of the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.tasks import task_backends
+from django.test import override_settings
+from django.utils import timezone
+
+from mubiao.dashboard import current
+from mubiao.dashboard import ledger as ledgers
+from mubiao.dashboard.models import BandSetting, CurrentStatus, StatusCache, UnitStanding
+from mubiao.dashboard.report_data import build
+from mubiao.orgs.models import Membership
+from mubiao.plans.models import Assignment, Indicator, Milestone, Task
+from mubiao.reporting import actions
+from mubiao.reporting.actions import Content
+from mubiao.reporting.cycles import ensure_reports
+from mubiao.reporting.models import Cycle
+
+P = "/monitor/demo-2026"
+SAME = [
+    "plan", "as_of", "synthetic", "linear_fraction", "counts", "headline", "red_total",
+    "areas", "trends", "corrections", "projects", "ranking", "by_unit", "by_county",
+]  # fmt: skip
+
+
+def agree(plan) -> dict:
+    """Assert the table says what the live computation says as of its day; return it."""
+    cache = StatusCache.objects.get(plan=plan)
+    assert not cache.stale
+    table = current.from_table(plan, cache)
+    live = build(plan, None, cache.as_of, scope_all=True)
+    for key in SAME:
+        assert table[key] == live[key], key
+    assert table["red"] == live["red"][: current.SHOWN]
+    assert table["good"] == live["good"][: current.SHOWN]
+    assert table["overdue"]["reports"] == live["overdue"]["reports"][: current.OVERDUE_SHOWN]
+    assert table["overdue"]["milestones"] == live["overdue"]["milestones"]
+    assert table["overdue"]["total"] == live["overdue"]["total"]
+    assert list(current.ledger_page_rows(plan, ledgers.Filters())) == ledgers.rows(live)
+    return table
+
+
+def status_of(plan, code: str) -> str:
+    row = CurrentStatus.objects.get(plan=plan, indicator__code=code)
+    return row.status
+
+
+@pytest.fixture
+def month(world, march, slot, clock, django_capture_on_commit_callbacks):
+    """March reported by fgw (t1: approved) and swj (t2: submitted); April 7th; a table."""
+    fgw, swj, office = (world.users[k] for k in ("fgw", "swj", "supervisor"))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.submit(fgw, slot("fgw", "t1"), Content(progress="推进中",
+                       values={"investment": "300", "projects": "260"}))  # fmt: skip
+        actions.approve(office, slot("fgw", "t1"))
+        actions.submit(swj, slot("swj", "t2"), Content(progress="推进中", values={"sales": "5.2"}))
+    clock("2026-04-07")  # March is due on 04-05: the others' reports are overdue
+    current.rebuild(world.plan)
+    return world
+
+
+def test_a_rebuilt_table_says_what_the_live_computation_says(month):
+    table = agree(month.plan)
+    assert table["as_of"] == "2026-04-07"
+    assert table["overdue"]["total"] > 0
+    assert table["counts"]["indicators"]["red"] > 0
+    assert table["ranking"]["rows"]
+    assert CurrentStatus.objects.filter(plan=month.plan).count() == 8  # 4 targets, 4 tasks
+
+
+def test_an_approval_refreshes_its_rows_at_once_without_a_rebuild(
+    month, slot, clock, django_capture_on_commit_callbacks
+):
+    built = StatusCache.objects.get(plan=month.plan).built_at
+    before = status_of(month.plan, "sales")
+    clock("2026-04-07", 15)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.approve(month.users["supervisor"], slot("swj", "t2"))
+    cache = StatusCache.objects.get(plan=month.plan)
+    assert cache.built_at == built and cache.refreshed_at > built
+    assert status_of(month.plan, "sales") != before
+    agree(month.plan)
+
+
+def test_a_submission_recounts_the_units_timeliness(
+    month, slot, django_capture_on_commit_callbacks
+):
+    standing = UnitStanding.objects.get(plan=month.plan, unit__code="tjj")
+    assert (standing.overdue, standing.late) == (1, 0)
+    reporter = get_user_model().objects.create_user("tjj-reporter")
+    Membership.objects.create(user=reporter, unit=month.units["tjj"], role="reporter")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.submit(reporter, slot("tjj", "gdp"), Content(values={"gdp": "5.6"}))
+    standing = UnitStanding.objects.get(plan=month.plan, unit__code="tjj")
+    assert (standing.overdue, standing.late) == (0, 1)
+    agree(month.plan)
+
+
+def test_a_return_and_a_late_unlock_leave_the_table_right(
+    month, slot, django_capture_on_commit_callbacks
+):
+    office = month.users["supervisor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.return_report(office, slot("swj", "t2"), "请核实数据")
+        actions.unlock(office, slot("fgw", "t1"), "数据需要更正")
+    agree(month.plan)
+    assert status_of(month.plan, "investment") == "red"  # its only value was withdrawn
+
+
+def test_edits_of_the_plan_refresh_their_subjects(month, django_capture_on_commit_callbacks):
+    plan = month.plan
+    with django_capture_on_commit_callbacks(execute=True):
+        task = Task.objects.create(plan=plan, code="t5", title="新增任务", area=plan.areas.first(),
+                                   order=9)  # fmt: skip
+        Assignment.objects.create(task=task, unit=month.units["tjj"], role="lead")
+        Indicator.objects.create(plan=plan, task=task, code="new", metric="新增指标",
+                                 kind="count", comparator=">=", value=3, period="2026")  # fmt: skip
+    assert CurrentStatus.objects.filter(plan=plan, task=task).exists()
+    agree(plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        Indicator.objects.filter(plan=plan, code="projects").get().delete()
+        Task.objects.get(plan=plan, code="t2").delete()
+        milestone = Milestone.objects.get(task__code="t3")
+        milestone.done_at = dt.date(2026, 4, 2)
+        milestone.save()
+        sales_less = Indicator.objects.get(plan=plan, code="investment")
+        sales_less.value = 600
+        sales_less.save()
+    agree(plan)
+    assert not CurrentStatus.objects.filter(plan=plan, task__code="t2").exists()
+
+
+def test_a_change_of_bands_marks_the_table_stale_and_todays_view_rebuilds_it(month, login):
+    BandSetting.objects.create(plan=month.plan, rule="cumulative-floor", data={
+        "measure": "ratio", "bands": [{"start": None, "end": 0.2, "status": "red"},
+                                      {"start": 0.2, "end": 0.3, "status": "yellow"},
+                                      {"start": 0.3, "end": None, "status": "green"}]})  # fmt: skip
+    assert StatusCache.objects.get(plan=month.plan).stale
+    assert login("supervisor").get(f"{P}/").status_code == 200
+    agree(month.plan)
+
+
+def test_a_new_day_rebuilds_the_table_on_the_first_view(month, login, clock):
+    clock("2026-04-20")
+    page = login("leader").get(f"{P}/")
+    assert page.context["as_of"] == dt.date(2026, 4, 20)
+    assert StatusCache.objects.get(plan=month.plan).as_of == dt.date(2026, 4, 20)
+    agree(month.plan)
+
+
+def test_the_pages_read_the_table_and_other_days_are_computed_live(month, login):
+    client = login("supervisor")
+    row = CurrentStatus.objects.get(plan=month.plan, indicator__code="gdp")
+    row.row = {**row.row, "name": "表中的名称"}
+    row.save()
+    assert "表中的名称" in client.get(f"{P}/ledger/").text
+    assert "表中的名称" not in client.get(f"{P}/ledger/?as_of=2026-04-06").text
+
+
+def test_a_unit_reads_its_own_items_live_and_never_the_table(month, login):
+    StatusCache.objects.all().delete()
+    assert login("fgw").get(f"{P}/").status_code == 200
+    assert not StatusCache.objects.exists()
+
+
+DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+@override_settings(TASKS=DUMMY, MUBIAO_STATUS_INLINE_LIMIT=3)
+def test_a_big_plan_is_rebuilt_by_the_worker_and_the_pages_say_they_are_behind(month, login, clock):
+    backend = task_backends["default"]
+    backend.clear()
+    clock("2026-04-20")
+    client = login("supervisor")
+    page = client.get(f"{P}/")
+    assert 'data-testid="table-behind"' in page.text
+    assert page.context["as_of"] == dt.date(2026, 4, 7)  # the last table, said so
+    assert 'data-testid="table-behind"' in client.get(f"{P}/ledger/").text
+    assert len(backend.results) == 1  # asked once, not on every view
+    job = backend.results[0]
+    assert job.args == [month.plan.pk, "2026-04-20"]
+    assert current.rebuild_in_background.call(*job.args) == 8
+    page = client.get(f"{P}/")
+    assert 'data-testid="table-behind"' not in page.text
+    assert page.context["as_of"] == dt.date(2026, 4, 20)
+    assert current.rebuild_in_background.call(*job.args) == 0  # already current
+
+
+@override_settings(TASKS=DUMMY, MUBIAO_STATUS_INLINE_LIMIT=3)
+def test_a_big_plan_without_a_table_is_computed_live_meanwhile(month, login):
+    backend = task_backends["default"]
+    backend.clear()
+    StatusCache.objects.all().delete()
+    page = login("supervisor").get(f"{P}/")
+    assert page.status_code == 200
+    assert "table" not in page.context["data"]
+    assert len(backend.results) == 1
+
+
+def test_the_table_follows_a_new_cycles_reports(month, django_capture_on_commit_callbacks):
+    april = Cycle.objects.get(plan=month.plan, code="202604")
+    assert StatusCache.objects.get(plan=month.plan).stale is False
+    ensure_reports(april)  # report slots, no judgement changes
+    agree(month.plan)
+    assert timezone.localdate() == dt.date(2026, 4, 7)
