@@ -279,6 +279,9 @@ DEFAULT_FROM_EMAIL = env_str("MUBIAO_FROM_EMAIL", "mubiao@localhost")
 # Reporting: a group robot (WeCom / DingTalk) for reminders, and the evidence size limit.
 MUBIAO_WEBHOOK_URL = env_str("MUBIAO_WEBHOOK_URL")
 MUBIAO_EVIDENCE_MAX_MB = env_int("MUBIAO_EVIDENCE_MAX_MB", 20)
+# A plan with up to this many targets and tasks rebuilds its current-status table during
+# the first dashboard view of a day; a bigger one has the task worker rebuild it.
+MUBIAO_STATUS_INLINE_LIMIT = env_int("MUBIAO_STATUS_INLINE_LIMIT", 5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Security: strict by default, relaxed only where the demo runs on plain http://127.0.0.1.

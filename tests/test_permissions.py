@@ -39,6 +39,12 @@ WEB = {
     "upload the project list": (
         "post", "/plans/demo-2026/projects/upload/", {"supervisor": 302, "anonymous": 302}, 403,
     ),
+    "open the dashboard": ("get", "/monitor/demo-2026/", {"outsider": 403, "anonymous": 302}, 200),
+    "open the ledger": ("get", "/monitor/demo-2026/ledger/", {"outsider": 403, "anonymous": 302}, 200),
+    "open the ranking": (
+        "get", "/monitor/demo-2026/ranking/",
+        {"supervisor": 200, "leader": 200, "viewer": 200, "anonymous": 302}, 403,
+    ),
     "manage my API tokens": ("get", "/account/tokens/", {"anonymous": 302}, 200),
     "open the admin": ("get", "/admin/", {"anonymous": 302}, 302),
 }  # fmt: skip

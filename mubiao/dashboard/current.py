@@ -58,7 +58,7 @@ LEAD = Assignment.Role.LEAD
 
 
 def inline_limit() -> int:
-    return int(getattr(settings, "MUBIAO_STATUS_INLINE_LIMIT", 5000))
+    return int(settings.MUBIAO_STATUS_INLINE_LIMIT)
 
 
 # ── Writing ──────────────────────────────────────────────────────────────────────────
@@ -405,6 +405,38 @@ def ledger_page_rows(plan: Plan, filters) -> QuerySet:
     if filters.q:
         rows = rows.filter(name__contains=filters.q)
     return rows.order_by(*ORDER).values_list("row", flat=True)
+
+
+class Counted:
+    """Ledger rows whose number is already known from the header's counts, so paging
+    does not count 90,000 rows again."""
+
+    def __init__(self, rows: QuerySet, total: int) -> None:
+        self.rows, self.total = rows, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def ledger_rows(plan: Plan, cache: StatusCache, filters) -> QuerySet | Counted:
+    """``ledger_page_rows``, with the total taken from the counts when the filters are
+    only by status and type."""
+    rows = ledger_page_rows(plan, filters)
+    if filters.unit or filters.area or filters.q:
+        return rows
+    kinds = [f"{filters.type}s"] if filters.type else ["indicators", "tasks"]
+    statuses = [filters.status] if filters.status else report_data.STATUSES
+    counts = cache.counts
+    return Counted(rows, sum(counts.get(k, {}).get(s, 0) for k in kinds for s in statuses))
 
 
 def ledger_choices(plan: Plan) -> tuple[list[str], list[str]]:

@@ -339,9 +339,12 @@ def overdue_reports(plan: Plan, as_of: dt.date, reports: QuerySet[Report] | None
     # The past-due cycles as a short list of ids, so the (cycle, first_submitted_at)
     # index finds their unsubmitted slots without reading every report.
     past_due = list(Cycle.objects.filter(plan=plan, due_on__lt=as_of).values_list("pk", flat=True))
+    not_submitted = Q(first_submitted_at__isnull=True)
+    if as_of < timezone.localdate():  # a past view: what came in after it was missing then
+        not_submitted |= Q(first_submitted_at__gte=day_end(as_of))
     return (
         reports.filter(cycle_id__in=past_due)
-        .filter(Q(first_submitted_at__isnull=True) | Q(first_submitted_at__gte=day_end(as_of)))
+        .filter(not_submitted)
         .select_related("cycle", "unit", "task", "indicator")
         .order_by("cycle__start", "unit__path", "pk")
     )

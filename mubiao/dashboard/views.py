@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,7 +47,11 @@ def as_of_of(request: HttpRequest) -> dt.date:
 
 
 def _context(request: HttpRequest, plan: Plan, as_of: dt.date, **extra) -> dict:
+    # A task's page, as the two halves around its code: lists link hundreds of tasks,
+    # and reversing each one's URL would cost more than the rest of the row.
+    before, after = reverse("dashboard:task", args=[plan.code, "0"]).rsplit("0", 1)
     return {
+        "task_url": (before, after),
         "plan": plan,
         "as_of": as_of,
         "today": timezone.localdate(),
@@ -210,7 +215,7 @@ def ledger(request: HttpRequest, plan_code: str) -> HttpResponse:
     if cache is not None:  # the current-status table: filtered and paged in SQL
         as_of = cache.as_of
         data = current.header(plan, cache, behind=behind)
-        rows = current.ledger_page_rows(plan, filters)
+        rows = current.ledger_rows(plan, cache, filters)
         units, areas = current.ledger_choices(plan)
     else:
         data = build(plan, request.user, as_of)

@@ -47,6 +47,11 @@ def agree(plan) -> dict:
     assert table["overdue"]["milestones"] == live["overdue"]["milestones"]
     assert table["overdue"]["total"] == live["overdue"]["total"]
     assert list(current.ledger_page_rows(plan, ledgers.Filters())) == ledgers.rows(live)
+    for status in ("", "red", "green", "grey"):
+        for kind in ("", "indicator", "task"):
+            filters = ledgers.Filters(status=status, type=kind)
+            counted = current.ledger_rows(plan, cache, filters)
+            assert len(counted) == len(ledgers.rows(live, filters)) == len(list(counted))
     return table
 
 

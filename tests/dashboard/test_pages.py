@@ -43,6 +43,10 @@ def reported(world):
         ("fgw", f"{P}/tasks/t1/reports/202606/fgw/", 200),
         ("swj", f"{P}/tasks/t1/reports/202606/fgw/", 403),  # co-unit: not its report
         ("leader", f"{P}/tasks/t1/reports/202605/fgw/", 404),
+        ("leader", f"{P}/ranking/", 200),
+        ("viewer", f"{P}/ranking/", 200),
+        ("fgw", f"{P}/ranking/", 403),
+        ("outsider", f"{P}/ranking/", 403),
         ("leader", f"{P}/bulletins/", 200),
         ("fgw", f"{P}/bulletins/", 403),
     ],
@@ -65,6 +69,21 @@ def test_the_dashboard_shows_headline_red_items_and_the_ranking_formula(reported
     assert 'data-testid="formula"' in page and "按时报送率" in page
     assert 'id="dashboard-data"' in page
     assert "<script>" not in page and "style=" not in page
+
+
+def test_a_long_ranking_shows_its_ends_on_the_dashboard_and_all_on_its_page(reported, login):
+    from mubiao.dashboard.views import excerpt
+
+    rows = [{"rank": i + 1, "unit": f"单位{i}"} for i in range(30)]
+    rows += [{"rank": None, "unit": "未排名"}]
+    cut = excerpt(rows)
+    assert [r["rank"] for r in cut["top"]] == list(range(1, 11))
+    assert [r["rank"] for r in cut["bottom"]] == list(range(21, 31))
+    assert cut["cut"] and cut["total"] == 31
+    assert excerpt(rows[:20]) == {"top": rows[:20], "bottom": [], "total": 20, "cut": False}
+    page = login("leader").get(f"{P}/ranking/").text
+    assert 'data-testid="ranking-full"' in page and "按时报送率" in page
+    assert "市发展改革委" in page
 
 
 def test_a_unit_reporter_sees_no_ranking_and_none_of_the_others_items(reported, login):
