@@ -106,6 +106,17 @@ def build_world():
     return type("World", (), {"units": units, "plan": plan, "users": users})
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_caches():
+    """Each test starts with empty page caches: ids and clocks repeat across tests."""
+    from django.core.cache import cache
+
+    from mubiao.dashboard.current import _memo
+
+    cache.clear()
+    _memo.clear()
+
+
 @pytest.fixture
 def world(db):
     """The small city, its plan and its people; returns a namespace of them."""

@@ -34,9 +34,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.tasks import task as background_task
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from mubiao.dashboard import report_data
 from mubiao.dashboard.history import corrections_after
@@ -182,6 +183,8 @@ def _summarise(plan: Plan, cache: StatusCache) -> None:
         lights[top_area] += [status] * n
     cache.counts = counts
     cache.areas = report_data.areas_from(plan, lights)
+    late = rows.filter(kind="task", overdue_milestones__gt=0).aggregate(n=Sum("overdue_milestones"))
+    cache.overdue_milestones = late["n"] or 0
 
 
 @transaction.atomic
@@ -200,6 +203,7 @@ def rebuild(plan: Plan, as_of: dt.date | None = None) -> StatusCache:
     _refresh_standings(plan, cache)
     cache.projects = project_summary(plan.projects.all(), plan.year, as_of)
     cache.built_at = cache.refreshed_at = now
+    cache.version += 1
     cache.stale = False
     cache.rebuild_requested_at = None
     cache.synthetic = Report.objects.filter(cycle__plan=plan, synthetic=True).exists()
@@ -256,6 +260,7 @@ def refresh(
         if projects:
             cache.projects = project_summary(plan.projects.all(), plan.year, cache.as_of)
         cache.refreshed_at = timezone.now()
+        cache.version += 1
         cache.save()
     return True
 
@@ -331,6 +336,7 @@ def header(plan: Plan, cache: StatusCache, *, behind: bool = False) -> dict:
         "oversees": True,
         "synthetic": cache.synthetic,
         "table": {
+            "version": f"{cache.pk}.{cache.built_at.timestamp()}.{cache.version}",
             "as_of": cache.as_of.isoformat(),
             "refreshed_at": cache.refreshed_at.isoformat(),
             "behind": behind,
@@ -338,9 +344,47 @@ def header(plan: Plan, cache: StatusCache, *, behind: bool = False) -> dict:
     }
 
 
+class _Memo:
+    """The last few tables read, by version: a repeated view of unchanged figures costs
+    no query. Every change of the table changes its ``version``, so the key."""
+
+    SIZE = 16
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items: dict[tuple, dict] = {}
+
+    def get(self, key: tuple) -> dict | None:
+        with self.lock:
+            return self.items.get(key)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+    def put(self, key: tuple, data: dict) -> None:
+        with self.lock:
+            self.items[key] = data
+            while len(self.items) > self.SIZE:
+                del self.items[next(iter(self.items))]
+
+
+_memo = _Memo()
+
+
 def from_table(plan: Plan, cache: StatusCache, *, behind: bool = False) -> dict:
     """The dashboard's data read from the table: the same figures ``build`` computes,
-    with the lists cut to what the page shows (the ledger has the rest)."""
+    with the lists cut to what the page shows (the ledger has the rest). Read-only: the
+    same dict serves repeated views of the same version of the table."""
+    key = (cache.pk, cache.built_at, cache.version, cache.as_of, behind, get_language())
+    data = _memo.get(key)
+    if data is None:
+        data = _read(plan, cache, behind=behind)
+        _memo.put(key, data)
+    return data
+
+
+def _read(plan: Plan, cache: StatusCache, *, behind: bool) -> dict:
     as_of = cache.as_of
     rows = CurrentStatus.objects.filter(plan=plan)
     counts = cache.counts
@@ -381,13 +425,17 @@ def _good(rows: QuerySet[CurrentStatus]) -> list[dict]:
 def _overdue(plan: Plan, cache: StatusCache, rows) -> dict:
     late = overdue_reports(plan, cache.as_of)[:OVERDUE_SHOWN]
     reports = [report_data.overdue_row(r, cache.as_of) for r in late]
-    late_tasks = rows.filter(kind="task", overdue_milestones__gt=0).order_by(*ORDER)
+    # The first tasks with overdue milestones in plan order: their keys come from an index
+    # walk (only tasks have milestones), sorted here; then their rows.
+    keys = rows.filter(overdue_milestones__gt=0).values_list("order", "subject_pk", "pk")
+    first = [pk for _order, _subject, pk in sorted(keys)[:OVERDUE_SHOWN]]
+    late_tasks = dict(rows.filter(pk__in=first).values_list("pk", "row"))
     milestones = [
         {"task_code": t["code"], "task": t["name"], "units": t["lead_units"], **m}
-        for t in late_tasks.values_list("row", flat=True)
+        for t in (late_tasks[pk] for pk in first)
         for m in t["overdue_milestones"]
-    ]
-    total = cache.overdue_reports + len(milestones)
+    ][:OVERDUE_SHOWN]
+    total = cache.overdue_reports + cache.overdue_milestones
     return {"reports": reports, "milestones": milestones, "total": total}
 
 
@@ -439,13 +487,16 @@ def ledger_rows(plan: Plan, cache: StatusCache, filters) -> QuerySet | Counted:
     return Counted(rows, sum(counts.get(k, {}).get(s, 0) for k in kinds for s in statuses))
 
 
-def ledger_choices(plan: Plan) -> tuple[list[str], list[str]]:
-    """The unit and area names the ledger's filters offer."""
+def ledger_units(plan: Plan) -> list[str]:
+    """The unit names the ledger's filter offers: every unit with an assignment."""
     units = OrgUnit.objects.filter(
         pk__in=UnitStanding.objects.filter(plan=plan, assigned=True).values("unit")
     ).values_list("short_name", flat=True)
-    areas = Area.objects.filter(plan=plan).values_list("name", flat=True)
-    return sorted(set(units)), sorted(set(areas))
+    return sorted(set(units))
+
+
+def ledger_areas(plan: Plan) -> list[str]:
+    return sorted(set(Area.objects.filter(plan=plan).values_list("name", flat=True)))
 
 
 # ── Keeping it current: edits of the plan's rows ────────────────────────────────────

@@ -182,6 +182,8 @@ class StatusCache(models.Model):
     built_at = models.DateTimeField(_("built"))
     refreshed_at = models.DateTimeField(_("last refreshed"))
     stale = models.BooleanField(_("needs a rebuild"), default=False)
+    # One more at every rebuild and refresh: what caches of the pages are keyed by.
+    version = models.PositiveIntegerField(_("version"), default=0)
     rebuild_requested_at = models.DateTimeField(_("rebuild requested"), null=True, blank=True)
     synthetic = models.BooleanField(_("has synthetic reports"), default=False)
     # Kept with the header, as the pages show them: the ranking of the standings, the
@@ -189,6 +191,7 @@ class StatusCache(models.Model):
     ranking = models.JSONField(_("ranking"), null=True, blank=True)
     projects = models.JSONField(_("key projects"), null=True, blank=True)
     overdue_reports = models.IntegerField(_("overdue reports"), default=0)
+    overdue_milestones = models.IntegerField(_("overdue milestones"), default=0)
     # Counted from the rows whenever they change: lights by kind, and the areas' roll-up.
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     areas = models.JSONField(_("areas"), default=list, blank=True)
@@ -247,8 +250,8 @@ class CurrentStatus(models.Model):
             models.Index(fields=["plan", "kind", "order", "subject_pk"]),
             models.Index(fields=["plan", "status", "kind", "order", "subject_pk"]),
             models.Index(fields=["plan", "kind", "top_area", "status"]),
-            models.Index(fields=["plan", "headline"]),
-            models.Index(fields=["plan", "overdue_milestones"]),
+            models.Index(fields=["plan", "headline", "kind", "order", "subject_pk"]),
+            models.Index(fields=["plan", "overdue_milestones", "order", "subject_pk"]),
         ]
 
     def __str__(self) -> str:

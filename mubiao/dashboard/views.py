@@ -7,6 +7,7 @@ query parameter (YYYY-MM-DD) shows the plan as it stood at the end of that day.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,6 +46,18 @@ def as_of_of(request: HttpRequest) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise Http404("as_of") from exc
+
+
+def fragment_key(request: HttpRequest, plan: Plan, data: dict) -> str | None:
+    """The key under which a page read from the current-status table is cached: the
+    table's version, the language and the query. None for a live page (never cached)."""
+    table = data.get("table")
+    if not table:
+        return None
+    return ":".join(
+        [plan.code, str(table["version"]), table["as_of"], str(table["behind"]), get_language() or "",
+         request.GET.urlencode()]
+    )  # fmt: skip
 
 
 def _context(request: HttpRequest, plan: Plan, as_of: dt.date, **extra) -> dict:
@@ -79,8 +93,9 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     return render(
         request,
         "dashboard/dashboard.html",
-        _context(request, plan, as_of, data=data, charts=charts, excerpts=excerpts),
-    )
+        _context(request, plan, as_of, data=data, charts=charts, excerpts=excerpts,
+                 fragment_key=fragment_key(request, plan, data)),
+    )  # fmt: skip
 
 
 def excerpt(rows: list[dict], ends: int = RANKING_ENDS) -> dict:
@@ -216,7 +231,8 @@ def ledger(request: HttpRequest, plan_code: str) -> HttpResponse:
         as_of = cache.as_of
         data = current.header(plan, cache, behind=behind)
         rows = current.ledger_rows(plan, cache, filters)
-        units, areas = current.ledger_choices(plan)
+        # Called by the template, so a cached page does not query them.
+        units, areas = partial(current.ledger_units, plan), partial(current.ledger_areas, plan)
     else:
         data = build(plan, request.user, as_of)
         rows = ledgers.rows(data, filters)
@@ -232,6 +248,7 @@ def ledger(request: HttpRequest, plan_code: str) -> HttpResponse:
         _context(
             request, plan, as_of, data=data, rows=page.object_list, page=page, total=total,
             filters=filters, units=units, areas=areas, query=_without_page(request.GET),
+            fragment_key=fragment_key(request, plan, data),
         ),
     )  # fmt: skip
 
