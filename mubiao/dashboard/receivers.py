@@ -17,7 +17,7 @@ from django.utils import timezone
 from mubiao.dashboard import current
 from mubiao.dashboard.history import record
 from mubiao.dashboard.models import BandSetting, RankingSetting
-from mubiao.plans.models import Area, Assignment, Indicator, Milestone, Task
+from mubiao.plans.models import Area, Assignment, Indicator, Milestone, Plan, Task
 from mubiao.projects.models import Project
 from mubiao.reporting.models import Cycle, Review
 from mubiao.reporting.signals import report_approved, report_reopened, report_submitted
@@ -154,3 +154,11 @@ def plan_setting_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     """A plan-wide input changed: every row may be affected, so the table is rebuilt."""
     if not raw:
         current.mark_stale(instance.plan_id)
+
+
+@receiver(post_save, sender=Plan, dispatch_uid="current-plan-save")
+def plan_changed(sender, instance: Plan, raw: bool = False, created: bool = False, **kwargs):
+    """The plan's name, year or status changed: its table (and the pages cached under
+    its version) are rebuilt."""
+    if not raw and not created:
+        current.mark_stale(instance.pk)

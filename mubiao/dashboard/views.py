@@ -50,12 +50,13 @@ def as_of_of(request: HttpRequest) -> dt.date:
 
 def fragment_key(request: HttpRequest, plan: Plan, data: dict) -> str | None:
     """The key under which a page read from the current-status table is cached: the
-    table's version, the language and the query. None for a live page (never cached)."""
+    page, the table's version, the language and the query. None for a live page (never
+    cached)."""
     table = data.get("table")
     if not table:
         return None
     return ":".join(
-        [plan.code, str(table["version"]), table["as_of"], str(table["behind"]), get_language() or "",
+        [request.resolver_match.url_name, plan.code, str(table["version"]), table["as_of"], str(table["behind"]), get_language() or "",
          request.GET.urlencode()]
     )  # fmt: skip
 

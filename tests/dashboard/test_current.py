@@ -155,6 +155,14 @@ def test_a_change_of_bands_marks_the_table_stale_and_todays_view_rebuilds_it(mon
     agree(month.plan)
 
 
+def test_a_renamed_plan_shows_its_new_name_at_once(month, login):
+    client = login("supervisor")
+    client.get(f"{P}/")
+    month.plan.name = "示范市2026年目标任务（修订）"
+    month.plan.save()
+    assert "（修订）" in client.get(f"{P}/").text
+
+
 def test_a_new_day_rebuilds_the_table_on_the_first_view(month, login, clock):
     clock("2026-04-20")
     page = login("leader").get(f"{P}/")
@@ -236,6 +244,8 @@ def test_a_repeated_view_is_served_again_until_the_table_changes(
         assert main(client.get(f"{P}/")) == first
     assert len(again.captured_queries) <= 6  # session, user, plan, access, the table header
     ledger = main(client.get(f"{P}/ledger/?status=red"))
+    assert 'data-testid="ledger"' in main(client.get(f"{P}/ledger/"))  # not the dashboard's
+    assert 'data-testid="ledger"' not in main(client.get(f"{P}/"))
     with django_capture_on_commit_callbacks(execute=True):
         actions.approve(month.users["supervisor"], slot("swj", "t2"))
     after = main(client.get(f"{P}/"))
