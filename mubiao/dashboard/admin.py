@@ -1,6 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from mubiao.dashboard.models import BandSetting, Bulletin, RankingSetting, StatusChange
+from mubiao.dashboard import current
+from mubiao.dashboard.models import (
+    BandSetting,
+    Bulletin,
+    RankingSetting,
+    StatusCache,
+    StatusChange,
+)
 
 
 @admin.register(StatusChange)
@@ -33,3 +42,30 @@ class RankingSettingAdmin(admin.ModelAdmin):
 class BulletinAdmin(admin.ModelAdmin):
     list_display = ["cycle", "as_of", "created_at", "created_by"]
     readonly_fields = ["code", "summary"]
+
+
+@admin.register(StatusCache)
+class StatusCacheAdmin(admin.ModelAdmin):
+    """The current-status tables: a cache, so read-only; it can be rebuilt for today."""
+
+    list_display = ["plan", "as_of", "version", "refreshed_at", "built_at", "stale"]
+    fields = ["plan", "as_of", "version", "built_at", "refreshed_at", "stale", "synthetic"]
+    readonly_fields = fields
+    actions = ["rebuild_today"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Rebuild for today"), permissions=["view"])
+    def rebuild_today(self, request, queryset) -> None:
+        for table in queryset.select_related("plan"):
+            current.rebuild(table.plan)
+        n = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(n)d table rebuilt.", "%(n)d tables rebuilt.", n) % {"n": n},
+            messages.SUCCESS,
+        )

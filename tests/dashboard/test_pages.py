@@ -202,3 +202,24 @@ def test_the_admin_lists_the_history_but_does_not_edit_it(reported, client):
     client.force_login(admin)
     assert client.get("/admin/dashboard/statuschange/").status_code == 200
     assert client.get("/admin/dashboard/statuschange/add/").status_code == 403
+
+
+def test_the_admin_lists_the_current_status_tables_and_rebuilds_them(reported, client):
+    from django.contrib.auth import get_user_model
+
+    from mubiao.dashboard import current
+    from mubiao.dashboard.models import StatusCache
+
+    table = current.rebuild(reported.plan)
+    StatusCache.objects.filter(pk=table.pk).update(stale=True)
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    assert client.get("/admin/dashboard/statuscache/").status_code == 200
+    assert client.get("/admin/dashboard/statuscache/add/").status_code == 403
+    done = client.post(
+        "/admin/dashboard/statuscache/",
+        {"action": "rebuild_today", "_selected_action": [table.pk]},
+        follow=True,
+    )
+    assert "1 个表已重建" in done.text or "1 table rebuilt" in done.text
+    table.refresh_from_db()
+    assert not table.stale and table.version == 2
