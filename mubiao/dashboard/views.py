@@ -65,8 +65,10 @@ def _context(request: HttpRequest, plan: Plan, as_of: dt.date, **extra) -> dict:
     # A task's page, as the two halves around its code: lists link hundreds of tasks,
     # and reversing each one's URL would cost more than the rest of the row.
     before, after = reverse("dashboard:task", args=[plan.code, "0"]).rsplit("0", 1)
+    area_before, area_after = reverse("dashboard:area", args=[plan.code, "0"]).rsplit("0", 1)
     return {
         "task_url": (before, after),
+        "area_url": (area_before, area_after),
         "plan": plan,
         "as_of": as_of,
         "today": timezone.localdate(),
@@ -99,14 +101,14 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     )  # fmt: skip
 
 
-def excerpt(rows: list[dict], ends: int = RANKING_ENDS) -> dict:
+def excerpt(rows: list[dict], ends: int = RANKING_ENDS) -> list[dict]:
     """A ranking table for the dashboard: all of it when short, else the first and last
-    ``ends`` ranked units (the ranking page has every unit)."""
-    ranked = [r for r in rows if r["rank"] is not None]
+    ``ends`` ranked units with a gap between (the ranking page has every unit)."""
     if len(rows) <= 2 * ends:
-        return {"top": rows, "bottom": [], "total": len(rows), "cut": False}
-    return {"top": ranked[:ends], "bottom": ranked[-ends:] if len(ranked) > ends else [],
-            "total": len(rows), "cut": True}  # fmt: skip
+        return rows
+    ranked = [r for r in rows if r["rank"] is not None]
+    bottom = ranked[-ends:] if len(ranked) > ends else []
+    return [*ranked[:ends], {"gap": True, "total": len(rows)}, *bottom]
 
 
 @login_required
