@@ -82,9 +82,9 @@ def _rows(plan: Plan, as_of: dt.date, indicators=None, tasks=None) -> list[Curre
     result = compute(plan, as_of, indicators, tasks)
     whole = indicators is None and tasks is None
     assigned = report_data.Assigned(
-        report_data._assignments(plan)
+        report_data.plan_assignments(plan)
         if whole
-        else report_data._assignments(plan, tasks=tasks, indicators=indicators)
+        else report_data.plan_assignments(plan, tasks=tasks, indicators=indicators)
     )
     ind_rows, task_rows = report_data.subject_rows(result, assigned)
     top = _top_areas(plan)
@@ -93,7 +93,7 @@ def _rows(plan: Plan, as_of: dt.date, indicators=None, tasks=None) -> list[Curre
     made = []
     for subject, row in pairs:
         is_task = isinstance(subject, Task)
-        trend = None if is_task or not subject.headline else report_data._trend(subject, result)
+        trend = None if is_task or not subject.headline else report_data.trend_of(subject, result)
         made.append(
             CurrentStatus(
                 plan=plan, indicator=None if is_task else subject, task=subject if is_task else None,
@@ -404,7 +404,7 @@ def _read(plan: Plan, cache: StatusCache, *, behind: bool) -> dict:
         "good": _good(rows),
         "areas": cache.areas,
         "trends": [trend for _row, trend in headline],
-        "corrections": [report_data._correction(c) for c in corrections_after(plan, as_of)],
+        "corrections": [report_data.correction_row(c) for c in corrections_after(plan, as_of)],
         "projects": cache.projects,
     }
     report_data.add_ranking(data, cache.ranking)

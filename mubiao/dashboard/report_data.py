@@ -58,7 +58,7 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
     else:
         scope = (access.visible_indicators(user, plan), access.visible_tasks(user, plan))
         result = compute(plan, as_of, *scope)
-    assignments = Assigned(_assignments(plan))
+    assignments = Assigned(plan_assignments(plan))
     reports = Report.objects.filter(cycle__plan=plan)
     if not oversees:
         reports = reports.filter(unit__in=access.visible_units(user))
@@ -82,8 +82,8 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
         "overdue": overdue,
         "good": _good(ind_rows, task_rows),
         "areas": _areas(plan, task_rows),
-        "trends": [_trend(i, result) for i in result.indicators if i.headline],
-        "corrections": [_correction(c) for c in corrections_after(plan, as_of)],
+        "trends": [trend_of(i, result) for i in result.indicators if i.headline],
+        "corrections": [correction_row(c) for c in corrections_after(plan, as_of)],
         "projects": project_summary(
             access.visible_projects(user, plan) if not oversees else plan.projects.all(),
             plan.year,
@@ -112,7 +112,7 @@ def subject_rows(result: PlanStatus, assignments: Assigned) -> tuple[list[dict],
     )
 
 
-def _assignments(plan: Plan, tasks=None, indicators=None) -> list[Assignment]:
+def plan_assignments(plan: Plan, tasks=None, indicators=None) -> list[Assignment]:
     """The plan's assignments (or those of some tasks and indicators), lead first."""
     of_tasks = Assignment.objects.filter(task__plan=plan)
     of_indicators = Assignment.objects.filter(indicator__plan=plan)
@@ -295,7 +295,7 @@ def areas_from(plan: Plan, lights: dict[int | None, list[str]]) -> list[dict]:
     return rows
 
 
-def _trend(ind: Indicator, result: PlanStatus) -> dict:
+def trend_of(ind: Indicator, result: PlanStatus) -> dict:
     """Month by month: the reported actual and the value expected by each month's end."""
     facts = result.facts[ind.pk]
     as_of = result.as_of
@@ -425,7 +425,7 @@ def _bars(rows: list[dict], measure: str) -> dict:
     }
 
 
-def _correction(change) -> dict:
+def correction_row(change) -> dict:
     subject = change.indicator.metric if change.indicator_id else change.task.title
     return {
         "subject": subject,
@@ -435,4 +435,14 @@ def _correction(change) -> dict:
     }
 
 
-__all__ = ["DEFAULT_RANKING", "build", "ranking_formula", "ranking_from", "scorecards"]
+__all__ = [
+    "DEFAULT_RANKING",
+    "build",
+    "correction_row",
+    "plan_assignments",
+    "ranking_formula",
+    "ranking_from",
+    "scorecards",
+    "subject_rows",
+    "trend_of",
+]
