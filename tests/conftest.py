@@ -149,10 +149,9 @@ def at(day: str, hour: int = 10) -> dt.datetime:
 IN_MARCH = at("2026-04-01")
 
 
-@pytest.fixture
-def clock():
-    """Travel in time: clock("2026-04-06") moves the frozen clock there."""
-    traveller = time_machine.travel(IN_MARCH, tick=False)
+def frozen_clock(start: dt.datetime):
+    """A frozen clock from ``start``; yields move("2026-04-06", hour) to travel on."""
+    traveller = time_machine.travel(start, tick=False)
     traveller.start()
 
     def move(day: str, hour: int = 10):
@@ -163,6 +162,12 @@ def clock():
 
     yield move
     traveller.stop()
+
+
+@pytest.fixture
+def clock():
+    """Travel in time: clock("2026-04-06") moves the frozen clock there."""
+    yield from frozen_clock(IN_MARCH)
 
 
 @pytest.fixture

@@ -9,13 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from mubiao.plans.models import Indicator
 from mubiao.projects.models import Project
 from mubiao.reporting.cycles import ensure_cycles, ensure_reports
 from mubiao.reporting.models import Cycle, Report
-from tests.conftest import at
+from tests.conftest import at, frozen_clock
 
 IN_JUNE = at("2026-07-02")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -24,17 +23,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture
 def clock():
     """clock("2026-07-11") moves the frozen clock there."""
-    traveller = time_machine.travel(IN_JUNE, tick=False)
-    traveller.start()
-
-    def move(day: str, hour: int = 10):
-        nonlocal traveller
-        traveller.stop()
-        traveller = time_machine.travel(at(day, hour), tick=False)
-        traveller.start()
-
-    yield move
-    traveller.stop()
+    yield from frozen_clock(IN_JUNE)
 
 
 def make_project(world, code="p1", **fields) -> Project:
