@@ -231,6 +231,12 @@ def refresh(
         if cache is None or cache.stale:
             return False
         ind_ids, task_ids, unit_ids = set(indicators), set(tasks), set(units)
+        if projects:  # the targets the key projects count toward: their actual is the sum
+            ind_ids |= set(
+                Indicator.objects.filter(plan=plan, projects__isnull=False).values_list(
+                    "pk", flat=True
+                )
+            )
         if ind_ids:
             task_ids |= set(
                 Indicator.objects.filter(pk__in=ind_ids, task__isnull=False).values_list(
@@ -515,13 +521,14 @@ _pending = _Pending()
 def touch(
     plan_id: int | None, *, indicators=(), tasks=(), units=(), projects: bool = False
 ) -> None:
-    """Refresh these subjects and units of the plan once the transaction commits.
+    """Refresh these subjects and units once the transaction commits.
 
-    Each call registers the flush; the first to run does the work of all. (A rolled-back
-    transaction's entries are refreshed by the next flush: harmless, they only re-judge.)
+    ``plan_id`` may be None: the plan is then found from the subjects at the flush, in
+    one query for all of them, and only when some plan has a table (a loader saving
+    thousands of rows costs nothing per row). Each call registers the flush; the first
+    to run does the work of all. (A rolled-back transaction's entries are refreshed by
+    the next flush: harmless, they only re-judge.)
     """
-    if plan_id is None:
-        return
     entry = _pending.plans.setdefault(
         plan_id, {"indicators": set(), "tasks": set(), "units": set(), "projects": False}
     )
@@ -534,8 +541,22 @@ def touch(
 
 def _flush() -> None:
     pending, _pending.plans = _pending.plans, {}
-    if not pending:
+    if not pending or not StatusCache.objects.exists():
         return
+    unplaced = pending.pop(None, None)
+    if unplaced:  # subjects whose plan the receiver did not look up
+        plan_of = dict(Task.objects.filter(pk__in=unplaced["tasks"]).values_list("pk", "plan_id"))
+        plan_of_ind = dict(
+            Indicator.objects.filter(pk__in=unplaced["indicators"]).values_list("pk", "plan_id")
+        )
+        for kind, found in (("tasks", plan_of), ("indicators", plan_of_ind)):
+            for pk, plan_id in found.items():
+                entry = pending.setdefault(
+                    plan_id,
+                    {"indicators": set(), "tasks": set(), "units": set(), "projects": False},
+                )
+                entry[kind].add(pk)
+                entry["units"] |= unplaced["units"]
     having = set(StatusCache.objects.filter(plan_id__in=pending).values_list("plan_id", flat=True))
     for plan in Plan.objects.filter(pk__in=having):
         refresh(plan, **pending[plan.pk])

@@ -91,41 +91,56 @@ def task_changed(sender, instance: Task, raw: bool = False, **kwargs) -> None:
         current.touch(instance.plan_id, tasks=[instance.pk])
 
 
+# Saves leave the plan to the flush (one query for the whole transaction). Deletions
+# look it up through the task at once, in ``pre_delete``: by the flush, a cascade may
+# have deleted the task.
 @receiver(post_save, sender=Milestone, dispatch_uid="current-milestone-save")
-@receiver(pre_delete, sender=Milestone, dispatch_uid="current-milestone-delete")
-# Deletions: a milestone's or assignment's plan is looked up through its task, which a
-# cascade may already have deleted by ``post_delete``; ``pre_delete`` still finds it (the
-# refresh itself runs after the commit either way).
-def milestone_changed(sender, instance: Milestone, raw: bool = False, **kwargs) -> None:
+def milestone_saved(sender, instance: Milestone, raw: bool = False, **kwargs) -> None:
     if not raw:
-        current.touch(_plan_of_task(instance.task_id), tasks=[instance.task_id])
+        current.touch(None, tasks=[instance.task_id])
+
+
+@receiver(pre_delete, sender=Milestone, dispatch_uid="current-milestone-delete")
+def milestone_deleted(sender, instance: Milestone, **kwargs) -> None:
+    current.touch(_plan_of_task(instance.task_id), tasks=[instance.task_id])
 
 
 @receiver(post_save, sender=Assignment, dispatch_uid="current-assignment-save")
+def assignment_saved(sender, instance: Assignment, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        current.touch(
+            None,
+            tasks=[instance.task_id] if instance.task_id else [],
+            indicators=[instance.indicator_id] if instance.indicator_id else [],
+            units=[instance.unit_id],
+        )
+
+
 @receiver(pre_delete, sender=Assignment, dispatch_uid="current-assignment-delete")
-def assignment_changed(sender, instance: Assignment, raw: bool = False, **kwargs) -> None:
-    if raw:
-        return
+def assignment_deleted(sender, instance: Assignment, **kwargs) -> None:
     if instance.task_id:
         plan_id = _plan_of_task(instance.task_id)
-        current.touch(plan_id, tasks=[instance.task_id], units=[instance.unit_id])
-    elif instance.indicator_id:
+    else:
         plan_id = (
             Indicator.objects.filter(pk=instance.indicator_id)
             .values_list("plan_id", flat=True)
             .first()
         )
-        current.touch(plan_id, indicators=[instance.indicator_id], units=[instance.unit_id])
+    current.touch(
+        plan_id,
+        tasks=[instance.task_id] if instance.task_id else [],
+        indicators=[instance.indicator_id] if instance.indicator_id else [],
+        units=[instance.unit_id],
+    )
 
 
 @receiver(post_save, sender=Project, dispatch_uid="current-project-save")
 @receiver(post_delete, sender=Project, dispatch_uid="current-project-delete")
 def project_changed(sender, instance: Project, raw: bool = False, **kwargs) -> None:
     """A key project's plan, stage or dates changed: the projects' summary is re-summed
-    (and the targets it counts toward, whose actual is the projects' roll-up)."""
+    with the targets they count toward (whose actual is the projects' roll-up)."""
     if not raw:
-        ids = [] if instance.pk is None else instance.counts_toward.values_list("pk", flat=True)
-        current.touch(instance.plan_id, indicators=list(ids), projects=True)
+        current.touch(instance.plan_id, projects=True)
 
 
 @receiver(m2m_changed, sender=Project.counts_toward.through, dispatch_uid="current-counts-toward")

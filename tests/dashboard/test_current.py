@@ -252,3 +252,26 @@ def test_a_repeated_view_is_served_again_until_the_table_changes(
     assert after != first
     assert main(client.get(f"{P}/ledger/?status=red")) != ledger
     assert 'data-testid="count-red"' in after
+
+
+def test_a_key_project_added_or_changed_refreshes_the_projects_and_their_targets(
+    month, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from mubiao.projects.models import Project
+
+    plan = month.plan
+    with django_capture_on_commit_callbacks(execute=True):
+        project = Project.objects.create(
+            plan=plan, code="p1", name="示范县重点项目", county=month.units["county"],
+            annual_plan=Decimal(12000), stage=Project.Stage.BUILDING,
+        )  # fmt: skip
+        project.counts_toward.add(Indicator.objects.get(plan=plan, code="projects"))
+    assert StatusCache.objects.get(plan=plan).projects["n"] == 1
+    agree(plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        project.annual_plan = Decimal(24000)
+        project.save()
+    assert StatusCache.objects.get(plan=plan).projects["plan"] == 24000
+    agree(plan)
