@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mubiao.api.models import ApiToken, hash_token, new_raw_token
+from mubiao.audit.events import Event
 from mubiao.audit.models import record
 
 MAX_TOKENS_PER_USER = 20
@@ -38,7 +39,7 @@ def create_token(
         read_only=read_only,
         expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
     )
-    record(user, "token.create", f"token:{token.prefix}", after={"read_only": read_only})
+    record(user, Event.TOKEN_CREATE, f"token:{token.prefix}", after={"read_only": read_only})
     return token, raw
 
 
@@ -49,5 +50,5 @@ def revoke_token(user, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record(user, "token.revoke", f"token:{token.prefix}")
+        record(user, Event.TOKEN_REVOKE, f"token:{token.prefix}")
     return token

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mubiao.audit.events import Event
+
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -37,15 +39,21 @@ class AuditEntry(models.Model):
 
 def record(
     actor: Any,
-    action: str,
+    action: Event,
     target: str,
     *,
     before: dict | None = None,
     after: dict | None = None,
     note: str = "",
 ) -> AuditEntry:
-    """Write one audit row; call inside the action's transaction."""
+    """Write one audit row; call inside the action's transaction.
+
+    ``action`` is an :class:`~mubiao.audit.events.Event`; any other value is refused, so
+    the trail holds only known kinds of row.
+    """
+    if not isinstance(action, Event):
+        raise TypeError(f"audit record() takes an Event, not {action!r}")
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
-        actor=user, action=action, target=target, before=before, after=after, note=note
+        actor=user, action=action.value, target=target, before=before, after=after, note=note
     )

@@ -15,9 +15,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mubiao.audit.events import Event
 from mubiao.audit.models import AuditEntry, record
 
-FAILED, LOCKED = "login.failed", "login.locked"
+FAILED, LOCKED = Event.LOGIN_FAILED, Event.LOGIN_LOCKED
 
 
 def _window() -> dt.timedelta:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
@@ -77,7 +78,7 @@ def start_import(
         text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
-    record(user, "import.start", f"import:{draft.code}", after={"file": file_name})
+    record(user, Event.IMPORT_START, f"import:{draft.code}", after={"file": file_name})
     from mubiao.plans.tasks import extract_import
 
     transaction.on_commit(lambda: extract_import.enqueue(str(draft.code)))
@@ -140,7 +141,7 @@ def save_review(user, draft: ImportDraft, edits: dict[str, Any]) -> ImportDraft:
     before = draft.edits
     draft.edits = edits
     draft.save(update_fields=["edits"])
-    record(user, "import.review", f"import:{draft.code}", before=before, after=edits)
+    record(user, Event.IMPORT_REVIEW, f"import:{draft.code}", before=before, after=edits)
     return draft
 
 
@@ -175,7 +176,7 @@ def accept_import(user, draft: ImportDraft) -> Plan:
     draft.status = ImportDraft.Status.ACCEPTED
     draft.accepted_at = timezone.now()
     draft.save(update_fields=["document", "plan", "status", "accepted_at"])
-    record(user, "import.accept", f"import:{draft.code}", after={"plan": plan.code, **counts})
+    record(user, Event.IMPORT_ACCEPT, f"import:{draft.code}", after={"plan": plan.code, **counts})
     return plan
 
 

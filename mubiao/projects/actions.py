@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.orgs import access
 from mubiao.plans.models import Plan
@@ -65,7 +66,7 @@ def _apply(user, plan: Plan, planned: list[tuple[Project | None, dict]]) -> dict
                 setattr(target, name, fields[name])
             target.save(update_fields=changed)
         counts["updated" if changed else "unchanged"] += 1
-    record(user, "projects.import", f"plan:{plan.code}", after=counts)
+    record(user, Event.PROJECTS_IMPORT, f"plan:{plan.code}", after=counts)
     return counts
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.plans.models import Indicator
 from mubiao.reporting import evidence as ev
@@ -220,7 +221,7 @@ def save_draft(user, report: Report, content: Content) -> ReportVersion:
     if report.state == S.NOT_STARTED:
         report.state = S.DRAFT
         report.save(update_fields=["state"])
-    record(user, "report.save_draft", target_of(report),
+    record(user, Event.REPORT_SAVE_DRAFT, target_of(report),
            before={"state": state_before, **(snapshot or {})},
            after={"state": report.state, **_snapshot(version)})  # fmt: skip
     return version
@@ -242,7 +243,7 @@ def submit(user, report: Report, content: Content) -> ReportVersion:
     report.unlocks.filter(used_at__isnull=True, until__gt=timezone.now()).update(
         used_at=version.submitted_at
     )
-    record(user, "report.submit", target_of(report),
+    record(user, Event.REPORT_SUBMIT, target_of(report),
            before={"state": state_before, **(snapshot or {})},
            after={"state": report.state, "late": version.is_late, **_snapshot(version)})  # fmt: skip
     transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report, actor=user))
@@ -266,7 +267,7 @@ def approve(user, report: Report, comment: str = "") -> Review:
     report.state = S.APPROVED
     report.approved_at = review.at
     report.save(update_fields=["state", "approved_at"])
-    record(user, "report.approve", target_of(report),
+    record(user, Event.REPORT_APPROVE, target_of(report),
            before={"state": S.SUBMITTED}, after={"state": S.APPROVED, "version": review.version.number},
            note=review.comment)  # fmt: skip
     transaction.on_commit(lambda: report_approved.send(sender=Report, report=report, actor=user))
@@ -283,7 +284,7 @@ def return_report(user, report: Report, comment: str) -> Review:
     review = _review(user, report, Review.Decision.RETURN, comment)
     report.state = S.RETURNED
     report.save(update_fields=["state"])
-    record(user, "report.return", target_of(report),
+    record(user, Event.REPORT_RETURN, target_of(report),
            before={"state": S.SUBMITTED}, after={"state": S.RETURNED, "version": review.version.number},
            note=review.comment)  # fmt: skip
     return review
@@ -326,7 +327,7 @@ def unlock(user, report: Report, reason: str, *, days: int = UNLOCK_DAYS) -> Unl
         transaction.on_commit(
             lambda: report_reopened.send(sender=Report, report=report, actor=user)
         )
-    record(user, "report.unlock", target_of(report),
+    record(user, Event.REPORT_UNLOCK, target_of(report),
            before={"state": state_before},
            after={"state": report.state, "until": grant.until.isoformat()},
            note=grant.reason)  # fmt: skip
@@ -353,7 +354,7 @@ def import_reports(
             problems.append(f"{report.unit.short_name} · {subject}: {reason}")
     if problems:
         raise ValidationError(problems)
-    record(user, "report.import", f"cycle:{cycle.plan.code}/{cycle.code}",
+    record(user, Event.REPORT_IMPORT, f"cycle:{cycle.plan.code}/{cycle.code}",
            after={"reports": [target_of(r) for r, _c in items], "submitted": submit_them},
            note=source)  # fmt: skip
     return [report for report, _content in items]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mubiao.audit import events
 from mubiao.audit.models import AuditEntry
 from mubiao.orgs import access as org_access
 from mubiao.plans.models import Assignment, Plan
@@ -331,18 +332,6 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
     return render(request, template, context)
 
 
-def audit_labels() -> dict[str, str]:
-    """What each audited action is called on screen (users never see the codes)."""
-    return {
-        "report.save_draft": _("saved a draft"),
-        "report.submit": _("submitted"),
-        "report.approve": _("approved"),
-        "report.return": _("returned"),
-        "report.unlock": _("reopened for a late report"),
-        "report.import": _("imported from Excel"),
-    }
-
-
 @login_required
 def task_history(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
     """A task's reporting history: every version, review and audit row (an htmx fragment)."""
@@ -361,9 +350,8 @@ def task_history(request: HttpRequest, plan_code: str, task_code: str) -> HttpRe
         ).select_related("actor")[:200]
         if e.target.split("/")[-2] in units
     ]
-    labels = audit_labels()
     for entry in audit:
-        entry.label = labels.get(entry.action, entry.action)
+        entry.label = events.label(entry.action)
     context = {"task": task, "versions": versions, "audit": audit}
     return render(request, "reporting/history.html", context)
 

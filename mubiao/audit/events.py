@@ -1,0 +1,95 @@
+"""Every kind of audit row, as a constant: the code never passes a free string to ``record``.
+
+An event's value is what the ``action`` column stores ("report.approve"), so rows written
+before these constants existed read the same. ``record`` refuses a value that is not here,
+and a test fails when a call passes a literal. To add an event: add a member below (value
+``noun.verb``), give it a label in ``_LABELS`` (English msgid, zh_Hans in django.po), and
+pass the member to ``record``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(StrEnum):
+    # Plan import (plans.actions)
+    IMPORT_START = "import.start"
+    IMPORT_REVIEW = "import.review"
+    IMPORT_ACCEPT = "import.accept"
+    # The plan tree (plans.actions)
+    TASK_CLOSE = "task.close"
+    MILESTONE_COMPLETE = "milestone.complete"
+    TARGET_CHANGE = "target.change"
+    UNIT_ASSIGN = "unit.assign"
+    # Reporting (reporting.actions)
+    REPORT_SAVE_DRAFT = "report.save_draft"
+    REPORT_SUBMIT = "report.submit"
+    REPORT_APPROVE = "report.approve"
+    REPORT_RETURN = "report.return"
+    REPORT_UNLOCK = "report.unlock"
+    REPORT_IMPORT = "report.import"
+    REMINDERS_READ = "reminder.read"
+    # Key projects (projects.actions)
+    PROJECTS_IMPORT = "projects.import"
+    # Publishing (dashboard)
+    BULLETIN_PUBLISH = "bulletin.publish"
+    # API tokens (api.actions)
+    TOKEN_CREATE = "token.create"
+    TOKEN_REVOKE = "token.revoke"
+    # Signing in (orgs.security)
+    LOGIN_FAILED = "login.failed"
+    LOGIN_LOCKED = "login.locked"
+    # People, roles and memberships changed in the admin (orgs.admin)
+    USER_ADD = "user.add"
+    USER_CHANGE = "user.change"
+    USER_DELETE = "user.delete"
+    MEMBERSHIP_ADD = "membership.add"
+    MEMBERSHIP_CHANGE = "membership.change"
+    MEMBERSHIP_DELETE = "membership.delete"
+
+    @property
+    def label(self) -> str | Promise:
+        """What the event is called on screen (users never see the codes)."""
+        return _LABELS[self]
+
+
+_LABELS: dict[Event, str | Promise] = {
+    Event.IMPORT_START: _("started a plan import"),
+    Event.IMPORT_REVIEW: _("reviewed a plan import"),
+    Event.IMPORT_ACCEPT: _("accepted a plan import"),
+    Event.TASK_CLOSE: _("closed the task"),
+    Event.MILESTONE_COMPLETE: _("completed a milestone"),
+    Event.TARGET_CHANGE: _("changed a target"),
+    Event.UNIT_ASSIGN: _("changed the assigned units"),
+    Event.REPORT_SAVE_DRAFT: _("saved a draft"),
+    Event.REPORT_SUBMIT: _("submitted"),
+    Event.REPORT_APPROVE: _("approved"),
+    Event.REPORT_RETURN: _("returned"),
+    Event.REPORT_UNLOCK: _("reopened for a late report"),
+    Event.REPORT_IMPORT: _("imported from Excel"),
+    Event.REMINDERS_READ: _("marked reminders read"),
+    Event.PROJECTS_IMPORT: _("imported key projects"),
+    Event.BULLETIN_PUBLISH: _("published a bulletin"),
+    Event.TOKEN_CREATE: _("created an API token"),
+    Event.TOKEN_REVOKE: _("revoked an API token"),
+    Event.LOGIN_FAILED: _("failed to sign in"),
+    Event.LOGIN_LOCKED: _("login locked"),
+    Event.USER_ADD: _("added a user"),
+    Event.USER_CHANGE: _("changed a user"),
+    Event.USER_DELETE: _("deleted a user"),
+    Event.MEMBERSHIP_ADD: _("added a membership"),
+    Event.MEMBERSHIP_CHANGE: _("changed a membership"),
+    Event.MEMBERSHIP_DELETE: _("removed a membership"),
+}
+
+
+def label(action: str) -> str | Promise:
+    """The on-screen name of a stored ``action`` value (the value itself if unknown)."""
+    try:
+        return Event(action).label
+    except ValueError:
+        return action
