@@ -151,8 +151,13 @@ def plan_year(text: str) -> int | None:
     2023
     >>> plan_year("2025年全市生产总值比上年增长6%。今年主要预期目标是:增长5%")
     2026
+    >>> plan_year("2025年全市完成投资900亿元;今年的预期目标是投资增长6%")
+    2026
     """
     scores: dict[int, int] = {}
+    in_plan: set[int] = set()  # years written in a sentence about targets
+    facts: set[int] = set()  # years written elsewhere, dates (2026年1月5日) left out
+    this_year = False  # 今年 written in a sentence about targets
     past_re = _cue_pattern()
     for sentence in re.split(r"[。;!?\n]", text):
         if re.search(r"发布时间|刊发时间|来源|日期|文号", sentence):
@@ -167,13 +172,21 @@ def plan_year(text: str) -> int | None:
         ]
         strong = any(m.group("past") or m.group("review") for m in past)
         weight = 5 if planned else (-3 if strong else -1) if past else 1
+        this_year = this_year or bool(planned and "今年" in sentence)
         for m in _YEAR.finditer(sentence):
             if not _blocked(sentence, m.start()):
                 year = int(m.group(1))
                 scores[year] = scores.get(year, 0) + weight
+                if planned:
+                    in_plan.add(year)
+                elif not re.match(r"\d{1,2}月", sentence[m.end() :]):
+                    facts.add(year)
     if not scores:
         return None
     best = max(scores, key=lambda y: (scores[y], y))
     if scores[best] < 0 and "今年" in text:
         return best + 1
+    if this_year and not in_plan and facts and best in facts:
+        # "2025年完成投资…;今年的预期目标是…": the years written are the review's
+        return max(facts) + 1
     return best

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from . import lexicon
-from .clauses import NEUTRAL, PLANNED, after_break, cues, final_state, is_past, state_at
+from .clauses import NEUTRAL, PAST, PLANNED, after_break, cues, final_state, is_past, state_at
 from .numbers import Quantity, find_quantities
 from .segment import Clause, Line, clauses, numbering
 
@@ -58,6 +58,9 @@ class Found:
     binding: bool
     horizon: bool
     confidence: float
+    cued: bool = False  # a planned cue of its own clause stands before the number
+    deadline: str | None = None  # ISO date of a dated milestone (6月底前完成…)
+    entity: str | None = None  # the government a round-up text names for it
 
 
 @cache
@@ -83,6 +86,8 @@ def _lex() -> dict[str, Any]:
             set(cues["metric_cut"] + cues["metric_verbs"] + cues["planned"]), key=len, reverse=True
         ),
         "indicator_kind": {n["name"]: n["kind"] for n in lexicon.load("indicators")["names"]},
+        "result_re": re.compile(lexicon.alternation(cues["result_markers"])),
+        "intro_re": re.compile(lexicon.alternation(cues["targets_intro"])),
     }
 
 
@@ -92,12 +97,32 @@ def find_targets(text: str, lines: list[Line], year: int | None) -> tuple[list[F
     warnings: list[str] = []
     cut_at = _truncation_point(text)
     state = NEUTRAL
+    section = _targets_section(text)
     for line in lines:
         if _starts_part(line.text):
             state = after_break(state)
         targets, state = _paragraph_targets(line, year, cut_at, warnings, state)
+        if section is not None and line.end <= section:
+            # before the 主要预期目标 section a figure needs a planned cue of its own
+            targets = [f for f in targets if f.cued or f.value is None]
         found += targets
     return found, warnings
+
+
+_SECTION = re.compile(r"(?:今年|\d{4}年)?(?:经济社会发展的?|全市|全省|全县|全区)?主要预期目标")
+
+
+def _targets_section(text: str) -> int | None:
+    """Where the main-targets section (主要预期目标) starts, when the text before it
+    reviews the past (去年, 过去一年, a year before …): the figures written there are
+    results unless a planned cue of their own says otherwise."""
+    m = _SECTION.search(text)
+    if m is None or m.start() == 0:
+        return None
+    before = text[: m.start()]
+    if not re.search(lexicon.alternation(lexicon.load("cues")["review"]), before):
+        return None
+    return m.start()
 
 
 def _is_horizon(text: str, year: int | None) -> bool:
@@ -136,10 +161,16 @@ def _paragraph_targets(
     last_metric = ""
     horizon = False
     parts = list(clauses(line))
+    all_cues = [cues(c.text, year) for c in parts]
+    finished = _finished_sentences(parts, all_cues)
+    listed = False
     for k, clause in enumerate(parts):
         if _ENUMERATION.match(clause.text):
             state = after_break(state)  # 一是…二是…: each point starts afresh
-        clause_cues = cues(clause.text, year)
+        clause_cues = all_cues[k]
+        if k in finished:
+            state = PAST  # a sentence that states a finished result (完成了, 达到了)
+        listed = listed or bool(_lex()["intro_re"].search(clause.text))
         if _CONTINUATION.match(clause.text):
             # 占年度计划的25%: a clause that goes on about the number before it
             clause_cues = [c for c in clause_cues if is_past(c.state)]
@@ -165,16 +196,39 @@ def _paragraph_targets(
             if found:
                 last_metric = found[-1].metric
             out += found
-        elif not is_past(state_at(clause_cues, len(clause.text), state)[0]):
+        elif not is_past(state_at(clause_cues, _predicate_at(clause.text), state)[0]):
             strong, maybe = _wordy_targets(clause, binding, in_item)
             out += strong
             weak += maybe
         state = final_state(clause_cues, len(clause.text), state)
         if clause.ends_sentence:
             horizon = False
-    if any(f.value is not None for f in out):
+    if listed or any(f.value is not None for f in out):
         out += weak
     return sorted(out, key=lambda f: f.start), state
+
+
+def _predicate_at(text: str) -> int:
+    """Where the wording of a target without a number starts (its trigger word), so
+    that a cue inside the wording (控制在省定目标以内) does not decide its state."""
+    m = _lex()["triggers"].search(text)
+    return m.start() if m else len(text)
+
+
+def _finished_sentences(parts: list[Clause], all_cues: list[list[Any]]) -> set[int]:
+    """Indices of the clauses of sentences written as finished results: a result
+    marker (完成了, 实现了, 达到了 …) and no planned cue anywhere in the sentence."""
+    out: set[int] = set()
+    sentence: list[int] = []
+    for k, clause in enumerate(parts):
+        sentence.append(k)
+        if clause.ends_sentence or k == len(parts) - 1:
+            text = "".join(parts[i].text for i in sentence)
+            planned = any(c.state == PLANNED for i in sentence for c in all_cues[i])
+            if not planned and _lex()["result_re"].search(text):
+                out.update(sentence)
+            sentence = []
+    return out
 
 
 def _numeric_targets(
@@ -220,6 +274,7 @@ def _numeric_targets(
                 binding=binding,
                 horizon=horizon,
                 confidence=min(0.97, conf + (0.05 if _is_known(metric) else 0.0)),
+                cued=st == PLANNED and own,
             )
             out.append(found)
             prev_metric = metric
