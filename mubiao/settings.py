@@ -83,7 +83,39 @@ if not SECRET_KEY:
         )
     SECRET_KEY = _demo_secret_key() if DEMO else secrets.token_urlsafe(50)
 
+
+def weak_secret_key(key: str) -> str:
+    """Why ``key`` is too weak to sign sessions in production ("" when it is not).
+
+    The same bar as Django's deploy check (security.W009): at least 50 characters, at
+    least 5 different ones, and not one of Django's generated "insecure" keys.
+
+    >>> weak_secret_key("x" * 60)
+    'it uses fewer than 5 different characters'
+    >>> weak_secret_key("kZq8#v@L!m2$Xw9&" * 4)
+    ''
+    """
+    if len(key) < 50:
+        return f"it is {len(key)} characters long, and at least 50 are needed"
+    if len(set(key)) < 5:
+        return "it uses fewer than 5 different characters"
+    if key.startswith("django-insecure"):
+        return "it is one of Django's generated insecure keys"
+    return ""
+
+
+if PRODUCTION and (weakness := weak_secret_key(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"MUBIAO_SECRET_KEY is too weak: {weakness}. Set it to a long random string "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+
 DEBUG = env_bool("MUBIAO_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "MUBIAO_DEBUG=true is refused in production: debug pages show settings, code and "
+        "data to anyone who causes an error. Unset it, or run the demo with `mubiao demo`."
+    )
 ALLOWED_HOSTS = env_list(
     "MUBIAO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )

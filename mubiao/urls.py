@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mubiao.api import views as api_views
 from mubiao.api.v1 import api as api_v1
-from mubiao.orgs.security import ThrottledAuthenticationForm
+from mubiao.orgs.security import ThrottledAuthenticationForm, admin_login
 from mubiao.plans import views as plan_views
 
 admin.site.site_header = _("mubiao administration")
@@ -29,5 +29,7 @@ urlpatterns = [
     path("account/tokens/", api_views.tokens, name="api-tokens"),
     path("account/tokens/<str:prefix>/revoke/", api_views.revoke, name="api-token-revoke"),
     path("reporting/", include("mubiao.reporting.urls")),
+    # Before the admin's URLs: its login page is closed (mubiao/orgs/security.py).
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
 ]

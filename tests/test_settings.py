@@ -14,6 +14,7 @@ from django.db import connection
 from mubiao.settings import database_from_url
 
 ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "k" * 20 + "Zq8#v@L!m2$Xw9&" * 4
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -42,9 +43,40 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = run_manage("check", MUBIAO_SECRET_KEY="x" * 60)
+    result = run_manage("check", MUBIAO_SECRET_KEY=STRONG_KEY)
     assert result.returncode != 0
     assert "MUBIAO_ALLOWED_HOSTS is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("short", "it is 5 characters long, and at least 50 are needed"),
+        ("x" * 60, "it uses fewer than 5 different characters"),
+        ("django-insecure-" + "a1b2c3d4e5" * 5, "one of Django's generated insecure keys"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(key, why):
+    result = run_manage("check", MUBIAO_SECRET_KEY=key, MUBIAO_ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert "MUBIAO_SECRET_KEY is too weak" in last and why in last
+
+
+def test_production_refuses_debug_pages():
+    result = run_manage(
+        "check", MUBIAO_SECRET_KEY=STRONG_KEY, MUBIAO_ALLOWED_HOSTS="example.org",
+        MUBIAO_DEBUG="true",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "MUBIAO_DEBUG=true is refused in production" in result.stderr.strip().splitlines()[-1]
+
+
+def test_the_demo_may_still_debug(tmp_path):
+    result = run_manage(
+        "check", MUBIAO_MODE="demo", MUBIAO_DEBUG="true", MUBIAO_DATA_DIR=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_the_deploy_check_is_clean_in_production(tmp_path):
@@ -53,7 +85,7 @@ def test_the_deploy_check_is_clean_in_production(tmp_path):
         "--deploy",
         "--fail-level",
         "WARNING",
-        MUBIAO_SECRET_KEY="k" * 20 + "Zq8#v@L!m2$Xw9&" * 4,
+        MUBIAO_SECRET_KEY=STRONG_KEY,
         MUBIAO_ALLOWED_HOSTS="mubiao.example.gov.cn",
         MUBIAO_DATA_DIR=str(tmp_path),
     )

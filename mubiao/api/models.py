@@ -62,6 +62,8 @@ class ApiTokenUse(models.Model):
     method = models.CharField(_("method"), max_length=8)
     path = models.CharField(_("path"), max_length=300)
     ip = models.CharField(_("address"), max_length=64, blank=True)
+    # A write attempted with a read-only token: logged, then answered 403.
+    refused = models.BooleanField(_("refused"), default=False)
 
     class Meta:
         verbose_name = _("token use")

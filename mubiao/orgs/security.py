@@ -12,6 +12,8 @@ import math
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,3 +87,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             if minutes_locked(username, ip):
                 record(None, LOCKED, target, after={"ip": ip})
             raise
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's own login page is closed: every way into an account is the throttled,
+    audited login above. A GET or POST here sends the browser to it (keeping ``next``,
+    which the main login checks before following); no password is read here."""
+    next_url = request.GET.get("next") or request.POST.get("next") or "/admin/"
+    return redirect_to_login(next_url)

@@ -7,11 +7,14 @@ already saved changes.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
-from mubiao.api.actions import create_token
+from mubiao.api.actions import create_token, revoke_token
+from mubiao.api.models import ApiToken, ApiTokenUse
 from mubiao.audit.models import AuditEntry
 from mubiao.reporting.models import ReportVersion
 
@@ -104,6 +107,38 @@ def test_a_read_only_token_cannot_submit(client, world, slot, bearer):
     report = slot("fgw", "t1")
     response = post(client, f"/reports/{report.code}/submit", GOOD, bearer("fgw", read_only=True))
     assert response.status_code == 403
+    assert saved(report) == []
+    # The refused write is on the token's log, as every use is.
+    use = ApiTokenUse.objects.get()
+    assert (use.method, use.path, use.refused) == (
+        "POST",
+        f"/api/v1/reports/{report.code}/submit",
+        True,
+    )
+
+
+@pytest.mark.parametrize("how", ["expired", "revoked", "unknown"])
+def test_a_dead_token_on_a_post_is_401_not_a_csrf_refusal(client, world, slot, bearer, how):
+    report = slot("fgw", "t1")
+    headers = bearer("fgw")
+    token = ApiToken.objects.get()
+    if how == "expired":
+        ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(1))
+    elif how == "revoked":
+        revoke_token(world.users["fgw"], token)
+    else:
+        headers = {"Authorization": "Bearer mb_" + "x" * 43}
+    response = post(client, f"/reports/{report.code}/submit", GOOD, headers)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"
+    assert saved(report) == []
+
+
+def test_a_dead_token_is_refused_even_with_a_logged_in_session(client, world, slot, bearer, login):
+    report = slot("fgw", "t1")
+    headers = {"Authorization": "Bearer mb_" + "y" * 43}
+    response = post(login("fgw"), f"/reports/{report.code}/submit", GOOD, headers)
+    assert response.status_code == 401
     assert saved(report) == []
 
 
