@@ -20,6 +20,7 @@ class Heading:
     number: str | None
     text: str
     span: tuple[int, int]
+    subtitle: str | None = None  # a second heading line right under it (prose plans)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -27,6 +28,7 @@ class Heading:
             "number": self.number,
             "text": self.text,
             "span": list(self.span),
+            "subtitle": self.subtitle,
         }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from . import clauses, normalize, segment, targets, tasks
+from . import clauses, normalize, prose, segment, targets, tasks
 from .model import DraftPlan, Heading, Target, Task
 from .offsets import OffsetText
 
@@ -40,7 +40,42 @@ def extract_text(text: str, *, year_hint: int | None = None) -> DraftPlan:
     year = year_hint or clauses.plan_year(norm.text)
     found, warnings = targets.find_targets(norm.text, lines, year)
     raw_headings, raw_tasks, task_warnings = tasks.read_structure(norm.text, lines, year)
-    return assemble(text, norm, year, found, raw_headings, raw_tasks, warnings + task_warnings)
+    subtitles: dict[int, str] = {}
+    if not raw_tasks:
+        areas, measures = prose.read_prose(norm.text, lines, raw_headings, year)
+        if measures:
+            subtitles = prose.subtitles(norm.text, lines, raw_headings)
+            raw_headings, raw_tasks = _merge_headings(raw_headings, areas), measures
+    plan = assemble(text, norm, year, found, raw_headings, raw_tasks, warnings + task_warnings)
+    for heading, raw in zip(plan.headings, raw_headings, strict=True):
+        heading.subtitle = subtitles.get(raw.start)
+        heading.text = _spaced(text, heading.span, heading.text)
+    return plan
+
+
+def _merge_headings(
+    found: list[tasks.RawHeading], areas: list[tasks.RawHeading]
+) -> list[tasks.RawHeading]:
+    """The structured headings and the prose areas, in text order, each once."""
+    by_start = {h.start: h for h in found}
+    for area in areas:
+        by_start.setdefault(area.start, area)
+    return [by_start[k] for k in sorted(by_start)]
+
+
+def _spaced(original: str, span: tuple[int, int], text: str) -> str:
+    """A heading written as two phrases with a space between them ("扩内需 促创新")
+    keeps that space, which the normalised text dropped."""
+    parts = original[span[0] : span[1]].split()
+    if len(parts) > 1 and "".join(parts) != text and sum(map(len, parts)) == len(text):
+        out, pos = [], 0
+        for part in parts:
+            out.append(text[pos : pos + len(part)])
+            pos += len(part)
+        return " ".join(out)
+    if len(parts) > 1 and "".join(parts) == text:
+        return " ".join(parts)
+    return text
 
 
 def assemble(
@@ -82,11 +117,13 @@ def assemble(
                 confidence=f.confidence,
             )
         )
-    target_starts = [f.start for f in found]  # found is in text order
+    # a target belongs to the task whose span holds the end of its passage (its
+    # figure); a prose measure may start after the target's framing words
+    target_ends = [f.end for f in found]  # found is in text order
     for t in raw_tasks:
-        first = bisect.bisect_left(target_starts, t.start)
-        last = bisect.bisect_right(target_starts, t.end)
-        inside = [k for k in range(first, last) if found[k].end <= t.end]
+        first = bisect.bisect_right(target_ends, t.start)
+        last = bisect.bisect_right(target_ends, t.end)
+        inside = list(range(first, last))
         plan.tasks.append(
             Task(
                 t.number,
