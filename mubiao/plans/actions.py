@@ -1,11 +1,20 @@
-"""Writes on plans: importing a source text into a plan, step by step.
+"""Writes on plans: importing a source text, building the plan's tree, issuing it.
 
-start_import → (background) run_extraction → save_review (any number of times) →
-accept_import. Each takes the acting user, checks permission, writes an audit row.
+- Import: start_import → (background) run_extraction → save_review (any number of
+  times) → accept_import.
+- The tree: create/update/move/delete of areas, tasks, targets and milestones;
+  assign_unit / unassign_unit; close_task, complete_milestone, change_target (a reason
+  once issued, effective from a date); renumber.
+- Issuing: issue (下发), acknowledge / object_to (签收); request_change / decide_change
+  (调整申请).
+
+Each takes the acting user, checks permission, runs in one transaction and writes an
+audit row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from decimal import Decimal
 from typing import Any
@@ -23,10 +32,14 @@ from mubiao.plans.imports import match_unit, with_edits
 from mubiao.plans.models import (
     Area,
     Assignment,
+    ChangeRequest,
     Document,
     ImportDraft,
     Indicator,
+    Milestone,
+    Notice,
     Plan,
+    TargetRevision,
     Task,
 )
 
@@ -328,3 +341,909 @@ def _title(text: str) -> str:
 
 def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+# ── The plan tree: areas, tasks, targets, milestones, assignments ───────────────────
+# Every write below takes the acting user, checks that they run the plan's office
+# (a supervisor of the issuing government), runs in one transaction and writes one audit
+# row. An edit of a task or target carries the version it was made from; if someone
+# saved in between, it is refused with EditConflict and nothing changes.
+
+
+class EditConflict(ValidationError):
+    """Someone else saved this item since the form was opened; ``current`` is their version."""
+
+    def __init__(self, current: Any) -> None:
+        super().__init__(
+            _(
+                "Someone else changed this item while you were editing it. "
+                "Their version is shown; make your change again."
+            )
+        )
+        self.current = current
+
+
+def may_edit(user, plan: Plan) -> bool:
+    """Whether the user runs the office that issues the plan (builds and changes its tree)."""
+    return access.can_import(user, plan.issuer)
+
+
+def _check_office(user, plan: Plan) -> None:
+    if not may_edit(user, plan):
+        raise PermissionDenied(_("Only the supervision office may change the plan."))
+
+
+def _next_code(model, plan: Plan, prefix: str) -> str:
+    taken = set(model.objects.filter(plan=plan).values_list("code", flat=True))
+    n = len(taken) + 1
+    while f"{prefix}{n:03d}" in taken:
+        n += 1
+    return f"{prefix}{n:03d}"
+
+
+def _snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
+    """Field values as JSON-friendly text for the audit row."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if hasattr(value, "code"):
+            value = value.code
+        elif value is not None and not isinstance(value, (str, int, bool, list, dict)):
+            value = str(value)
+        out[name] = value
+    return out
+
+
+def _validate(obj: Any, exclude: list[str] | None = None) -> None:
+    obj.full_clean(exclude=[*(exclude or []), "document"], validate_unique=False)
+
+
+def _check_version(obj: Any, version: int | None) -> None:
+    """Lock the row and refuse an edit made from an older version."""
+    fresh = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if version is not None and fresh.version != version:
+        raise EditConflict(fresh)
+    obj.version = fresh.version + 1
+
+
+def _check_deadline(plan: Plan, day: Any, field: str = "deadline") -> None:
+    if day is not None and day.year != plan.year:
+        raise ValidationError(
+            {field: _("The date %(date)s is outside the plan's year %(year)s.")
+             % {"date": day.isoformat(), "year": plan.year}}
+        )  # fmt: skip
+
+
+# Plans
+
+
+@transaction.atomic
+def create_plan(user, *, issuer: OrgUnit, code: str, name: str, year: int) -> Plan:
+    """A new, empty plan in draft; it is issued later (``issue``)."""
+    if not access.can_import(user, issuer):
+        raise PermissionDenied(_("Only the supervision office may change the plan."))
+    plan = Plan(code=code, name=name.strip(), issuer=issuer, year=year, status=Plan.Status.DRAFT)
+    plan.full_clean()
+    plan.save()
+    record(user, "plan.create", f"plan:{plan.code}", after=_snapshot(plan, PLAN_FIELDS))
+    return plan
+
+
+PLAN_FIELDS = ["name", "year", "summary", "acknowledge_days", "status"]
+
+
+@transaction.atomic
+def update_plan(user, plan: Plan, **fields: Any) -> Plan:
+    _check_office(user, plan)
+    unknown = set(fields) - {"name", "summary", "acknowledge_days", "year"}
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    before = _snapshot(plan, PLAN_FIELDS)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    record(user, "plan.change", f"plan:{plan.code}", before=before,
+           after=_snapshot(plan, PLAN_FIELDS))  # fmt: skip
+    return plan
+
+
+# Areas
+
+AREA_FIELDS = ["number", "name", "subtitle", "parent", "order"]
+
+
+def _area_target(area: Area) -> str:
+    return f"area:{area.plan.code}/{area.code}"
+
+
+@transaction.atomic
+def create_area(
+    user, plan: Plan, *, name: str, number: str = "", subtitle: str = "",
+    parent: Area | None = None,
+) -> Area:  # fmt: skip
+    _check_office(user, plan)
+    if parent is not None and parent.plan_id != plan.pk:
+        raise ValidationError(_("The parent area belongs to another plan."))
+    siblings = Area.objects.filter(plan=plan, parent=parent)
+    area = Area(
+        plan=plan, code=_next_code(Area, plan, "a"), name=name.strip(), number=number.strip(),
+        subtitle=subtitle.strip(), parent=parent, order=_next_order(siblings),
+    )  # fmt: skip
+    _validate(area)
+    area.save()
+    record(user, "area.create", _area_target(area), after=_snapshot(area, AREA_FIELDS))
+    return area
+
+
+def _next_order(siblings) -> int:
+    last = siblings.order_by("-order").values_list("order", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+@transaction.atomic
+def update_area(user, area: Area, *, name: str, number: str = "", subtitle: str = "") -> Area:
+    _check_office(user, area.plan)
+    before = _snapshot(area, AREA_FIELDS)
+    area.name, area.number, area.subtitle = name.strip(), number.strip(), subtitle.strip()
+    _validate(area)
+    area.save()
+    record(user, "area.change", _area_target(area), before=before,
+           after=_snapshot(area, AREA_FIELDS))  # fmt: skip
+    return area
+
+
+@transaction.atomic
+def move_area(user, area: Area, *, parent: Area | str | None = "keep", step: int = 0) -> Area:
+    """Put the area under another parent (at the end), and/or move it ``step`` places
+    among its siblings (-1 up, +1 down)."""
+    _check_office(user, area.plan)
+    before = _snapshot(area, AREA_FIELDS)
+    if parent != "keep":
+        assert not isinstance(parent, str)
+        _check_area_parent(area, parent)
+        area.parent = parent
+        area.order = _next_order(Area.objects.filter(plan=area.plan, parent=parent))
+        area.save(update_fields=["parent", "order"])
+    if step:
+        _shift(area, list(Area.objects.filter(plan=area.plan, parent=area.parent_id)), step)
+    area.refresh_from_db()
+    record(user, "area.move", _area_target(area), before=before,
+           after=_snapshot(area, AREA_FIELDS))  # fmt: skip
+    return area
+
+
+def _check_area_parent(area: Area, parent: Area | None) -> None:
+    ancestor = parent
+    while ancestor is not None:
+        if ancestor.pk == area.pk:
+            raise ValidationError(_("An area cannot be placed inside itself."))
+        ancestor = ancestor.parent
+    if parent is not None and parent.plan_id != area.plan_id:
+        raise ValidationError(_("The parent area belongs to another plan."))
+
+
+def _shift(item: Any, siblings: list[Any], step: int) -> None:
+    """Move ``item`` by ``step`` places among its siblings and number them 0, 1, 2…"""
+    siblings.sort(key=lambda s: (s.order, s.pk))
+    index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
+    target = max(0, min(len(siblings) - 1, index + step))
+    siblings.insert(target, siblings.pop(index))
+    for order, sibling in enumerate(siblings):
+        if sibling.order != order:
+            sibling.order = order
+            type(sibling).objects.filter(pk=sibling.pk).update(order=order)
+
+
+@transaction.atomic
+def delete_area(user, area: Area) -> None:
+    """Delete an empty area; one that still holds sub-areas, tasks or targets is refused."""
+    _check_office(user, area.plan)
+    if area.children.exists() or area.tasks.exists() or area.indicators.exists():
+        raise ValidationError(
+            _("The area %(area)s still holds sub-areas, tasks or targets: move or delete them "
+              "first.") % {"area": area}
+        )  # fmt: skip
+    before = _snapshot(area, AREA_FIELDS)
+    target = _area_target(area)
+    area.delete()
+    record(user, "area.delete", target, before=before)
+
+
+# Tasks
+
+TASK_FIELDS = ["area", "number", "title", "text", "leader", "deadline", "rhythm", "order"]
+TASK_EDITABLE = {"area", "number", "title", "text", "leader", "deadline", "rhythm"}
+
+
+def _task_target(task: Task) -> str:
+    return f"task:{task.plan.code}/{task.code}"
+
+
+def _apply_task_fields(task: Task, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - TASK_EDITABLE
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(task, name, value.strip() if isinstance(value, str) else value)
+    if task.area_id and task.area.plan_id != task.plan_id:
+        raise ValidationError(_("The area belongs to another plan."))
+    _check_deadline(task.plan, task.deadline)
+    if not task.title and task.text:
+        task.title = _title(task.text)
+    _validate(task, exclude=["plan", "area", "closed_by"])
+
+
+@transaction.atomic
+def create_task(user, plan: Plan, **fields: Any) -> Task:
+    """A new task (not yet issued); title, text, number, area, leader, deadline, rhythm."""
+    _check_office(user, plan)
+    task = Task(plan=plan, code=_next_code(Task, plan, "t"))
+    _apply_task_fields(task, fields)
+    task.order = _next_order(Task.objects.filter(plan=plan, area=task.area))
+    task.save()
+    record(user, "task.create", _task_target(task), after=_snapshot(task, TASK_FIELDS))
+    return task
+
+
+@transaction.atomic
+def update_task(user, task: Task, *, version: int | None, **fields: Any) -> Task:
+    """Change a task's fields; ``version`` is the one the form showed (EditConflict if stale)."""
+    _check_office(user, task.plan)
+    _check_version(task, version)
+    before = _snapshot(Task.objects.get(pk=task.pk), TASK_FIELDS)
+    _apply_task_fields(task, fields)
+    task.save()
+    record(user, "task.change", _task_target(task), before=before,
+           after=_snapshot(task, TASK_FIELDS))  # fmt: skip
+    return task
+
+
+@transaction.atomic
+def move_task(user, task: Task, *, area: Area | str | None = "keep", step: int = 0) -> Task:
+    """Put the task in another area (at its end) and/or move it ``step`` places."""
+    _check_office(user, task.plan)
+    before = _snapshot(task, TASK_FIELDS)
+    if area != "keep":
+        assert not isinstance(area, str)
+        if area is not None and area.plan_id != task.plan_id:
+            raise ValidationError(_("The area belongs to another plan."))
+        task.area = area
+        task.order = _next_order(Task.objects.filter(plan=task.plan, area=area))
+        task.version += 1
+        task.save(update_fields=["area", "order", "version"])
+    if step:
+        _shift(task, list(Task.objects.filter(plan=task.plan, area=task.area_id)), step)
+    task.refresh_from_db()
+    record(user, "task.move", _task_target(task), before=before,
+           after=_snapshot(task, TASK_FIELDS))  # fmt: skip
+    return task
+
+
+@transaction.atomic
+def delete_task(user, task: Task) -> None:
+    """Delete a task not yet issued; an issued task is closed instead (its reports stay)."""
+    _check_office(user, task.plan)
+    if task.is_issued:
+        raise ValidationError(
+            _("The task %(number)s %(title)s has been issued: close it instead of deleting it.")
+            % {"number": task.number, "title": task.title}
+        )
+    before = _snapshot(task, TASK_FIELDS)
+    target = _task_target(task)
+    task.delete()
+    record(user, "task.delete", target, before=before)
+
+
+@transaction.atomic
+def close_task(user, task: Task, *, reopen: bool = False) -> Task:
+    """Mark the task done (销号), or reopen it."""
+    _check_office(user, task.plan)
+    before = {"closed_at": task.closed_at.isoformat() if task.closed_at else None}
+    task.closed_at = None if reopen else timezone.now()
+    task.closed_by = None if reopen else user
+    task.version += 1
+    task.save(update_fields=["closed_at", "closed_by", "version"])
+    record(user, "task.reopen" if reopen else "task.close", _task_target(task), before=before,
+           after={"closed_at": task.closed_at.isoformat() if task.closed_at else None})  # fmt: skip
+    return task
+
+
+@transaction.atomic
+def renumber(user, plan: Plan) -> int:
+    """Number areas (一、二、…) and the tasks in each area (1, 2, …) in their order;
+    returns how many numbers changed."""
+    _check_office(user, plan)
+    changed = 0
+    areas = list(Area.objects.filter(plan=plan).order_by("order", "pk"))
+    roots = [a for a in areas if a.parent_id is None]
+    for index, area in enumerate(roots):
+        changed += _set_number(area, CHINESE_NUMERALS[index] if index < 99 else str(index + 1))
+    for area in areas:
+        if area.parent_id is not None:
+            siblings = [a for a in areas if a.parent_id == area.parent_id]
+            changed += _set_number(area, f"（{CHINESE_NUMERALS[siblings.index(area)]}）")
+    for area_id in [None, *(a.pk for a in areas)]:
+        tasks = Task.objects.filter(plan=plan, area_id=area_id).order_by("order", "pk")
+        for index, task in enumerate(tasks):
+            changed += _set_number(task, str(index + 1))
+    record(user, "plan.renumber", f"plan:{plan.code}", after={"changed": changed})
+    return changed
+
+
+def _chinese(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return f"{'' if tens == 1 else digits[tens]}十{digits[ones] if ones else ''}"
+
+
+CHINESE_NUMERALS = [_chinese(n) for n in range(1, 100)]
+
+
+def _set_number(obj: Any, number: str) -> int:
+    if obj.number == number:
+        return 0
+    type(obj).objects.filter(pk=obj.pk).update(number=number)
+    return 1
+
+
+# Targets (indicators)
+
+TARGET_FIELDS = [
+    "task", "area", "metric", "kind", "comparator", "value", "value_max", "unit", "period",
+    "baseline", "direction", "binding", "accumulation", "headline", "schedule",
+    "baseline_series",
+]  # fmt: skip
+TARGET_VALUE_FIELDS = {"comparator", "value", "value_max"}
+
+
+def _target_target(ind: Indicator) -> str:
+    return f"indicator:{ind.plan.code}/{ind.code}"
+
+
+def _apply_target_fields(ind: Indicator, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(TARGET_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(ind, name, value.strip() if isinstance(value, str) else value)
+    for name in ("value", "value_max", "baseline"):
+        setattr(ind, name, _number(getattr(ind, name), name))
+    if not ind.period:
+        ind.period = str(ind.plan.year)
+    if not ind.accumulation:
+        ind.accumulation = ACCUMULATION.get(ind.kind, "cumulative")
+    if ind.task_id and ind.task.plan_id != ind.plan_id:
+        raise ValidationError(_("The task belongs to another plan."))
+    if ind.task_id and not fields.get("area"):
+        ind.area = ind.task.area
+    _validate(ind, exclude=["plan", "area", "task"])
+
+
+def _number(value: Any, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except ArithmeticError:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}})
+    return number
+
+
+@transaction.atomic
+def create_target(user, plan: Plan, **fields: Any) -> Indicator:
+    """A new target; in a task, or standing alone in an area."""
+    _check_office(user, plan)
+    ind = Indicator(plan=plan, code=_next_code(Indicator, plan, "i"))
+    if not fields.get("accumulation"):
+        fields["accumulation"] = ACCUMULATION.get(fields.get("kind", ""), "cumulative")
+    _apply_target_fields(ind, fields)
+    ind.order = _next_order(Indicator.objects.filter(plan=plan, task=ind.task))
+    if ind.task_id and ind.task.is_issued and ind.issued_at is None:
+        ind.issued_at = timezone.now()
+    ind.save()
+    record(user, "target.create", _target_target(ind), after=_snapshot(ind, TARGET_FIELDS))
+    return ind
+
+
+def target_needs_reason(ind: Indicator, fields: dict[str, Any]) -> bool:
+    """Whether this edit changes the target's value on an issued target (then a reason,
+    and an effective date, are asked)."""
+    if ind.issued_at is None and not (ind.task_id and ind.task.is_issued):
+        return False
+    probe = Indicator(
+        **{f.attname: getattr(ind, f.attname) for f in Indicator._meta.concrete_fields}
+    )
+    for name in TARGET_VALUE_FIELDS & set(fields):
+        value = fields[name]
+        setattr(probe, name, _number(value, name) if name != "comparator" else value)
+    return any(getattr(probe, n) != getattr(ind, n) for n in TARGET_VALUE_FIELDS)
+
+
+@transaction.atomic
+def change_target(
+    user, ind: Indicator, *, version: int | None, reason: str = "", effective_from=None,
+    **fields: Any,
+) -> Indicator:  # fmt: skip
+    """Edit a target. Once it is issued, a change of its value needs a reason; the old
+    value stays in force before ``effective_from`` (default today), so earlier judgements
+    and bulletins keep it."""
+    _check_office(user, ind.plan)
+    return _change_target(user, ind, version=version, reason=reason,
+                          effective_from=effective_from, fields=fields)  # fmt: skip
+
+
+def _change_target(user, ind, *, version, reason, effective_from, fields) -> Indicator:
+    needs_reason = target_needs_reason(ind, fields)
+    if needs_reason and not reason.strip():
+        raise ValidationError(
+            {"reason": _("This target has been issued: give the reason for changing it.")}
+        )
+    _check_version(ind, version)
+    old = Indicator.objects.get(pk=ind.pk)
+    before = _snapshot(old, TARGET_FIELDS)
+    _apply_target_fields(ind, fields)
+    ind.save()
+    if needs_reason:
+        day = effective_from or timezone.localdate()
+        _check_deadline(ind.plan, day, "effective_from")
+        TargetRevision.objects.create(
+            indicator=ind, effective_from=day, reason=reason.strip(), changed_by=user,
+            old_comparator=old.comparator, old_value=old.value, old_value_max=old.value_max,
+            new_comparator=ind.comparator, new_value=ind.value, new_value_max=ind.value_max,
+        )  # fmt: skip
+    record(user, "target.change", _target_target(ind), before=before,
+           after=_snapshot(ind, TARGET_FIELDS), note=reason.strip())  # fmt: skip
+    return ind
+
+
+@transaction.atomic
+def move_target(user, ind: Indicator, *, step: int) -> Indicator:
+    _check_office(user, ind.plan)
+    _shift(ind, list(Indicator.objects.filter(plan=ind.plan, task=ind.task_id)), step)
+    ind.refresh_from_db()
+    record(user, "target.move", _target_target(ind), after={"order": ind.order})
+    return ind
+
+
+@transaction.atomic
+def delete_target(user, ind: Indicator) -> None:
+    """Delete a target not yet issued (an issued one has reports and a history)."""
+    _check_office(user, ind.plan)
+    if ind.issued_at is not None:
+        raise ValidationError(
+            _("The target %(metric)s has been issued and cannot be deleted.")
+            % {"metric": ind.metric}
+        )
+    before = _snapshot(ind, TARGET_FIELDS)
+    target = _target_target(ind)
+    ind.delete()
+    record(user, "target.delete", target, before=before)
+
+
+# Milestones
+
+
+def _milestone_target(m: Milestone) -> str:
+    return f"milestone:{m.task.plan.code}/{m.task.code}/{m.pk}"
+
+
+@transaction.atomic
+def create_milestone(user, task: Task, *, text: str, due) -> Milestone:
+    _check_office(user, task.plan)
+    _check_deadline(task.plan, due, "due")
+    milestone = Milestone(task=task, text=text.strip(), due=due,
+                          order=_next_order(task.milestones.all()))  # fmt: skip
+    milestone.full_clean()
+    milestone.save()
+    record(user, "milestone.create", _milestone_target(milestone),
+           after={"text": milestone.text, "due": str(due)})  # fmt: skip
+    return milestone
+
+
+@transaction.atomic
+def update_milestone(user, milestone: Milestone, *, text: str, due) -> Milestone:
+    _check_office(user, milestone.task.plan)
+    _check_deadline(milestone.task.plan, due, "due")
+    before = {"text": milestone.text, "due": str(milestone.due)}
+    milestone.text, milestone.due = text.strip(), due
+    milestone.full_clean()
+    milestone.save()
+    record(user, "milestone.change", _milestone_target(milestone), before=before,
+           after={"text": milestone.text, "due": str(due)})  # fmt: skip
+    return milestone
+
+
+@transaction.atomic
+def complete_milestone(user, milestone: Milestone, *, on=None) -> Milestone:
+    """Mark the milestone done on ``on`` (default today), or not done with ``on=False``."""
+    _check_office(user, milestone.task.plan)
+    before = {"done_at": str(milestone.done_at) if milestone.done_at else None}
+    milestone.done_at = None if on is False else (on or timezone.localdate())
+    milestone.save(update_fields=["done_at"])
+    record(user, "milestone.complete", _milestone_target(milestone), before=before,
+           after={"done_at": str(milestone.done_at) if milestone.done_at else None})  # fmt: skip
+    return milestone
+
+
+@transaction.atomic
+def delete_milestone(user, milestone: Milestone) -> None:
+    _check_office(user, milestone.task.plan)
+    target = _milestone_target(milestone)
+    before = {"text": milestone.text, "due": str(milestone.due)}
+    milestone.delete()
+    record(user, "milestone.delete", target, before=before)
+
+
+# Assignments
+
+
+@transaction.atomic
+def assign_unit(
+    user, task: Task, unit: OrgUnit, *, role: str = Assignment.Role.CO, step: int = 0
+) -> Assignment:
+    """Make ``unit`` the task's lead (the former lead becomes a co-unit) or a co-unit, or
+    move it ``step`` places among the co-units. One lead per task."""
+    plan = task.plan
+    _check_office(user, plan)
+    if not unit.is_within(plan.issuer):
+        raise ValidationError(
+            _("%(unit)s is not under %(issuer)s.") % {"unit": unit.name, "issuer": plan.issuer}
+        )
+    if role not in Assignment.Role.values:
+        raise ValidationError(_("Choose lead or co-operating unit."))
+    before = _assignments_of(task)
+    if role == Assignment.Role.LEAD:
+        task.assignments.filter(role=Assignment.Role.LEAD).exclude(unit=unit).update(
+            role=Assignment.Role.CO
+        )
+    assignment, _created = Assignment.objects.get_or_create(
+        task=task, unit=unit, defaults={"role": role, "order": 10_000}
+    )
+    if assignment.role != role:
+        assignment.role = role
+        assignment.save(update_fields=["role"])
+    items = list(task.assignments.all())
+    items.sort(key=lambda a: (a.role != Assignment.Role.LEAD, a.order, a.pk))
+    if step:
+        index = items.index(next(a for a in items if a.pk == assignment.pk))
+        target = max(1 if items[0].role == Assignment.Role.LEAD else 0,
+                     min(len(items) - 1, index + step))  # fmt: skip
+        if assignment.role != Assignment.Role.LEAD:
+            items.insert(target, items.pop(index))
+    for order, item in enumerate(items):
+        if item.order != order:
+            Assignment.objects.filter(pk=item.pk).update(order=order)
+    if task.is_issued and _created:
+        _issue_assignment(user, task, assignment)
+    Task.objects.filter(pk=task.pk).update(version=task.version + 1)
+    task.version += 1
+    record(user, "unit.assign", _task_target(task), before={"units": before},
+           after={"units": _assignments_of(task)})  # fmt: skip
+    assignment.refresh_from_db()
+    return assignment
+
+
+@transaction.atomic
+def unassign_unit(user, task: Task, unit: OrgUnit) -> None:
+    _check_office(user, task.plan)
+    before = _assignments_of(task)
+    task.assignments.filter(unit=unit).delete()
+    Task.objects.filter(pk=task.pk).update(version=task.version + 1)
+    task.version += 1
+    record(user, "unit.unassign", _task_target(task), before={"units": before},
+           after={"units": _assignments_of(task)})  # fmt: skip
+
+
+def _assignments_of(task: Task) -> list[str]:
+    rows = task.assignments.select_related("unit").order_by("-role", "order")
+    return [f"{a.unit.code}:{a.role}" for a in rows]
+
+
+# ── Issuing (下发) and acknowledging (签收) ────────────────────────────────────────
+
+
+def issue_problems(tasks) -> list[str]:
+    """What stops these tasks being issued, one sentence each (a task needs a lead unit)."""
+    problems = []
+    for task in tasks:
+        if not any(a.role == Assignment.Role.LEAD for a in task.assignments.all()):
+            problems.append(
+                _("Task %(number)s %(title)s has no lead unit.")
+                % {"number": task.number, "title": task.title}
+            )
+    return problems
+
+
+@transaction.atomic
+def issue(user, plan: Plan, tasks: list[Task] | None = None) -> list[Task]:
+    """Issue the plan's tasks not yet issued (or the given batch): reporting starts on them,
+    and every unit assigned is told. All or nothing: a task without a lead unit stops it."""
+    _check_office(user, plan)
+    pending = Task.objects.filter(plan=plan, issued_at__isnull=True).prefetch_related(
+        "assignments__unit"
+    )
+    if tasks is not None:
+        pending = pending.filter(pk__in=[t.pk for t in tasks])
+    batch = list(pending)
+    problems = issue_problems(batch)
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    Task.objects.filter(pk__in=[t.pk for t in batch]).update(issued_at=now)
+    targets = Indicator.objects.filter(plan=plan, issued_at__isnull=True)
+    if tasks is not None:
+        targets = targets.filter(task__in=batch)
+    issued_targets = targets.update(issued_at=now)
+    if plan.status == Plan.Status.DRAFT:
+        plan.status = Plan.Status.ACTIVE
+        plan.save(update_fields=["status"])
+    for task in batch:
+        task.issued_at = now
+        for assignment in task.assignments.all():
+            _issue_assignment(user, task, assignment)
+    record(user, "plan.issue", f"plan:{plan.code}",
+           after={"tasks": [t.code for t in batch], "targets": issued_targets})  # fmt: skip
+    return batch
+
+
+def _issue_assignment(user, task: Task, assignment: Assignment) -> None:
+    """Tell the unit its task arrived (in the app, by e-mail, to the group robot)."""
+    if assignment.acknowledged_at or assignment.objection:
+        Assignment.objects.filter(pk=assignment.pk).update(
+            acknowledged_at=None, acknowledged_by=None, objection="", objected_at=None
+        )
+    text = _(
+        "%(unit)s: task %(number)s %(title)s has been issued to you as %(role)s; "
+        "please acknowledge it within %(days)s days."
+    ) % {"unit": assignment.unit.short_name, "number": task.number, "title": task.title,
+         "role": assignment.get_role_display(), "days": task.plan.acknowledge_days}  # fmt: skip
+    notify(unit_people(assignment.unit), task.plan, Notice.Kind.ISSUED, text, task=task)
+
+
+def unit_people(unit: OrgUnit) -> list:
+    """The unit's reporters and heads (or, if it has none, those of the nearest unit above)."""
+    from mubiao.orgs.models import Membership
+    from mubiao.reporting.reminders import _unit_people
+
+    people = {u.pk: u for role in (Membership.Role.REPORTER, Membership.Role.HEAD)
+              for u in _unit_people(unit, role)}  # fmt: skip
+    return list(people.values())
+
+
+def office_people(plan: Plan) -> list:
+    from mubiao.orgs.models import Membership
+
+    rows = Membership.objects.filter(role=Membership.Role.SUPERVISOR, user__is_active=True)
+    return list({m.user.pk: m.user for m in rows.select_related("user", "unit__parent")
+                 if plan.issuer.is_within(m.unit.governing_unit())}.values())  # fmt: skip
+
+
+def notify(users: list, plan: Plan, kind: str, text: str, *, task: Task | None = None) -> int:
+    """A notice in the app for each person; e-mail and the group robot once the
+    transaction commits (a mail server down never undoes the write)."""
+    Notice.objects.bulk_create(
+        [Notice(recipient=u, plan=plan, task=task, kind=kind, message=text) for u in users]
+    )
+    emails = [u.email for u in users if u.email]
+    transaction.on_commit(lambda: _send_out(emails, text))
+    return len(users)
+
+
+def _send_out(emails: list[str], text: str) -> None:
+    import logging
+
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from mubiao.reporting.reminders import post_webhook
+
+    log = logging.getLogger(__name__)
+    try:
+        if emails:
+            send_mail(_("mubiao notice"), text, None, emails)
+        webhook = getattr(settings, "MUBIAO_WEBHOOK_URL", "")
+        if webhook:
+            post_webhook(webhook, text)
+    except Exception:  # the notice in the app stands; the channels are best effort
+        log.exception("sending a plan notice failed")
+
+
+def acknowledge_deadline(task: Task):
+    """The last moment a unit may object to the task (the acknowledge window's end)."""
+    if task.issued_at is None:
+        return None
+    return task.issued_at + dt.timedelta(days=task.plan.acknowledge_days)
+
+
+def _my_assignment(user, task: Task, unit: OrgUnit | None) -> Assignment:
+    if not task.is_issued:
+        raise ValidationError(_("This task has not been issued yet."))
+    roots = access.unit_roots(user)
+    mine = [a for a in task.assignments.select_related("unit")
+            if any(a.unit.is_within(r) for r in roots)]  # fmt: skip
+    if unit is not None:
+        mine = [a for a in mine if a.unit_id == unit.pk]
+    if not mine:
+        raise PermissionDenied(_("Only a unit the task is assigned to may acknowledge it."))
+    return mine[0]
+
+
+@transaction.atomic
+def acknowledge(user, task: Task, *, unit: OrgUnit | None = None) -> Assignment:
+    """签收: the unit confirms it received its part of the task."""
+    assignment = _my_assignment(user, task, unit)
+    assignment.acknowledged_at = timezone.now()
+    assignment.acknowledged_by = user
+    assignment.objection, assignment.objected_at = "", None
+    assignment.save(update_fields=["acknowledged_at", "acknowledged_by", "objection",
+                                   "objected_at"])  # fmt: skip
+    record(user, "task.acknowledge", _task_target(task), after={"unit": assignment.unit.code})
+    return assignment
+
+
+@transaction.atomic
+def object_to(user, task: Task, *, reason: str, unit: OrgUnit | None = None) -> Assignment:
+    """The unit objects to its part of the task, with a reason, inside the window."""
+    assignment = _my_assignment(user, task, unit)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the unit objects to this task.")})
+    closes = acknowledge_deadline(task)
+    if closes is not None and timezone.now() > closes:
+        raise ValidationError(
+            _("The time to object to this task ended on %(date)s; ask the office for a change "
+              "instead.") % {"date": timezone.localtime(closes).date().isoformat()}
+        )  # fmt: skip
+    assignment.objection, assignment.objected_at = reason.strip(), timezone.now()
+    assignment.acknowledged_at, assignment.acknowledged_by = None, None
+    assignment.save(update_fields=["acknowledged_at", "acknowledged_by", "objection",
+                                   "objected_at"])  # fmt: skip
+    text = _("%(unit)s objects to task %(number)s %(title)s: %(reason)s") % {
+        "unit": assignment.unit.short_name, "number": task.number, "title": task.title,
+        "reason": assignment.objection}  # fmt: skip
+    notify(office_people(task.plan), task.plan, Notice.Kind.OBJECTION, text, task=task)
+    record(user, "task.object", _task_target(task), after={"unit": assignment.unit.code},
+           note=assignment.objection)  # fmt: skip
+    return assignment
+
+
+def acknowledgements(plan: Plan):
+    """Every assignment of the plan's issued tasks, with its task and unit, for the office's
+    list of who has and has not acknowledged."""
+    return (
+        Assignment.objects.filter(task__plan=plan, task__issued_at__isnull=False)
+        .select_related("task", "unit__parent", "acknowledged_by")
+        .order_by("task__order", "task__pk", "-role", "order")
+    )
+
+
+# ── Change requests (调整申请) ─────────────────────────────────────────────────────
+
+
+@transaction.atomic
+def request_change(
+    user, task: Task, *, kind: str, proposed: dict[str, Any], reason: str,
+    effective_from=None, indicator: Indicator | None = None, evidence=None,
+    unit: OrgUnit | None = None,
+) -> ChangeRequest:  # fmt: skip
+    """A unit assigned to an issued task asks to change one of its targets, its deadline
+    or an assignment, with a reason (and evidence, a file)."""
+    assignment = _my_assignment(user, task, unit)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    plan = task.plan
+    day = effective_from or timezone.localdate()
+    _check_deadline(plan, day, "effective_from")
+    proposed, current = _check_proposal(task, kind, proposed, indicator)
+    cr = ChangeRequest(
+        plan=plan, task=task, indicator=indicator if kind == ChangeRequest.Kind.TARGET else None,
+        unit=assignment.unit, kind=kind, proposed=proposed, current=current,
+        reason=reason.strip(), effective_from=day, requested_by=user,
+    )  # fmt: skip
+    if evidence is not None:
+        cr.evidence.save(evidence.name, evidence, save=False)
+    cr.save()
+    text = _("%(unit)s asks to change task %(number)s %(title)s (%(kind)s): %(reason)s") % {
+        "unit": assignment.unit.short_name, "number": task.number, "title": task.title,
+        "kind": cr.get_kind_display(), "reason": cr.reason}  # fmt: skip
+    notify(office_people(plan), plan, Notice.Kind.REQUESTED, text, task=task)
+    record(user, "change.request", f"change:{cr.code}",
+           after={"task": task.code, "kind": kind, **proposed}, note=cr.reason)  # fmt: skip
+    return cr
+
+
+def _check_proposal(task: Task, kind: str, proposed: dict, indicator: Indicator | None):
+    if kind == ChangeRequest.Kind.TARGET:
+        if indicator is None or indicator.task_id != task.pk:
+            raise ValidationError({"indicator": _("Choose one of the task's targets.")})
+        value = _number(proposed.get("value"), "value")
+        if value is None and indicator.comparator in Indicator.NUMERIC_COMPARATORS:
+            raise ValidationError({"value": _("Give the new target value.")})
+        value_max = _number(proposed.get("value_max"), "value_max")
+        return (
+            {"value": _text(value), "value_max": _text(value_max)},
+            {"value": _text(indicator.value), "value_max": _text(indicator.value_max)},
+        )
+    if kind == ChangeRequest.Kind.DEADLINE:
+        day = _date(proposed.get("deadline"))
+        _check_deadline(task.plan, day)
+        return {"deadline": day.isoformat()}, {
+            "deadline": task.deadline.isoformat() if task.deadline else None
+        }
+    if kind == ChangeRequest.Kind.ASSIGNMENT:
+        unit = OrgUnit.objects.filter(code=proposed.get("unit") or "").first()
+        role = proposed.get("role")
+        if unit is None or not unit.is_within(task.plan.issuer):
+            raise ValidationError({"unit": _("Choose a unit of this government.")})
+        if role not in ("lead", "co", "none"):
+            raise ValidationError({"role": _("Choose lead, co-operating unit or none.")})
+        now = task.assignments.filter(unit=unit).values_list("role", flat=True).first()
+        return {"unit": unit.code, "role": role}, {"unit": unit.code, "role": now or "none"}
+    raise ValidationError({"kind": _("Choose what to change: a target, the deadline or a unit.")})
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _date(value: Any):
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(
+            {"deadline": _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}}
+        ) from None
+
+
+@transaction.atomic
+def decide_change(user, cr: ChangeRequest, *, approve: bool, comment: str = "") -> ChangeRequest:
+    """The office approves (the change takes effect from its date) or refuses, with a comment."""
+    _check_office(user, cr.plan)
+    cr = ChangeRequest.objects.select_for_update().get(pk=cr.pk)
+    if cr.state != ChangeRequest.State.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the request is refused.")})
+    if approve:
+        _apply_change(user, cr)
+    cr.state = ChangeRequest.State.APPROVED if approve else ChangeRequest.State.REFUSED
+    cr.decided_by, cr.decided_at, cr.comment = user, timezone.now(), comment.strip()
+    cr.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+    task = cr.task
+    text = _("Your request to change task %(number)s %(title)s was %(state)s. %(comment)s") % {
+        "number": task.number, "title": task.title, "state": cr.get_state_display(),
+        "comment": cr.comment}  # fmt: skip
+    if cr.requested_by is not None:
+        notify([cr.requested_by], cr.plan, Notice.Kind.DECIDED, text.strip(), task=task)
+    record(user, "change.approve" if approve else "change.refuse", f"change:{cr.code}",
+           after={"state": cr.state}, note=cr.comment)  # fmt: skip
+    return cr
+
+
+def _apply_change(user, cr: ChangeRequest) -> None:
+    task = Task.objects.select_related("plan").get(pk=cr.task_id)
+    if cr.kind == ChangeRequest.Kind.TARGET:
+        ind = Indicator.objects.select_related("plan", "task").get(pk=cr.indicator_id)
+        fields = {"value": cr.proposed.get("value")}
+        if ind.comparator == Indicator.Comparator.RANGE:
+            fields["value_max"] = cr.proposed.get("value_max")
+        _change_target(user, ind, version=None, reason=cr.reason,
+                       effective_from=cr.effective_from, fields=fields)  # fmt: skip
+    elif cr.kind == ChangeRequest.Kind.DEADLINE:
+        update_task(user, task, version=None, deadline=_date(cr.proposed["deadline"]))
+    else:
+        unit = OrgUnit.objects.get(code=cr.proposed["unit"])
+        if cr.proposed["role"] == "none":
+            unassign_unit(user, task, unit)
+        else:
+            assign_unit(user, task, unit, role=cr.proposed["role"])
+
+
+def target_history(ind: Indicator) -> list[TargetRevision]:
+    return list(ind.revisions.select_related("changed_by"))

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from mubiao.orgs.loader import LoadError, upsert
 from mubiao.orgs.models import OrgUnit
@@ -308,4 +309,9 @@ def load_plan(data: dict[str, Any], file_name: str = "plan") -> tuple[Plan, dict
         plan = loader.load()
     except (KeyError, TypeError) as exc:
         raise LoadError(f"{file_name}: a required field is missing or malformed: {exc}") from exc
+    if plan.status != Plan.Status.DRAFT:
+        # A plan kept as data is one already issued: its tasks and targets report.
+        now = timezone.now()
+        Task.objects.filter(plan=plan, issued_at__isnull=True).update(issued_at=now)
+        Indicator.objects.filter(plan=plan, issued_at__isnull=True).update(issued_at=now)
     return plan, loader.counts

@@ -39,6 +39,8 @@ class Plan(models.Model):
     )
     summary = models.TextField(_("summary"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # 签收: how many days a unit has to acknowledge (or object to) a task once issued.
+    acknowledge_days = models.PositiveSmallIntegerField(_("days to acknowledge"), default=5)
 
     class Meta:
         verbose_name = _("plan")
@@ -185,6 +187,14 @@ class Area(models.Model):
             raise ValidationError({"parent": _("The parent area belongs to another plan.")})
 
 
+RHYTHMS = [
+    ("month", _("monthly")),
+    ("quarter", _("quarterly")),
+    ("half", _("half-yearly")),
+    ("year", _("yearly")),
+]
+
+
 class Task(SourceSpan):
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks"
@@ -213,6 +223,14 @@ class Task(SourceSpan):
         related_name="+",
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+    # 报送频次: "" reports in every cycle of the plan; otherwise only in cycles of that kind.
+    rhythm = models.CharField(
+        _("reporting rhythm"), max_length=8, choices=RHYTHMS, blank=True, default=""
+    )
+    # 下发: reporting starts on a task only once the office has issued it.
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    # Raised by every edit; an edit made from an older version is refused, not applied.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("task")
@@ -234,6 +252,10 @@ class Task(SourceSpan):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
 
 
 class Indicator(SourceSpan):
@@ -321,6 +343,9 @@ class Indicator(SourceSpan):
     # seasonal curve is learned: investment is back-loaded, a straight line paints it red.
     baseline_series = models.JSONField(_("last year's monthly values"), default=list, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    # A target standing outside any task is issued on its own; one inside a task with it.
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("indicator")
@@ -375,6 +400,15 @@ class Indicator(SourceSpan):
             return f"{value}–{_plain_number(self.value_max)}{unit}"
         symbol = {">=": "≥ ", "<=": "≤ ", "~": "≈ ", "=": ""}[self.comparator]
         return f"{symbol}{value}{unit}"
+
+    def target_on(self, day) -> tuple[str, object, object]:
+        """(comparator, value, value_max) in force on ``day``: a target changed later
+        still reads as it was then (past judgements and bulletins keep the old target)."""
+        later = self.revisions.filter(effective_from__gt=day).order_by("effective_from", "pk")
+        first = later.first()
+        if first is None:
+            return self.comparator, self.value, self.value_max
+        return first.old_comparator, first.old_value, first.old_value_max
 
 
 def _plain_number(value) -> str:
@@ -431,6 +465,19 @@ class Assignment(models.Model):
     # True where the source names no unit and the assignment was made for the demo.
     assumed = models.BooleanField(_("assumed (not in the source)"), default=False)
     order = models.PositiveIntegerField(_("order"), default=0)
+    # 签收: the unit acknowledged its part, or objected with a reason (then the office
+    # answers by changing the task or by issuing it again).
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    objection = models.TextField(_("objection"), blank=True)
+    objected_at = models.DateTimeField(_("objected"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -456,6 +503,144 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} ({self.get_role_display()})"
+
+
+class TargetRevision(models.Model):
+    """A target's value changed from a date on (调整): the old value stays in force before it."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    effective_from = models.DateField(_("effective from"))
+    old_comparator = models.CharField(_("old comparator"), max_length=16)
+    old_value = models.DecimalField(
+        _("old value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    old_value_max = models.DecimalField(
+        _("old upper bound"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    new_comparator = models.CharField(_("new comparator"), max_length=16)
+    new_value = models.DecimalField(
+        _("new value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    new_value_max = models.DecimalField(
+        _("new upper bound"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("target revision")
+        verbose_name_plural = _("target revisions")
+        ordering = ["effective_from", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.effective_from}"
+
+
+def evidence_path(instance: ChangeRequest, filename: str) -> str:
+    return f"change-requests/{instance.code}/{filename}"
+
+
+class ChangeRequest(models.Model):
+    """调整申请: a unit asks to change a target, a deadline or its assignment."""
+
+    class Kind(models.TextChoices):
+        TARGET = "target", _("target")
+        DEADLINE = "deadline", _("deadline")
+        ASSIGNMENT = "assignment", _("assignment")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for a decision")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    code = models.UUIDField(_("code"), unique=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="change_requests"
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="change_requests",
+    )  # fmt: skip
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="change_requests",
+    )  # fmt: skip
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("asking unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # What is asked: {"value": "6.0", "value_max": null} | {"deadline": "2026-12-31"} |
+    # {"unit": code, "role": "lead"|"co"|"none"}; ``current`` is what it was when asked.
+    proposed = models.JSONField(_("proposed"))
+    current = models.JSONField(_("current"), default=dict)
+    reason = models.TextField(_("reason"))
+    evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True)
+    effective_from = models.DateField(_("effective from"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.unit}"
+
+
+class Notice(models.Model):
+    """A message in the app to one person: a task issued to their unit, a request decided."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("task issued")
+        DECIDED = "decided", _("change request decided")
+        OBJECTION = "objection", _("objection raised")
+        REQUESTED = "requested", _("change requested")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        related_name="plan_notices",
+    )  # fmt: skip
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="notices"
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.message[:60]
 
 
 class ImportDraft(models.Model):

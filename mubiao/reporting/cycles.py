@@ -109,13 +109,23 @@ def ensure_cycles(plan: Plan, kind: str = Cycle.Kind.MONTH) -> list[Cycle]:
     return cycles
 
 
-def subject_assignments(plan: Plan):
-    """Who reports on what: every task assignment, and assignments of standalone indicators."""
+def subject_assignments(plan: Plan, kind: str | None = None):
+    """Who reports on what: every assignment of an issued task, and of an issued standalone
+    indicator (下发 comes before reporting: a task still being drafted has no slots). Given
+    a cycle's kind, a task whose reporting rhythm (报送频次) is another kind is left out."""
     from mubiao.plans.models import Assignment
 
-    return Assignment.objects.filter(
-        models.Q(task__plan=plan) | models.Q(indicator__plan=plan, indicator__task__isnull=True)
+    found = Assignment.objects.filter(
+        models.Q(task__plan=plan, task__issued_at__isnull=False)
+        | models.Q(
+            indicator__plan=plan,
+            indicator__task__isnull=True,
+            indicator__issued_at__isnull=False,
+        )
     )
+    if kind is not None:
+        found = found.exclude(models.Q(task__isnull=False) & ~models.Q(task__rhythm__in=["", kind]))
+    return found
 
 
 def ensure_reports(cycle: Cycle) -> int:
@@ -136,7 +146,7 @@ def ensure_reports(cycle: Cycle) -> int:
     )
     new = [
         Report(cycle=cycle, unit_id=a.unit_id, task_id=a.task_id, indicator_id=a.indicator_id, role=a.role)
-        for a in subject_assignments(cycle.plan)
+        for a in subject_assignments(cycle.plan, cycle.kind)
         if (a.unit_id, a.task_id, a.indicator_id, None) not in existing
     ]  # fmt: skip
     new += [
