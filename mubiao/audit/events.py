@@ -25,6 +25,38 @@ class Event(StrEnum):
     MILESTONE_COMPLETE = "milestone.complete"
     TARGET_CHANGE = "target.change"
     UNIT_ASSIGN = "unit.assign"
+    # Building and issuing the plan, change requests, accounts (plans.actions, orgs.accounts)
+    PLAN_CREATE = "plan.create"
+    PLAN_CHANGE = "plan.change"
+    PLAN_RENUMBER = "plan.renumber"
+    PLAN_ISSUE = "plan.issue"
+    AREA_CREATE = "area.create"
+    AREA_CHANGE = "area.change"
+    AREA_MOVE = "area.move"
+    AREA_DELETE = "area.delete"
+    TASK_CREATE = "task.create"
+    TASK_CHANGE = "task.change"
+    TASK_MOVE = "task.move"
+    TASK_DELETE = "task.delete"
+    TASK_REOPEN = "task.reopen"
+    TASK_ACKNOWLEDGE = "task.acknowledge"
+    TASK_OBJECT = "task.object"
+    TARGET_CREATE = "target.create"
+    TARGET_MOVE = "target.move"
+    TARGET_DELETE = "target.delete"
+    MILESTONE_CREATE = "milestone.create"
+    MILESTONE_CHANGE = "milestone.change"
+    MILESTONE_DELETE = "milestone.delete"
+    UNIT_UNASSIGN = "unit.unassign"
+    CHANGE_REQUEST = "change.request"
+    CHANGE_APPROVE = "change.approve"
+    CHANGE_REFUSE = "change.refuse"
+    USER_CREATE = "user.create"
+    USER_RESET_PASSWORD = "user.reset_password"
+    USER_DEACTIVATE = "user.deactivate"
+    USER_IMPORT = "user.import"
+    PLAN_COPY = "plan.copy"
+    PLAN_IMPORT = "plan.import"
     # Reporting (reporting.actions)
     REPORT_SAVE_DRAFT = "report.save_draft"
     REPORT_SUBMIT = "report.submit"
@@ -65,6 +97,37 @@ _LABELS: dict[Event, str | Promise] = {
     Event.MILESTONE_COMPLETE: _("completed a milestone"),
     Event.TARGET_CHANGE: _("changed a target"),
     Event.UNIT_ASSIGN: _("changed the assigned units"),
+    Event.PLAN_CREATE: _("created a plan"),
+    Event.PLAN_CHANGE: _("changed the plan"),
+    Event.PLAN_RENUMBER: _("renumbered the plan"),
+    Event.PLAN_ISSUE: _("issued tasks"),
+    Event.AREA_CREATE: _("added an area"),
+    Event.AREA_CHANGE: _("changed an area"),
+    Event.AREA_MOVE: _("moved an area"),
+    Event.AREA_DELETE: _("deleted an area"),
+    Event.TASK_CREATE: _("added a task"),
+    Event.TASK_CHANGE: _("changed the task"),
+    Event.TASK_MOVE: _("moved the task"),
+    Event.TASK_DELETE: _("deleted a task"),
+    Event.TASK_REOPEN: _("reopened the task"),
+    Event.TASK_ACKNOWLEDGE: _("acknowledged the task"),
+    Event.TASK_OBJECT: _("objected to the task"),
+    Event.TARGET_CREATE: _("added a target"),
+    Event.TARGET_MOVE: _("moved a target"),
+    Event.TARGET_DELETE: _("deleted a target"),
+    Event.MILESTONE_CREATE: _("added a milestone"),
+    Event.MILESTONE_CHANGE: _("changed a milestone"),
+    Event.MILESTONE_DELETE: _("deleted a milestone"),
+    Event.UNIT_UNASSIGN: _("removed an assigned unit"),
+    Event.CHANGE_REQUEST: _("asked for a change"),
+    Event.CHANGE_APPROVE: _("approved a change request"),
+    Event.CHANGE_REFUSE: _("refused a change request"),
+    Event.USER_CREATE: _("created an account"),
+    Event.USER_RESET_PASSWORD: _("reset a password"),
+    Event.USER_DEACTIVATE: _("deactivated an account"),
+    Event.USER_IMPORT: _("created accounts from Excel"),
+    Event.PLAN_COPY: _("copied last year's plan"),
+    Event.PLAN_IMPORT: _("imported the task-division table"),
     Event.REPORT_SAVE_DRAFT: _("saved a draft"),
     Event.REPORT_SUBMIT: _("submitted"),
     Event.REPORT_APPROVE: _("approved"),

@@ -425,7 +425,7 @@ def create_plan(user, *, issuer: OrgUnit, code: str, name: str, year: int) -> Pl
     plan = Plan(code=code, name=name.strip(), issuer=issuer, year=year, status=Plan.Status.DRAFT)
     plan.full_clean()
     plan.save()
-    record(user, "plan.create", f"plan:{plan.code}", after=_snapshot(plan, PLAN_FIELDS))
+    record(user, Event.PLAN_CREATE, f"plan:{plan.code}", after=_snapshot(plan, PLAN_FIELDS))
     return plan
 
 
@@ -443,7 +443,7 @@ def update_plan(user, plan: Plan, **fields: Any) -> Plan:
         setattr(plan, name, value)
     plan.full_clean()
     plan.save()
-    record(user, "plan.change", f"plan:{plan.code}", before=before,
+    record(user, Event.PLAN_CHANGE, f"plan:{plan.code}", before=before,
            after=_snapshot(plan, PLAN_FIELDS))  # fmt: skip
     return plan
 
@@ -472,7 +472,7 @@ def create_area(
     )  # fmt: skip
     _validate(area)
     area.save()
-    record(user, "area.create", _area_target(area), after=_snapshot(area, AREA_FIELDS))
+    record(user, Event.AREA_CREATE, _area_target(area), after=_snapshot(area, AREA_FIELDS))
     return area
 
 
@@ -488,7 +488,7 @@ def update_area(user, area: Area, *, name: str, number: str = "", subtitle: str 
     area.name, area.number, area.subtitle = name.strip(), number.strip(), subtitle.strip()
     _validate(area)
     area.save()
-    record(user, "area.change", _area_target(area), before=before,
+    record(user, Event.AREA_CHANGE, _area_target(area), before=before,
            after=_snapshot(area, AREA_FIELDS))  # fmt: skip
     return area
 
@@ -508,7 +508,7 @@ def move_area(user, area: Area, *, parent: Area | str | None = "keep", step: int
     if step:
         _shift(area, list(Area.objects.filter(plan=area.plan, parent=area.parent_id)), step)
     area.refresh_from_db()
-    record(user, "area.move", _area_target(area), before=before,
+    record(user, Event.AREA_MOVE, _area_target(area), before=before,
            after=_snapshot(area, AREA_FIELDS))  # fmt: skip
     return area
 
@@ -547,7 +547,7 @@ def delete_area(user, area: Area) -> None:
     before = _snapshot(area, AREA_FIELDS)
     target = _area_target(area)
     area.delete()
-    record(user, "area.delete", target, before=before)
+    record(user, Event.AREA_DELETE, target, before=before)
 
 
 # Tasks
@@ -582,7 +582,7 @@ def create_task(user, plan: Plan, **fields: Any) -> Task:
     _apply_task_fields(task, fields)
     task.order = _next_order(Task.objects.filter(plan=plan, area=task.area))
     task.save()
-    record(user, "task.create", _task_target(task), after=_snapshot(task, TASK_FIELDS))
+    record(user, Event.TASK_CREATE, _task_target(task), after=_snapshot(task, TASK_FIELDS))
     return task
 
 
@@ -594,7 +594,7 @@ def update_task(user, task: Task, *, version: int | None, **fields: Any) -> Task
     before = _snapshot(Task.objects.get(pk=task.pk), TASK_FIELDS)
     _apply_task_fields(task, fields)
     task.save()
-    record(user, "task.change", _task_target(task), before=before,
+    record(user, Event.TASK_CHANGE, _task_target(task), before=before,
            after=_snapshot(task, TASK_FIELDS))  # fmt: skip
     return task
 
@@ -615,7 +615,7 @@ def move_task(user, task: Task, *, area: Area | str | None = "keep", step: int =
     if step:
         _shift(task, list(Task.objects.filter(plan=task.plan, area=task.area_id)), step)
     task.refresh_from_db()
-    record(user, "task.move", _task_target(task), before=before,
+    record(user, Event.TASK_MOVE, _task_target(task), before=before,
            after=_snapshot(task, TASK_FIELDS))  # fmt: skip
     return task
 
@@ -632,7 +632,7 @@ def delete_task(user, task: Task) -> None:
     before = _snapshot(task, TASK_FIELDS)
     target = _task_target(task)
     task.delete()
-    record(user, "task.delete", target, before=before)
+    record(user, Event.TASK_DELETE, target, before=before)
 
 
 @transaction.atomic
@@ -644,7 +644,7 @@ def close_task(user, task: Task, *, reopen: bool = False) -> Task:
     task.closed_by = None if reopen else user
     task.version += 1
     task.save(update_fields=["closed_at", "closed_by", "version"])
-    record(user, "task.reopen" if reopen else "task.close", _task_target(task), before=before,
+    record(user, Event.TASK_REOPEN if reopen else Event.TASK_CLOSE, _task_target(task), before=before,
            after={"closed_at": task.closed_at.isoformat() if task.closed_at else None})  # fmt: skip
     return task
 
@@ -667,7 +667,7 @@ def renumber(user, plan: Plan) -> int:
         tasks = Task.objects.filter(plan=plan, area_id=area_id).order_by("order", "pk")
         for index, task in enumerate(tasks):
             changed += _set_number(task, str(index + 1))
-    record(user, "plan.renumber", f"plan:{plan.code}", after={"changed": changed})
+    record(user, Event.PLAN_RENUMBER, f"plan:{plan.code}", after={"changed": changed})
     return changed
 
 
@@ -746,7 +746,7 @@ def create_target(user, plan: Plan, **fields: Any) -> Indicator:
     if ind.task_id and ind.task.is_issued and ind.issued_at is None:
         ind.issued_at = timezone.now()
     ind.save()
-    record(user, "target.create", _target_target(ind), after=_snapshot(ind, TARGET_FIELDS))
+    record(user, Event.TARGET_CREATE, _target_target(ind), after=_snapshot(ind, TARGET_FIELDS))
     return ind
 
 
@@ -796,7 +796,7 @@ def _change_target(user, ind, *, version, reason, effective_from, fields) -> Ind
             old_comparator=old.comparator, old_value=old.value, old_value_max=old.value_max,
             new_comparator=ind.comparator, new_value=ind.value, new_value_max=ind.value_max,
         )  # fmt: skip
-    record(user, "target.change", _target_target(ind), before=before,
+    record(user, Event.TARGET_CHANGE, _target_target(ind), before=before,
            after=_snapshot(ind, TARGET_FIELDS), note=reason.strip())  # fmt: skip
     return ind
 
@@ -806,7 +806,7 @@ def move_target(user, ind: Indicator, *, step: int) -> Indicator:
     _check_office(user, ind.plan)
     _shift(ind, list(Indicator.objects.filter(plan=ind.plan, task=ind.task_id)), step)
     ind.refresh_from_db()
-    record(user, "target.move", _target_target(ind), after={"order": ind.order})
+    record(user, Event.TARGET_MOVE, _target_target(ind), after={"order": ind.order})
     return ind
 
 
@@ -822,7 +822,7 @@ def delete_target(user, ind: Indicator) -> None:
     before = _snapshot(ind, TARGET_FIELDS)
     target = _target_target(ind)
     ind.delete()
-    record(user, "target.delete", target, before=before)
+    record(user, Event.TARGET_DELETE, target, before=before)
 
 
 # Milestones
@@ -840,7 +840,7 @@ def create_milestone(user, task: Task, *, text: str, due) -> Milestone:
                           order=_next_order(task.milestones.all()))  # fmt: skip
     milestone.full_clean()
     milestone.save()
-    record(user, "milestone.create", _milestone_target(milestone),
+    record(user, Event.MILESTONE_CREATE, _milestone_target(milestone),
            after={"text": milestone.text, "due": str(due)})  # fmt: skip
     return milestone
 
@@ -853,7 +853,7 @@ def update_milestone(user, milestone: Milestone, *, text: str, due) -> Milestone
     milestone.text, milestone.due = text.strip(), due
     milestone.full_clean()
     milestone.save()
-    record(user, "milestone.change", _milestone_target(milestone), before=before,
+    record(user, Event.MILESTONE_CHANGE, _milestone_target(milestone), before=before,
            after={"text": milestone.text, "due": str(due)})  # fmt: skip
     return milestone
 
@@ -865,7 +865,7 @@ def complete_milestone(user, milestone: Milestone, *, on=None) -> Milestone:
     before = {"done_at": str(milestone.done_at) if milestone.done_at else None}
     milestone.done_at = None if on is False else (on or timezone.localdate())
     milestone.save(update_fields=["done_at"])
-    record(user, "milestone.complete", _milestone_target(milestone), before=before,
+    record(user, Event.MILESTONE_COMPLETE, _milestone_target(milestone), before=before,
            after={"done_at": str(milestone.done_at) if milestone.done_at else None})  # fmt: skip
     return milestone
 
@@ -876,7 +876,7 @@ def delete_milestone(user, milestone: Milestone) -> None:
     target = _milestone_target(milestone)
     before = {"text": milestone.text, "due": str(milestone.due)}
     milestone.delete()
-    record(user, "milestone.delete", target, before=before)
+    record(user, Event.MILESTONE_DELETE, target, before=before)
 
 
 # Assignments
@@ -922,7 +922,7 @@ def assign_unit(
         _issue_assignment(user, task, assignment)
     Task.objects.filter(pk=task.pk).update(version=task.version + 1)
     task.version += 1
-    record(user, "unit.assign", _task_target(task), before={"units": before},
+    record(user, Event.UNIT_ASSIGN, _task_target(task), before={"units": before},
            after={"units": _assignments_of(task)})  # fmt: skip
     assignment.refresh_from_db()
     return assignment
@@ -935,7 +935,7 @@ def unassign_unit(user, task: Task, unit: OrgUnit) -> None:
     task.assignments.filter(unit=unit).delete()
     Task.objects.filter(pk=task.pk).update(version=task.version + 1)
     task.version += 1
-    record(user, "unit.unassign", _task_target(task), before={"units": before},
+    record(user, Event.UNIT_UNASSIGN, _task_target(task), before={"units": before},
            after={"units": _assignments_of(task)})  # fmt: skip
 
 
@@ -986,7 +986,7 @@ def issue(user, plan: Plan, tasks: list[Task] | None = None) -> list[Task]:
         task.issued_at = now
         for assignment in task.assignments.all():
             _issue_assignment(user, task, assignment)
-    record(user, "plan.issue", f"plan:{plan.code}",
+    record(user, Event.PLAN_ISSUE, f"plan:{plan.code}",
            after={"tasks": [t.code for t in batch], "targets": issued_targets})  # fmt: skip
     return batch
 
@@ -1082,7 +1082,7 @@ def acknowledge(user, task: Task, *, unit: OrgUnit | None = None) -> Assignment:
     assignment.objection, assignment.objected_at = "", None
     assignment.save(update_fields=["acknowledged_at", "acknowledged_by", "objection",
                                    "objected_at"])  # fmt: skip
-    record(user, "task.acknowledge", _task_target(task), after={"unit": assignment.unit.code})
+    record(user, Event.TASK_ACKNOWLEDGE, _task_target(task), after={"unit": assignment.unit.code})
     return assignment
 
 
@@ -1106,7 +1106,7 @@ def object_to(user, task: Task, *, reason: str, unit: OrgUnit | None = None) -> 
         "unit": assignment.unit.short_name, "number": task.number, "title": task.title,
         "reason": assignment.objection}  # fmt: skip
     notify(office_people(task.plan), task.plan, Notice.Kind.OBJECTION, text, task=task)
-    record(user, "task.object", _task_target(task), after={"unit": assignment.unit.code},
+    record(user, Event.TASK_OBJECT, _task_target(task), after={"unit": assignment.unit.code},
            note=assignment.objection)  # fmt: skip
     return assignment
 
@@ -1151,7 +1151,7 @@ def request_change(
         "unit": assignment.unit.short_name, "number": task.number, "title": task.title,
         "kind": cr.get_kind_display(), "reason": cr.reason}  # fmt: skip
     notify(office_people(plan), plan, Notice.Kind.REQUESTED, text, task=task)
-    record(user, "change.request", f"change:{cr.code}",
+    record(user, Event.CHANGE_REQUEST, f"change:{cr.code}",
            after={"task": task.code, "kind": kind, **proposed}, note=cr.reason)  # fmt: skip
     return cr
 
@@ -1221,7 +1221,7 @@ def decide_change(user, cr: ChangeRequest, *, approve: bool, comment: str = "") 
         "comment": cr.comment}  # fmt: skip
     if cr.requested_by is not None:
         notify([cr.requested_by], cr.plan, Notice.Kind.DECIDED, text.strip(), task=task)
-    record(user, "change.approve" if approve else "change.refuse", f"change:{cr.code}",
+    record(user, Event.CHANGE_APPROVE if approve else Event.CHANGE_REFUSE, f"change:{cr.code}",
            after={"state": cr.state}, note=cr.comment)  # fmt: skip
     return cr
 

@@ -8,12 +8,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from mubiao.audit.models import AuditEntry
 from mubiao.plans import actions
-from mubiao.plans.models import Area, Assignment, Indicator, Milestone, Task, TargetRevision
+from mubiao.plans.models import Area, Assignment, Indicator, Milestone, TargetRevision, Task
 from mubiao.reporting.cycles import ensure_cycles, ensure_reports
 from mubiao.reporting.models import Cycle, Report
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the page language is pinned)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -172,7 +180,9 @@ def test_renumber_numbers_areas_and_tasks_in_order(draft, office):
     actions.renumber(office, draft)
     numbers = dict(Area.objects.filter(plan=draft).values_list("name", "number"))
     assert numbers == {"稳增长": "一", "兴乡村": "二", "扩投资": "（一）"}
-    assert list(Task.objects.filter(plan=draft).order_by("order").values_list("number", flat=True)) == ["1", "2"]
+    assert list(
+        Task.objects.filter(plan=draft).order_by("order").values_list("number", flat=True)
+    ) == ["1", "2"]
 
 
 # Issuing and acknowledging
