@@ -10,6 +10,8 @@ _FULL = re.compile(r"(?<!\d)(20\d{2})年?(1[0-2]|0?[1-9])月(3[01]|[12]\d|0?[1-9
 _MONTH = re.compile(
     r"(?:(?<!\d)(20\d{2})年)?(?<!\d)(1[0-2]|[1-9])月(?:底|末|份)?(?:前|之前|以前|完成)"
 )
+# in a deadline cell or after a 完成时限 label the month alone is the deadline (10月底)
+_MONTH_CELL = re.compile(r"(?:(?<!\d)(20\d{2})年)?(?<!\d)(1[0-2]|[1-9])月(?:底|末|份)?(?!\d)")
 _MONTH_DAY = re.compile(r"(?<![\d年])(1[0-2]|[1-9])月(3[01]|[12]\d|[1-9])日(?:前|之前|以前)")
 _YEAR_END = re.compile(r"(?:(20\d{2})年)?(?:年底前|年底|年内|年末前|底前)")
 _QUARTER = re.compile(r"(?:(20\d{2})年)?(?:第?([一二三四1-4])季度(?:末|底)?前?|(上|下)半年)")
@@ -27,8 +29,10 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def deadlines(text: str, year: int | None) -> list[date]:
+def deadlines(text: str, year: int | None, *, cell: bool = False) -> list[date]:
     """Every deadline written in `text`; months without a year take the plan's `year`.
+
+    With `cell` (the text of a deadline cell or label) a month needs no 前: 2026年10月底.
 
     >>> [d.isoformat() for d in deadlines("2022年10月底前编制,6月底前完成", 2022)]
     ['2022-10-31', '2022-06-30']
@@ -36,6 +40,8 @@ def deadlines(text: str, year: int | None) -> list[date]:
     ['2026-09-30']
     >>> [d.isoformat() for d in deadlines("年内建成", 2026)]
     ['2026-12-31']
+    >>> [d.isoformat() for d in deadlines("2026年10月底", None, cell=True)]
+    ['2026-10-31']
     """
     found: list[date] = []
     taken: list[tuple[int, int]] = []
@@ -54,7 +60,7 @@ def deadlines(text: str, year: int | None) -> list[date]:
             if d:
                 found.append(d)
                 taken.append(m.span())
-    for m in _MONTH.finditer(text):
+    for m in (_MONTH_CELL if cell else _MONTH).finditer(text):
         y = int(m.group(1)) if m.group(1) else year
         if free(m) and y:
             found.append(_last_day(y, int(m.group(2))))
@@ -73,7 +79,7 @@ def deadlines(text: str, year: int | None) -> list[date]:
     return found
 
 
-def deadline(text: str, year: int | None) -> str | None:
+def deadline(text: str, year: int | None, *, cell: bool = False) -> str | None:
     """The latest deadline in `text` as an ISO date, or None."""
-    found = deadlines(text, year)
+    found = deadlines(text, year, cell=cell)
     return max(found).isoformat() if found else None

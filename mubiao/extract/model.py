@@ -79,6 +79,7 @@ class Task:
     heading: int | None
     span: tuple[int, int]
     targets: list[int] = field(default_factory=list)
+    open_ended: bool = False  # its unit list ends 等相关部门: more units may take part
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +92,7 @@ class Task:
             "heading": self.heading,
             "span": list(self.span),
             "targets": list(self.targets),
+            "open_ended": self.open_ended,
         }
 
 

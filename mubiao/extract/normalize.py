@@ -130,6 +130,8 @@ def squeeze_spaces(src: OffsetText) -> OffsetText:
             m for m in _GAPS.finditer(line) if line[: m.start()].strip() and line[m.end() :].strip()
         ]
         wide = {m.start() for m in gaps} if len(gaps) >= 2 else set()
+        if not wide and _is_spaced_row(line):
+            wide = {m.start() for m in _SPACES.finditer(line) if line[: m.start()].strip()}
         for m in _SPACES.finditer(line):
             s, e = m.span()
             if s in wide:
@@ -149,6 +151,31 @@ def squeeze_spaces(src: OffsetText) -> OffsetText:
                 edits.append((pos + s, pos + e, ""))
         pos += len(line) + 1
     return rewrite(src, edits) if edits else src
+
+
+_ROW_START = re.compile(r"^\s*\d{1,3} +(?=[\u4e00-\u9fff])")
+_DATE_CELL = re.compile(
+    r"^(?:20\d{2}年)?(?:\d{1,2}月(?:底|末|\d{1,2}日)?|年底|年内|长期坚持|持续推进)(?:前|之前)?$"
+)
+
+
+def _is_spaced_row(line: str) -> bool:
+    """A table row flattened with single spaces: a row number, a space, the task, then
+    at least two cells that read as unit lists or dates ("3 实施… 区住建局 区财政局 12月底")."""
+    if not _ROW_START.match(line):
+        return False
+    cells = line.split()[2:]
+    return sum(1 for c in cells if _is_unit_cell(c) or _DATE_CELL.match(c)) >= 2
+
+
+@cache
+def _unit_end() -> re.Pattern[str]:
+    orgs = lexicon.load("orgs")
+    return re.compile(rf"(?:{lexicon.alternation(orgs['unit_suffixes'])})$")
+
+
+def _is_unit_cell(cell: str) -> bool:
+    return all(_unit_end().search(u) for u in re.split(r"[、,]", cell) if u)
 
 
 def drop_duplicate_paragraphs(src: OffsetText) -> OffsetText:

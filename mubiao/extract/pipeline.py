@@ -135,6 +135,7 @@ def assemble(
                 heading_of(t.start),
                 norm.source_span(t.start, t.end),
                 inside,
+                t.open_ended,
             )
         )
     if not original.strip():

@@ -26,6 +26,7 @@ _PUNCT_END = "。;.,: "
 _BRACKETED_LABEL = re.compile(r"[【\[]([\u4e00-\u9fff]{2,6})[】\]]:?")
 _LEADING_WORD = re.compile(r"^(?:由|请|各自)(?=[\u4e00-\u9fff]{2})")
 _LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|主责)\)$")
+_OPEN_END = "\x00"  # marks a unit written with a generic tail (市医保局等相关部门)
 _SENTENCE = re.compile(r"[。;!?]")
 
 
@@ -39,6 +40,7 @@ class Roles:
     bare: list[str] = field(default_factory=list)
     leaders: list[str] = field(default_factory=list)
     deadline_text: str = ""
+    open_ended: bool = False  # a list ending 等相关部门
 
     def any_unit(self) -> bool:
         return bool(self.lead or self.co or self.responsible or self.bare or self.leaders)
@@ -63,6 +65,7 @@ class RawTask:
     deadline: str | None
     start: int
     end: int
+    open_ended: bool = False
 
 
 @cache
@@ -82,6 +85,9 @@ def _lex() -> dict[str, Any]:
         "first_is_lead": [re.compile(p) for p in orgs["first_is_lead"]],
         "unit_re": re.compile(rf"(?:{lexicon.alternation(orgs['unit_suffixes'])})$"),
         "collective_re": re.compile(rf"^(?:{lexicon.alternation(orgs['collective'])})"),
+        "marks": "".join(orgs["lead_marks"]),
+        "tail_re": re.compile(rf"(?<=.)(?:{lexicon.alternation(orgs['generic_tails'])})$"),
+        "surnames": frozenset(orgs["surnames"]),
     }
 
 
@@ -90,7 +96,9 @@ def read_structure(
 ) -> tuple[list[RawHeading], list[RawTask], list[str]]:
     """Headings and tasks of a normalised text, and warnings."""
     first_is_lead = any(p.search(text) for p in _lex()["first_is_lead"])
+    lines = [part for line in lines for part in split_items(line)]
     columns: dict[int, str] = {}
+    carry: dict[int, str] = {}  # the cells of the row before, for merged cells
     headings: list[RawHeading] = []
     tasks: list[RawTask] = []
     warnings: list[str] = []
@@ -111,7 +119,7 @@ def read_structure(
             continue
         level, number = num
         if "\t" in line.text[len(number) :].strip("\t"):
-            task = _table_task(line, number, columns, first_is_lead, year)
+            task = _table_task(line, number, columns, first_is_lead, year, carry)
         else:
             task = _task(line, number, attached, first_is_lead, year)
         if task is not None:
@@ -128,6 +136,35 @@ def read_structure(
             )
         i = j
     return headings, tasks, warnings
+
+
+_NEXT_ITEM = re.compile(r"(?<=[)。;])\s*(\d{1,2})[.、](?!\d)")
+
+
+def split_items(line: Line) -> list[Line]:
+    """Several numbered items written on one line ("1.…(责任单位:甲)2.…(责任单位:乙)")
+    as one line each; a number counts only when it is the next one.
+
+    >>> [p.text for p in split_items(Line(0, 14, "1.甲(市财政局)2.乙(市商务局)"))]
+    ['1.甲(市财政局)', '2.乙(市商务局)']
+    """
+    num = numbering(line.text)
+    if num is None or not num[1][:-1].isdigit():
+        return [line]
+    expected = int(num[1][:-1]) + 1
+    cuts = []
+    for m in _NEXT_ITEM.finditer(line.text):
+        if int(m.group(1)) == expected:
+            cuts.append(m.start(1))
+            expected += 1
+    if not cuts:
+        return [line]
+    out, start = [], 0
+    for cut in [*cuts, len(line.text)]:
+        piece = line.text[start:cut].rstrip()
+        out.append(Line(line.start + start, line.start + start + len(piece), piece))
+        start = cut
+    return out
 
 
 def _attached_end(lines: list[Line], i: int) -> int:
@@ -192,10 +229,18 @@ def _task(
         return None
     lead, co = _resolve(roles, first_is_lead)
     task_text = "\n".join([body[:cut].strip() if clause else body.strip(), *more])
-    when = deadline(roles.deadline_text or task_text, year)
+    when = deadline(roles.deadline_text or task_text, year, cell=bool(roles.deadline_text))
     end = attached[-1].end if attached else line.end
     return RawTask(
-        number.strip(".、 ") or None, task_text, lead, co, roles.leaders, when, line.start, end
+        number.strip(".、 ") or None,
+        task_text,
+        lead,
+        co,
+        roles.leaders,
+        when,
+        line.start,
+        end,
+        roles.open_ended,
     )
 
 
@@ -228,13 +273,26 @@ def _header(text: str) -> dict[int, str]:
 
 
 def _table_task(
-    line: Line, number: str, columns: dict[int, str], first_is_lead: bool, year: int | None
+    line: Line,
+    number: str,
+    columns: dict[int, str],
+    first_is_lead: bool,
+    year: int | None,
+    carry: dict[int, str],
 ) -> RawTask | None:
-    """A table row: cells by the header's roles, or text then unit cells (lead, co)."""
+    """A table row: cells by the header's roles, or text then unit cells (lead, co).
+
+    Under a header, a row with fewer cells than columns has merged cells: the leader
+    or lead unit written once in the row above stands for it too (carried down).
+    """
     cells = [c.strip() for c in line.text.split("\t")]
     roles = Roles()
     texts: list[str] = []
+    if columns and len(cells) < max(columns) + 1:
+        cells = _carried(cells, columns, carry)
     if columns and len(cells) == max(columns) + 1:
+        carry.clear()
+        carry.update(enumerate(cells))
         for k, cell in enumerate(cells):
             role = columns.get(k)
             if role in ("lead", "co", "responsible", "leader"):
@@ -244,20 +302,54 @@ def _table_task(
             elif role == "text" or (role is None and k > 0):
                 texts.append(cell)
     else:
-        unit_cells = [
-            c for c in cells[1:] if _split_units(c) and all(_is_unit(u) for u in _split_units(c))
-        ]
+        unit_cells = []
+        for cell in cells[1:]:
+            units = _split_units(cell)
+            if units and all(_is_unit(u) for u in units):
+                unit_cells.append(cell)
+            elif _DATE_CELL.match(cell):
+                roles.deadline_text += cell + ";"
+            elif units and all(_is_person(u) for u in units):
+                roles.leaders += units
+            else:
+                texts.append(cell)
         for k, cell in enumerate(unit_cells[:2]):
             _add(roles, "lead" if k == 0 else "co", _split_units(cell))
-        texts = [c for c in cells[1:] if c not in unit_cells]
+        texts += unit_cells[2:]
     if not roles.any_unit():
         return None
     lead, co = _resolve(roles, first_is_lead)
     text = ";".join(t for t in texts if t)
-    when = deadline(roles.deadline_text or text, year)
+    when = deadline(roles.deadline_text or text, year, cell=bool(roles.deadline_text))
     return RawTask(
-        number.strip(".、 ") or None, text, lead, co, roles.leaders, when, line.start, line.end
+        number.strip(".、 ") or None,
+        text,
+        lead,
+        co,
+        roles.leaders,
+        when,
+        line.start,
+        line.end,
+        roles.open_ended,
     )
+
+
+_DATE_CELL = re.compile(
+    r"^(?:20\d{2}年)?(?:\d{1,2}月(?:底|末|\d{1,2}日)?|年底|年内|全年|长期|长期坚持|持续推进)(?:前|之前)?$"
+)
+_CARRIED = ("leader", "lead")
+
+
+def _carried(cells: list[str], columns: dict[int, str], carry: dict[int, str]) -> list[str]:
+    """The cells of a short row with its merged cells filled from the row above."""
+    missing = max(columns) + 1 - len(cells)
+    skip = [k for k in sorted(columns) if columns[k] in _CARRIED and carry.get(k)][:missing]
+    if len(skip) < missing:
+        return cells
+    out, it = [], iter(cells)
+    for k in range(max(columns) + 1):
+        out.append(carry[k] if k in skip else next(it, ""))
+    return out
 
 
 def _unit_clause(body: str) -> tuple[str, int]:
@@ -288,7 +380,7 @@ def _looks_like_units(inner: str) -> bool:
 
 def _parse_clause(clause: str, roles: Roles) -> None:
     lex = _lex()
-    clause = _BRACKETED_LABEL.sub(r"\1:", clause.strip("()"))
+    clause = _BRACKETED_LABEL.sub(r"\1:", _unwrap(clause.strip()))
     # a label starts a new part even without a separator: 牵头单位:甲配合单位:乙
     clause = lex["label_any"].sub(lambda m: ";" + m.group(), clause)
     for part in _split_outside(clause, ";。"):
@@ -317,19 +409,74 @@ def _parse_clause(clause: str, roles: Roles) -> None:
                 _add(roles, "bare", _split_units(piece))
 
 
+def _unwrap(clause: str) -> str:
+    """The clause without brackets around it; a bracket that closes a name inside
+    (各乡(镇)人民政府(街道办事处)) stays.
+
+    >>> _unwrap("(县教育局、各乡(镇)人民政府(街道办事处))")
+    '县教育局、各乡(镇)人民政府(街道办事处)'
+    >>> _unwrap("各乡(镇)人民政府(街道办事处)")
+    '各乡(镇)人民政府(街道办事处)'
+    """
+    while clause.startswith("(") and _closing(clause, 0) == len(clause) - 1:
+        clause = clause[1:-1].strip()
+    if clause.startswith("(") and _closing(clause, 0) is None:
+        clause = clause[1:]
+    if clause.endswith(")") and clause.count(")") > clause.count("("):
+        clause = clause[:-1]
+    return clause
+
+
+def _closing(text: str, at: int) -> int | None:
+    """Where the bracket opened at `at` closes, or None."""
+    depth = 0
+    for k in range(at, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[k], 0)
+        if depth == 0:
+            return k
+    return None
+
+
 def _add(roles: Roles, role: str, items: list[str]) -> None:
     if role == "leader":
-        roles.leaders += items
+        roles.leaders += [name for item in items for name in _names(item)]
         return
+    marks = _lex()["marks"]
     for item in items:
+        if item.endswith(_OPEN_END):
+            roles.open_ended = True
+            item = item[: -len(_OPEN_END)]
         marked = _LEAD_MARK.search(item)
         if marked:  # 市发改委(牵头) inside a list
             roles.lead.append(item[: marked.start()])
             continue
-        if _is_person(item):
-            roles.leaders.append(item)
+        if item[:1] in marks or item[-1:] in marks:  # ★市发改委: the lead
+            roles.lead.append(item.strip(marks))
+            continue
+        if _is_person(item) or len(_names(item)) > 1:
+            roles.leaders += _names(item)
         else:
             getattr(roles, role).append(item)
+
+
+def _names(text: str) -> list[str]:
+    """One official's name, or two written together (张伟刘强 → 张伟, 刘强).
+
+    >>> _names("张伟刘强"), _names("王建军李明"), _names("市财政局")
+    (['张伟', '刘强'], ['王建军', '李明'], ['市财政局'])
+    """
+    surnames = _lex()["surnames"]
+    if (
+        4 <= len(text) <= 6
+        and re.fullmatch(r"[\u4e00-\u9fff]+", text)
+        and not _is_unit(text)
+        and text[0] in surnames
+    ):
+        for cut in (2, 3) if len(text) <= 5 else (3,):
+            left, right = text[:cut], text[cut:]
+            if right[0] in surnames and 2 <= len(right) <= 3:
+                return [left, right]
+    return [text]
 
 
 def _resolve(roles: Roles, first_is_lead: bool) -> tuple[list[str], list[str]]:
@@ -359,7 +506,13 @@ def _split_units(text: str) -> list[str]:
     two names that both end like a unit: 区自然资源和规划局 stays whole)."""
     out = []
     for piece in _split_outside(text, "、,/"):
-        piece = piece.strip(_PUNCT_END + "等")
+        piece = piece.strip(_PUNCT_END)
+        tail = _lex()["tail_re"].search(piece)
+        if tail:  # 市医保局等相关部门: the list is open-ended
+            named = _split_and(piece[: tail.start()].strip(_PUNCT_END + "等"))
+            out += [*named[:-1], named[-1] + _OPEN_END] if named and named[-1] else []
+            continue
+        piece = piece.strip("等")
         if not piece:
             continue
         out += _split_and(piece)
@@ -395,6 +548,7 @@ def _split_and(piece: str) -> list[str]:
 
 def _is_unit(name: str) -> bool:
     lex = _lex()
+    name = name.strip(lex["marks"]).rstrip(_OPEN_END)
     return bool(lex["unit_re"].search(name) or lex["collective_re"].match(name)) and len(name) >= 2
 
 

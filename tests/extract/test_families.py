@@ -130,3 +130,178 @@ def test_family2_it_reads_qualitative_targets(text: str, metrics: list[str]) -> 
 )
 def test_family2_it_reads_no_qualitative_target_in_prose_or_review(text: str) -> None:
     assert qualitative_metrics(text) == []
+
+
+# ── Family 3: task lists in other layouts ────────────────────────────────────────────
+
+
+def tasks_of(text: str, year: int | None = 2026) -> list[dict]:
+    return extract_text(text, year_hint=year).to_dict()["tasks"]
+
+
+def units_of(text: str) -> list[tuple]:
+    return [(t["number"], t["lead"], t["co"], t["deadline"]) for t in tasks_of(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # table rows flattened with single spaces, no header
+            "3 实施城市更新行动,完成老旧小区改造120个 区住建局 区发改委、区财政局 2026年12月底\n"
+            "4 加快充电桩建设,新建公共充电桩300个 区发改委 区供电公司 2026年9月底",
+            [
+                ("3", ["区住建局"], ["区发改委", "区财政局"], "2026-12-31"),
+                ("4", ["区发改委"], ["区供电公司"], "2026-09-30"),
+            ],
+        ),
+        (
+            "7 推进农村寄递物流体系建设 县邮政管理局 县商务局、县交通运输局 2026年11月底\n"
+            "8 开展消费帮扶专项行动 县乡村振兴局 县总工会 年底前",
+            [
+                ("7", ["县邮政管理局"], ["县商务局", "县交通运输局"], "2026-11-30"),
+                ("8", ["县乡村振兴局"], ["县总工会"], "2026-12-31"),
+            ],
+        ),
+        (  # a header naming the columns drives every row (wide gaps)
+            "序号  重点任务  牵头单位  配合单位  完成时限\n"
+            "1  推进农贸市场改造提升,完成改造15个  县商务局  县市场监管局、县财政局  2026年10月底\n"
+            "2  实施背街小巷整治行动  县住建局  各乡(镇)人民政府  2026年12月底",
+            [
+                ("1", ["县商务局"], ["县市场监管局", "县财政局"], "2026-10-31"),
+                ("2", ["县住建局"], ["各乡(镇)人民政府"], "2026-12-31"),
+            ],
+        ),
+        (  # a pipe table with a header row
+            "| 序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 |\n"
+            "| 1 | 建设智慧停车平台 | 市城管局 | 市公安局、市大数据局 | 2026年6月底前 |\n"
+            "| 2 | 新增公共停车位2000个 | 市城管局 | 各区政府 | 2026年12月底前 |",
+            [
+                ("1", ["市城管局"], ["市公安局", "市大数据局"], "2026-06-30"),
+                ("2", ["市城管局"], ["各区政府"], "2026-12-31"),
+            ],
+        ),
+        (  # columns in another order: the header decides
+            "序号\t配合单位\t牵头单位\t重点任务\n1\t市财政局\t市教育局\t新建幼儿园6所\n"
+            "2\t市卫健委\t市体育局\t建设社区健身中心10个",
+            [("1", ["市教育局"], ["市财政局"], None), ("2", ["市体育局"], ["市卫健委"], None)],
+        ),
+    ],
+)
+def test_family3_it_reads_table_rows(text: str, expected: list[tuple]) -> None:
+    assert units_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "leads"),
+    [
+        (
+            "1.深化“一网通办”改革(责任单位:县政务服务中心)2.开展涉企收费专项清理(牵头单位:县市场监管局)"
+            "3.推行包容审慎监管(责任单位:县司法局)",
+            [["县政务服务中心"], ["县市场监管局"], ["县司法局"]],
+        ),
+        (
+            "1.建设口袋公园5个。(市园林局牵头)2.改造提升城市绿道20公里。(市林业局牵头)",
+            [["市园林局"], ["市林业局"]],
+        ),
+        (
+            "4.完善公共法律服务体系;(市司法局牵头)5.推进诉源治理;(市中级法院牵头)6.加强社区矫正;(市司法局牵头)",
+            [["市司法局"], ["市中级法院"], ["市司法局"]],
+        ),
+    ],
+)
+def test_family3_it_reads_several_items_written_on_one_line(
+    text: str, leads: list[list[str]]
+) -> None:
+    assert [t["lead"] for t in tasks_of(text)] == leads
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        (  # the leader's cell is merged over two rows
+            "序号\t任务内容\t责任领导\t牵头单位\t配合单位\n"
+            "1\t推进高标准农田建设12万亩\t王建军\t市农业农村局\t市财政局、市自然资源局\n"
+            "2\t实施农村公路提档升级工程\t市交通运输局\t各县区政府",
+            [(["王建军"], ["市农业农村局"]), (["王建军"], ["市交通运输局"])],
+        ),
+        (  # the lead unit's cell is merged: the row's only unit cell is co-operating
+            "序号\t重点任务\t牵头单位\t配合单位\n1\t建设县级融媒体中心\t县委宣传部\t县财政局\n"
+            "2\t推进应急广播全覆盖\t县文广旅局",
+            [([], ["县委宣传部"]), ([], ["县委宣传部"])],
+        ),
+        (
+            "序号  重点任务  责任领导  牵头单位  完成时限\n"
+            "1  完成河道清淤30公里  李红  县水利局  6月底\n"
+            "2  建成排涝泵站2座  县住建局  9月底",
+            [(["李红"], ["县水利局"]), (["李红"], ["县住建局"])],
+        ),
+    ],
+)
+def test_family3_it_carries_merged_cells_down(text: str, rows: list[tuple]) -> None:
+    assert [(t["leaders"], t["lead"]) for t in tasks_of(text)] == rows
+
+
+# ── Family 4: unit lists ─────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("text", "lead", "co", "open_ended"),
+    [
+        (  # brackets inside a name, the document's rule for the first unit
+            "各项任务中列第一位的为牵头单位。\n1.推进教育均衡发展。(县教育局、县财政局、各乡(镇)人民政府(街道办事处))",
+            ["县教育局"],
+            ["县财政局", "各乡(镇)人民政府(街道办事处)"],
+            False,
+        ),
+        (
+            "排在第一位的为牵头单位。\n1.推进全民健身。(市体育局、各县(市、区)人民政府)",
+            ["市体育局"],
+            ["各县(市、区)人民政府"],
+            False,
+        ),
+        (  # a generic tail: the list is open-ended
+            "1.加强基层医疗服务。(县卫健委牵头,县医保局等相关部门配合)",
+            ["县卫健委"],
+            ["县医保局"],
+            True,
+        ),
+        (
+            "2.推进文旅融合。(牵头单位:县文广旅局;配合单位:县发改委、各乡镇等有关单位)",
+            ["县文广旅局"],
+            ["县发改委", "各乡镇"],
+            True,
+        ),
+        (
+            "3.开展安全生产大检查。(县应急局牵头,县住建局、县交通局等部门按职责分工负责)",
+            ["县应急局"],
+            ["县住建局", "县交通局"],
+            True,
+        ),
+        (  # a mark for the lead, before or after the name
+            "1.建设区域物流枢纽。(★市发改委、市交通运输局、市商务局)",
+            ["市发改委"],
+            ["市交通运输局", "市商务局"],
+            False,
+        ),
+        ("2.扩大有效投资。(市财政局、市发改委★)", ["市发改委"], ["市财政局"], False),
+        ("3.优化口岸营商环境。(市商务局、▲市口岸办)", ["市口岸办"], ["市商务局"], False),
+    ],
+)
+def test_family4_it_reads_unit_lists(
+    text: str, lead: list[str], co: list[str], open_ended: bool
+) -> None:
+    (task,) = tasks_of(text)
+    assert (task["lead"], task["co"], task["open_ended"]) == (lead, co, open_ended)
+
+
+@pytest.mark.parametrize(
+    ("text", "leaders"),
+    [
+        ("1.推进城乡供水一体化。(责任领导:张伟刘强;牵头单位:县水利局)", ["张伟", "刘强"]),
+        ("2.建设物流园区。(责任领导:王建军李明;牵头单位:县商务局)", ["王建军", "李明"]),
+        ("3.实施河湖治理。(责任领导:赵丽;牵头单位:县水利局)", ["赵丽"]),
+    ],
+)
+def test_family4_it_splits_two_officials_written_together(text: str, leaders: list[str]) -> None:
+    (task,) = tasks_of(text)
+    assert task["leaders"] == leaders
