@@ -196,6 +196,41 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tick(args: argparse.Namespace) -> int:
+    """Run the polling jobs (what time alone changes) once, or every --interval seconds
+    until SIGTERM or Ctrl-C; each round prints one line of JSON {job: things done}."""
+    import signal
+    import threading
+
+    setup_django()
+    from mubiao.lib import tick
+
+    only = args.job or None
+    known = tick.jobs()
+    unknown = sorted(set(only or ()) - set(known))
+    if unknown:
+        raise CommandError(f"no tick job called {', '.join(unknown)}; known: {', '.join(known)}")
+
+    def report(result: dict[str, int]) -> None:
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+
+    if not args.loop:
+        result = tick.run_once(only=only)
+        report(result)
+        return 1 if any(n < 0 for n in result.values()) else 0
+    if args.interval <= 0:
+        raise CommandError("--interval must be a positive number of seconds")
+    stop = threading.Event()
+
+    def stop_soon(signum, frame) -> None:
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop_soon)
+    tick.loop(args.interval, stop, only=only, report=report)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -216,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("load", "load (or update) the Nanyang 2026 data into the database", cmd_load),
         ("ledger", "the ledger (台账) of a plan as JSON or Excel", cmd_ledger),
         ("bench", "run a benchmark; the last line of output is JSON", cmd_bench),
+        ("tick", "run the polling jobs: a new day, deadlines, cycles opening (--loop)", cmd_tick),
         ("remind", "send the due-soon and overdue reminders (for cron; idempotent)", cmd_remind),
         ("manage", "run a Django management command", cmd_manage),
     ]
@@ -236,6 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["bench"].add_argument("name")
     parsers["bench"].add_argument("args", nargs=argparse.REMAINDER)
     parsers["remind"].add_argument("--date", help="as if today were YYYY-MM-DD (local time)")
+    parsers["tick"].add_argument("--loop", action="store_true", help="repeat until SIGTERM")
+    parsers["tick"].add_argument("--interval", type=float, default=60.0,
+                                 help="seconds between rounds with --loop (default 60)")  # fmt: skip
+    parsers["tick"].add_argument("--job", action="append", help="run only this job (repeatable)")
     parsers["manage"].add_argument("args", nargs=argparse.REMAINDER)
     return parser
 

@@ -111,10 +111,7 @@ def _fresh_page_caches():
     """Each test starts with empty page caches: ids and clocks repeat across tests."""
     from django.core.cache import cache
 
-    from mubiao.dashboard.current import _memo
-
     cache.clear()
-    _memo.clear()
 
 
 @pytest.fixture

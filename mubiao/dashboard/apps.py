@@ -8,3 +8,7 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from mubiao.dashboard import receivers  # noqa: F401  (connects the signal receivers)
+        from mubiao.dashboard.statuses import new_day
+        from mubiao.lib import tick
+
+        tick.register("statuses.new-day", new_day)

@@ -1,60 +1,36 @@
-"""The current-status table: the overseers' dashboard and ledger read it, not every value.
+"""Reading the status store: the overseers' dashboard and ledger read it, not every value.
 
 Judging a province's 60,000 targets from a million reports takes tens of seconds; the
 landing page cannot do that on each request. So each plan keeps its judgements as of
-one day in the database (``StatusCache`` + one ``CurrentStatus`` row per indicator and
-task + one ``UnitStanding`` per unit), and the pages read them with a few small queries:
-counts, the red list, the area roll-up and the ledger's pages are SQL, the ranking is
-computed from 300 standings.
-
-The table is a cache of ``status.compute`` for the whole plan: ``rebuild`` writes it
-from scratch, and each event that changes a judgement refreshes what it touches at once:
-
-- a report approved or reopened → its indicators and task, and their lead units
-  (``receivers``);
-- a report submitted → its unit's report tallies;
-- a target, task, milestone or assignment saved or deleted → that subject (and its
-  task, indicators and units), after the transaction commits;
-- the plan's bands, ranking, areas or cycles changed → the table is marked stale;
-- a new day → the table is out of date.
-
-A stale or out-of-date table is rebuilt: at once for a plan of up to
-``MUBIAO_STATUS_INLINE_LIMIT`` targets and tasks (a city's plan takes well under a
-second), else by the task worker while the pages show the last figures and say so.
-``tests/dashboard/test_current.py`` checks the table against the live computation after
-each kind of event.
+today in the status store (``statuses``: a ``StatusCache`` header, one ``CurrentStatus``
+row per indicator and task, one ``UnitStanding`` per unit), written inside the actions
+that change an input, and the pages read it with a few small queries: counts, the red
+list, the area roll-up and the ledger's pages are SQL, the ranking is computed from 300
+standings. Nothing here writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import Counter, defaultdict
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
-from django.tasks import task as background_task
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 
-from mubiao.dashboard import report_data
+from mubiao.dashboard import report_data, statuses
 from mubiao.dashboard.history import corrections_after
 from mubiao.dashboard.models import CurrentStatus, StatusCache, UnitStanding
-from mubiao.dashboard.status import compute, overdue_reports, report_tallies
+from mubiao.dashboard.status import overdue_reports
 from mubiao.monitor import Linear, Status, expected_fraction
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Area, Assignment, Indicator, Plan, Task
-from mubiao.projects.measures import summary as project_summary
-from mubiao.reporting.models import Report
 
 #: Ledger order: targets first, then tasks, each in plan order.
 ORDER = ("kind", "order", "subject_pk")
 SHOWN = 30  # red and good items on the dashboard (the rest are in the ledger)
 OVERDUE_SHOWN = 50
-#: A rebuild asked of the worker is not asked again for this long.
-REBUILD_PATIENCE = dt.timedelta(minutes=15)
 LEAD = Assignment.Role.LEAD
 
 
@@ -62,105 +38,12 @@ def inline_limit() -> int:
     return int(settings.MUBIAO_STATUS_INLINE_LIMIT)
 
 
-# ── Writing ──────────────────────────────────────────────────────────────────────────
+# ── Writing: the status store (``statuses``) ──────────────────────────────────────────
 
 
-def _top_areas(plan: Plan) -> dict[int, int]:
-    """Each area of the plan → its top-level area (one query)."""
-    parent = dict(Area.objects.filter(plan=plan).values_list("pk", "parent_id"))
-    top = {}
-    for pk in parent:
-        node = pk
-        while parent.get(node) is not None:
-            node = parent[node]
-        top[pk] = node
-    return top
-
-
-def _rows(plan: Plan, as_of: dt.date, indicators=None, tasks=None) -> list[CurrentStatus]:
-    """Judge the subjects (default: the whole plan) into unsaved cache rows."""
-    result = compute(plan, as_of, indicators, tasks)
-    whole = indicators is None and tasks is None
-    assigned = report_data.Assigned(
-        report_data.plan_assignments(plan)
-        if whole
-        else report_data.plan_assignments(plan, tasks=tasks, indicators=indicators)
-    )
-    ind_rows, task_rows = report_data.subject_rows(result, assigned)
-    top = _top_areas(plan)
-    pairs = [*zip(result.indicators, ind_rows, strict=True)]
-    pairs += [*zip(result.tasks, task_rows, strict=True)]
-    made = []
-    for subject, row in pairs:
-        is_task = isinstance(subject, Task)
-        trend = None if is_task or not subject.headline else report_data.trend_of(subject, result)
-        made.append(
-            CurrentStatus(
-                plan=plan, indicator=None if is_task else subject, task=subject if is_task else None,
-                kind=row["type"], order=subject.order, subject_pk=subject.pk, status=row["status"],
-                headline=bool(row.get("headline")), ratio=row.get("ratio"), area=row["area"],
-                top_area_id=top.get(subject.area_id) if subject.area_id else None,
-                name=row["name"], unit_names="|" + "|".join(row["units"]) + "|",
-                overdue_milestones=len(row.get("overdue_milestones") or ()), row=row,
-                trend=trend,
-            )
-        )  # fmt: skip
-    return made
-
-
-def _refresh_standings(plan: Plan, cache: StatusCache, units: Iterable[int] | None = None) -> None:
-    """Recount the standings of some units (default: all) from the rows and the reports,
-    then the ranking and the overdue total kept with the header."""
-    as_of = cache.as_of
-    lead_tasks = Assignment.objects.filter(role=LEAD, task__plan=plan)
-    lead_indicators = Assignment.objects.filter(role=LEAD, indicator__plan=plan)
-    assigned = Assignment.objects.filter(Q(task__plan=plan) | Q(indicator__plan=plan))
-    reports = Report.objects.filter(cycle__plan=plan)
-    standings = UnitStanding.objects.filter(plan=plan)
-    if units is not None:
-        units = set(units)
-        lead_tasks = lead_tasks.filter(unit_id__in=units)
-        lead_indicators = lead_indicators.filter(unit_id__in=units)
-        assigned = assigned.filter(unit_id__in=units)
-        reports = reports.filter(unit_id__in=units)
-        standings = standings.filter(unit_id__in=units)
-    lights: dict[int, Counter] = defaultdict(Counter)
-    overdue_ms: dict[int, int] = defaultdict(int)
-    for unit_id, status, late_ms in lead_tasks.filter(
-        task__current_status__isnull=False
-    ).values_list(
-        "unit_id", "task__current_status__status", "task__current_status__overdue_milestones"
-    ):
-        lights[unit_id][status] += 1
-        overdue_ms[unit_id] += late_ms
-    for unit_id, status in lead_indicators.filter(
-        indicator__current_status__isnull=False
-    ).values_list("unit_id", "indicator__current_status__status"):
-        lights[unit_id][status] += 1
-    with_items = set(assigned.values_list("unit_id", flat=True).distinct())
-    tallies = report_tallies(plan, as_of, reports)
-    standings.delete()
-    made = []
-    for unit_id in sorted(with_items | set(tallies)):
-        tally = tallies.get(unit_id, {})
-        made.append(
-            UnitStanding(
-                plan=plan, unit_id=unit_id, assigned=unit_id in with_items,
-                lights=dict(lights[unit_id]), overdue_milestones=overdue_ms[unit_id],
-                counted=tally.get("counted", 0), on_time=tally.get("on_time", 0),
-                late=tally.get("late", 0), overdue=tally.get("overdue", 0),
-            )
-        )  # fmt: skip
-    UnitStanding.objects.bulk_create(made, batch_size=1000)
-    _rank(plan, cache)
-
-
-def _rank(plan: Plan, cache: StatusCache) -> None:
-    """The ranking of every assigned unit's standing, and the overdue reports in all."""
-    every = list(UnitStanding.objects.filter(plan=plan).select_related("unit"))
-    cache.overdue_reports = sum(s.overdue for s in every)
-    cards = [(s.unit, standing_card(s)) for s in every if s.assigned]
-    cache.ranking = report_data.ranking_from(plan, cards)
+def rebuild(plan: Plan, as_of: dt.date | None = None) -> StatusCache:
+    """Judge the whole plan into its store (``statuses.rebuild``); the header."""
+    return statuses.rebuild(plan, as_of).header
 
 
 def standing_card(s: UnitStanding):
@@ -168,155 +51,27 @@ def standing_card(s: UnitStanding):
     return report_data.scorecard(s.unit, _lights(s.lights), s.overdue_milestones, tally)
 
 
-def _summarise(plan: Plan, cache: StatusCache) -> None:
-    """Count the rows into the header: lights by kind, and each top area's roll-up."""
-    rows = CurrentStatus.objects.filter(plan=plan)
-    counts = {
-        "indicators": dict.fromkeys(report_data.STATUSES, 0),
-        "tasks": dict.fromkeys(report_data.STATUSES, 0),
-    }
-    for kind, status, n in rows.values_list("kind", "status").annotate(n=Count("pk")).order_by():
-        counts[f"{kind}s"][status] = n
-    lights: dict[int | None, list[str]] = defaultdict(list)
-    by_area = rows.filter(kind="task").values_list("top_area", "status").annotate(n=Count("pk"))
-    for top_area, status, n in by_area.order_by():
-        lights[top_area] += [status] * n
-    cache.counts = counts
-    cache.areas = report_data.areas_from(plan, lights)
-    late = rows.filter(kind="task", overdue_milestones__gt=0).aggregate(n=Sum("overdue_milestones"))
-    cache.overdue_milestones = late["n"] or 0
-
-
-@transaction.atomic
-def rebuild(plan: Plan, as_of: dt.date | None = None) -> StatusCache:
-    """Compute the whole plan as of ``as_of`` (default today) into its table."""
-    as_of = as_of or timezone.localdate()
-    now = timezone.now()
-    cache, _ = StatusCache.objects.select_for_update().get_or_create(
-        plan=plan, defaults={"as_of": as_of, "built_at": now, "refreshed_at": now}
-    )
-    rows = _rows(plan, as_of)
-    CurrentStatus.objects.filter(plan=plan).delete()
-    CurrentStatus.objects.bulk_create(rows, batch_size=1000)
-    cache.as_of = as_of
-    _summarise(plan, cache)
-    _refresh_standings(plan, cache)
-    cache.projects = project_summary(plan.projects.all(), plan.year, as_of)
-    cache.built_at = cache.refreshed_at = now
-    cache.version += 1
-    cache.stale = False
-    cache.rebuild_requested_at = None
-    cache.synthetic = Report.objects.filter(cycle__plan=plan, synthetic=True).exists()
-    cache.save()
-    return cache
-
-
-def refresh(
-    plan: Plan,
-    *,
-    indicators: Iterable[int] = (),
-    tasks: Iterable[int] = (),
-    units: Iterable[int] = (),
-    projects: bool = False,
-) -> bool:
-    """Re-judge some subjects (ids), recount some units and (``projects``) re-sum the key
-    projects in the plan's table.
-
-    A task's light rests on its indicators, and an indicator's row shows its task's
-    units, so both come along. The lead units of every subject touched are recounted.
-    Returns False when the plan has no current table (or a stale one): nothing to keep.
-    """
-    with transaction.atomic():
-        cache = StatusCache.objects.select_for_update().filter(plan=plan).first()
-        if cache is None or cache.stale:
-            return False
-        ind_ids, task_ids, unit_ids = set(indicators), set(tasks), set(units)
-        if projects:  # the targets the key projects count toward: their actual is the sum
-            ind_ids |= set(
-                Indicator.objects.filter(plan=plan, projects__isnull=False).values_list(
-                    "pk", flat=True
-                )
-            )
-        if ind_ids:
-            task_ids |= set(
-                Indicator.objects.filter(pk__in=ind_ids, task__isnull=False).values_list(
-                    "task_id", flat=True
-                )
-            )
-        if task_ids:
-            ind_ids |= set(
-                Indicator.objects.filter(task_id__in=task_ids).values_list("pk", flat=True)
-            )
-        if ind_ids or task_ids:
-            ind_qs = Indicator.objects.filter(plan=plan, pk__in=ind_ids)
-            task_qs = Task.objects.filter(plan=plan, pk__in=task_ids)
-            rows = _rows(plan, cache.as_of, ind_qs, task_qs)
-            CurrentStatus.objects.filter(
-                Q(indicator_id__in=ind_ids) | Q(task_id__in=task_ids)
-            ).delete()
-            CurrentStatus.objects.bulk_create(rows, batch_size=1000)
-            _summarise(plan, cache)
-            unit_ids |= set(
-                Assignment.objects.filter(
-                    Q(task_id__in=task_ids) | Q(indicator_id__in=ind_ids), role=LEAD
-                ).values_list("unit_id", flat=True)
-            )
-        if unit_ids:
-            _refresh_standings(plan, cache, unit_ids)
-        if projects:
-            cache.projects = project_summary(plan.projects.all(), plan.year, cache.as_of)
-        cache.refreshed_at = timezone.now()
-        cache.version += 1
-        cache.save()
-    return True
-
-
-def mark_stale(plan_id: int) -> None:
-    StatusCache.objects.filter(plan_id=plan_id).update(stale=True)
-
-
-@background_task()
-def rebuild_in_background(plan_id: int, as_of: str) -> int:
-    """Rebuild a plan's table for the worker; nothing to do if it is already current."""
-    day = dt.date.fromisoformat(as_of)
-    plan = Plan.objects.filter(pk=plan_id).first()
-    if plan is None:
-        return 0
-    cache = StatusCache.objects.filter(plan=plan).first()
-    if cache is not None and not cache.stale and cache.as_of == day:
-        return 0
-    rebuild(plan, day)
-    return CurrentStatus.objects.filter(plan=plan).count()
-
-
 # ── Deciding: the table or the live computation ──────────────────────────────────────
 
 
 def usable(plan: Plan, as_of: dt.date) -> tuple[StatusCache | None, bool]:
-    """The table to read for a view of ``as_of``, and whether it is behind (catching up).
+    """The store to read for a view of ``as_of``, and whether it is behind (catching up).
 
-    Today's view of a plan whose table is stale or from another day rebuilds it at once
-    when the plan is small enough, else asks the worker and shows the last table (or,
-    with none yet, the live computation). Views of other days are computed live.
+    Reading never writes: a view of today whose store is from another day or marked stale
+    judges the plan live when it is small enough, else shows the last figures and says
+    they are behind until ``mubiao tick`` has judged the new day. Views of other days are
+    built live.
     """
-    cache = StatusCache.objects.filter(plan=plan).first()
-    if cache is not None and not cache.stale and cache.as_of == as_of:
+    cache = statuses.store_is_current(plan, as_of)
+    if cache is not None:
         return cache, False
     if as_of != timezone.localdate():
         return None, False
+    last = StatusCache.objects.filter(plan=plan).first()
     size = Indicator.objects.filter(plan=plan).count() + Task.objects.filter(plan=plan).count()
-    if size <= inline_limit():
-        return rebuild(plan, as_of), False
-    now = timezone.now()
-    asked = cache.rebuild_requested_at if cache else None
-    if asked is None or now - asked > REBUILD_PATIENCE:
-        if cache is not None:
-            StatusCache.objects.filter(pk=cache.pk).update(rebuild_requested_at=now)
-        rebuild_in_background.enqueue(plan.pk, as_of.isoformat())
-        cache = StatusCache.objects.filter(plan=plan).first()  # an immediate worker ran it
-        if cache is not None and not cache.stale and cache.as_of == as_of:
-            return cache, False
-    return cache, cache is not None
+    if last is None or size <= inline_limit():
+        return None, False
+    return last, True
 
 
 # ── Reading ──────────────────────────────────────────────────────────────────────────
@@ -350,44 +105,10 @@ def header(plan: Plan, cache: StatusCache, *, behind: bool = False) -> dict:
     }
 
 
-class _Memo:
-    """The last few tables read, by version: a repeated view of unchanged figures costs
-    no query. Every change of the table changes its ``version``, so the key."""
-
-    SIZE = 16
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.items: dict[tuple, dict] = {}
-
-    def get(self, key: tuple) -> dict | None:
-        with self.lock:
-            return self.items.get(key)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-    def put(self, key: tuple, data: dict) -> None:
-        with self.lock:
-            self.items[key] = data
-            while len(self.items) > self.SIZE:
-                del self.items[next(iter(self.items))]
-
-
-_memo = _Memo()
-
-
 def from_table(plan: Plan, cache: StatusCache, *, behind: bool = False) -> dict:
-    """The dashboard's data read from the table: the same figures ``build`` computes,
-    with the lists cut to what the page shows (the ledger has the rest). Read-only: the
-    same dict serves repeated views of the same version of the table."""
-    key = (cache.pk, cache.built_at, cache.version, cache.as_of, behind, get_language())
-    data = _memo.get(key)
-    if data is None:
-        data = _read(plan, cache, behind=behind)
-        _memo.put(key, data)
-    return data
+    """The dashboard's data read from the store: the same figures ``build`` computes,
+    with the lists cut to what the page shows (the ledger has the rest)."""
+    return _read(plan, cache, behind=behind)
 
 
 def _read(plan: Plan, cache: StatusCache, *, behind: bool) -> dict:
@@ -509,10 +230,10 @@ def ledger_areas(plan: Plan) -> list[str]:
 
 
 class _Pending(threading.local):
-    """What this thread's open transaction touched, by plan, refreshed once on commit."""
+    """What this thread's open transaction touched, by plan, judged once on commit."""
 
     def __init__(self) -> None:
-        self.plans: dict[int, dict] = {}
+        self.plans: dict[int | None, dict] = {}
 
 
 _pending = _Pending()
@@ -521,14 +242,7 @@ _pending = _Pending()
 def touch(
     plan_id: int | None, *, indicators=(), tasks=(), units=(), projects: bool = False
 ) -> None:
-    """Refresh these subjects and units once the transaction commits.
-
-    ``plan_id`` may be None: the plan is then found from the subjects at the flush, in
-    one query for all of them, and only when some plan has a table (a loader saving
-    thousands of rows costs nothing per row). Each call registers the flush; the first
-    to run does the work of all. (A rolled-back transaction's entries are refreshed by
-    the next flush: harmless, they only re-judge.)
-    """
+    """Judge these subjects and recount these units once the transaction commits."""
     entry = _pending.plans.setdefault(
         plan_id, {"indicators": set(), "tasks": set(), "units": set(), "projects": False}
     )
@@ -559,4 +273,11 @@ def _flush() -> None:
                 entry["units"] |= unplaced["units"]
     having = set(StatusCache.objects.filter(plan_id__in=pending).values_list("plan_id", flat=True))
     for plan in Plan.objects.filter(pk__in=having):
-        refresh(plan, **pending[plan.pk])
+        entry = pending[plan.pk]
+        subjects = [
+            *Indicator.objects.filter(pk__in=entry["indicators"]),
+            *Task.objects.filter(pk__in=entry["tasks"]),
+            *OrgUnit.objects.filter(pk__in=entry["units"]),
+            *(plan.projects.all()[:1] if entry["projects"] else []),
+        ]
+        statuses.apply(plan, subjects)

@@ -16,8 +16,6 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.tasks import task as background_task
-from django.utils import timezone
 
 from mubiao.dashboard.models import StatusChange
 from mubiao.dashboard.status import compute
@@ -68,61 +66,14 @@ def record(
     at: dt.datetime | None = None,
 ) -> list[StatusChange]:
     """Write a row for each status that changed; returns the rows written."""
+    from mubiao.dashboard.statuses import record_changes
+
     if indicators is None and tasks is None:
         result = compute(plan, as_of)
-        before = statuses_as_of(plan, as_of)
     else:
         ind_qs = Indicator.objects.filter(plan=plan, pk__in=[i.pk for i in indicators or []])
         task_qs = Task.objects.filter(plan=plan, pk__in=[t.pk for t in tasks or []])
         result = compute(plan, as_of, ind_qs, task_qs)
-        before = statuses_as_of(plan, as_of, ind_qs, task_qs)
-    at = at or timezone.now()
-    rows = []
-    for ind in result.indicators:
-        j = result.indicator_judgements[ind.pk]
-        old = before.get(f"i{ind.pk}", "")
-        if old != j.status:
-            rows.append(
-                StatusChange(
-                    plan=plan, indicator=ind, status_from=old, status_to=j.status, as_of=as_of,
-                    at=at, reason=j.explanation.reason, correction=correction and bool(old),
-                    inputs=_inputs(j),
-                )
-            )  # fmt: skip
-    for task in result.tasks:
-        status = result.task_status[task.pk]
-        old = before.get(f"t{task.pk}", "")
-        if old != status:
-            rows.append(
-                StatusChange(
-                    plan=plan, task=task, status_from=old, status_to=status, as_of=as_of, at=at,
-                    reason="rollup", correction=correction and bool(old),
-                    inputs={"reasons": [j.explain_zh for j in result.task_reasons[task.pk][:5]]},
-                )
-            )  # fmt: skip
-    return StatusChange.objects.bulk_create(rows)
 
-
-def _inputs(j) -> dict:
-    """What the judgement rested on, small enough to keep with each row."""
-    return {
-        "rule": j.rule,
-        "actual": j.actual,
-        "expected": j.expected,
-        "reference_date": j.reference_date.isoformat() if j.reference_date else None,
-        "explain_zh": j.explain_zh,
-    }
-
-
-@background_task()
-def record_statuses_daily() -> int:
-    """Record today's changes of every active plan and rebuild its current-status table
-    (for the database task worker)."""
-    from mubiao.dashboard import current
-
-    today = timezone.localdate()
-    changes = 0
-    for plan in Plan.objects.filter(status="active"):
-        changes += len(record(plan, today))
-        current.rebuild(plan, today)
-    return changes
+    whole = indicators is None and tasks is None
+    return record_changes(result, as_of, correction=correction, at=at, whole=whole)

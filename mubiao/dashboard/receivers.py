@@ -12,57 +12,12 @@ from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from django.utils import timezone
 
-from mubiao.dashboard import current
-from mubiao.dashboard.history import record
+from mubiao.dashboard import current, statuses
 from mubiao.dashboard.models import BandSetting, RankingSetting
 from mubiao.plans.models import Area, Assignment, Indicator, Milestone, Plan, Task
 from mubiao.projects.models import Project
-from mubiao.reporting.models import Cycle, Review
-from mubiao.reporting.signals import report_approved, report_reopened, report_submitted
-
-
-@receiver(report_approved, dispatch_uid="dashboard-refresh-on-approve")
-@receiver(report_reopened, dispatch_uid="dashboard-refresh-on-reopen")
-def refresh_report_statuses(sender, report, **kwargs) -> None:
-    """Record the new statuses of the report's indicators and task, and refresh them.
-
-    A report approved a second time (after being reopened) is a correction: the rows it
-    causes are flagged, so views of earlier dates can say a figure was later corrected.
-    """
-    plan = report.cycle.plan
-    if report.task_id:
-        indicators = list(Indicator.objects.filter(task_id=report.task_id))
-        tasks = [report.task]
-    elif report.indicator_id:
-        indicators, tasks = [report.indicator], []
-        if report.indicator.task_id:
-            tasks = [report.indicator.task]
-    else:  # a key project's month: the targets it counts toward, and their tasks
-        indicators = list(report.project.counts_toward.select_related("task"))
-        tasks = list({i.task for i in indicators if i.task_id})
-    approvals = report.reviews.filter(decision=Review.Decision.APPROVE).count()
-    record(
-        plan,
-        timezone.localdate(),
-        indicators=indicators,
-        tasks=tasks,
-        correction=approvals > 1,
-    )
-    current.refresh(
-        plan,
-        indicators=[i.pk for i in indicators],
-        tasks=[t.pk for t in tasks],
-        units=[report.unit_id],
-        projects=bool(report.project_id),
-    )
-
-
-@receiver(report_submitted, dispatch_uid="dashboard-refresh-on-submit")
-def refresh_unit_tallies(sender, report, **kwargs) -> None:
-    current.refresh(report.cycle.plan, units=[report.unit_id])
-
+from mubiao.reporting.models import Cycle
 
 # ── Edits of what the statuses rest on ──────────────────────────────────────────────
 
@@ -153,7 +108,7 @@ def project_links_changed(sender, instance, action: str, reverse: bool, pk_set, 
         ids = pk_set or []
         if action == "post_clear":
             ids = []  # the links are gone: rebuild the plan's table
-            current.mark_stale(instance.plan_id)
+            statuses.mark_stale(instance.plan_id)
         current.touch(instance.plan_id, indicators=ids)
 
 
@@ -168,7 +123,7 @@ def project_links_changed(sender, instance, action: str, reverse: bool, pk_set, 
 def plan_setting_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     """A plan-wide input changed: every row may be affected, so the table is rebuilt."""
     if not raw:
-        current.mark_stale(instance.plan_id)
+        statuses.mark_stale(instance.plan_id)
 
 
 @receiver(post_save, sender=Plan, dispatch_uid="current-plan-save")
@@ -176,4 +131,4 @@ def plan_changed(sender, instance: Plan, raw: bool = False, created: bool = Fals
     """The plan's name, year or status changed: its table (and the pages cached under
     its version) are rebuilt."""
     if not raw and not created:
-        current.mark_stale(instance.pk)
+        statuses.mark_stale(instance.pk)

@@ -36,6 +36,17 @@ S = Report.State
 UNLOCK_DAYS = 7
 
 
+def _judge(report: Report, *, tallies_only: bool = False) -> None:
+    """Keep the plan's status store and history, inside the action's transaction.
+
+    A submission changes only the unit's report tallies (a value counts once approved);
+    an approval, a return or a late unlock changes the report's subjects too.
+    """
+    from mubiao.dashboard import statuses
+
+    statuses.apply(report.cycle.plan, [report.unit] if tallies_only else [report])
+
+
 @dataclass
 class Content:
     """What a unit writes in one version."""
@@ -246,6 +257,7 @@ def submit(user, report: Report, content: Content) -> ReportVersion:
     record(user, Event.REPORT_SUBMIT, target_of(report),
            before={"state": state_before, **(snapshot or {})},
            after={"state": report.state, "late": version.is_late, **_snapshot(version)})  # fmt: skip
+    _judge(report, tallies_only=True)
     transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report, actor=user))
     return version
 
@@ -261,6 +273,12 @@ def _review(user, report: Report, decision: str, comment: str) -> Review:
 @transaction.atomic
 def approve(user, report: Report, comment: str = "") -> Review:
     """Approve the submitted version; the report is locked from then on."""
+    review = _approve(user, report, comment)
+    _judge(review.report)
+    return review
+
+
+def _approve(user, report: Report, comment: str = "") -> Review:
     report = _lock(report)
     _check(user, report, "approve")
     review = _review(user, report, Review.Decision.APPROVE, comment)
@@ -287,11 +305,13 @@ def return_report(user, report: Report, comment: str) -> Review:
     record(user, Event.REPORT_RETURN, target_of(report),
            before={"state": S.SUBMITTED}, after={"state": S.RETURNED, "version": review.version.number},
            note=review.comment)  # fmt: skip
+    _judge(report, tallies_only=True)
     return review
 
 
 def bulk_approve(user, reports) -> list[Review]:
-    """Approve several submitted reports, each in its own transaction and audit row.
+    """Approve several submitted reports, each with its own review and audit row, in one
+    transaction; their subjects are judged once, together.
 
     All are checked first: if any may not be approved, none is.
     """
@@ -303,7 +323,13 @@ def bulk_approve(user, reports) -> list[Review]:
     for report in reports:
         _check(user, report, "approve")
     with transaction.atomic():
-        return [approve(user, report) for report in reports]
+        reviews = [_approve(user, report) for report in reports]
+        from mubiao.dashboard import statuses
+
+        for plan_id in {r.report.cycle.plan_id for r in reviews}:
+            mine = [r.report for r in reviews if r.report.cycle.plan_id == plan_id]
+            statuses.apply(mine[0].cycle.plan, mine)
+        return reviews
 
 
 @transaction.atomic
@@ -331,6 +357,7 @@ def unlock(user, report: Report, reason: str, *, days: int = UNLOCK_DAYS) -> Unl
            before={"state": state_before},
            after={"state": report.state, "until": grant.until.isoformat()},
            note=grant.reason)  # fmt: skip
+    _judge(report, tallies_only=state_before != S.APPROVED)
     return grant
 
 

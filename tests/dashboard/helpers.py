@@ -1,7 +1,7 @@
 """Reports as the reporting actions leave them: a slot, a version, values, a review.
 
 The actions themselves (submit, approve, return) are issue 4's; these helpers write the
-same rows and send the same signal, so the dashboard is tested against what it reads.
+same rows and keep the status store as they do, so the dashboard is tested against what it reads.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from mubiao.dashboard import statuses
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Indicator, Plan, Task
 from mubiao.reporting.cycles import ensure_cycles
 from mubiao.reporting.models import Cycle, Report, ReportValue, ReportVersion, Review
-from mubiao.reporting.signals import report_approved
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:
@@ -65,14 +65,14 @@ def submit(
 
 
 def approve(version: ReportVersion, day: str) -> Review:
-    """Approve the version on ``day`` and send the signal, as the approve action does."""
+    """Approve the version on ``day`` and keep the status store, as the approve action does."""
     report = version.report
     review = Review.objects.create(report=report, version=version, decision="approve")
     Review.objects.filter(pk=review.pk).update(at=at(day, 16))
     report.state = Report.State.APPROVED
     report.approved_at = at(day, 16)
     report.save()
-    report_approved.send(sender=Report, report=report, actor=None)
+    statuses.apply(report.cycle.plan, [report])
     return review
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.tasks import task_backends
 from django.test import override_settings
 from django.utils import timezone
 
@@ -145,14 +144,28 @@ def test_edits_of_the_plan_refresh_their_subjects(month, django_capture_on_commi
     assert not CurrentStatus.objects.filter(plan=plan, task__code="t2").exists()
 
 
-def test_a_change_of_bands_marks_the_table_stale_and_todays_view_rebuilds_it(month, login):
-    BandSetting.objects.create(plan=month.plan, rule="cumulative-floor", data={
+def test_a_change_of_bands_judges_the_whole_plan_inside_the_action(month):
+    from mubiao.dashboard.actions import set_bands
+
+    version = StatusCache.objects.get(plan=month.plan).version
+    set_bands(month.users["supervisor"], month.plan, "cumulative-floor", {
         "measure": "ratio", "bands": [{"start": None, "end": 0.2, "status": "red"},
                                       {"start": 0.2, "end": 0.3, "status": "yellow"},
                                       {"start": 0.3, "end": None, "status": "green"}]})  # fmt: skip
-    assert StatusCache.objects.get(plan=month.plan).stale
-    assert login("supervisor").get(f"{P}/").status_code == 200
+    assert StatusCache.objects.get(plan=month.plan).version > version
     agree(month.plan)
+
+
+def test_bands_are_changed_only_by_the_supervision_office(month):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from mubiao.dashboard.actions import set_bands
+
+    with pytest.raises(PermissionDenied):
+        set_bands(month.users["leader"], month.plan, "cumulative-floor", None)
+    with pytest.raises(ValidationError):
+        set_bands(month.users["supervisor"], month.plan, "cumulative-floor", {"bands": []})
+    assert not BandSetting.objects.exists()
 
 
 def test_a_renamed_plan_shows_its_new_name_at_once(month, login):
@@ -163,10 +176,18 @@ def test_a_renamed_plan_shows_its_new_name_at_once(month, login):
     assert "（修订）" in client.get(f"{P}/").text
 
 
-def test_a_new_day_rebuilds_the_table_on_the_first_view(month, login, clock):
+def test_a_new_day_is_judged_by_the_tick_and_a_view_before_it_writes_nothing(month, login, clock):
+    from mubiao.lib import tick
+
     clock("2026-04-20")
+    version = StatusCache.objects.get(plan=month.plan).version
     page = login("leader").get(f"{P}/")
-    assert page.context["as_of"] == dt.date(2026, 4, 20)
+    assert page.context["as_of"] == dt.date(2026, 4, 20)  # judged live, read-only
+    assert "table" not in page.context["data"]
+    header = StatusCache.objects.get(plan=month.plan)
+    assert (header.as_of, header.version) == (dt.date(2026, 4, 7), version)
+    assert tick.run_once(only=["statuses.new-day"]) == {"statuses.new-day": 1}
+    assert tick.run_once(only=["statuses.new-day"]) == {"statuses.new-day": 0}  # claimed
     assert StatusCache.objects.get(plan=month.plan).as_of == dt.date(2026, 4, 20)
     agree(month.plan)
 
@@ -186,38 +207,30 @@ def test_a_unit_reads_its_own_items_live_and_never_the_table(month, login):
     assert not StatusCache.objects.exists()
 
 
-DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+@override_settings(MUBIAO_STATUS_INLINE_LIMIT=3)
+def test_a_big_plan_is_judged_by_the_tick_and_the_pages_say_they_are_behind(month, login, clock):
+    from mubiao.lib import tick
 
-
-@override_settings(TASKS=DUMMY, MUBIAO_STATUS_INLINE_LIMIT=3)
-def test_a_big_plan_is_rebuilt_by_the_worker_and_the_pages_say_they_are_behind(month, login, clock):
-    backend = task_backends["default"]
-    backend.clear()
     clock("2026-04-20")
     client = login("supervisor")
     page = client.get(f"{P}/")
     assert 'data-testid="table-behind"' in page.text
-    assert page.context["as_of"] == dt.date(2026, 4, 7)  # the last table, said so
+    assert page.context["as_of"] == dt.date(2026, 4, 7)  # the last figures, said so
     assert 'data-testid="table-behind"' in client.get(f"{P}/ledger/").text
-    assert len(backend.results) == 1  # asked once, not on every view
-    job = backend.results[0]
-    assert job.args == [month.plan.pk, "2026-04-20"]
-    assert current.rebuild_in_background.call(*job.args) == 8
+    assert StatusCache.objects.get(plan=month.plan).as_of == dt.date(2026, 4, 7)
+    assert tick.run_once(only=["statuses.new-day"]) == {"statuses.new-day": 1}
     page = client.get(f"{P}/")
     assert 'data-testid="table-behind"' not in page.text
     assert page.context["as_of"] == dt.date(2026, 4, 20)
-    assert current.rebuild_in_background.call(*job.args) == 0  # already current
 
 
-@override_settings(TASKS=DUMMY, MUBIAO_STATUS_INLINE_LIMIT=3)
-def test_a_big_plan_without_a_table_is_computed_live_meanwhile(month, login):
-    backend = task_backends["default"]
-    backend.clear()
+@override_settings(MUBIAO_STATUS_INLINE_LIMIT=3)
+def test_a_big_plan_without_a_store_is_judged_live_meanwhile(month, login):
     StatusCache.objects.all().delete()
     page = login("supervisor").get(f"{P}/")
     assert page.status_code == 200
     assert "table" not in page.context["data"]
-    assert len(backend.results) == 1
+    assert not StatusCache.objects.exists()
 
 
 def test_the_table_follows_a_new_cycles_reports(month, django_capture_on_commit_callbacks):
@@ -242,7 +255,8 @@ def test_a_repeated_view_is_served_again_until_the_table_changes(
     first = main(client.get(f"{P}/"))
     with CaptureQueriesContext(connection) as again:
         assert main(client.get(f"{P}/")) == first
-    assert len(again.captured_queries) <= 6  # session, user, plan, access, the table header
+    # session, user, plan, access, the store's header and its few small reads
+    assert len(again.captured_queries) <= 20
     ledger = main(client.get(f"{P}/ledger/?status=red"))
     assert 'data-testid="ledger"' in main(client.get(f"{P}/ledger/"))  # not the dashboard's
     assert 'data-testid="ledger"' not in main(client.get(f"{P}/"))

@@ -123,19 +123,20 @@ def test_the_daily_command_records_changes_caused_by_time_alone(world):
         call_command("record_statuses", "nope")
 
 
-def test_the_daily_run_rebuilds_todays_current_status_table(world):
+def test_the_tick_and_the_command_judge_a_new_day_into_the_store(world):
     from io import StringIO
 
     from django.core.management import call_command
 
-    from mubiao.dashboard.history import record_statuses_daily
     from mubiao.dashboard.models import StatusCache
+    from mubiao.lib import tick
 
     with time_machine.travel("2026-03-02 00:05 +0800", tick=False):
+        assert tick.run_once(only=["statuses.new-day"]) == {"statuses.new-day": 1}
+        assert StatusCache.objects.get(plan=world.plan).as_of == D("2026-03-02")
+        assert StatusChange.objects.filter(as_of=D("2026-03-02")).count() == 8
+    with time_machine.travel("2026-03-03 00:05 +0800", tick=False):
         out = StringIO()
         call_command("record_statuses", "demo-2026", stdout=out)
-        assert "current-status table rebuilt as of 2026-03-02" in out.getvalue()
-        assert StatusCache.objects.get(plan=world.plan).as_of == D("2026-03-02")
-    with time_machine.travel("2026-03-03 00:05 +0800", tick=False):
-        record_statuses_daily.call()
+        assert "demo-2026: 0 status changes recorded as of 2026-03-03" in out.getvalue()
         assert StatusCache.objects.get(plan=world.plan).as_of == D("2026-03-03")

@@ -7,6 +7,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mubiao.dashboard import statuses
 from tests.dashboard.helpers import report_value
 
 P = "/monitor/demo-2026"
@@ -141,7 +142,9 @@ def test_the_landing_pages_cost_the_same_queries_for_a_bigger_plan(reported, log
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     _grow(reported, 25)
-    client.get(url)  # the new cycle marked the table stale: this view rebuilds it
+    if "as_of" not in url:  # today: the new cycle's plan is judged again into its store
+        statuses.apply(reported.plan, statuses.ALL)
+    client.get(url)
     with CaptureQueriesContext(connection) as big:
         assert client.get(url).status_code == 200
     assert len(big.captured_queries) == len(small.captured_queries)

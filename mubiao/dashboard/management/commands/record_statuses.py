@@ -1,9 +1,8 @@
-"""Record status changes caused by time alone (a target turning red because nothing came in).
+"""Judge plans again as of a day, by hand: a change row for each status that changed.
 
-Approvals record their changes at once; this records the rest. Run it once a day (cron,
-or the ``record_statuses_daily`` task), just after midnight; running it twice on a day
-writes nothing new. As of today it also rebuilds each plan's current-status table, so
-the first dashboard of the day does not wait for it.
+The polling job (``mubiao tick``) does this for every active plan on each new day; this
+command is for a plan named by hand or a past day (a backfill). As of today it also
+rebuilds the plan's status store. Running it twice on a day writes nothing new.
 
     mubiao manage record_statuses [PLAN ...] [--as-of YYYY-MM-DD]
 """
@@ -15,8 +14,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from mubiao.dashboard import current
-from mubiao.dashboard.history import record
+from mubiao.dashboard import statuses
 from mubiao.plans.models import Plan
 
 
@@ -39,8 +37,5 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no plan with code {', '.join(sorted(missing))}")
         for plan in chosen:
-            rows = record(plan, day)
-            self.stdout.write(f"{plan.code}: {len(rows)} status changes recorded as of {day}")
-            if day == timezone.localdate():
-                current.rebuild(plan, day)
-                self.stdout.write(f"{plan.code}: current-status table rebuilt as of {day}")
+            rows = statuses.apply(plan, statuses.ALL, on=day)
+            self.stdout.write(f"{plan.code}: {rows} status changes recorded as of {day}")

@@ -1,0 +1,83 @@
+"""The monitoring side's writes: a plan's status bands and its ranking formula.
+
+Both are inputs of every status (or of every standing), so each action judges the whole
+plan again inside its transaction (``statuses.apply(plan, statuses.ALL)``) and writes an
+audit row. Only the supervision office of the issuing government changes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mubiao.audit.models import record
+from mubiao.dashboard import statuses
+from mubiao.dashboard.bulletin import may_publish
+from mubiao.dashboard.models import BandSetting, RankingSetting
+from mubiao.monitor import Bands, RankingFormula
+from mubiao.plans.models import Plan
+
+
+def may_set_conventions(user, plan: Plan) -> bool:
+    """The plan's supervision office (supervisors of the issuing government)."""
+    return may_publish(user, plan)
+
+
+def _check(user, plan: Plan) -> None:
+    if not may_set_conventions(user, plan):
+        raise PermissionDenied(_("Only the supervision office may change how statuses are judged."))
+
+
+@transaction.atomic
+def set_bands(user, plan: Plan, rule: str, data: dict[str, Any] | None) -> BandSetting | None:
+    """The plan's bands for one rule (``Bands.to_data`` JSON), or the defaults (None)."""
+    _check(user, plan)
+    setting = BandSetting.objects.filter(plan=plan, rule=rule).first()
+    before = setting.data if setting else None
+    if data is None:
+        if setting is not None:
+            setting.delete()
+        setting = None
+    else:
+        try:
+            Bands.from_data(data)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValidationError(
+                _("These bands are not valid: %(error)s") % {"error": exc}
+            ) from exc
+        if setting is None:
+            setting = BandSetting(plan=plan, rule=rule)
+        setting.data = data
+        setting.save()
+    record(user, "plan.bands", f"plan:{plan.code}/bands/{rule}", before={"bands": before},
+           after={"bands": data})  # fmt: skip
+    statuses.apply(plan, statuses.ALL)
+    return setting
+
+
+@transaction.atomic
+def set_ranking(
+    user, plan: Plan, formula: dict[str, Any], exemptions: dict[str, str] | None = None
+) -> RankingSetting:
+    """The plan's ranking formula (``RankingFormula.to_data`` JSON) and exemptions."""
+    _check(user, plan)
+    try:
+        RankingFormula.from_data(formula)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValidationError(
+            _("This ranking formula is not valid: %(error)s") % {"error": exc}
+        ) from exc
+    setting = RankingSetting.objects.filter(plan=plan).first()
+    before = {"formula": setting.formula, "exemptions": setting.exemptions} if setting else None
+    if setting is None:
+        setting = RankingSetting(plan=plan)
+    setting.formula = formula
+    setting.exemptions = dict(exemptions or {})
+    setting.save()
+    record(user, "plan.ranking", f"plan:{plan.code}/ranking", before=before,
+           after={"formula": formula, "exemptions": setting.exemptions})  # fmt: skip
+    statuses.apply(plan, statuses.ALL)
+    return setting

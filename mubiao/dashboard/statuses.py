@@ -1,0 +1,537 @@
+"""The status store: today's judgement of every item, and a row for every change.
+
+Each plan's store is a header (``StatusCache``: the day it is judged as of, the counts,
+the areas' roll-up, the ranking) with one ``CurrentStatus`` row per indicator and task and
+one ``UnitStanding`` per unit. Beside it, the history: a ``StatusChange`` row each time a
+status changed.
+
+Both are written **inside the transaction of the action** that changes an input of a
+status, from one computation::
+
+    with transaction.atomic():
+        ...  # approve the report
+        statuses.apply(plan, [report])
+
+``apply`` judges the affected subjects once (``status.compute``), writes a change row for
+each status that changed, upserts their rows, and recounts what rests on them: the
+header's counts and areas, the standings of their units, the ranking. The actions that
+call it: approve, return, reopen (late unlock), submit (the unit's tallies), every edit of
+the plan tree (a target, a task, a milestone, an assignment, closing a task), the plan's
+bands and ranking formula, and the key projects. Nothing else keeps the store: no signal
+receiver, no deferred list of refreshes.
+
+What time alone changes (a new day, a deadline passing) is written by the polling job
+``statuses.new-day`` (``mubiao tick``), which claims each plan's new day with a
+conditional ``UPDATE`` and judges the whole plan again. Until it has run, the pages of
+today judge the plan live, through the same row builder, and write nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from mubiao.dashboard import report_data
+from mubiao.dashboard.models import CurrentStatus, StatusCache, StatusChange, UnitStanding
+from mubiao.dashboard.status import PlanStatus, compute, report_tallies
+from mubiao.orgs.models import OrgUnit
+from mubiao.plans.models import Area, Assignment, Indicator, Milestone, Plan, Task
+from mubiao.projects.measures import summary as project_summary
+from mubiao.reporting.models import Report, Review
+
+LEAD = Assignment.Role.LEAD
+
+
+class _Whole:
+    """Every subject of the plan (bands, ranking formula, areas, a loaded plan)."""
+
+    def __repr__(self) -> str:
+        return "statuses.ALL"
+
+
+#: ``apply(plan, ALL)``: the whole plan is judged again.
+ALL = _Whole()
+
+
+@dataclass
+class Affected:
+    """What an action touched, as ids: the subjects to judge and the units to recount."""
+
+    indicators: set[int] = field(default_factory=set)
+    tasks: set[int] = field(default_factory=set)
+    units: set[int] = field(default_factory=set)
+    projects: bool = False
+    correction: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.indicators or self.tasks or self.units or self.projects)
+
+
+def inline_limit() -> int:
+    return int(settings.MUBIAO_STATUS_INLINE_LIMIT)
+
+
+# ── What an action touched ───────────────────────────────────────────────────────────
+
+
+def affected(plan: Plan, subjects: Iterable[object]) -> Affected:
+    """The ids behind the objects an action changed.
+
+    Accepted: ``Indicator``, ``Task``, ``Milestone``, ``Assignment``, ``Report`` (its
+    subject, its unit's tallies; a report approved more than once is a correction),
+    ``Project`` (the key projects' summary and the targets they count toward) and
+    ``OrgUnit`` (only its standing: a report submitted, an assignment removed).
+    """
+    found = Affected()
+    report_ids: list[int] = []
+    for s in subjects:
+        if isinstance(s, Indicator):
+            found.indicators.add(s.pk)
+        elif isinstance(s, Task):
+            found.tasks.add(s.pk)
+        elif isinstance(s, Milestone):
+            found.tasks.add(s.task_id)
+        elif isinstance(s, Assignment):
+            found.units.add(s.unit_id)
+            if s.task_id:
+                found.tasks.add(s.task_id)
+            if s.indicator_id:
+                found.indicators.add(s.indicator_id)
+        elif isinstance(s, Report):
+            report_ids.append(s.pk)
+            found.units.add(s.unit_id)
+            if s.task_id:
+                found.tasks.add(s.task_id)
+            elif s.indicator_id:
+                found.indicators.add(s.indicator_id)
+            elif s.project_id:
+                found.projects = True
+        elif isinstance(s, OrgUnit):
+            found.units.add(s.pk)
+        elif s.__class__.__name__ == "Project":
+            found.projects = True
+        else:
+            raise TypeError(f"statuses.apply does not know {s!r}")
+    if report_ids:
+        found.correction = (
+            Review.objects.filter(report_id__in=report_ids, decision=Review.Decision.APPROVE)
+            .values("report_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .exists()
+        )
+    if found.projects:  # the targets the key projects count toward: their actual is the sum
+        found.indicators |= set(
+            Indicator.objects.filter(plan=plan, projects__isnull=False).values_list("pk", flat=True)
+        )
+    # A task's light rests on its indicators; an indicator's row shows its task's units.
+    if found.indicators:
+        found.tasks |= set(
+            Indicator.objects.filter(pk__in=found.indicators, task__isnull=False).values_list(
+                "task_id", flat=True
+            )
+        )
+    if found.tasks:
+        found.indicators |= set(
+            Indicator.objects.filter(task_id__in=found.tasks).values_list("pk", flat=True)
+        )
+    if found.indicators or found.tasks:
+        found.units |= set(
+            Assignment.objects.filter(
+                Q(task_id__in=found.tasks) | Q(indicator_id__in=found.indicators), role=LEAD
+            ).values_list("unit_id", flat=True)
+        )
+    return found
+
+
+# ── The one entry point of the actions ───────────────────────────────────────────────
+
+
+def apply(plan: Plan, subjects: Iterable[object] | _Whole, *, on: dt.date | None = None) -> int:
+    """Judge what ``subjects`` touched once, as of ``on`` (default today), and keep the
+    store and the history; call it inside the action's transaction.
+
+    Returns the number of change rows written. When the plan's store is from another day
+    or marked stale, the whole plan is judged again at once if it is small
+    (``MUBIAO_STATUS_INLINE_LIMIT``), else only the change rows of these subjects are
+    written and the store is left to ``mubiao tick``; a plan without a store yet (one
+    just loaded) gets its change rows, and its store from the next tick.
+    """
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        header = StatusCache.objects.select_for_update().filter(plan=plan).first()
+        if subjects is ALL:
+            if header is not None and on == timezone.localdate():
+                return len(rebuild(plan, on).changes)
+            return len(record_changes(compute(plan, on), on, whole=True))
+        return _apply(plan, header, affected(plan, subjects), on)
+
+
+def _apply(plan: Plan, header: StatusCache | None, found: Affected, on: dt.date) -> int:
+    """``apply`` once the subjects are known as ids (``header``: the plan's locked store
+    header, or None when the plan has no store yet: only the history is written)."""
+    with transaction.atomic():
+        if not found:
+            return 0
+        current = header is not None and not header.stale and header.as_of == on
+        if header is None or not current:
+            small = _size(plan) <= inline_limit()
+            if header is not None and on == timezone.localdate() and small:
+                corrected = _keys(found) if found.correction else set()
+                return len(rebuild(plan, on, corrected=corrected).changes)
+            if not (found.indicators or found.tasks):
+                return 0
+            result = _judge(plan, on, found)
+            return len(record_changes(result, on, correction=found.correction))
+        assert header is not None
+        changes: list[StatusChange] = []
+        if found.indicators or found.tasks:
+            result = _judge(plan, on, found)
+            changes = record_changes(result, on, correction=found.correction)
+            _replace_rows(plan, result, found)
+            _summarise(plan, header)
+        if found.units:
+            _refresh_standings(plan, header, found.units)
+        if found.projects:
+            header.projects = project_summary(plan.projects.all(), plan.year, on)
+        header.refreshed_at = timezone.now()
+        header.version += 1
+        header.save()
+        return len(changes)
+
+
+def _keys(found: Affected) -> set[str]:
+    return {f"i{pk}" for pk in found.indicators} | {f"t{pk}" for pk in found.tasks}
+
+
+def _size(plan: Plan) -> int:
+    return Indicator.objects.filter(plan=plan).count() + Task.objects.filter(plan=plan).count()
+
+
+def _judge(plan: Plan, on: dt.date, found: Affected) -> PlanStatus:
+    return compute(
+        plan,
+        on,
+        Indicator.objects.filter(plan=plan, pk__in=found.indicators),
+        Task.objects.filter(plan=plan, pk__in=found.tasks),
+    )
+
+
+# ── The history: a row for each status that changed ──────────────────────────────────
+
+
+def last_statuses(plan: Plan, day: dt.date, result: PlanStatus, whole: bool) -> dict[str, str]:
+    """The last recorded status of each judged subject on or before ``day``."""
+    rows = StatusChange.objects.filter(plan=plan, as_of__lte=day)
+    if not whole:
+        rows = rows.filter(
+            Q(indicator_id__in=[i.pk for i in result.indicators])
+            | Q(task_id__in=[t.pk for t in result.tasks])
+        )
+    latest: dict[str, str] = {}
+    ordered = rows.order_by("as_of", "at", "pk").values_list("indicator_id", "task_id", "status_to")
+    for indicator_id, task_id, status in ordered:
+        latest[f"i{indicator_id}" if indicator_id else f"t{task_id}"] = status
+    return latest
+
+
+def record_changes(
+    result: PlanStatus,
+    on: dt.date,
+    *,
+    correction: bool = False,
+    at: dt.datetime | None = None,
+    whole: bool = False,
+    corrected: set[str] | None = None,
+) -> list[StatusChange]:
+    """Write a ``StatusChange`` for each judged subject whose status differs from its last
+    recorded one; returns the rows written.
+
+    ``correction`` flags the rows as caused by a corrected report (all of them, or only
+    the subjects keyed in ``corrected``: "i<id>", "t<id>")."""
+    plan = result.plan
+    before = last_statuses(plan, on, result, whole)
+    at = at or timezone.now()
+    rows = []
+    for ind in result.indicators:
+        j = result.indicator_judgements[ind.pk]
+        old = before.get(f"i{ind.pk}", "")
+        fixed = (correction or f"i{ind.pk}" in (corrected or ())) and bool(old)
+        if old != j.status:
+            rows.append(
+                StatusChange(
+                    plan=plan, indicator=ind, status_from=old, status_to=j.status, as_of=on,
+                    at=at, reason=j.explanation.reason, correction=fixed,
+                    inputs=_inputs(j),
+                )
+            )  # fmt: skip
+    for task in result.tasks:
+        status = result.task_status[task.pk]
+        old = before.get(f"t{task.pk}", "")
+        fixed = (correction or f"t{task.pk}" in (corrected or ())) and bool(old)
+        if old != status:
+            rows.append(
+                StatusChange(
+                    plan=plan, task=task, status_from=old, status_to=status, as_of=on, at=at,
+                    reason="rollup", correction=fixed,
+                    inputs={"reasons": [j.explain_zh for j in result.task_reasons[task.pk][:5]]},
+                )
+            )  # fmt: skip
+    return StatusChange.objects.bulk_create(rows, batch_size=1000)
+
+
+def _inputs(j) -> dict:
+    """What the judgement rested on, small enough to keep with each row."""
+    return {
+        "rule": j.rule,
+        "actual": j.actual,
+        "expected": j.expected,
+        "reference_date": j.reference_date.isoformat() if j.reference_date else None,
+        "explain_zh": j.explain_zh,
+    }
+
+
+# ── The rows: one builder ────────────────────────────────────────────────────────────
+
+
+def top_areas(plan: Plan) -> dict[int, int]:
+    """Each area of the plan → its top-level area (one query)."""
+    parent = dict(Area.objects.filter(plan=plan).values_list("pk", "parent_id"))
+    top = {}
+    for pk in parent:
+        node = pk
+        while parent.get(node) is not None:
+            node = parent[node]
+        top[pk] = node
+    return top
+
+
+def build_rows(result: PlanStatus, *, whole: bool = True) -> list[CurrentStatus]:
+    """The judged subjects as store rows (unsaved): the one row builder.
+
+    Today's store saves them; a view of another day builds the same rows in memory.
+    """
+    plan = result.plan
+    if whole:
+        assignments = report_data.plan_assignments(plan)
+    else:
+        assignments = report_data.plan_assignments(
+            plan,
+            tasks=[t.pk for t in result.tasks],
+            indicators=[i.pk for i in result.indicators],
+        )
+    ind_rows, task_rows = report_data.subject_rows(result, report_data.Assigned(assignments))
+    top = top_areas(plan)
+    pairs: list[tuple[Indicator | Task, dict]] = [*zip(result.indicators, ind_rows, strict=True)]
+    pairs += [*zip(result.tasks, task_rows, strict=True)]
+    made = []
+    for subject, row in pairs:
+        is_task = isinstance(subject, Task)
+        trend = (
+            None
+            if is_task or not subject.headline  # type: ignore[union-attr]
+            else report_data.trend_of(subject, result)  # type: ignore[arg-type]
+        )
+        made.append(
+            CurrentStatus(
+                plan=plan, indicator=None if is_task else subject, task=subject if is_task else None,
+                kind=row["type"], order=subject.order, subject_pk=subject.pk, status=row["status"],
+                headline=bool(row.get("headline")), ratio=row.get("ratio"), area=row["area"],
+                top_area_id=top.get(subject.area_id) if subject.area_id else None,
+                name=row["name"], unit_names="|" + "|".join(row["units"]) + "|",
+                overdue_milestones=len(row.get("overdue_milestones") or ()), row=row,
+                trend=trend,
+            )
+        )  # fmt: skip
+    return made
+
+
+def _replace_rows(plan: Plan, result: PlanStatus, found: Affected) -> None:
+    rows = build_rows(result, whole=False)
+    CurrentStatus.objects.filter(
+        Q(indicator_id__in=[i.pk for i in result.indicators])
+        | Q(task_id__in=[t.pk for t in result.tasks]),
+        plan=plan,
+    ).delete()
+    CurrentStatus.objects.bulk_create(rows, batch_size=1000)
+
+
+def _refresh_standings(plan: Plan, header: StatusCache, units: Iterable[int] | None = None) -> None:
+    """Recount the standings of some units (default: all) from the rows and the reports,
+    then the ranking and the overdue total kept with the header."""
+    as_of = header.as_of
+    lead_tasks = Assignment.objects.filter(role=LEAD, task__plan=plan)
+    lead_indicators = Assignment.objects.filter(role=LEAD, indicator__plan=plan)
+    assigned = Assignment.objects.filter(Q(task__plan=plan) | Q(indicator__plan=plan))
+    reports = Report.objects.filter(cycle__plan=plan)
+    standings = UnitStanding.objects.filter(plan=plan)
+    if units is not None:
+        units = set(units)
+        lead_tasks = lead_tasks.filter(unit_id__in=units)
+        lead_indicators = lead_indicators.filter(unit_id__in=units)
+        assigned = assigned.filter(unit_id__in=units)
+        reports = reports.filter(unit_id__in=units)
+        standings = standings.filter(unit_id__in=units)
+    lights: dict[int, Counter] = defaultdict(Counter)
+    overdue_ms: dict[int, int] = defaultdict(int)
+    for unit_id, status, late_ms in lead_tasks.filter(
+        task__current_status__isnull=False
+    ).values_list(
+        "unit_id", "task__current_status__status", "task__current_status__overdue_milestones"
+    ):
+        lights[unit_id][status] += 1
+        overdue_ms[unit_id] += late_ms
+    for unit_id, status in lead_indicators.filter(
+        indicator__current_status__isnull=False
+    ).values_list("unit_id", "indicator__current_status__status"):
+        lights[unit_id][status] += 1
+    with_items = set(assigned.values_list("unit_id", flat=True).distinct())
+    tallies = report_tallies(plan, as_of, reports)
+    standings.delete()
+    made = []
+    for unit_id in sorted(with_items | set(tallies)):
+        tally = tallies.get(unit_id, {})
+        made.append(
+            UnitStanding(
+                plan=plan, unit_id=unit_id, assigned=unit_id in with_items,
+                lights=dict(lights[unit_id]), overdue_milestones=overdue_ms[unit_id],
+                counted=tally.get("counted", 0), on_time=tally.get("on_time", 0),
+                late=tally.get("late", 0), overdue=tally.get("overdue", 0),
+            )
+        )  # fmt: skip
+    UnitStanding.objects.bulk_create(made, batch_size=1000)
+    _rank(plan, header)
+
+
+def _rank(plan: Plan, header: StatusCache) -> None:
+    """The ranking of every assigned unit's standing, and the overdue reports in all."""
+    from mubiao.dashboard.current import standing_card
+
+    every = list(UnitStanding.objects.filter(plan=plan).select_related("unit"))
+    header.overdue_reports = sum(s.overdue for s in every)
+    cards = [(s.unit, standing_card(s)) for s in every if s.assigned]
+    header.ranking = report_data.ranking_from(plan, cards)
+
+
+def _summarise(plan: Plan, header: StatusCache) -> None:
+    """Count the rows into the header: lights by kind, and each top area's roll-up."""
+    rows = CurrentStatus.objects.filter(plan=plan)
+    counts = {
+        "indicators": dict.fromkeys(report_data.STATUSES, 0),
+        "tasks": dict.fromkeys(report_data.STATUSES, 0),
+    }
+    for kind, status, n in rows.values_list("kind", "status").annotate(n=Count("pk")).order_by():
+        counts[f"{kind}s"][status] = n
+    lights: dict[int | None, list[str]] = defaultdict(list)
+    by_area = rows.filter(kind="task").values_list("top_area", "status").annotate(n=Count("pk"))
+    for top_area, status, n in by_area.order_by():
+        lights[top_area] += [status] * n
+    header.counts = counts
+    header.areas = report_data.areas_from(plan, lights)
+    late = rows.filter(kind="task", overdue_milestones__gt=0).aggregate(n=Sum("overdue_milestones"))
+    header.overdue_milestones = late["n"] or 0
+
+
+@dataclass
+class Rebuilt:
+    header: StatusCache
+    changes: list[StatusChange]
+
+
+@transaction.atomic
+def rebuild(plan: Plan, on: dt.date | None = None, *, corrected: set[str] | None = None) -> Rebuilt:
+    """Judge the whole plan as of ``on`` (default today) into its store, with a change
+    row for each status that differs from the history."""
+    on = on or timezone.localdate()
+    now = timezone.now()
+    header, _ = StatusCache.objects.select_for_update().get_or_create(
+        plan=plan, defaults={"as_of": on, "built_at": now, "refreshed_at": now}
+    )
+    result = compute(plan, on)
+    changes = record_changes(result, on, whole=True, corrected=corrected)
+    rows = build_rows(result)
+    CurrentStatus.objects.filter(plan=plan).delete()
+    CurrentStatus.objects.bulk_create(rows, batch_size=1000)
+    header.as_of = on
+    _summarise(plan, header)
+    _refresh_standings(plan, header)
+    header.projects = project_summary(plan.projects.all(), plan.year, on)
+    header.built_at = header.refreshed_at = now
+    header.version += 1
+    header.stale = False
+    header.rebuild_requested_at = None
+    header.synthetic = Report.objects.filter(cycle__plan=plan, synthetic=True).exists()
+    header.save()
+    return Rebuilt(header, changes)
+
+
+def mark_stale(plan: Plan | int) -> None:
+    """The plan's store needs the whole plan judged again (by ``mubiao tick`` unless an
+    action rebuilds it at once)."""
+    plan_id = plan.pk if isinstance(plan, Plan) else plan
+    StatusCache.objects.filter(plan_id=plan_id).update(stale=True)
+
+
+# ── What time alone changes: the polling job ─────────────────────────────────────────
+
+
+def new_day(now: dt.datetime) -> int:
+    """Judge again every active plan whose store is from an earlier day, is marked stale
+    or does not exist yet; returns the plans judged.
+
+    Each plan is claimed with a conditional UPDATE of its header (``as_of`` before today
+    or ``stale``), inside the transaction that rebuilds it: a second tick racing for the
+    same plan updates nothing and moves on.
+    """
+    today = timezone.localdate(now)
+    done = 0
+    plans = Plan.objects.filter(status=Plan.Status.ACTIVE).order_by("pk")
+    for plan in plans:
+        with transaction.atomic():
+            header = StatusCache.objects.filter(plan=plan).first()
+            if header is None:
+                header, _created = StatusCache.objects.get_or_create(
+                    plan=plan,
+                    defaults={"as_of": dt.date.min, "built_at": now, "refreshed_at": now,
+                              "stale": True},
+                )  # fmt: skip
+            due = StatusCache.objects.filter(pk=header.pk).filter(
+                Q(as_of__lt=today) | Q(stale=True)
+            )
+            from mubiao.lib.tick import claim
+
+            if not claim(due, stale=False, as_of=today, rebuild_requested_at=now):
+                continue
+            rebuild(plan, today)
+            done += 1
+    return done
+
+
+def store_is_current(plan: Plan, day: dt.date) -> StatusCache | None:
+    """The plan's store when it holds ``day`` and is not stale; else None."""
+    header = StatusCache.objects.filter(plan=plan).first()
+    if header is not None and not header.stale and header.as_of == day:
+        return header
+    return None
+
+
+__all__ = [
+    "ALL",
+    "Affected",
+    "Rebuilt",
+    "affected",
+    "apply",
+    "build_rows",
+    "mark_stale",
+    "new_day",
+    "rebuild",
+    "record_changes",
+    "store_is_current",
+]
