@@ -69,6 +69,9 @@ class Event(StrEnum):
     PROJECTS_IMPORT = "projects.import"
     # Publishing (dashboard)
     BULLETIN_PUBLISH = "bulletin.publish"
+    # How statuses are judged and units ranked (dashboard.actions)
+    BANDS_CHANGE = "plan.bands"
+    RANKING_CHANGE = "plan.ranking"
     # API tokens (api.actions)
     TOKEN_CREATE = "token.create"
     TOKEN_REVOKE = "token.revoke"
@@ -137,6 +140,8 @@ _LABELS: dict[Event, str | Promise] = {
     Event.REMINDERS_READ: _("marked reminders read"),
     Event.PROJECTS_IMPORT: _("imported key projects"),
     Event.BULLETIN_PUBLISH: _("published a bulletin"),
+    Event.BANDS_CHANGE: _("changed the status bands"),
+    Event.RANKING_CHANGE: _("changed the ranking formula"),
     Event.TOKEN_CREATE: _("created an API token"),
     Event.TOKEN_REVOKE: _("revoked an API token"),
     Event.LOGIN_FAILED: _("failed to sign in"),

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.dashboard import statuses
 from mubiao.dashboard.bulletin import may_publish
@@ -52,7 +53,7 @@ def set_bands(user, plan: Plan, rule: str, data: dict[str, Any] | None) -> BandS
             setting = BandSetting(plan=plan, rule=rule)
         setting.data = data
         setting.save()
-    record(user, "plan.bands", f"plan:{plan.code}/bands/{rule}", before={"bands": before},
+    record(user, Event.BANDS_CHANGE, f"plan:{plan.code}/bands/{rule}", before={"bands": before},
            after={"bands": data})  # fmt: skip
     statuses.apply(plan, statuses.ALL)
     return setting
@@ -77,7 +78,7 @@ def set_ranking(
     setting.formula = formula
     setting.exemptions = dict(exemptions or {})
     setting.save()
-    record(user, "plan.ranking", f"plan:{plan.code}/ranking", before=before,
+    record(user, Event.RANKING_CHANGE, f"plan:{plan.code}/ranking", before=before,
            after={"formula": formula, "exemptions": setting.exemptions})  # fmt: skip
     statuses.apply(plan, statuses.ALL)
     return setting
