@@ -644,8 +644,11 @@ def close_task(user, task: Task, *, reopen: bool = False) -> Task:
     task.closed_by = None if reopen else user
     task.version += 1
     task.save(update_fields=["closed_at", "closed_by", "version"])
-    record(user, Event.TASK_REOPEN if reopen else Event.TASK_CLOSE, _task_target(task), before=before,
-           after={"closed_at": task.closed_at.isoformat() if task.closed_at else None})  # fmt: skip
+    after = {"closed_at": task.closed_at.isoformat() if task.closed_at else None}
+    if reopen:
+        record(user, Event.TASK_REOPEN, _task_target(task), before=before, after=after)
+    else:
+        record(user, Event.TASK_CLOSE, _task_target(task), before=before, after=after)
     return task
 
 
@@ -1221,8 +1224,10 @@ def decide_change(user, cr: ChangeRequest, *, approve: bool, comment: str = "") 
         "comment": cr.comment}  # fmt: skip
     if cr.requested_by is not None:
         notify([cr.requested_by], cr.plan, Notice.Kind.DECIDED, text.strip(), task=task)
-    record(user, Event.CHANGE_APPROVE if approve else Event.CHANGE_REFUSE, f"change:{cr.code}",
-           after={"state": cr.state}, note=cr.comment)  # fmt: skip
+    if approve:
+        record(user, Event.CHANGE_APPROVE, f"change:{cr.code}", note=cr.comment)
+    else:
+        record(user, Event.CHANGE_REFUSE, f"change:{cr.code}", note=cr.comment)
     return cr
 
 
