@@ -4,7 +4,9 @@ Modes (``MUBIAO_MODE``):
 - ``production`` (default): DEBUG off, a secret key and allowed hosts must be given.
 - ``demo``: the single-machine demo that ``mubiao demo`` starts; a secret key is generated
   once into ``var/`` and the site listens on 127.0.0.1 only.
-- tests: detected when pytest is running; a throwaway key, fast password hashing.
+- ``test``: the test suite's, set by :mod:`mubiao.settings_test` (pytest-django's
+  ``DJANGO_SETTINGS_MODULE`` in pyproject.toml); a throwaway key, fast password hashing,
+  background tasks run at once.
 
 Everything else is read from ``MUBIAO_*`` variables and ``DATABASE_URL``.
 """
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -53,8 +54,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] if value else default
 
 
-TESTING = "pytest" in sys.modules
-MODE = "test" if TESTING else env_str("MUBIAO_MODE", "production")
+MODE = env_str("MUBIAO_MODE", "production")
+TESTING = MODE == "test"
 if MODE not in {"production", "demo", "test"}:
     raise ImproperlyConfigured(f"MUBIAO_MODE must be production or demo, not {MODE!r}")
 DEMO = MODE == "demo"

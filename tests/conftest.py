@@ -114,6 +114,40 @@ def _fresh_page_caches():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def _demo_template(django_db_setup, django_db_blocker):
+    """The demo, loaded once per session into a copy of the test database (tests/demo_db.py)."""
+    from tests import demo_db
+
+    with django_db_blocker.unblock():
+        template = demo_db.build()
+    yield template
+    with django_db_blocker.unblock():
+        template.drop()
+
+
+@pytest.fixture
+def demo(_demo_template, django_db_blocker):
+    """Nanyang's 2026 plan with the whole demo around it (units, accounts, projects,
+    ten months of reports); what a test writes is rolled back at its end.
+
+    Take it instead of ``db`` (a test cannot have both the demo and the small world)."""
+    from django.db import connection, transaction
+
+    from mubiao.plans.models import Plan
+
+    with django_db_blocker.unblock():
+        assert not connection.in_atomic_block, "request `demo` before `db` (or anything using it)"
+        with _demo_template.active():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                yield Plan.objects.get(code="nanyang-2026")
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
 def world(db):
     """The small city, its plan and its people; returns a namespace of them."""

@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def mubiao(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MUBIAO_", "DATABASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MUBIAO_", "DJANGO_", "DATABASE_URL"))
+    }
     env["MUBIAO_DATA_DIR"] = str(data_dir)
     return subprocess.run(
         [sys.executable, "-m", "mubiao.cli", *args],

@@ -42,8 +42,8 @@ def record(
     action: Event,
     target: str,
     *,
-    before: dict | None = None,
-    after: dict | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEntry:
     """Write one audit row; call inside the action's transaction.

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import pytest
-
 from mubiao.dashboard.models import StatusChange
 from mubiao.dashboard.report_data import build
 from mubiao.demo import load_demo
@@ -23,11 +21,6 @@ def snapshot() -> tuple:
         sorted(ReportValue.objects.values_list("indicator__code", "version__report__cycle__code",
                                                "value")),
     )  # fmt: skip
-
-
-@pytest.fixture
-def demo(db):
-    return load_demo()
 
 
 def test_the_demo_has_january_to_october_marked_synthetic(demo):

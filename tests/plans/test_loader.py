@@ -39,8 +39,8 @@ NAMED_PROJECTS = ["唐河", "南信合", "嵩内", "鸭西", "白河", "青杠�
 
 
 @pytest.fixture
-def nanyang(db):
-    return load_demo(figures=False)  # the projects' monthly figures: test_demo_figures.py
+def nanyang(demo):
+    return demo  # loaded once per session (tests/demo_db.py)
 
 
 def snapshot() -> dict[str, list]:

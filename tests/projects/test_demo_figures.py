@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
-
-import pytest
 
 from mubiao.demo import load_demo
 from mubiao.plans.models import Indicator
@@ -16,16 +13,8 @@ from mubiao.projects.synthetic import make_monthly_figures
 from mubiao.reporting.models import Report
 
 
-@pytest.fixture
-def timed_demo(db):
-    started = time.perf_counter()
-    plan = load_demo()
-    return plan, time.perf_counter() - started
-
-
-def test_it_loads_ten_months_of_figures_once(timed_demo):
-    # How long the load takes is measured by the benchmarks, not asserted here.
-    plan, _seconds = timed_demo
+def test_it_loads_ten_months_of_figures_once(demo):
+    plan = demo
     reports = Report.objects.filter(cycle__plan=plan, project__isnull=False)
     assert reports.filter(synthetic=True).count() > 9000
     assert ProjectFigures.objects.count() == reports.count()
@@ -35,8 +24,8 @@ def test_it_loads_ten_months_of_figures_once(timed_demo):
     assert (reports.count(), ProjectFigures.objects.count()) == before
 
 
-def test_it_spreads_the_projects_over_on_track_behind_and_unreported(timed_demo):
-    plan, _seconds = timed_demo
+def test_it_spreads_the_projects_over_on_track_behind_and_unreported(demo):
+    plan = demo
     rows = progress_of(Project.objects.filter(plan=plan), plan.year, dt.date(2026, 11, 26))
     t = totals(rows, plan.year, dt.date(2026, 11, 26))
     assert t["through"] == dt.date(2026, 10, 31)
@@ -46,8 +35,8 @@ def test_it_spreads_the_projects_over_on_track_behind_and_unreported(timed_demo)
     assert 0.5 < t["share"] < 0.7  # back-loaded: well under 10/12 by October
 
 
-def test_it_rolls_the_figures_up_into_the_plans_indicators(timed_demo):
-    plan, _seconds = timed_demo
+def test_it_rolls_the_figures_up_into_the_plans_indicators(demo):
+    plan = demo
     actuals = indicator_actuals(plan, dt.date(2026, 11, 26))
     count = Indicator.objects.get(plan=plan, metric="实施省市重点项目数")
     amount = Indicator.objects.get(plan=plan, metric="省市重点项目完成投资")

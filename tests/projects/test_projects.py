@@ -7,9 +7,9 @@ import io
 import zipfile
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from mubiao.demo import load_demo
 from mubiao.orgs.models import Membership, OrgUnit
 from mubiao.projects.actions import import_projects
 from mubiao.projects.excel import HEADER, ProjectSheetError, export_projects, safe_cell
@@ -19,8 +19,8 @@ from mubiao.projects.views import measures
 
 
 @pytest.fixture
-def nanyang(db):
-    return load_demo(figures=False)  # the projects' monthly figures: test_demo_figures.py
+def nanyang(demo):
+    return demo  # loaded once per session (tests/demo_db.py)
 
 
 @pytest.fixture
@@ -111,9 +111,12 @@ def test_it_creates_and_updates_projects_from_a_sheet(supervisor, nanyang):
 
 def test_a_duplicate_project_is_detected_not_created_twice(supervisor, nanyang):
     import_projects(supervisor, nanyang, sheet(list(row())))
-    with pytest.raises(ProjectSheetError) as caught:
+    with translation.override("zh-hans"), pytest.raises(ProjectSheetError) as caught:
         import_projects(supervisor, nanyang, sheet(list(row())))
-    assert "duplicates project" in str(caught.value) or "重复" in str(caught.value)
+    assert "与项目" in str(caught.value) and "重复" in str(caught.value)
+    with translation.override("en"), pytest.raises(ProjectSheetError) as caught:
+        import_projects(supervisor, nanyang, sheet(list(row())))
+    assert "duplicates project" in str(caught.value)
     assert Project.objects.filter(name="新材料产业园").count() == 1
 
 

@@ -42,10 +42,10 @@ def test_an_unknown_kind_is_refused(world):
         ensure_cycles(world.plan, "fortnight")
 
 
-def test_the_demo_plan_gets_monthly_cycles_for_2026_once(db):
+def test_the_demo_plan_gets_monthly_cycles_for_2026_once(demo):
     from mubiao.demo import load_demo
 
-    plan = load_demo()
-    load_demo()
+    plan = load_demo()  # a second load
+    assert plan == demo
     codes = list(Cycle.objects.filter(plan=plan).values_list("code", flat=True))
     assert codes == [f"2026{m:02d}" for m in range(1, 13)]
