@@ -195,6 +195,7 @@ INSTALLED_APPS = [
     "mubiao.reporting",
     "mubiao.api",
     "mubiao.dashboard",
+    "mubiao.supervision",
 ]
 
 MIDDLEWARE = [

@@ -31,5 +31,6 @@ urlpatterns = [
     path("reporting/", include("mubiao.reporting.urls")),
     # Before the admin's URLs: its login page is closed (mubiao/orgs/security.py).
     path("admin/login/", admin_login, name="admin-login"),
+    path("supervision/", include("mubiao.supervision.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -85,6 +85,20 @@ class Event(StrEnum):
     MEMBERSHIP_ADD = "membership.add"
     MEMBERSHIP_CHANGE = "membership.change"
     MEMBERSHIP_DELETE = "membership.delete"
+    # Supervision (supervision.actions): the nodes, instructions, notices, escalation
+    SUPERVISION_REGISTER = "supervision.register"
+    SUPERVISION_ASSIGN = "supervision.assign"
+    SUPERVISION_ACKNOWLEDGE = "supervision.acknowledge"
+    SUPERVISION_FEEDBACK = "supervision.feedback"
+    SUPERVISION_REPORT = "supervision.report"
+    SUPERVISION_RETURN = "supervision.return"
+    SUPERVISION_CLOSE = "supervision.close"
+    SUPERVISION_ESCALATE = "supervision.escalate"
+    INSTRUCTION_WRITE = "supervision.instruct"
+    INSTRUCTION_ANSWER = "supervision.answer"
+    NOTICE_ISSUE = "supervision.notice"
+    NOTICE_RECEIVE = "supervision.notice_received"
+    NOTICE_ANSWER = "supervision.notice_answer"
 
     @property
     def label(self) -> str | Promise:
@@ -152,6 +166,19 @@ _LABELS: dict[Event, str | Promise] = {
     Event.MEMBERSHIP_ADD: _("added a membership"),
     Event.MEMBERSHIP_CHANGE: _("changed a membership"),
     Event.MEMBERSHIP_DELETE: _("removed a membership"),
+    Event.SUPERVISION_REGISTER: _("registered a supervision item"),
+    Event.SUPERVISION_ASSIGN: _("assigned a supervision item"),
+    Event.SUPERVISION_ACKNOWLEDGE: _("acknowledged a supervision item"),
+    Event.SUPERVISION_FEEDBACK: _("sent feedback on a supervision item"),
+    Event.SUPERVISION_REPORT: _("reported a supervision item done"),
+    Event.SUPERVISION_RETURN: _("returned a supervision item"),
+    Event.SUPERVISION_CLOSE: _("closed a supervision item"),
+    Event.SUPERVISION_ESCALATE: _("recorded an escalation"),
+    Event.INSTRUCTION_WRITE: _("wrote an instruction"),
+    Event.INSTRUCTION_ANSWER: _("answered an instruction"),
+    Event.NOTICE_ISSUE: _("issued a supervision notice"),
+    Event.NOTICE_RECEIVE: _("received a supervision notice"),
+    Event.NOTICE_ANSWER: _("answered a supervision notice"),
 }
 
 
