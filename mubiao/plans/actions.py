@@ -414,6 +414,13 @@ def _check_deadline(plan: Plan, day: Any, field: str = "deadline") -> None:
         )  # fmt: skip
 
 
+def _judge(plan: Plan, subjects: Any) -> None:
+    """Judge again what the edit touched, inside the action's transaction (the status store)."""
+    from mubiao.dashboard import statuses
+
+    statuses.apply(plan, statuses.ALL if subjects == "all" else subjects)
+
+
 # Plans
 
 
@@ -472,6 +479,7 @@ def create_area(
     )  # fmt: skip
     _validate(area)
     area.save()
+    _judge(plan, "all")
     record(user, Event.AREA_CREATE, _area_target(area), after=_snapshot(area, AREA_FIELDS))
     return area
 
@@ -508,6 +516,7 @@ def move_area(user, area: Area, *, parent: Area | str | None = "keep", step: int
     if step:
         _shift(area, list(Area.objects.filter(plan=area.plan, parent=area.parent_id)), step)
     area.refresh_from_db()
+    _judge(area.plan, "all")
     record(user, Event.AREA_MOVE, _area_target(area), before=before,
            after=_snapshot(area, AREA_FIELDS))  # fmt: skip
     return area
@@ -545,8 +554,9 @@ def delete_area(user, area: Area) -> None:
               "first.") % {"area": area}
         )  # fmt: skip
     before = _snapshot(area, AREA_FIELDS)
-    target = _area_target(area)
+    target, plan = _area_target(area), area.plan
     area.delete()
+    _judge(plan, "all")
     record(user, Event.AREA_DELETE, target, before=before)
 
 
@@ -582,6 +592,7 @@ def create_task(user, plan: Plan, **fields: Any) -> Task:
     _apply_task_fields(task, fields)
     task.order = _next_order(Task.objects.filter(plan=plan, area=task.area))
     task.save()
+    _judge(plan, [task])
     record(user, Event.TASK_CREATE, _task_target(task), after=_snapshot(task, TASK_FIELDS))
     return task
 
@@ -594,6 +605,7 @@ def update_task(user, task: Task, *, version: int | None, **fields: Any) -> Task
     before = _snapshot(Task.objects.get(pk=task.pk), TASK_FIELDS)
     _apply_task_fields(task, fields)
     task.save()
+    _judge(task.plan, [task])
     record(user, Event.TASK_CHANGE, _task_target(task), before=before,
            after=_snapshot(task, TASK_FIELDS))  # fmt: skip
     return task
@@ -615,6 +627,7 @@ def move_task(user, task: Task, *, area: Area | str | None = "keep", step: int =
     if step:
         _shift(task, list(Task.objects.filter(plan=task.plan, area=task.area_id)), step)
     task.refresh_from_db()
+    _judge(task.plan, "all")
     record(user, Event.TASK_MOVE, _task_target(task), before=before,
            after=_snapshot(task, TASK_FIELDS))  # fmt: skip
     return task
@@ -630,8 +643,9 @@ def delete_task(user, task: Task) -> None:
             % {"number": task.number, "title": task.title}
         )
     before = _snapshot(task, TASK_FIELDS)
-    target = _task_target(task)
+    target, plan = _task_target(task), task.plan
     task.delete()
+    _judge(plan, "all")
     record(user, Event.TASK_DELETE, target, before=before)
 
 
@@ -645,6 +659,7 @@ def close_task(user, task: Task, *, reopen: bool = False) -> Task:
     task.version += 1
     task.save(update_fields=["closed_at", "closed_by", "version"])
     after = {"closed_at": task.closed_at.isoformat() if task.closed_at else None}
+    _judge(task.plan, [task])
     if reopen:
         record(user, Event.TASK_REOPEN, _task_target(task), before=before, after=after)
     else:
@@ -670,6 +685,7 @@ def renumber(user, plan: Plan) -> int:
         tasks = Task.objects.filter(plan=plan, area_id=area_id).order_by("order", "pk")
         for index, task in enumerate(tasks):
             changed += _set_number(task, str(index + 1))
+    _judge(plan, "all")
     record(user, Event.PLAN_RENUMBER, f"plan:{plan.code}", after={"changed": changed})
     return changed
 
@@ -749,6 +765,7 @@ def create_target(user, plan: Plan, **fields: Any) -> Indicator:
     if ind.task_id and ind.task.is_issued and ind.issued_at is None:
         ind.issued_at = timezone.now()
     ind.save()
+    _judge(plan, [ind])
     record(user, Event.TARGET_CREATE, _target_target(ind), after=_snapshot(ind, TARGET_FIELDS))
     return ind
 
@@ -799,6 +816,7 @@ def _change_target(user, ind, *, version, reason, effective_from, fields) -> Ind
             old_comparator=old.comparator, old_value=old.value, old_value_max=old.value_max,
             new_comparator=ind.comparator, new_value=ind.value, new_value_max=ind.value_max,
         )  # fmt: skip
+    _judge(ind.plan, [ind])
     record(user, Event.TARGET_CHANGE, _target_target(ind), before=before,
            after=_snapshot(ind, TARGET_FIELDS), note=reason.strip())  # fmt: skip
     return ind
@@ -823,8 +841,9 @@ def delete_target(user, ind: Indicator) -> None:
             % {"metric": ind.metric}
         )
     before = _snapshot(ind, TARGET_FIELDS)
-    target = _target_target(ind)
+    target, plan, task = _target_target(ind), ind.plan, ind.task
     ind.delete()
+    _judge(plan, [task] if task else "all")
     record(user, Event.TARGET_DELETE, target, before=before)
 
 
@@ -843,6 +862,7 @@ def create_milestone(user, task: Task, *, text: str, due) -> Milestone:
                           order=_next_order(task.milestones.all()))  # fmt: skip
     milestone.full_clean()
     milestone.save()
+    _judge(task.plan, [milestone])
     record(user, Event.MILESTONE_CREATE, _milestone_target(milestone),
            after={"text": milestone.text, "due": str(due)})  # fmt: skip
     return milestone
@@ -856,6 +876,7 @@ def update_milestone(user, milestone: Milestone, *, text: str, due) -> Milestone
     milestone.text, milestone.due = text.strip(), due
     milestone.full_clean()
     milestone.save()
+    _judge(milestone.task.plan, [milestone])
     record(user, Event.MILESTONE_CHANGE, _milestone_target(milestone), before=before,
            after={"text": milestone.text, "due": str(due)})  # fmt: skip
     return milestone
@@ -868,6 +889,7 @@ def complete_milestone(user, milestone: Milestone, *, on=None) -> Milestone:
     before = {"done_at": str(milestone.done_at) if milestone.done_at else None}
     milestone.done_at = None if on is False else (on or timezone.localdate())
     milestone.save(update_fields=["done_at"])
+    _judge(milestone.task.plan, [milestone])
     record(user, Event.MILESTONE_COMPLETE, _milestone_target(milestone), before=before,
            after={"done_at": str(milestone.done_at) if milestone.done_at else None})  # fmt: skip
     return milestone
@@ -878,7 +900,9 @@ def delete_milestone(user, milestone: Milestone) -> None:
     _check_office(user, milestone.task.plan)
     target = _milestone_target(milestone)
     before = {"text": milestone.text, "due": str(milestone.due)}
+    plan, task = milestone.task.plan, milestone.task
     milestone.delete()
+    _judge(plan, [task])
     record(user, Event.MILESTONE_DELETE, target, before=before)
 
 
@@ -925,6 +949,7 @@ def assign_unit(
         _issue_assignment(user, task, assignment)
     Task.objects.filter(pk=task.pk).update(version=task.version + 1)
     task.version += 1
+    _judge(plan, [task, unit])
     record(user, Event.UNIT_ASSIGN, _task_target(task), before={"units": before},
            after={"units": _assignments_of(task)})  # fmt: skip
     assignment.refresh_from_db()
@@ -938,6 +963,7 @@ def unassign_unit(user, task: Task, unit: OrgUnit) -> None:
     task.assignments.filter(unit=unit).delete()
     Task.objects.filter(pk=task.pk).update(version=task.version + 1)
     task.version += 1
+    _judge(task.plan, [task, unit])
     record(user, Event.UNIT_UNASSIGN, _task_target(task), before={"units": before},
            after={"units": _assignments_of(task)})  # fmt: skip
 
@@ -989,6 +1015,7 @@ def issue(user, plan: Plan, tasks: list[Task] | None = None) -> list[Task]:
         task.issued_at = now
         for assignment in task.assignments.all():
             _issue_assignment(user, task, assignment)
+    _judge(plan, "all")
     record(user, Event.PLAN_ISSUE, f"plan:{plan.code}",
            after={"tasks": [t.code for t in batch], "targets": issued_targets})  # fmt: skip
     return batch

@@ -301,3 +301,12 @@ def test_a_refused_request_changes_nothing_and_an_approved_unit_change_applies(w
                                 proposed={"unit": "swj", "role": "none"}, reason="非本单位职责")  # fmt: skip
     actions.decide_change(office, cr, approve=True)
     assert not task.assignments.filter(unit__code="swj").exists()
+
+
+def test_closing_a_task_judges_it_again_in_the_same_transaction(world, office, clock):
+    from mubiao.dashboard.models import StatusChange
+
+    task = Task.objects.get(plan=world.plan, code="t2")
+    before = StatusChange.objects.filter(task=task).count()
+    actions.close_task(office, task)
+    assert StatusChange.objects.filter(task=task).count() == before + 1
