@@ -218,6 +218,11 @@ class ReportIn(Schema):
     assessment: str = Field("", max_length=16)
     values: dict[str, float | str | None] = Field(default_factory=dict, max_length=200)
     draft: bool = Field(False, description="save as a draft instead of submitting")
+    without_parts_reason: str | None = Field(
+        None,
+        max_length=5_000,
+        description="a lead unit submitting before all co-units reported: why it does not wait",
+    )
 
 
 class ReviewIn(Schema):

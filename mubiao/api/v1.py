@@ -502,6 +502,7 @@ def submit_report(request, code: uuid.UUID, payload: schemas.ReportIn):
     content = report_actions.Content(
         progress=payload.progress, problems=payload.problems, next_steps=payload.next_steps,
         assessment=payload.assessment, values=dict(payload.values),
+        without_parts_reason=payload.without_parts_reason,
     )  # fmt: skip
     with transaction.atomic():
         if payload.draft:

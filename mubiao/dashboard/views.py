@@ -268,12 +268,16 @@ def bulletin_list(request: HttpRequest, plan_code: str) -> HttpResponse:
     if not access.oversees(request.user, plan):
         raise PermissionDenied("bulletins")
     items = Bulletin.objects.filter(cycle__plan=plan).select_related("cycle", "created_by")
-    cycles = Cycle.objects.filter(plan=plan, start__lte=timezone.localdate())
+    today = timezone.localdate()
+    cycles = list(Cycle.objects.filter(plan=plan, start__lte=today).order_by("start"))
+    # The bulletin is written on the latest closed cycle: its reporting deadline is past.
+    closed = [c for c in cycles if c.due_on < today]
+    default = closed[-1] if closed else (cycles[0] if cycles else None)
     return render(
         request,
         "dashboard/bulletins.html",
         _context(
-            request, plan, timezone.localdate(), bulletins=items, cycles=cycles,
+            request, plan, today, bulletins=items, cycles=cycles, default_cycle=default,
             may_publish=bulletins.may_publish(request.user, plan),
         ),
     )  # fmt: skip
@@ -291,7 +295,7 @@ def bulletin_create(request: HttpRequest, plan_code: str) -> HttpResponse:
     made = bulletins.publish(request.user, cycle, as_of)
     messages.success(
         request, _("Bulletin for %(cycle)s (as of %(date)s) is ready.") % {
-            "cycle": cycle.name, "date": made.as_of.isoformat()}
+            "cycle": cycle.label, "date": made.as_of.isoformat()}
     )  # fmt: skip
     return redirect("dashboard:bulletins", plan.code)
 

@@ -60,6 +60,10 @@ class Content:
     files: list = field(default_factory=list)
     # a key project's month: {"invested": "1200", "stage": "building"} (as typed)
     figures: dict[str, object] = field(default_factory=dict)
+    # A lead unit submitting before all co-units have reported: why it does not wait.
+    # "" (the form asked and got nothing) is refused; None (a caller that does not ask,
+    # such as the Excel import) records the co-units not waited for with no reason.
+    without_parts_reason: str | None = None
 
 
 def target_of(report: Report) -> str:
@@ -243,8 +247,22 @@ def submit(user, report: Report, content: Content) -> ReportVersion:
     """Submit a version: to the lead unit (a co-unit's part) or to the supervisor."""
     report = _lock(report)
     _check(user, report, "submit")
+    missing = [p.unit.short_name for p in workflow.missing_parts(report)]
+    reason = (content.without_parts_reason or "").strip()
+    if missing and not reason and content.without_parts_reason is not None:
+        raise ValidationError(
+            _(
+                "%(units)s have not reported their parts yet: wait for them, or say why "
+                "you submit without them."
+            )
+            % {"units": "、".join(missing)}
+        )
     state_before = report.state
     version, snapshot = _write(user, report, content, submit=True)
+    if missing:
+        version.without_parts = missing
+        version.without_parts_reason = reason
+        version.save(update_fields=["without_parts", "without_parts_reason"])
     report.state = S.SUBMITTED
     fields = ["state"]
     if report.first_submitted_at is None:
@@ -256,10 +274,30 @@ def submit(user, report: Report, content: Content) -> ReportVersion:
     )
     record(user, Event.REPORT_SUBMIT, target_of(report),
            before={"state": state_before, **(snapshot or {})},
-           after={"state": report.state, "late": version.is_late, **_snapshot(version)})  # fmt: skip
+           after={"state": report.state, "late": version.is_late, **_snapshot(version)},
+           note=(f"{'、'.join(missing)}: {reason}" if missing else ""))  # fmt: skip
     _judge(report, tallies_only=True)
     transaction.on_commit(lambda: report_submitted.send(sender=Report, report=report, actor=user))
     return version
+
+
+@transaction.atomic
+def reopen(user, report: Report) -> Report:
+    """The lead unit takes back its submitted consolidation to merge a part sent late.
+
+    Only before the supervision office has decided, and only when a co-unit's part arrived
+    after the consolidation was submitted; the report becomes a draft again (the
+    submitted version stays on record) and the next submission is a new version.
+    """
+    report = _lock(report)
+    _check(user, report, "reopen")
+    late = [p.unit.short_name for p in workflow.late_parts(report)]
+    report.state = S.DRAFT
+    report.save(update_fields=["state"])
+    record(user, Event.REPORT_REOPEN, target_of(report),
+           before={"state": S.SUBMITTED}, after={"state": S.DRAFT, "late_parts": late})  # fmt: skip
+    _judge(report, tallies_only=True)
+    return report
 
 
 def _review(user, report: Report, decision: str, comment: str) -> Review:

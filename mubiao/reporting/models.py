@@ -67,6 +67,37 @@ class Cycle(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The period as people say it: 2026年10月 / October 2026 (never the code 202610)."""
+        return period_label(self.code, fallback=self.name)
+
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")  # fmt: skip
+QUARTERS_ZH = ("一", "二", "三", "四")
+
+
+def period_label(code: str, *, fallback: str = "") -> str:
+    """202610 → 2026年10月 / October 2026; 2026Q1 → 2026年第一季度 / Q1 2026; 2026S1 →
+    2026年上半年 / H1 2026; 2026 → 2026年 / 2026. Other codes: ``fallback`` or the code."""
+    from django.utils.translation import get_language
+
+    zh = (get_language() or "zh-hans").lower().startswith("zh")
+    text = (code or "").strip()
+    if len(text) == 6 and text.isdigit() and 1 <= int(text[4:]) <= 12:
+        year, month = text[:4], int(text[4:])
+        return f"{year}年{month}月" if zh else f"{MONTHS_EN[month - 1]} {year}"
+    if len(text) == 6 and text[:4].isdigit() and text[4] == "Q" and text[5] in "1234":
+        year, q = text[:4], int(text[5])
+        return f"{year}年第{QUARTERS_ZH[q - 1]}季度" if zh else f"Q{q} {year}"
+    if len(text) == 6 and text[:4].isdigit() and text[4] == "S" and text[5] in "12":
+        year, half = text[:4], int(text[5])
+        return f"{year}年{'上' if half == 1 else '下'}半年" if zh else f"H{half} {year}"
+    if len(text) == 4 and text.isdigit():
+        return f"{text}年" if zh else text
+    return fallback or text
+
 
 class Report(models.Model):
     """The slot of one unit for one subject (a task, or a standalone indicator) in a cycle.
@@ -220,6 +251,10 @@ class ReportVersion(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
+    # A lead unit that submits its consolidation before every co-unit has reported says
+    # why (the supervision office reads it); the units it did not wait for are kept.
+    without_parts = models.JSONField(_("co-units not waited for"), default=list, blank=True)
+    without_parts_reason = models.TextField(_("reason to submit without them"), blank=True)
 
     class Meta:
         verbose_name = _("report version")

@@ -23,7 +23,7 @@ from mubiao.audit import events
 from mubiao.audit.models import AuditEntry
 from mubiao.orgs import access as org_access
 from mubiao.plans.models import Assignment, Plan
-from mubiao.reporting import access, actions, workflow
+from mubiao.reporting import access, actions, merge, workflow
 from mubiao.reporting import excel as excel_io
 from mubiao.reporting.cycles import ensure_reports
 from mubiao.reporting.models import Cycle, Evidence, Reminder, Report, ReportVersion
@@ -64,10 +64,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
         .order_by("cycle__due_on", "unit__path", "task__order", "pk")
     )
     today = workflow.today()
-    groups: dict[str, list[Report]] = {"returned": [], "overdue": [], "due_soon": [], "todo": []}
+    groups: dict[str, list[Report]] = {
+        "to_merge": [], "returned": [], "overdue": [], "due_soon": [], "todo": []
+    }  # fmt: skip
     done = []
     for report in mine:
         report.sentence = workflow.describe(report)
+        if report.state == S.SUBMITTED and report.is_consolidation and report.task_id:
+            late = workflow.late_parts(report)
+            if late:
+                names = "、".join(p.unit.short_name for p in late)
+                report.sentence = _("Parts sent after you submitted: %(units)s.") % {"units": names}
+                groups["to_merge"].append(report)
+                continue
         if report.state in (S.SUBMITTED, S.APPROVED):
             done.append(report)
         elif report.state == S.RETURNED:
@@ -118,6 +127,10 @@ def _content_from(request: HttpRequest, report: Report) -> actions.Content:
         values={i.code: post.get(f"value-{i.code}", "") for i in actions.indicators_of(report)},
         files=request.FILES.getlist("files"),
         figures={k: post.get(k, "") for k in FIGURES} if report.project_id else {},
+        # The form shows the reason box only when co-units are missing; asked = required.
+        without_parts_reason=post.get("without_parts_reason", "")
+        if workflow.missing_parts(report)
+        else None,
     )
 
 
@@ -130,15 +143,23 @@ def _run(request: HttpRequest, report: Report, action: str):
     if action == "submit":
         actions.submit(user, report, _content_from(request, report))
         return _("Submitted.")
+    as_lead = workflow.is_part(report) and not access.reviews_plan(user, report.cycle.plan)
     if action == "approve":
         actions.approve(user, report, text)
-        return _("Approved.")
+        return _("The part is accepted.") if as_lead else _("Approved.")
     if action == "return":
         actions.return_report(user, report, text)
-        return _("Returned to the unit.")
+        return (
+            _("The part is returned to the co-unit for more.")
+            if as_lead
+            else _("Returned to the unit.")
+        )
     if action == "unlock":
         actions.unlock(user, report, text)
         return _("Reopened for a late report.")
+    if action == "reopen":
+        actions.reopen(user, report)
+        return _("Your consolidation is a draft again: merge the late parts and submit.")
     raise ValidationError(_("Unknown action."))
 
 
@@ -190,8 +211,12 @@ def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
     if posted is not None:
         values = {i.code: posted.get(f"value-{i.code}", "") for i in actions.indicators_of(report)}
         form = {f: posted.get(f, "") for f in TEXTS}
-    buttons = workflow.allowed_actions(request.user, report)
+    buttons = workflow.buttons(request.user, report)
+    indicators = actions.indicators_of(report)
     parts = []
+    sums: dict = {}
+    late_codes: set = set()
+    missing_parts: list[Report] = []
     if report.is_consolidation and report.task_id:
         others = (
             Report.objects.filter(cycle=report.cycle, task=report.task)
@@ -206,25 +231,96 @@ def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
                 )
             )
         )
-        parts = [{"report": r, "latest": next(iter(r.versions.all()), None)} for r in others]
+        late_codes = {p.code for p in workflow.late_parts(report)}
+        parts = [
+            {
+                "report": r,
+                "latest": next(iter(r.versions.all()), None),
+                "late": r.code in late_codes,
+                "sentence": workflow.describe(r),
+            }
+            for r in others
+        ]
+        missing_parts = workflow.missing_parts(report)
+        submitted = merge.latest_parts([p["report"] for p in parts])
+        sums = merge.part_sums(indicators, submitted)
+        if posted is None and request.GET.get("merge") == "1" and submitted:
+            form = {**form, **merge.merged_texts(form, submitted)}
+            values = merge.merged_values(values, sums)
+    previous = _previous_values(report, indicators)
     return {
         "report": report,
         "plan": report.cycle.plan,
         "sentence": workflow.describe(report),
         "latest": latest,
         "versions": versions,
-        "rows": [(i, values.get(i.code)) for i in actions.indicators_of(report)],
+        "rows": [(i, values.get(i.code)) for i in indicators],
+        "lines": [
+            {
+                "indicator": i,
+                "value": values.get(i.code),
+                "previous": previous.get(i.code),
+                "sum": sums.get(i.code),
+            }
+            for i in indicators
+        ],
+        "missing_parts": missing_parts,
+        "posted_reason": posted.get("without_parts_reason", "") if posted is not None else "",
+        "is_part": workflow.is_part(report),
+        "late_parts": [p for p in parts if p["late"]],
+        "merging": request.GET.get("merge") == "1",
+        "lead_deciding": workflow.is_part(report)
+        and not access.reviews_plan(request.user, report.cycle.plan),
         "form": form,
         "figures": _figures_form(report, latest, posted),
         "stages": report.project.Stage.choices if report.project_id else [],
-        "editing": [b for b in buttons if b.needs_open],
-        "deciding": [b for b in buttons if not b.needs_open],
+        "editing": [(b, label) for b, label in buttons if b.needs_open],
+        "deciding": [
+            (b, label) for b, label in buttons if not b.needs_open and b.action != "reopen"
+        ],
+        "reopening": [(b, label) for b, label in buttons if b.action == "reopen"],
         "parts": parts,
         "reviews": report.reviews.select_related("reviewer", "version"),
         "evidence": report.evidence.select_related("version").order_by("uploaded_at"),
         "assessments": actions.ReportVersion.Assessment.choices,
         "late": workflow.is_late(report),
         "locked": workflow.is_locked(report),
+    }
+
+
+def _previous_values(report: Report, indicators) -> dict:
+    """indicator code → the cumulative value this unit gave in the previous cycle."""
+    if not indicators:
+        return {}
+    cycle = report.cycle
+    before = (
+        Cycle.objects.filter(plan_id=cycle.plan_id, kind=cycle.kind, start__lt=cycle.start)
+        .order_by("-start")
+        .first()
+    )
+    if before is None:
+        return {}
+    subject = (
+        {"report__task_id": report.task_id}
+        if report.task_id
+        else {"report__indicator_id": report.indicator_id}
+    )
+    version = (
+        ReportVersion.objects.filter(
+            report__cycle=before,
+            report__unit_id=report.unit_id,
+            submitted_at__isnull=False,
+            **subject,
+        )
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return {}
+    return {
+        v.indicator.code: v.value
+        for v in version.values.select_related("indicator")
+        if v.value is not None
     }
 
 
@@ -322,6 +418,7 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
     context = {
         "plan": plan,
         "cycle": cycle,
+        "late_parts": workflow.late_parts_in(cycle),
         "cycles": plan.cycles.order_by("start"),
         "rows": list(by_unit.items()),
         "total": total,

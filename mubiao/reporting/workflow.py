@@ -41,6 +41,8 @@ class Transition:
     needs_open: bool  # only while the cycle is open (or unlocked)
     needs_text: bool = False  # a comment or reason is required
     primary: bool = False
+    # The lead unit's own words when it decides on a co-unit's part (采纳 / 退回补充).
+    lead_label: object = None
 
 
 def _set(*items: str) -> frozenset[str]:
@@ -55,9 +57,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit", gettext_lazy("Submit"), EDITABLE, S.SUBMITTED,
                _set("unit"), _set("unit"), needs_open=True, primary=True),
     Transition("approve", gettext_lazy("Approve"), _set(S.SUBMITTED), S.APPROVED,
-               _set("lead", "reviewer"), _set("reviewer"), needs_open=False, primary=True),
+               _set("lead", "reviewer"), _set("reviewer"), needs_open=False, primary=True,
+               lead_label=gettext_lazy("Accept the part")),
     Transition("return", gettext_lazy("Return for correction"), _set(S.SUBMITTED), S.RETURNED,
-               _set("lead", "reviewer"), _set("reviewer"), needs_open=False, needs_text=True),
+               _set("lead", "reviewer"), _set("reviewer"), needs_open=False, needs_text=True,
+               lead_label=gettext_lazy("Return for more")),
+    Transition("reopen", gettext_lazy("Reopen to merge the late parts"), _set(S.SUBMITTED),
+               S.DRAFT, frozenset(), _set("unit"), needs_open=False),
     Transition("unlock", gettext_lazy("Reopen for late report (补报)"),
                _set(S.NOT_STARTED, S.DRAFT, S.RETURNED, S.APPROVED), None,
                _set("reviewer"), _set("reviewer"), needs_open=False, needs_text=True),
@@ -94,6 +100,9 @@ def transition_allowed(t: Transition, report: Report, actors: set[str]) -> bool:
         return False
     if t.needs_open and is_locked(report):
         return False
+    if t.action == "reopen":
+        # The lead takes back its consolidation, before review, to merge a late part.
+        return not is_locked(report) and bool(late_parts(report))
     if t.action == "unlock":
         # Only a closed door needs unlocking: an approved report, or a locked cycle.
         return report.state == S.APPROVED or is_locked(report)
@@ -119,18 +128,134 @@ def allowed_actions(user, report: Report) -> list[Transition]:
     return [t for t in TRANSITIONS if transition_allowed(t, report, actors)]
 
 
+def buttons(user, report: Report) -> list[tuple[Transition, object]]:
+    """(transition, its words for this user) for the report page."""
+    actors = actors_of(user, report)
+    return [
+        (t, label_for(t, report, actors))
+        for t in TRANSITIONS
+        if transition_allowed(t, report, actors)
+    ]
+
+
+def label_for(t: Transition, report: Report, actors: set[str]) -> object:
+    """The button's words: the lead deciding on a co-unit's part speaks its own (采纳)."""
+    if t.lead_label and is_part(report) and "lead" in actors and "reviewer" not in actors:
+        return t.lead_label
+    return t.label
+
+
+def is_part(report: Report) -> bool:
+    """A co-unit's part of a task (the lead unit consolidates it)."""
+    return bool(report.task_id) and not report.is_consolidation
+
+
+def consolidation_of(part: Report) -> Report | None:
+    """The lead unit's consolidated report on the same task in the same cycle."""
+    if not is_part(part):
+        return None
+    return (
+        Report.objects.filter(cycle_id=part.cycle_id, task_id=part.task_id, role="lead")
+        .order_by("pk")
+        .first()
+    )
+
+
+def parts_of(report: Report) -> list[Report]:
+    """The co-units' parts of a consolidated report (none for a part or a standalone)."""
+    if not (report.task_id and report.is_consolidation):
+        return []
+    return list(
+        Report.objects.filter(cycle_id=report.cycle_id, task_id=report.task_id)
+        .exclude(pk=report.pk)
+        .exclude(role="lead")
+        .select_related("unit")
+        .order_by("unit__path", "pk")
+    )
+
+
+def _last_submission(report: Report):
+    return (
+        report.versions.filter(submitted_at__isnull=False)
+        .order_by("-number")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+
+
+def arrived_late(part: Report, lead: Report | None = None) -> bool:
+    """The part was submitted after the lead unit submitted its consolidation."""
+    lead = lead if lead is not None else consolidation_of(part)
+    if lead is None or part.state != S.SUBMITTED:
+        return False
+    if lead.state not in (S.SUBMITTED, S.APPROVED):
+        return False
+    lead_at, part_at = _last_submission(lead), _last_submission(part)
+    return bool(lead_at and part_at and part_at > lead_at)
+
+
+def late_parts(report: Report) -> list[Report]:
+    """Co-units' parts that arrived after this consolidation was submitted."""
+    return [p for p in parts_of(report) if arrived_late(p, report)]
+
+
+def missing_parts(report: Report) -> list[Report]:
+    """Co-units' parts not yet submitted (the lead sees who it is waiting for)."""
+    return [p for p in parts_of(report) if p.state not in (S.SUBMITTED, S.APPROVED)]
+
+
 def describe(report: Report) -> str:
     """A plain sentence for the report's state, as the unit should read it."""
     if report.state == S.APPROVED:
+        if is_part(report):
+            return _("Accepted by the lead unit.")
         return _("Approved; the report is locked.")
     if report.state == S.SUBMITTED:
-        if report.task_id and not report.is_consolidation:
+        if is_part(report):
+            lead = consolidation_of(report)
+            if lead is not None and arrived_late(report, lead):
+                if lead.state == S.APPROVED:
+                    return _(
+                        "Sent after the lead unit's consolidation was approved; "
+                        "flagged to the supervision office as late."
+                    )
+                return _(
+                    "Sent after the lead unit submitted; the lead unit can reopen its "
+                    "report to merge it."
+                )
+            if lead is not None and lead.state in (S.SUBMITTED, S.APPROVED):
+                return _("Submitted; included in the lead unit's consolidation.")
             return _("Submitted; waiting for the lead unit to consolidate.")
         return _("Submitted; waiting for the supervision office's review.")
     if is_locked(report):
         return _("Past the deadline and locked; ask the supervision office for a late unlock.")
     if report.state == S.RETURNED:
+        if is_part(report):
+            return _("Returned for more; please add to it and submit again.")
         return _("Returned; please correct it and submit again.")
     if report.state == S.DRAFT:
         return _("Draft saved, not yet submitted.")
     return _("Not reported yet.")
+
+
+def late_parts_in(cycle) -> list[Report]:
+    """Every co-unit's part of the cycle sent after its lead unit submitted (the office's
+    list: a part is never left waiting unseen)."""
+    parts = (
+        Report.objects.filter(cycle=cycle, task__isnull=False, state=S.SUBMITTED)
+        .exclude(role="lead")
+        .select_related("unit", "task", "cycle")
+    )
+    leads = {
+        r.task_id: r
+        for r in Report.objects.filter(
+            cycle=cycle, role="lead", task__isnull=False, state__in=(S.SUBMITTED, S.APPROVED)
+        ).select_related("unit")
+    }
+    found = []
+    for part in parts:
+        lead = leads.get(part.task_id)
+        if lead is not None and arrived_late(part, lead):
+            part.lead = lead
+            found.append(part)
+    return found

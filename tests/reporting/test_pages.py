@@ -21,7 +21,10 @@ def url(report: Report) -> str:
 
 
 def form(**kw) -> dict:
-    return {"progress": "已开工386个", "value-projects": "386", "value-investment": "412.5", **kw}
+    """The lead's form on t1; the co-unit (swj) has not reported, so the reason box is
+    answered (tests/reporting/test_consolidation.py covers leaving it empty)."""
+    return {"progress": "已开工386个", "value-projects": "386", "value-investment": "412.5",
+            "without_parts_reason": "配合单位数据已电话核实", **kw}  # fmt: skip
 
 
 def test_it_lists_the_units_reports_in_its_inbox(login, march):

@@ -43,3 +43,38 @@ function linkReviewItems() {
 }
 
 document.addEventListener("DOMContentLoaded", linkReviewItems);
+
+// Report form: beside a cumulative box, the change from last cycle as one types.
+function showDeltas() {
+  document.querySelectorAll("[data-delta-for]").forEach((out) => {
+    const input = document.getElementById(out.dataset.deltaFor);
+    if (!input || out.dataset.bound) return;
+    const update = () => {
+      const prev = Number(input.dataset.previous);
+      const text = input.value.replace(/,/g, "").trim();
+      const now = Number(text);
+      if (text === "" || !Number.isFinite(now) || !Number.isFinite(prev)) {
+        out.textContent = "";
+        return;
+      }
+      const delta = Math.round((now - prev) * 10000) / 10000;
+      out.textContent = `${out.dataset.deltaLabel} ${delta > 0 ? "+" : ""}${delta.toLocaleString()}`;
+    };
+    input.addEventListener("input", update);
+    out.dataset.bound = "1";
+    update();
+  });
+}
+
+// Lists with checkboxes: a "select all" box ticks every row box of its form.
+function bindSelectAll() {
+  document.querySelectorAll("input[data-select-all]").forEach((all) => {
+    if (all.dataset.bound) return;
+    const boxes = () => all.form.querySelectorAll(`input[name="${all.dataset.selectAll}"]`);
+    all.addEventListener("change", () => boxes().forEach((b) => { b.checked = all.checked; }));
+    all.dataset.bound = "1";
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => { showDeltas(); bindSelectAll(); });
+document.addEventListener("htmx:afterSettle", () => { showDeltas(); bindSelectAll(); });

@@ -1,0 +1,156 @@
+"""The co-units' workflow (牵头汇总): waiting or a stated reason, late parts, the merge,
+and the lead's own words. t1 is led by fgw with swj as its co-unit (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from mubiao.audit.models import AuditEntry
+from mubiao.reporting import actions, workflow
+from mubiao.reporting.actions import Content
+from mubiao.reporting.models import Report
+
+S = Report.State
+
+
+def url(report: Report, query: str = "") -> str:
+    return reverse("reporting:report", args=[report.code]) + query
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def test_the_lead_sees_who_has_not_reported_and_needs_a_reason(login, slot):
+    lead = slot("fgw", "t1")
+    page = login("fgw").get(url(lead)).content.decode()
+    assert 'data-testid="missing-parts"' in page and "市商务局" in page
+    refused = login("fgw").post(url(lead), {"progress": "汇总", "action": "submit",
+                                            "without_parts_reason": " "})  # fmt: skip
+    assert refused.status_code == 400
+    assert "市商务局" in refused.content.decode()
+    lead.refresh_from_db()
+    assert lead.state == S.NOT_STARTED
+    done = login("fgw").post(url(lead), {"progress": "汇总", "action": "submit",
+                                         "without_parts_reason": "商务局数据已电话核实"})  # fmt: skip
+    assert done.status_code == 302
+    version = lead.versions.get()
+    assert version.without_parts == ["市商务局"]
+    assert version.without_parts_reason == "商务局数据已电话核实"
+    office = login("supervisor").get(url(lead)).content.decode()
+    assert 'data-testid="without-parts"' in office and "商务局数据已电话核实" in office
+    assert "市商务局" in AuditEntry.objects.get(action="report.submit").note
+
+
+def test_no_reason_is_asked_once_every_part_is_in(world, slot):
+    actions.submit(world.users["swj"], slot("swj", "t1"), Content(progress="配合"))
+    version = actions.submit(world.users["fgw"], slot("fgw", "t1"), Content(progress="汇总",
+                             without_parts_reason=""))  # fmt: skip
+    assert version.without_parts == []
+
+
+def test_a_late_part_reaches_the_lead_who_reopens_and_merges(world, login, slot, clock):
+    lead, part = slot("fgw", "t1"), slot("swj", "t1")
+    actions.submit(world.users["fgw"], lead, Content(progress="牵头推进",
+                   values={"projects": "300"}, without_parts_reason="先报"))  # fmt: skip
+    clock("2026-04-02")
+    actions.submit(world.users["swj"], part, Content(progress="商务局完成签约", problems="用地紧张",
+                   values={"projects": "86", "investment": "40"}))  # fmt: skip
+    part.refresh_from_db()
+    assert workflow.arrived_late(part)
+    assert "牵头单位" in workflow.describe(part) and "等待牵头单位汇总" not in workflow.describe(
+        part
+    )
+    inbox = login("fgw").get(reverse("reporting:inbox")).content.decode()
+    assert 'data-testid="group-to_merge"' in inbox and "市商务局" in inbox
+    office = (
+        login("supervisor")
+        .get(reverse("reporting:missing", args=[world.plan.code, "202603"]))
+        .content.decode()
+    )
+    assert 'data-testid="late-parts"' in office
+    response = login("fgw").post(url(lead), {"action": "reopen"})
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.state == S.DRAFT
+    assert AuditEntry.objects.filter(action="report.reopen").count() == 1
+    merged = login("fgw").get(url(lead, "?merge=1")).content.decode()
+    assert "牵头推进\n【市商务局】商务局完成签约" in merged
+    assert "【市商务局】用地紧张" in merged
+    # projects: the lead's own 300 is kept; investment (empty) gets the part's 40
+    assert 'name="value-projects" value="300"' in merged
+    assert 'name="value-investment" value="40"' in merged
+    assert 'data-testid="sum-projects"' in merged
+    actions.submit(
+        world.users["fgw"], lead, Content(progress="牵头推进\n【市商务局】商务局完成签约")
+    )
+    part.refresh_from_db()
+    assert not workflow.arrived_late(part)
+    assert workflow.describe(part) == "已报送，已纳入牵头单位汇总。"
+
+
+def test_reopen_is_refused_without_a_late_part(world, slot):
+    lead = slot("fgw", "t1")
+    actions.submit(world.users["fgw"], lead, Content(progress="x", without_parts_reason="先报"))
+    with pytest.raises(ValidationError):
+        actions.reopen(world.users["fgw"], lead)
+
+
+def test_a_part_sent_after_approval_is_flagged_to_the_office(world, login, slot, clock):
+    lead, part = slot("fgw", "t1"), slot("swj", "t1")
+    actions.submit(world.users["fgw"], lead, Content(progress="x", without_parts_reason="先报"))
+    actions.approve(world.users["supervisor"], lead)
+    clock("2026-04-02")
+    actions.submit(world.users["swj"], part, Content(progress="迟到的配合部分"))
+    part.refresh_from_db()
+    assert "督查室" in workflow.describe(part)
+    page = login("supervisor").get(url(lead)).content.decode()
+    assert 'data-testid="late-parts-office"' in page
+    missing = (
+        login("supervisor")
+        .get(reverse("reporting:missing", args=[world.plan.code, "202603"]))
+        .content.decode()
+    )
+    assert "开放补报" in missing or "补报" in missing
+
+
+def test_the_merge_quotes_each_part_once(world, login, slot):
+    actions.submit(world.users["swj"], slot("swj", "t1"), Content(progress="商务局部分"))
+    lead = slot("fgw", "t1")
+    actions.save_draft(world.users["fgw"], lead, Content(progress="牵头\n【市商务局】商务局部分"))
+    merged = login("fgw").get(url(lead, "?merge=1")).content.decode()
+    assert merged.count("【市商务局】商务局部分") == 1
+
+
+def test_the_lead_decides_on_a_part_in_its_own_words(world, login, slot):
+    part = slot("swj", "t1")
+    actions.submit(world.users["swj"], part, Content(progress="配合"))
+    lead_page = login("fgw").get(url(part)).content.decode()
+    assert "采纳" in lead_page and "退回补充" in lead_page
+    assert "审核通过" not in lead_page
+    office_page = login("supervisor").get(url(part)).content.decode()
+    assert "审核通过" in office_page
+    login("fgw").post(url(part), {"action": "return", "comment": "请补充签约金额"})
+    part.refresh_from_db()
+    assert part.state == S.RETURNED
+    assert "退回补充" in login("swj").get(url(part)).content.decode()
+
+
+def test_the_form_shows_last_cycles_value(world, login, slot, clock):
+    from mubiao.reporting.cycles import ensure_reports
+    from mubiao.reporting.models import Cycle
+
+    actions.submit(world.users["fgw"], slot("fgw", "t1"),
+                   Content(progress="三月", values={"projects": "386"}, without_parts_reason="先报"))  # fmt: skip
+    clock("2026-04-28")
+    april = Cycle.objects.get(plan=world.plan, code="202604")
+    ensure_reports(april)
+    report = Report.objects.get(cycle=april, unit__code="fgw", task__code="t1")
+    page = login("fgw").get(url(report)).content.decode()
+    assert 'data-testid="previous-projects">386 个' in page
+    assert 'data-previous="386"' in page
