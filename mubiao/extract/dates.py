@@ -79,6 +79,21 @@ def deadlines(text: str, year: int | None, *, cell: bool = False) -> list[date]:
     return found
 
 
+def holiday(text: str, year: int | None) -> str | None:
+    """The deadline of a holiday written in `text` (国庆节前 → YYYY-09-30), or None.
+
+    >>> holiday("国庆节前建成", 2026), holiday("春节前", 2026)
+    ('2026-09-30', None)
+    """
+    from . import lexicon
+
+    days = lexicon.load("cues").get("holidays", {})
+    for name in sorted(days, key=len, reverse=True):
+        if name in text and year:
+            return f"{year}-{days[name]}"
+    return None
+
+
 def deadline(text: str, year: int | None, *, cell: bool = False) -> str | None:
     """The latest deadline in `text` as an ISO date, or None."""
     found = deadlines(text, year, cell=cell)

@@ -48,6 +48,8 @@ class Target:
     span: tuple[int, int]
     heading: int | None
     confidence: float
+    deadline: str | None = None  # ISO date a dated milestone is due
+    entity: str | None = None  # the government it is stated for, in a round-up text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,8 @@ class Target:
             "span": list(self.span),
             "heading": self.heading,
             "confidence": round(self.confidence, 2),
+            "deadline": self.deadline,
+            "entity": self.entity,
         }
 
 

@@ -40,7 +40,16 @@ def _units() -> tuple[list[str], dict[str, str]]:
         kinds[base] = kind
         for scale in data["scales"]:
             kinds[scale + base] = kind
+    kinds.update(data.get("time_units", {}))
     return sorted(kinds, key=len, reverse=True), kinds
+
+
+@cache
+def _time() -> tuple[frozenset[str], re.Pattern[str]]:
+    data = lexicon.load("units")
+    return frozenset(data.get("time_units", {})), re.compile(
+        lexicon.alternation(data.get("time_metrics", []))
+    )
 
 
 @cache
@@ -83,13 +92,19 @@ def find_quantities(text: str) -> list[Quantity]:
     [(4.5, 5.0, '%', ''), (1500.0, None, '亿元', '以上')]
     >>> [(q.value, q.unit) for q in find_quantities("百分之五左右,s356线,第3个")]
     [(5.0, '%')]
+    >>> [(q.value, q.unit) for q in find_quantities("2026年受教育年限达到11.6年")]
+    [(11.6, '年')]
     """
     _, kinds = _units()
+    time_units, time_words = _time()
     out = []
     for m in _pattern().finditer(text):
         q = _quantity(m, kinds)
-        if q is not None and _stands_alone(text, m.start()):
-            out.append(q)
+        if q is None or not _stands_alone(text, m.start()):
+            continue
+        if q.unit in time_units and not time_words.search(text[max(0, m.start() - 10) : m.start()]):
+            continue  # 2026年, 三年行动: a year, not a figure in years
+        out.append(q)
     return out
 
 

@@ -115,6 +115,8 @@ def assemble(
                 span=norm.source_span(f.start, f.end),
                 heading=heading_of(f.start),
                 confidence=f.confidence,
+                deadline=f.deadline,
+                entity=f.entity,
             )
         )
     # a target belongs to the task whose span holds the end of its passage (its

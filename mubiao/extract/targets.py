@@ -10,6 +10,7 @@ number are matched against the qualitative and milestone patterns of
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,8 @@ from typing import Any
 
 from . import lexicon
 from .clauses import NEUTRAL, PAST, PLANNED, after_break, cues, final_state, is_past, state_at
+from .dates import deadline as read_deadline
+from .dates import holiday
 from .numbers import Quantity, find_quantities
 from .segment import Clause, Line, clauses, numbering
 
@@ -75,7 +78,10 @@ def _lex() -> dict[str, Any]:
         "before_re": re.compile(rf"(?:{lexicon.alternation(list(comp['before']))})$"),
         "cut": sorted(cues["metric_cut"], key=len, reverse=True),
         "verbs_re": re.compile(rf"(?:{lexicon.alternation(cues['metric_verbs'])})$"),
-        "structural_re": re.compile(rf"^(?:{lexicon.alternation(units['structural_nouns'])})"),
+        "structural_re": re.compile(
+            rf"^(?:重点|主要|关键|核心)?(?:{lexicon.alternation(units['structural_nouns'])})"
+            r"(?=$|的|[,;。、:()\s])"
+        ),
         "binding": tuple(cues["binding"]),
         "horizon": tuple(re.compile(p) for p in cues["horizon"]),
         "catalogue": catalogue,
@@ -87,6 +93,14 @@ def _lex() -> dict[str, Any]:
         ),
         "indicator_kind": {n["name"]: n["kind"] for n in lexicon.load("indicators")["names"]},
         "result_re": re.compile(lexicon.alternation(cues["result_markers"])),
+        "entity_re": re.compile(
+            r"(?:^|(?<=[,;:。、\s]))(?P<e>[\u4e00-\u9fff]{1,8}?"
+            rf"(?:{lexicon.alternation(cues['entity_endings'])}))"
+            rf"(?=\d{{4}}年|{lexicon.alternation(cues['entity_after'])})"
+        ),
+        "not_entities": frozenset(cues["not_entities"]),
+        "not_entity_starts": tuple(cues["not_entity_starts"]),
+        "place_parts": tuple(cues["place_parts"]),
         "intro_re": re.compile(lexicon.alternation(cues["targets_intro"])),
     }
 
@@ -106,7 +120,58 @@ def find_targets(text: str, lines: list[Line], year: int | None) -> tuple[list[F
             # before the 主要预期目标 section a figure needs a planned cue of its own
             targets = [f for f in targets if f.cued or f.value is None]
         found += targets
+    _name_entities(text, lines, found)
     return found, warnings
+
+
+def _entities_at(text: str, lines: list[Line]) -> list[tuple[int, str]]:
+    """(position, name) of every government named as the subject of a statement."""
+    out = []
+    for line in lines:
+        for m in _lex()["entity_re"].finditer(line.text):
+            name = m.group("e")
+            lex = _lex()
+            if (
+                name not in lex["not_entities"]
+                and not name.startswith(lex["not_entity_starts"])
+                and not name.endswith(lex["place_parts"])
+                and not _NOT_IN_NAME.search(name)
+            ):
+                out.append((line.start + m.start("e"), name))
+    return out
+
+
+# characters of a clause, not of a place name (一是围绕郑州市, 制造业立市)
+_NOT_IN_NAME = re.compile(r"[年月日是在的和与及对向从围绕把将以为业立强兴建推进实施了这些目标体现]")
+_ENTITY_FRAME = re.compile(r"^(?:提出|预期|计划|今年|明年|将|则将|则|的|力争|确保|争取|:)+")
+
+
+def _name_entities(text: str, lines: list[Line], found: list[Found]) -> None:
+    """In a text about several governments each target keeps the one it is stated for
+    (the last named before it), and its metric loses the name ("乙市提出增长" → 增长,
+    then the measure of the target before: 生产总值增长)."""
+    named = _entities_at(text, lines)
+    names = {n for _, n in named}
+    # 河南郑州 and 郑州 are one government
+    if len({n for n in names if not any(o != n and o.endswith(n) for o in names)}) < 2:
+        return
+    positions = [p for p, _ in named]
+    previous = ""
+    for f in found:
+        k = bisect.bisect_right(positions, f.start + len(f.metric)) - 1
+        if k < 0:
+            continue
+        f.entity = named[k][1]
+        metric = f.metric
+        if metric.startswith(f.entity):
+            metric = _ENTITY_FRAME.sub("", metric[len(f.entity) :])
+        if (
+            not metric or _GROWTH_VERB.fullmatch(metric) or metric in ("目标", "目标定为")
+        ) and previous:
+            grow = _GROWTH_VERB.search(previous)
+            metric = previous if grow or not metric else previous + metric
+        f.metric = metric or f.metric
+        previous = f.metric
 
 
 _SECTION = re.compile(r"(?:今年|\d{4}年)?(?:经济社会发展的?|全市|全省|全县|全区)?主要预期目标")
@@ -197,7 +262,7 @@ def _paragraph_targets(
                 last_metric = found[-1].metric
             out += found
         elif not is_past(state_at(clause_cues, _predicate_at(clause.text), state)[0]):
-            strong, maybe = _wordy_targets(clause, binding, in_item)
+            strong, maybe = _wordy_targets(clause, binding, in_item, year)
             out += strong
             weak += maybe
         state = final_state(clause_cues, len(clause.text), state)
@@ -257,7 +322,14 @@ def _numeric_targets(
             continue
         group = kept
         conf = 0.9 if st == PLANNED and own else 0.85 if st == PLANNED else 0.8
+        noun = _after_metric(text, group[-1])
         for metric, q, start in _metrics(text, before, first.start, group, prev_metric):
+            end = q.end
+            if noun and metric.endswith(noun) and len(group) == 1:
+                # 推进42个老旧小区改造项目、18个城市更新片区建设: the noun after the
+                # number names it, and the next figure's name starts after the noun
+                end = q.end + len(text[q.end :]) - len(text[q.end :].lstrip("的")) + len(noun)
+                prev_end = end + (text[end : end + 1] in _LIST_JOIN)
             comparator = _comparator(q, before if q is first else "", group[-1])
             signs = _lex()["target_verbs"].search(before + metric) or _is_known(metric)
             if st == NEUTRAL and comparator == "=" and not signs:
@@ -270,7 +342,7 @@ def _numeric_targets(
                 value_max=q.value_max,
                 unit=q.unit,
                 start=clause.start + start,
-                end=clause.start + q.end,
+                end=clause.start + end,
                 binding=binding,
                 horizon=horizon,
                 confidence=min(0.97, conf + (0.05 if _is_known(metric) else 0.0)),
@@ -296,13 +368,15 @@ def _is_threshold(text: str, q: Quantity) -> bool:
     """500万元以上项目: a bound written inside a metric, followed by what it bounds."""
     if q.after not in ("以上", "以下", "及以上"):
         return False
+    if q.unit_kind == "count":
+        return False  # 800家以上企业上云: a counted noun, the figure is the target
     nxt = text[q.end : q.end + 1]
     return bool(nxt) and (nxt == "的" or "\u4e00" <= nxt <= "\u9fff" or nxt in _OPENERS)
 
 
 def _is_structural(text: str, q: Quantity) -> bool:
     """11项工作, 3个方面: a count of the document's own parts."""
-    return bool(_lex()["structural_re"].match(text[q.end : q.end + 4]))
+    return bool(_lex()["structural_re"].match(text[q.end : q.end + 8]))
 
 
 def _comparator(q: Quantity, before: str, last: Quantity) -> str:
@@ -369,13 +443,23 @@ def _single_metric(text: str, core: str, q: Quantity, prev_metric: str) -> str |
         if after:
             return after
         return bare or None
+    if _lex()["target_verbs"].fullmatch(bare):
+        after = _after_metric(text, q)
+        if after:
+            return bare + after  # 新增200家企业上云: the verb and the noun after
     return bare
 
 
+_NEXT_FIGURE = re.compile(r"[,;。:]|、(?=[^、,;。]{0,4}\d)")
+
+
 def _after_metric(text: str, q: Quantity) -> str:
-    """The noun phrase written right after a number (5000万元制造业专项资金)."""
+    """The noun phrase written right after a number (5000万元制造业专项资金), up to the
+    next figure of a list (42个老旧小区改造项目、18个…)."""
     rest = text[q.end :].rstrip(_TRAILING_PUNCT)
-    rest = re.split(r"[,;。:]", rest, maxsplit=1)[0]
+    m = _NEXT_FIGURE.search(rest)
+    if m:
+        rest = rest[: m.start()]
     rest = _QUOTES.sub("", rest)
     rest = re.sub(r"作用$", "", rest)
     if rest.startswith("的"):
@@ -472,7 +556,9 @@ def _is_known(metric: str) -> bool:
     return any(name in metric for name in _lex()["catalogue"])
 
 
-def _wordy_targets(clause: Clause, binding: bool, in_item: bool) -> tuple[list[Found], list[Found]]:
+def _wordy_targets(
+    clause: Clause, binding: bool, in_item: bool, year: int | None
+) -> tuple[list[Found], list[Found]]:
     """Qualitative and milestone targets of a clause without numbers: (strong, weak)."""
     if not _lex()["triggers"].search(clause.text):
         return [], []
@@ -480,6 +566,9 @@ def _wordy_targets(clause: Clause, binding: bool, in_item: bool) -> tuple[list[F
     num = numbering(text)
     lead = len(num[1]) if num else 0
     body = text[lead:]
+    dated = _dated_milestones(clause, body, lead, binding, year)
+    if dated:
+        return dated, []
     strong = _pattern_targets(
         clause, body, lead, "qualitative_strong", "qualitative", 0.75, binding
     )
@@ -535,6 +624,32 @@ def _milestones(clause: Clause, body: str, lead: int, binding: bool, in_item: bo
                 )
                 break
         pos += len(piece) + 1
+    return out
+
+
+def _dated_milestones(
+    clause: Clause, body: str, lead: int, binding: bool, year: int | None
+) -> list[Found]:
+    """6月底前完成方案报批, 国庆节前建成开放城市中央公园: milestones with deadlines."""
+    out = []
+    for pattern in lexicon.compiled("patterns", "milestone_dated"):
+        for m in pattern.finditer(body):
+            subject = _QUOTES.sub("", m.group("metric")).strip(_TRAILING_PUNCT)
+            subject = _strip_lead(_YEAR_PREFIX.sub("", subject))
+            if subject in _lex()["lead_words"]:
+                subject = ""  # 力争3月底前出台…: only a framing word stands before the date
+            deliver = _strip_lead(m.group("deliver"))
+            if len(deliver) < 3:
+                continue
+            when = m.group("when")
+            start = clause.start + lead + m.start() + (len(m.group("metric")) - len(subject))
+            found = _wordy(
+                subject + deliver, "milestone", start, clause.start + lead + m.end(), 0.65, binding
+            )
+            found.deadline = read_deadline(when, year) or holiday(when, year)
+            out.append(found)
+        if out:
+            break
     return out
 
 

@@ -305,3 +305,146 @@ def test_family4_it_reads_unit_lists(
 def test_family4_it_splits_two_officials_written_together(text: str, leaders: list[str]) -> None:
     (task,) = tasks_of(text)
     assert task["leaders"] == leaders
+
+
+# ── Family 5: the number before its noun ─────────────────────────────────────────────
+
+
+def named(text: str, year: int | None = None) -> list[tuple]:
+    return [
+        (t.metric, t.comparator, t.value, t.unit)
+        for t in extract_text(text, year_hint=year).targets
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "今年将推进42个老旧小区改造项目、18个城市更新片区建设。",
+            [("老旧小区改造项目", "=", 42, "个"), ("城市更新片区建设", "=", 18, "个")],
+        ),
+        (
+            "今年计划实施35个重点水利工程、新建12所中小学校。",
+            [("重点水利工程", "=", 35, "个"), ("中小学校", "=", 12, "所")],
+        ),
+        (
+            "年内改造6个农贸市场、9条背街小巷。",
+            [("改造农贸市场", "=", 6, "个"), ("背街小巷", "=", 9, "条")],
+        ),
+    ],
+)
+def test_family5_each_figure_is_named_by_the_noun_after_it(text: str, expected: list) -> None:
+    assert named(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026年,推动800家以上企业上云。", [("企业上云", ">=", 800, "家")]),
+        ("今年培育30家以上专精特新企业。", [("专精特新企业", ">=", 30, "家")]),
+        ("力争引进20个以上先进制造业项目。", [("先进制造业项目", ">=", 20, "个")]),
+        # an amount bound inside the metric stays a bound, the count is the target
+        ("今年实施500万元以上项目1200个。", [("实施500万元以上项目", "=", 1200, "个")]),
+    ],
+)
+def test_family5_a_counted_threshold_is_the_target(text: str, expected: list) -> None:
+    assert named(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("力争平均受教育年限达到11.6年。", [("平均受教育年限", "=", 11.6, "年")]),
+        ("今年劳动年龄人口平均受教育年限提高到11.2年。", [(">=", 11.2)]),
+        ("人均预期寿命达到79.5岁。", [("人均预期寿命", "=", 79.5, "岁")]),
+    ],
+)
+def test_family5_years_and_ages_are_units_after_a_time_metric(text: str, expected: list) -> None:
+    got = named(text)
+    if len(expected[0]) == 2:
+        assert [(g[2]) for g in got] == [expected[0][1]] and got[0][3] == "年"
+    else:
+        assert got == expected
+
+
+def test_family5_a_year_is_not_a_figure_in_years() -> None:
+    assert named("2026年实施三年行动计划,新建公园5个。") == [("新建公园", "=", 5, "个")]
+
+
+# ── Family 6: several governments in one text ────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "从各地政府工作报告看,甲市今年生产总值预期增长6%左右,乙市提出增长5.5%以上,丙县则将目标定为7%。",
+            [("甲市", 6), ("乙市", 5.5), ("丙县", 7)],
+        ),
+        (
+            "各省份2026年经济增长目标陆续出炉:河北省预期增长5.5%左右;山西省增长5%左右;内蒙古自治区增长6%左右。",
+            [("河北省", 5.5), ("山西省", 5), ("内蒙古自治区", 6)],
+        ),
+        (
+            "郑州市提出,2026年地区生产总值增长6%;洛阳市提出增长5.5%以上。南阳市提出增长5.5%以上。",
+            [("郑州市", 6), ("洛阳市", 5.5), ("南阳市", 5.5)],
+        ),
+        (
+            "聚焦目标,各地拉高标杆。东川区提出生产总值增长8%。西岭县围绕项目建设,新开工项目60个以上。",
+            [("东川区", 8), ("西岭县", 60)],
+        ),
+    ],
+)
+def test_family6_each_target_keeps_its_government(text: str, expected: list) -> None:
+    plan = extract_text(text)
+    assert [(t.entity, t.value) for t in plan.targets] == expected
+    assert not any(t.metric.startswith(t.entity or "-") for t in plan.targets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今年全市生产总值增长6%,城区新增绿地30公顷。",
+        "我市将推进开发区建设,园区规上企业新增20家。",
+        "河南郑州今年生产总值增长5.5%;郑州将新建学校20所。",
+    ],
+)
+def test_family6_a_text_about_one_government_names_none(text: str) -> None:
+    assert [t.entity for t in extract_text(text).targets] == [None] * len(
+        extract_text(text).targets
+    )
+
+
+# ── Family 7: dated milestones ───────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2026年,6月底前完成方案报批,国庆节前建成开放城市中央公园。",
+            [("完成方案报批", "2026-06-30"), ("建成开放城市中央公园", "2026-09-30")],
+        ),
+        (
+            "2026年,确保轨道交通2号线9月底前开通运营,年底前完成老城区管网改造。",
+            [("轨道交通2号线开通运营", "2026-09-30"), ("完成老城区管网改造", "2026-12-31")],
+        ),
+        (
+            "2026年力争3月底前出台实施细则,10月底前建成市级数据中心。",
+            [("出台实施细则", "2026-03-31"), ("建成市级数据中心", "2026-10-31")],
+        ),
+        ("2026年,上半年前启动新城污水厂建设。", [("启动新城污水厂建设", "2026-06-30")]),
+    ],
+)
+def test_family7_it_reads_dated_milestones(text: str, expected: list) -> None:
+    plan = extract_text(text)
+    assert all(t.kind == "milestone" and t.comparator == "qualitative" for t in plan.targets)
+    assert [(t.metric, t.deadline) for t in plan.targets] == expected
+
+
+def test_family7_a_past_milestone_is_not_a_target() -> None:
+    assert (
+        extract_text("去年6月底前完成了方案报批。2026年主要目标:生产总值增长6%。").targets[0].value
+        == 6
+    )

@@ -102,9 +102,11 @@ def test_it_reads_a_pasted_notice_and_shows_it_for_review(upload, client):
     draft = ImportDraft.objects.get()
     assert response.status_code == 302 and response.url == draft.get_absolute_url()
     assert draft.status == ImportDraft.Status.READY
-    assert [t["value"] for t in draft.draft["targets"]] == [6, 800, 20]
+    assert [t["value"] for t in draft.draft["targets"]] == [6, 800, 20, None]
+    milestone = draft.draft["targets"][3]  # 6月底前完成主体工程: a dated milestone
+    assert (milestone["kind"], milestone["deadline"]) == ("milestone", "2026-06-30")
     page = client.get(draft.get_absolute_url()).text
-    assert page.count('data-testid="target-row"') == 3
+    assert page.count('data-testid="target-row"') == 4
     assert page.count('data-testid="task-row"') == 3
     assert '<mark class="mt mk"' in page
     lead = draft.draft["tasks"][1]["lead_match"]
@@ -177,7 +179,7 @@ def test_importing_the_same_document_again_shows_changes_and_duplicates_nothing(
     changes = page[page.index('data-testid="changes"') :].split("</section>", 1)[0]
     assert re.search(r"800亿元\s*→\s*[^<]*900亿元", changes), changes
     client.post(second.get_absolute_url(), review_form(second, accept="1"))
-    assert plan.indicators.count() == 3
+    assert plan.indicators.count() == 4  # three figures and a dated milestone
     assert float(plan.indicators.get(metric="完成固定资产投资").value) == 900
     again = ImportDraft.objects.create(
         issuer=plan.issuer, plan=plan, text=changed, sha256=second.sha256,
