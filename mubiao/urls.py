@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.utils.translation import gettext_lazy as _
 
 from mubiao.api import views as api_views
@@ -8,11 +9,24 @@ from mubiao.api.v1 import api as api_v1
 from mubiao.orgs.security import ThrottledAuthenticationForm, admin_login
 from mubiao.plans import views as plan_views
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico before reading the page's icon link."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        from django.templatetags.static import static
+
+        return static("mubiao/favicon.svg")
+
+
 admin.site.site_header = _("mubiao administration")
 admin.site.site_title = _("mubiao")
 
 urlpatterns = [
     path("", plan_views.home, name="home"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
