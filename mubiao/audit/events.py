@@ -65,6 +65,7 @@ class Event(StrEnum):
     REPORT_UNLOCK = "report.unlock"
     REPORT_IMPORT = "report.import"
     REPORT_REOPEN = "report.reopen"
+    REPORT_URGE = "report.urge"
     REMINDERS_READ = "reminder.read"
     # Key projects (projects.actions)
     PROJECTS_IMPORT = "projects.import"
@@ -148,6 +149,7 @@ _LABELS: dict[Event, str | Promise] = {
     Event.PLAN_IMPORT: _("imported the task-division table"),
     Event.REPORT_SAVE_DRAFT: _("saved a draft"),
     Event.REPORT_REOPEN: _("reopened the consolidation to merge late parts"),
+    Event.REPORT_URGE: _("urged the units that had not reported"),
     Event.REPORT_SUBMIT: _("submitted"),
     Event.REPORT_APPROVE: _("approved"),
     Event.REPORT_RETURN: _("returned"),

@@ -423,3 +423,79 @@ def import_reports(
            after={"reports": [target_of(r) for r, _c in items], "submitted": submit_them},
            note=source)  # fmt: skip
     return [report for report, _content in items]
+
+
+URGE_EVERY = dt.timedelta(hours=4)  # the office may urge the same unit again after this
+
+
+@dataclass
+class Urged:
+    units: list  # the units reminded now
+    waiting: list  # units urged less than URGE_EVERY ago: not reminded again yet
+    reminders: int  # reminder rows written (one per report × person × channel)
+
+
+@transaction.atomic
+def urge(user, cycle, unit_codes: list[str] | None = None) -> Urged:
+    """催报: remind now every listed unit that has not submitted in the cycle.
+
+    The supervision office only. Each reporter of the unit (or of the nearest unit above
+    with reporters) gets the reminder in the app, and by e-mail where they have an
+    address (sent after the commit). A unit urged less than ``URGE_EVERY`` ago is left
+    out and named, so a double click does not flood a unit. One audit row for the whole.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    from mubiao.reporting import access
+    from mubiao.reporting.models import Reminder
+    from mubiao.reporting.reminders import OPEN_STATES, Due, message, recipients
+
+    if not access.reviews_plan(user, cycle.plan):
+        raise PermissionDenied(_("Only the supervision office may urge units to report."))
+    open_reports = (
+        Report.objects.select_for_update(of=("self",))
+        .filter(cycle=cycle, state__in=OPEN_STATES)
+        .select_related("cycle__plan__issuer", "unit", "task", "indicator", "project")
+        .order_by("unit__path", "pk")
+    )
+    if unit_codes is not None:
+        open_reports = open_reports.filter(unit__code__in=unit_codes)
+    by_unit: dict = {}
+    for report in open_reports:
+        by_unit.setdefault(report.unit, []).append(report)
+    if not by_unit:
+        raise ValidationError(_("Every listed unit has reported: nobody to urge."))
+    since = timezone.now() - URGE_EVERY
+    recent = set(
+        Reminder.objects.filter(
+            report__cycle=cycle, kind=Reminder.Kind.URGE, sent_at__gte=since
+        ).values_list("report__unit_id", flat=True)
+    )
+    urged, waiting, rows, mails = [], [], 0, []
+    for unit, reports in by_unit.items():
+        if unit.pk in recent:
+            waiting.append(unit)
+            continue
+        urged.append(unit)
+        for report in reports:
+            item = Due(report, Reminder.Kind.URGE, Reminder.Level.REPORTER)
+            with translation.override(settings.LANGUAGE_CODE):  # the units read Chinese
+                text = _("The supervision office urges: %(message)s") % {"message": message(item)}
+            for person in recipients(item):
+                Reminder.objects.create(report=report, kind=item.kind, level=item.level,
+                                        channel=Reminder.Channel.APP, to=f"user:{person.username}",
+                                        recipient=person, message=text)  # fmt: skip
+                rows += 1
+                if person.email:
+                    mails.append((person.email, text))
+    if mails:
+        subject = _("mubiao reminder")
+        transaction.on_commit(
+            lambda: [send_mail(subject, t, None, [to], fail_silently=True) for to, t in mails]
+        )
+    record(user, Event.REPORT_URGE, f"cycle:{cycle.plan.code}/{cycle.code}",
+           after={"units": [u.code for u in urged], "waiting": [u.code for u in waiting],
+                  "reminders": rows})  # fmt: skip
+    return Urged(urged, waiting, rows)

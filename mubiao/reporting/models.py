@@ -395,6 +395,8 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", _("due soon")
         OVERDUE = "overdue", _("overdue")
+        # 催报: sent at once by the supervision office from the missing-reports page
+        URGE = "urge", _("urged by the supervision office")
 
     class Level(models.IntegerChoices):
         REPORTER = 1, _("reporter")
@@ -431,8 +433,11 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         ordering = ["-sent_at"]
         constraints = [
+            # The calendar's reminders go once; the office may urge again (rate-limited).
             models.UniqueConstraint(
-                fields=["report", "kind", "level", "channel", "to"], name="unique_reminder"
+                fields=["report", "kind", "level", "channel", "to"],
+                condition=~Q(kind="urge"),
+                name="unique_reminder",
             )
         ]
 

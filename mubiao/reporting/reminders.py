@@ -103,7 +103,7 @@ def recipients(item: Due) -> list:
 def message(item: Due) -> str:
     r = item.report
     subject = r.subject_name
-    params = {"unit": r.unit.short_name, "subject": subject, "cycle": r.cycle.name,
+    params = {"unit": r.unit.short_name, "subject": subject, "cycle": r.cycle.label,
               "due": r.cycle.due_on.isoformat()}  # fmt: skip
     if item.kind == Reminder.Kind.DUE_SOON:
         return (

@@ -375,8 +375,83 @@ def review_queue(request: HttpRequest, plan_code: str) -> HttpResponse:
             messages.success(request, _("%(n)s reports approved.") % {"n": len(done)})
             return redirect("reporting:review", plan_code=plan.code)
     queue = _queue(plan).select_related(*REPORT_RELATED).order_by("first_submitted_at", "pk")
-    context = {"plan": plan, "queue": queue, "error": error}
+    chosen_filters = {k: request.GET.get(k, "") for k in ("unit", "area", "state", "late")}
+    all_rows = list(queue)
+    units = sorted({r.unit for r in all_rows}, key=lambda u: u.path)
+    areas = sorted({_top_area(r) for r in all_rows if _top_area(r)}, key=lambda a: a.order)
+    rows = [r for r in all_rows if _passes(r, chosen_filters)]
+    _add_figures(plan, rows)
+    context = {
+        "plan": plan,
+        "queue": rows,
+        "total": len(all_rows),
+        "error": error,
+        "units": units,
+        "areas": areas,
+        "chosen": chosen_filters,
+    }
     return render(request, "reporting/review.html", context, status=400 if error else 200)
+
+
+def _top_area(report: Report):
+    """The top-level area of the report's task or indicator (None for a key project)."""
+    area = None
+    if report.task_id:
+        area = report.task.area
+    elif report.indicator_id:
+        area = report.indicator.area
+    while area is not None and area.parent_id:
+        area = area.parent
+    return area
+
+
+def _passes(report: Report, chosen: dict[str, str]) -> bool:
+    if chosen["unit"] and report.unit.code != chosen["unit"]:
+        return False
+    if chosen["area"]:
+        area = _top_area(report)
+        if area is None or area.code != chosen["area"]:
+            return False
+    resubmitted = report.reviews.filter(decision="return").exists()
+    if chosen["state"] == "first" and resubmitted:
+        return False
+    if chosen["state"] == "again" and not resubmitted:
+        return False
+    if chosen["late"] in ("1", "0"):
+        version = actions.latest_version(report)
+        late = bool(version and version.is_late)
+        if late != (chosen["late"] == "1"):
+            return False
+    return True
+
+
+def _add_figures(plan: Plan, rows: list[Report]) -> None:
+    """What the reviewer sees before opening: each value, its change from the previous
+    cycle, and the subject's light (the plan's current status)."""
+    from mubiao.dashboard.models import CurrentStatus
+
+    lights = {}
+    for cs in CurrentStatus.objects.filter(plan=plan).only("task_id", "indicator_id", "status"):
+        lights[("t", cs.task_id) if cs.task_id else ("i", cs.indicator_id)] = cs.status
+    for report in rows:
+        version = actions.latest_version(report)
+        indicators = actions.indicators_of(report)
+        previous = _previous_values(report, indicators)
+        values = {v.indicator_id: v.value for v in version.values.all()} if version else {}
+        report.figures = [
+            {
+                "indicator": i,
+                "value": values.get(i.pk),
+                "change": (values[i.pk] - previous[i.code])
+                if values.get(i.pk) is not None and previous.get(i.code) is not None
+                else None,
+            }
+            for i in indicators
+        ]
+        key = ("t", report.task_id) if report.task_id else ("i", report.indicator_id)
+        report.light = lights.get(key, "")
+        report.late = bool(version and version.is_late)
+        report.without_parts = version.without_parts if version else []
 
 
 def _codes(values: list[str]) -> list[str]:
@@ -402,6 +477,8 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
     if cycle is None:
         raise Http404("cycle")
     ensure_reports(cycle)
+    if request.method == "POST":
+        return _urge(request, plan, cycle)
     reports = (
         Report.objects.filter(cycle=cycle)
         .select_related("unit", "task", "indicator", "project")
@@ -424,9 +501,36 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
         "total": total,
         "submitted": submitted,
         "late": workflow.today() > cycle.due_on,
+        "may_urge": access.reviews_plan(request.user, plan),
     }
     template = "reporting/missing.html#table" if request.htmx else "reporting/missing.html"
     return render(request, template, context)
+
+
+def _urge(request: HttpRequest, plan: Plan, cycle: Cycle) -> HttpResponse:
+    """催报 from the missing-reports page: the ticked units (or all listed) now."""
+    codes = [c for c in request.POST.getlist("unit") if c] or None
+    try:
+        done = actions.urge(request.user, cycle, codes)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if done.units:
+            messages.success(
+                request,
+                _("Reminded now: %(units)s.")
+                % {"units": "、".join(u.short_name for u in done.units)},
+            )
+        if done.waiting:
+            messages.warning(
+                request,
+                _("Already urged within the last %(hours)s hours, not reminded again: %(units)s.")
+                % {
+                    "hours": int(actions.URGE_EVERY.total_seconds() // 3600),
+                    "units": "、".join(u.short_name for u in done.waiting),
+                },
+            )
+    return redirect("reporting:missing", plan_code=plan.code, cycle_code=cycle.code)
 
 
 @login_required
