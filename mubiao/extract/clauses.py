@@ -94,19 +94,20 @@ def cues(text: str, plan_year: int | None) -> list[Cue]:
     >>> [c.state for c in cues("“十四五”期间年均增长6%", 2026)]
     ['review']
     """
-    masked = mask_parentheses(text)
+    masked = mask_parentheses(text) if "(" in text else text
     found = [
         Cue(m.start(), _state_of(m), bool(m.group("weak"))) for m in _cue_pattern().finditer(masked)
     ]
-    if plan_year is not None:
+    if plan_year is not None and "年" in masked:
         for m in _YEAR.finditer(masked):
             if not _blocked(masked, m.start()):
                 found.append(Cue(m.start(), REVIEW if int(m.group(1)) < plan_year else PLANNED))
+    if plan_year is not None and "五" in masked:
         for m in _FIVE_YEAR.finditer(masked):
             end = _FIVE_YEAR_END.get(m.group(1))
             if end is not None and end < plan_year and not _blocked(masked, m.start()):
                 found.append(Cue(m.start(), REVIEW))
-        found.sort(key=lambda c: c.pos)
+    found.sort(key=lambda c: c.pos)
     return found
 
 
@@ -160,6 +161,8 @@ def plan_year(text: str) -> int | None:
     this_year = False  # 今年 written in a sentence about targets
     past_re = _cue_pattern()
     for sentence in re.split(r"[。;!?\n]", text):
+        if "年" not in sentence:
+            continue  # neither a year nor 今年: nothing to weigh
         if re.search(r"发布时间|刊发时间|来源|日期|文号", sentence):
             continue
         planned = re.search(

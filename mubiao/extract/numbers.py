@@ -18,6 +18,9 @@ _CN_DIGITS = "零〇一二三四五六七八九十百千两点"
 _CN_NUM = f"[{_CN_DIGITS}]+"
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A number with its unit at `start:end` of the clause text (the comparator word
@@ -95,6 +98,8 @@ def find_quantities(text: str) -> list[Quantity]:
     >>> [(q.value, q.unit) for q in find_quantities("2026年受教育年限达到11.6年")]
     [(11.6, '年')]
     """
+    if not _ANY_DIGIT.search(text) and "百分" not in text:
+        return []  # fast path: no Arabic number and no 百分之 / 个百分点
     _, kinds = _units()
     time_units, time_words = _time()
     out = []

@@ -190,8 +190,13 @@ def _targets_section(text: str) -> int | None:
     return m.start()
 
 
+_HORIZON_CHARS = re.compile(r"均|五|到|至")
+
+
 def _is_horizon(text: str, year: int | None) -> bool:
     """年均…, “十五五”时期…, 到2030年…: a goal for several years."""
+    if not _HORIZON_CHARS.search(text):
+        return False  # fast path: none of the horizon patterns can match
     for pattern in _lex()["horizon"]:
         for m in pattern.finditer(text):
             later = m.groupdict().get("year")
@@ -227,7 +232,11 @@ def _paragraph_targets(
     horizon = False
     parts = list(clauses(line))
     all_cues = [cues(c.text, year) for c in parts]
-    finished = _finished_sentences(parts, all_cues)
+    finished = (
+        _finished_sentences(parts, all_cues) if _lex()["result_re"].search(line.text) else set()
+    )
+    intro = _lex()["intro_re"].search(line.text)
+    listed_from = line.start + intro.start() if intro else None
     listed = False
     for k, clause in enumerate(parts):
         if _ENUMERATION.match(clause.text):
@@ -235,7 +244,7 @@ def _paragraph_targets(
         clause_cues = all_cues[k]
         if k in finished:
             state = PAST  # a sentence that states a finished result (完成了, 达到了)
-        listed = listed or bool(_lex()["intro_re"].search(clause.text))
+        listed = listed or (listed_from is not None and clause.end > listed_from)
         if _CONTINUATION.match(clause.text):
             # 占年度计划的25%: a clause that goes on about the number before it
             clause_cues = [c for c in clause_cues if is_past(c.state)]

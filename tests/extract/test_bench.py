@@ -25,4 +25,5 @@ def test_it_reports_speed_linearity_and_memory(
     result = bench.run(["--sizes", "1,3", "--repeat", "1"])
     assert [r["multiple"] for r in result["sizes"]] == [1, 3]
     assert all(r["chars_per_s"] > 0 and r["peak_per_input_byte"] > 0 for r in result["sizes"])
+    assert all(r["chars_per_cpu_s"] > 0 for r in result["sizes"])
     assert result["time_per_char_ratio_largest_vs_smallest"] > 0
