@@ -604,3 +604,9 @@ def project_progress(request, plan_code: str, project_code: str, as_of: dt.date 
         "expected": _num(p.expected), "against_expected": p.against_expected,
         "status": str(p.status),
     }  # fmt: skip
+
+
+# --- Supervision (督查督办): items, their nodes, notices and instructions ---
+from mubiao.supervision.api import router as supervision_router  # noqa: E402
+
+api.add_router("/", supervision_router)

@@ -118,3 +118,14 @@ def my_instructions(user) -> QuerySet[Instruction]:
 def unit_q(user) -> Q:
     """Q on notices addressed to the user's units (and the units below)."""
     return access._subtree_q("unit", access.unit_roots(user))
+
+
+def unread_messages(user):
+    """The user's in-app supervision reminders not yet read, the newest first."""
+    from mubiao.supervision.models import Message
+
+    return list(
+        Message.objects.filter(recipient=user, channel=Message.Channel.APP, read_at__isnull=True)
+        .select_related("item")
+        .order_by("-sent_at")[:20]
+    )

@@ -14,5 +14,6 @@ urlpatterns = [
     path("messages/read/", views.mark_read, name="mark-read"),
     path("<slug:plan_code>/", views.queue, name="queue"),
     path("<slug:plan_code>/new/", views.new_item, name="new"),
+    path("<slug:plan_code>/raise/", views.raise_item, name="raise"),
     path("<slug:plan_code>/instruct/", views.instruct, name="instruct"),
 ]

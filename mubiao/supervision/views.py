@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -133,6 +134,24 @@ def new_item(request: HttpRequest, plan_code: str) -> HttpResponse:
     context = {"plan": plan, "form": form, "links": links, "error": error,
                "sources": SupervisionItem.Source.choices, "priorities": Priority.choices}  # fmt: skip
     return render(request, "supervision/new.html", context, status=status)
+
+
+@login_required
+def raise_item(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """The one link on the shared (cached) dashboard and ledger: the office registers an
+    item, a leader writes an instruction, anyone else is refused."""
+    from urllib.parse import urlencode
+
+    user = request.user
+    plan = org_access.get_plan_for_user(user, plan_code)
+    query = urlencode(
+        [(k, v) for k, v in request.GET.items() if k in ("task", "indicator", "source")]
+    )
+    if access.is_office(user, plan):
+        return redirect(f"{reverse('supervision:new', args=[plan.code])}?{query}")
+    if access.is_leader(user, plan):
+        return redirect(f"{reverse('supervision:instruct', args=[plan.code])}?{query}")
+    raise PermissionDenied("supervision")
 
 
 def _units_for(plan: Plan):

@@ -129,3 +129,38 @@ def test_the_loop_through_the_web(client, world, clock):
     client.force_login(world.users["leader"])
     mine = client.get("/supervision/instructions/", **ZH).content.decode()
     assert "已销号" in re.search(r'data-testid="item-state">([^<]+)', mine)[1]
+
+
+def test_the_dashboard_panel_and_the_one_click_links(client, world, item_in, clock):
+    item = item_in(S.IN_PROGRESS)
+    clock("2026-04-25")
+    notices.generate()
+    client.force_login(world.users["supervisor"])
+    page = client.get("/monitor/demo-2026/", **ZH).content.decode()
+    panel = re.search(r'data-testid="supervision-panel">(.*?)</section>', page, re.S)[1]
+    assert re.search(r'data-testid="panel-count-red">.*?<b>1</b></li>', panel, re.S)
+    assert item.number in re.search(r'data-testid="panel-oldest">(.*?)</ol>', panel, re.S)[1]
+    # the office's one click from a task page and from the shared pages
+    task_page = client.get("/plans/demo-2026/tasks/t1/").content.decode()
+    assert 'data-testid="raise-item" href="/supervision/demo-2026/new/?task=t1' in task_page
+    go = client.get("/supervision/demo-2026/raise/?indicator=gdp&source=red_light")
+    assert go.status_code == 302 and go["Location"].startswith("/supervision/demo-2026/new/?")
+    form = client.get(go["Location"], **ZH).content.decode()
+    assert 'name="indicator" value="gdp"' in form and 'value="red_light" selected' in form
+    client.force_login(world.users["leader"])
+    go = client.get("/supervision/demo-2026/raise/?task=t1")
+    assert go["Location"].startswith("/supervision/demo-2026/instruct/?task=t1")
+    client.force_login(world.users["fgw"])
+    assert client.get("/supervision/demo-2026/raise/?task=t1").status_code == 403
+    assert (
+        'data-testid="supervision-panel"' not in client.get("/monitor/demo-2026/").content.decode()
+    )
+    inbox = client.get("/reporting/", **ZH).content.decode()
+    box = re.search(r'data-testid="supervision-inbox">(.*?)</section>', inbox, re.S)[1]
+    assert "督办单〔2026〕红字第1号" in box
+
+
+def test_the_tick_job_is_registered():
+    from mubiao.lib import tick
+
+    assert tick.jobs()["supervision.notices"] is notices.generate

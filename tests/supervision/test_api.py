@@ -1,0 +1,98 @@
+"""Supervision through the API: the same reads and the same actions, for every role."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mubiao.api.actions import create_token
+from mubiao.supervision.models import SupervisionItem
+
+S = SupervisionItem.State
+
+
+@pytest.fixture
+def api(client, world):
+    def call(persona: str, method: str, path: str, body: dict | None = None):
+        _token, raw = create_token(world.users[persona], name="t", read_only=False)
+        headers = {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
+        if method == "get":
+            return client.get(f"/api/v1{path}", headers=headers)
+        return client.post(f"/api/v1{path}", data=json.dumps(body or {}), content_type="application/json",
+                           headers=headers)  # fmt: skip
+
+    return call
+
+
+def test_the_loop_through_the_api(api, world, clock):
+    made = api("leader", "post", "/plans/demo-2026/instructions",
+               {"text": "请督办", "subject": "indicator", "code": "gdp", "urgency": "urgent"})  # fmt: skip
+    assert made.status_code == 201, made.content
+    code = made.json()["item"]
+    item = api("supervisor", "get", f"/supervision/items/{code}").json()
+    assert item["state"] == "registered" and item["actions"] == ["assign"]
+    assert api("fgw", "post", f"/supervision/items/{code}/assign",
+               {"lead_unit": "fgw", "deadline": "2026-04-20"}).status_code == 403  # fmt: skip
+    r = api("supervisor", "post", f"/supervision/items/{code}/assign",
+            {"lead_unit": "fgw", "co_units": ["swj"], "deadline": "2026-04-20"})  # fmt: skip
+    assert r.json()["state"] == "assigned" and r.json()["co_units"] == ["swj"]
+    assert (
+        api("fgw", "post", f"/supervision/items/{code}/acknowledge").json()["state"]
+        == "acknowledged"
+    )
+    r = api(
+        "fgw",
+        "post",
+        f"/supervision/items/{code}/feedback",
+        {"text": "完成", "figures": "x", "done": True},
+    )
+    assert r.status_code == 422 and "line 1" in r.json()["error"]["message"]
+    r = api("fgw", "post", f"/supervision/items/{code}/feedback", {"text": "完成", "done": True})
+    assert r.json()["state"] == "reported"
+    assert api("supervisor", "post", f"/supervision/items/{code}/return", {}).status_code == 422
+    assert (
+        api("supervisor", "post", f"/supervision/items/{code}/return", {"comment": "补充"}).json()[
+            "state"
+        ]
+        == "in_progress"
+    )
+    api("fgw", "post", f"/supervision/items/{code}/feedback", {"text": "已补充", "done": True})
+    assert api("fgw", "post", f"/supervision/items/{code}/close", {}).status_code == 403
+    closed = api("supervisor", "post", f"/supervision/items/{code}/close", {}).json()
+    assert closed["state"] == "closed" and closed["closed_on_time"] is True
+    assert [n["action"] for n in closed["nodes"]] == ["register", "assign", "acknowledge", "report", "return",
+                                                      "report", "close"]  # fmt: skip
+    late = api("fgw", "post", f"/supervision/items/{code}/feedback", {"text": "再补充"})
+    assert late.status_code == 422 and "closed" in late.json()["error"]["message"]
+
+
+READ = {
+    "supervisor": 200,
+    "leader": 200,
+    "viewer": 200,
+    "fgw": 200,
+    "swj": 200,
+    "county": 403,
+    "outsider": 403,
+}
+
+
+@pytest.mark.parametrize("persona", sorted(READ))
+def test_who_reads_an_item(api, world, item_in, persona):
+    item = item_in(S.ASSIGNED)
+    assert api(persona, "get", f"/supervision/items/{item.code}").status_code == READ[persona]
+    listed = api(persona, "get", "/plans/demo-2026/supervision/items")
+    if persona in ("county",):
+        assert listed.status_code == 200 and listed.json()["count"] == 0
+    elif persona == "outsider":
+        assert listed.status_code == 403
+    else:
+        assert listed.json()["count"] == 1
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "leader", "fgw", "viewer"])
+def test_who_registers_an_item(api, world, clock, persona):
+    r = api(persona, "post", "/plans/demo-2026/supervision/items", {"title": "会议议定事项", "matter": "落实会议精神",
+                                                                    "source": "meeting", "tasks": ["t1"]})  # fmt: skip
+    assert r.status_code == (201 if persona == "supervisor" else 403)
