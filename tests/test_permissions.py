@@ -47,6 +47,36 @@ WEB = {
     ),
     "manage my API tokens": ("get", "/account/tokens/", {"anonymous": 302}, 200),
     "open the admin": ("get", "/admin/", {"anonymous": 302}, 302),
+    # Building and issuing the plan: the office only; acknowledging: the units assigned.
+    "open the plan editor": ("get", "/plans/demo-2026/edit/", {"supervisor": 200, "anonymous": 302}, 403),
+    "open a task in the editor": (
+        "get", "/plans/demo-2026/edit/tasks/t1/", {"supervisor": 200, "anonymous": 302}, 403,
+    ),
+    "search units in the editor": (
+        "get", "/plans/demo-2026/edit/units/?q=市", {"supervisor": 200, "anonymous": 302}, 403,
+    ),
+    "add an area": ("post", "/plans/demo-2026/edit/areas/new/", {"supervisor": 302, "anonymous": 302}, 403),
+    "add a task": ("post", "/plans/demo-2026/edit/tasks/new/", {"supervisor": 302, "anonymous": 302}, 403),
+    "move a task": ("post", "/plans/demo-2026/edit/tasks/t1/move/", {"supervisor": 302, "anonymous": 302}, 403),
+    "assign a unit": ("post", "/plans/demo-2026/edit/tasks/t1/units/", {"supervisor": 302, "anonymous": 302}, 403),
+    "change a target": ("post", "/plans/demo-2026/edit/targets/gdp/", {"supervisor": 302, "anonymous": 302}, 403),
+    "add a milestone": (
+        "post", "/plans/demo-2026/edit/tasks/t3/milestones/new/", {"supervisor": 302, "anonymous": 302}, 403,
+    ),
+    "renumber the plan": ("post", "/plans/demo-2026/edit/renumber/", {"supervisor": 302, "anonymous": 302}, 403),
+    "issue the plan": ("post", "/plans/demo-2026/edit/issue/", {"supervisor": 302, "anonymous": 302}, 403),
+    "see who acknowledged": (
+        "get", "/plans/demo-2026/acknowledgements/", {"supervisor": 200, "anonymous": 302}, 403,
+    ),
+    "see the change requests": (
+        "get", "/plans/demo-2026/change-requests/", {"supervisor": 200, "anonymous": 302}, 403,
+    ),
+    "acknowledge a task of one's unit": (
+        "post", "/plans/demo-2026/tasks/t1/acknowledge/", {"fgw": 302, "swj": 302, "anonymous": 302}, 403,
+    ),
+    "ask to change a task of one's unit": (
+        "post", "/plans/demo-2026/tasks/t1/request-change/", {"fgw": 302, "swj": 302, "anonymous": 302}, 403,
+    ),
 }  # fmt: skip
 
 API = {

@@ -152,7 +152,7 @@ def _post_review(request: HttpRequest, draft: ImportDraft) -> HttpResponse:
         if request.POST.get("accept"):
             plan = actions.accept_import(request.user, draft)
             messages.success(request, _("Imported into %(plan)s.") % {"plan": plan.name})
-            return redirect(plan)
+            return redirect("plans:edit", plan.code)  # the office builds the tree next
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
-from mubiao.plans.models import Area, Assignment, Indicator, Plan
+from mubiao.plans.actions import acknowledge_deadline, may_edit
+from mubiao.plans.models import Area, Assignment, ChangeRequest, Indicator, Plan
 from mubiao.plans.tree import build_tree, filter_by_unit, units_in_plan, with_units
 
 
@@ -78,6 +79,7 @@ def plan_detail(request: HttpRequest, plan_code: str) -> HttpResponse:
         "unit": unit,
         "area": area,
         "oversees": access.oversees(request.user, plan),
+        "may_edit": may_edit(request.user, plan),
         "counts": {"tasks": tasks.count(), "indicators": indicators.count()},
         "lead_chart": _lead_chart(tasks),
     }
@@ -115,6 +117,9 @@ def _pick(options: list, code: str | None):
 def task_detail(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
     task = access.get_task_for_user(request.user, plan_code, task_code)
     task = with_units(task.plan.tasks.filter(pk=task.pk)).get()
+    roots = access.unit_roots(request.user)
+    mine = [a for a in task.assignments.all() if any(a.unit.is_within(r) for r in roots)]
+    indicators = list(task.indicators.prefetch_related("revisions"))
     return render(
         request,
         "plans/task.html",
@@ -122,8 +127,16 @@ def task_detail(request: HttpRequest, plan_code: str, task_code: str) -> HttpRes
             "plan": task.plan,
             "task": task,
             "area_path": _area_path(task.area),
-            "indicators": task.indicators.all(),
+            "indicators": indicators,
+            "revisions": [r for i in indicators for r in i.revisions.all()],
             "oversees": access.oversees(request.user, task.plan),
+            "may_edit": may_edit(request.user, task.plan),
+            "mine": mine[0] if mine and task.is_issued else None,
+            "ack_closes": acknowledge_deadline(task),
+            "my_requests": task.change_requests.filter(unit__in=[a.unit for a in mine])
+            if mine
+            else [],
+            "kinds": ChangeRequest.Kind.choices,
         },
     )
 

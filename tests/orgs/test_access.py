@@ -97,6 +97,12 @@ PAGES = {
     "/units/other-city/": {"supervisor": 403},
     "/units/nobody/": {"supervisor": 404},
     "/admin/": {"anonymous": 302, "fgw": 302},
+    "/plans/demo-2026/edit/": {"supervisor": 200, "leader": 403, "fgw": 403, "outsider": 403},
+    "/plans/demo-2026/edit/tasks/t4/": {"supervisor": 200, "county": 403, "viewer": 403},
+    "/plans/demo-2026/edit/tasks/nope/": {"supervisor": 404},
+    "/plans/no-such-plan/edit/": {"supervisor": 404},
+    "/plans/demo-2026/acknowledgements/": {"supervisor": 200, "leader": 403, "county": 403},
+    "/plans/demo-2026/change-requests/": {"supervisor": 200, "swj": 403},
 }  # fmt: skip
 
 
