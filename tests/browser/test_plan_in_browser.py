@@ -71,6 +71,9 @@ def test_the_supervisor_imports_a_notice_reviews_it_and_accepts(log_in, live_ser
     expect(row.locator("input[name$=-value]")).to_have_value("800")
     row.locator("input[name$=-value]").fill("850")
     page.get_by_test_id("accept").click()
+    # The accepted import opens in the editor.
+    expect(page.locator("h1")).to_have_text("编辑目标任务体系")
+    page.locator(".crumbs a").first.click()
     expect(page.locator("h1")).to_have_text("示范市重点工作")
     expect(page.get_by_test_id("tree")).to_contain_text("≥ 850亿元")
     expect(page.get_by_test_id("tree")).to_contain_text("市发展改革委")
