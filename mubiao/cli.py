@@ -74,15 +74,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print("Press Ctrl-C to stop.\n", flush=True)
-    # The background worker (imports, reminders, bulletins) runs beside the web server.
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "mubiao.cli", "manage", "db_worker"], env=os.environ.copy()
-    )
+    # Beside the web server: the background worker (imports, bulletins) and the polling
+    # jobs (a new day, cycles opening: ``mubiao tick --loop``).
+    helpers = [
+        subprocess.Popen([sys.executable, "-m", "mubiao.cli", *command], env=os.environ.copy())
+        for command in (["manage", "db_worker"], ["tick", "--loop"])
+    ]
     try:
         return run_gunicorn(args.port, workers=2, host="127.0.0.1")
     finally:
-        worker.terminate()
-        worker.wait(timeout=10)
+        for helper in helpers:
+            helper.terminate()
+        for helper in helpers:
+            helper.wait(timeout=10)
 
 
 def run_gunicorn(port: int, workers: int, host: str) -> int:

@@ -10,6 +10,7 @@ from mubiao.dashboard.models import (
     StatusCache,
     StatusChange,
 )
+from mubiao.dashboard.statuses import JudgedAdmin
 
 
 @admin.register(StatusChange)
@@ -28,13 +29,13 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(BandSetting)
-class BandSettingAdmin(admin.ModelAdmin):
+class BandSettingAdmin(JudgedAdmin, admin.ModelAdmin):
     list_display = ["plan", "rule"]
     list_filter = ["plan"]
 
 
 @admin.register(RankingSetting)
-class RankingSettingAdmin(admin.ModelAdmin):
+class RankingSettingAdmin(JudgedAdmin, admin.ModelAdmin):
     list_display = ["plan"]
 
 

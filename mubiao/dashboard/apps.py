@@ -7,7 +7,6 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
-        from mubiao.dashboard import receivers  # noqa: F401  (connects the signal receivers)
         from mubiao.dashboard.statuses import new_day
         from mubiao.lib import tick
 

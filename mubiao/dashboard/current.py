@@ -12,10 +12,8 @@ standings. Nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -23,7 +21,7 @@ from mubiao.dashboard import report_data, statuses
 from mubiao.dashboard.history import corrections_after
 from mubiao.dashboard.models import CurrentStatus, StatusCache, UnitStanding
 from mubiao.dashboard.status import overdue_reports
-from mubiao.monitor import Linear, Status, expected_fraction
+from mubiao.monitor import Linear, Status, deadlines, expected_fraction
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Area, Assignment, Indicator, Plan, Task
 
@@ -143,9 +141,10 @@ def _lights(stored: dict) -> dict[Status, int]:
 
 
 def _good(rows: QuerySet[CurrentStatus]) -> list[dict]:
-    """Done items first, then targets at 105% of 序时进度 or more: two index walks."""
+    """Done items first, then targets in the ahead band (超序时进度): two index walks."""
     done = list(rows.filter(status="done").order_by(*ORDER).values_list("row", flat=True)[:SHOWN])
-    ahead = rows.filter(status="green", kind="indicator", ratio__gte=1.05).order_by(*ORDER)
+    band = deadlines.ahead_band()
+    ahead = rows.filter(status="green", kind="indicator", ratio__gte=band.start).order_by(*ORDER)
     return done + list(ahead.values_list("row", flat=True)[: max(SHOWN - len(done), 0)])
 
 
@@ -224,60 +223,3 @@ def ledger_units(plan: Plan) -> list[str]:
 
 def ledger_areas(plan: Plan) -> list[str]:
     return sorted(set(Area.objects.filter(plan=plan).values_list("name", flat=True)))
-
-
-# ── Keeping it current: edits of the plan's rows ────────────────────────────────────
-
-
-class _Pending(threading.local):
-    """What this thread's open transaction touched, by plan, judged once on commit."""
-
-    def __init__(self) -> None:
-        self.plans: dict[int | None, dict] = {}
-
-
-_pending = _Pending()
-
-
-def touch(
-    plan_id: int | None, *, indicators=(), tasks=(), units=(), projects: bool = False
-) -> None:
-    """Judge these subjects and recount these units once the transaction commits."""
-    entry = _pending.plans.setdefault(
-        plan_id, {"indicators": set(), "tasks": set(), "units": set(), "projects": False}
-    )
-    entry["indicators"].update(indicators)
-    entry["tasks"].update(tasks)
-    entry["units"].update(units)
-    entry["projects"] = entry["projects"] or projects
-    transaction.on_commit(_flush)
-
-
-def _flush() -> None:
-    pending, _pending.plans = _pending.plans, {}
-    if not pending or not StatusCache.objects.exists():
-        return
-    unplaced = pending.pop(None, None)
-    if unplaced:  # subjects whose plan the receiver did not look up
-        plan_of = dict(Task.objects.filter(pk__in=unplaced["tasks"]).values_list("pk", "plan_id"))
-        plan_of_ind = dict(
-            Indicator.objects.filter(pk__in=unplaced["indicators"]).values_list("pk", "plan_id")
-        )
-        for kind, found in (("tasks", plan_of), ("indicators", plan_of_ind)):
-            for pk, plan_id in found.items():
-                entry = pending.setdefault(
-                    plan_id,
-                    {"indicators": set(), "tasks": set(), "units": set(), "projects": False},
-                )
-                entry[kind].add(pk)
-                entry["units"] |= unplaced["units"]
-    having = set(StatusCache.objects.filter(plan_id__in=pending).values_list("plan_id", flat=True))
-    for plan in Plan.objects.filter(pk__in=having):
-        entry = pending[plan.pk]
-        subjects = [
-            *Indicator.objects.filter(pk__in=entry["indicators"]),
-            *Task.objects.filter(pk__in=entry["tasks"]),
-            *OrgUnit.objects.filter(pk__in=entry["units"]),
-            *(plan.projects.all()[:1] if entry["projects"] else []),
-        ]
-        statuses.apply(plan, subjects)

@@ -22,6 +22,7 @@ from mubiao.monitor import (
     Status,
     UnitScorecard,
     count_statuses,
+    deadlines,
     expected_fraction,
     months_of_year,
     rank_units,
@@ -44,7 +45,7 @@ DEFAULT_RANKING = {
     ],
     "tie_breaks": [{"measure": "overdue", "order": "asc"}],
 }
-SEVERITY = {"red": 0, "yellow": 1, "grey": 2, "green": 3, "done": 4}
+SEVERITY = {s.value: deadlines.severity(s) for s in deadlines.SEVERITY}
 
 
 def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
@@ -232,13 +233,10 @@ def _red(ind_rows: list[dict], task_rows: list[dict]) -> list[dict]:
 
 
 def _good(ind_rows: list[dict], task_rows: list[dict]) -> list[dict]:
-    """Done items, and indicators ahead of schedule (at least 105% of 序时进度)."""
+    """Done items, and indicators ahead of schedule (the ahead band: 超序时进度)."""
     done = [r for r in ind_rows + task_rows if r["status"] == "done"]
-    ahead = [
-        r
-        for r in ind_rows
-        if r["status"] == "green" and r.get("ratio") is not None and r["ratio"] >= 1.05
-    ]
+    band = deadlines.ahead_band()
+    ahead = [r for r in ind_rows if band.holds(r["status"], r.get("ratio"))]
     return done + ahead
 
 

@@ -296,8 +296,11 @@ def report_tallies(plan: Plan, as_of: dt.date, reports: QuerySet[Report] | None 
     """Per unit: reports counted, on time, late, overdue as of ``as_of``; one query.
 
     A report counts once its due date has passed or it was submitted (as the engine's
-    scorecard does); on time when first submitted by the end of its due date.
+    scorecard does); on time when first submitted by the end of its due date; overdue as
+    ``monitor.deadlines.is_overdue`` says (``reporting.workflow.overdue_q``).
     """
+    from mubiao.reporting.workflow import overdue_q
+
     if reports is None:
         reports = Report.objects.filter(cycle__plan=plan)
     end = day_end(as_of)
@@ -311,7 +314,7 @@ def report_tallies(plan: Plan, as_of: dt.date, reports: QuerySet[Report] | None 
             counted=Count("pk"),
             on_time=Count("pk", filter=on_time),
             late=Count("pk", filter=submitted & ~on_time),
-            overdue=Count("pk", filter=~submitted & due_passed),
+            overdue=Count("pk", filter=overdue_q(as_of)),
         )
     )
     return {r["unit_id"]: r for r in rows}
@@ -331,20 +334,18 @@ def _due_end_expr(plan: Plan):
 
 
 def overdue_reports(plan: Plan, as_of: dt.date, reports: QuerySet[Report] | None = None):
-    """Reports whose due date passed without a submission by ``as_of``."""
+    """Reports overdue (逾期) as of ``as_of``: ``monitor.deadlines.is_overdue``."""
     from mubiao.reporting.models import Cycle
+    from mubiao.reporting.workflow import overdue_q
 
     if reports is None:
         reports = Report.objects.filter(cycle__plan=plan)
     # The past-due cycles as a short list of ids, so the (cycle, first_submitted_at)
     # index finds their unsubmitted slots without reading every report.
     past_due = list(Cycle.objects.filter(plan=plan, due_on__lt=as_of).values_list("pk", flat=True))
-    not_submitted = Q(first_submitted_at__isnull=True)
-    if as_of < timezone.localdate():  # a past view: what came in after it was missing then
-        not_submitted |= Q(first_submitted_at__gte=day_end(as_of))
     return (
         reports.filter(cycle_id__in=past_due)
-        .filter(not_submitted)
+        .filter(overdue_q(as_of))
         .select_related("cycle", "unit", "task", "indicator")
         .order_by("cycle__start", "unit__path", "pk")
     )

@@ -27,12 +27,12 @@ from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.models import Bulletin
 from mubiao.dashboard.report_data import build
 from mubiao.dashboard.status import compute
+from mubiao.monitor import deadlines
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Area, Plan
 from mubiao.reporting.models import Cycle, Report
 
-STATUS_ORDER = ["red", "yellow", "grey", "green", "done"]
 LEDGER_PAGE = 200  # rows per ledger page (the Excel export has them all)
 RANKING_ENDS = 10  # the dashboard shows a long ranking's first and last ten
 
@@ -161,7 +161,7 @@ def area(request: HttpRequest, plan_code: str, area_code: str) -> HttpResponse:
     codes = _area_codes(plan, the_area)
     tasks = [t for t in data["tasks"] if t["area_code"] in codes]
     indicators = [i for i in data["indicators"] if i["area_code"] in codes]
-    tasks.sort(key=lambda r: STATUS_ORDER.index(r["status"]))
+    tasks.sort(key=lambda r: deadlines.severity(r["status"]))
     return render(
         request,
         "dashboard/area.html",

@@ -22,12 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from mubiao.monitor.deadlines import severity
 from mubiao.monitor.judge import Judgement
 from mubiao.monitor.status import Status
 
 type Light = Status | Judgement | str
-
-_SEVERITY = {Status.DONE: 0, Status.GREEN: 1, Status.YELLOW: 2, Status.RED: 3}
 
 
 def status_of(item: Light) -> Status:
@@ -54,7 +53,7 @@ def rollup_task(items: Iterable[Light]) -> Status:
         return Status.GREY
     if all(s is Status.DONE for s in judged):
         return Status.DONE
-    worst = max(judged, key=_SEVERITY.__getitem__)
+    worst = min(judged, key=severity)  # the severity order, worst first
     return Status.GREEN if worst is Status.DONE else worst
 
 

@@ -190,6 +190,7 @@ def accept_import(user, draft: ImportDraft) -> Plan:
     draft.accepted_at = timezone.now()
     draft.save(update_fields=["document", "plan", "status", "accepted_at"])
     record(user, Event.IMPORT_ACCEPT, f"import:{draft.code}", after={"plan": plan.code, **counts})
+    _judge(plan, "all")
     return plan
 
 
@@ -450,6 +451,7 @@ def update_plan(user, plan: Plan, **fields: Any) -> Plan:
         setattr(plan, name, value)
     plan.full_clean()
     plan.save()
+    _judge(plan, "all")  # a new year or name: every row and the pages' header
     record(user, Event.PLAN_CHANGE, f"plan:{plan.code}", before=before,
            after=_snapshot(plan, PLAN_FIELDS))  # fmt: skip
     return plan
@@ -496,6 +498,7 @@ def update_area(user, area: Area, *, name: str, number: str = "", subtitle: str 
     area.name, area.number, area.subtitle = name.strip(), number.strip(), subtitle.strip()
     _validate(area)
     area.save()
+    _judge(area.plan, "all")  # the area's name is in its items' rows
     record(user, Event.AREA_CHANGE, _area_target(area), before=before,
            after=_snapshot(area, AREA_FIELDS))  # fmt: skip
     return area
@@ -827,6 +830,7 @@ def move_target(user, ind: Indicator, *, step: int) -> Indicator:
     _check_office(user, ind.plan)
     _shift(ind, list(Indicator.objects.filter(plan=ind.plan, task=ind.task_id)), step)
     ind.refresh_from_db()
+    _judge(ind.plan, "all")  # the ledger's order
     record(user, Event.TARGET_MOVE, _target_target(ind), after={"order": ind.order})
     return ind
 
@@ -949,7 +953,9 @@ def assign_unit(
         _issue_assignment(user, task, assignment)
     Task.objects.filter(pk=task.pk).update(version=task.version + 1)
     task.version += 1
-    _judge(plan, [task, unit])
+    _open_slots(task)
+    former = OrgUnit.objects.filter(code__in=[u.split(":")[0] for u in before])
+    _judge(plan, [task, unit, *former])  # a former lead's standing too
     record(user, Event.UNIT_ASSIGN, _task_target(task), before={"units": before},
            after={"units": _assignments_of(task)})  # fmt: skip
     assignment.refresh_from_db()
@@ -966,6 +972,16 @@ def unassign_unit(user, task: Task, unit: OrgUnit) -> None:
     _judge(task.plan, [task, unit])
     record(user, Event.UNIT_UNASSIGN, _task_target(task), before={"units": before},
            after={"units": _assignments_of(task)})  # fmt: skip
+
+
+def _open_slots(task: Task) -> None:
+    """The report slots of the cycles already open, for an issued task's units (later
+    cycles get theirs when they open: ``mubiao tick``)."""
+    if task.issued_at is None:
+        return
+    from mubiao.reporting.cycles import ensure_open_reports
+
+    ensure_open_reports(task.plan)
 
 
 def _assignments_of(task: Task) -> list[str]:
@@ -1015,6 +1031,8 @@ def issue(user, plan: Plan, tasks: list[Task] | None = None) -> list[Task]:
         task.issued_at = now
         for assignment in task.assignments.all():
             _issue_assignment(user, task, assignment)
+    if batch:
+        _open_slots(batch[0])
     _judge(plan, "all")
     record(user, Event.PLAN_ISSUE, f"plan:{plan.code}",
            after={"tasks": [t.code for t in batch], "targets": issued_targets})  # fmt: skip

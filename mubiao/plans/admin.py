@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from mubiao.dashboard.statuses import JudgedAdmin
+
 from .models import Area, Assignment, Document, Frame, Indicator, Milestone, Plan, Task
 
 
@@ -42,14 +44,14 @@ class FrameAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(JudgedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "parent", "frame", "order"]
     list_filter = ["plan"]
     search_fields = ["name"]
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(JudgedAdmin, admin.ModelAdmin):
     list_display = ["code", "title", "area", "deadline", "closed_at"]
     list_filter = ["plan", "area"]
     search_fields = ["title", "text", "code"]
@@ -57,7 +59,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(JudgedAdmin, admin.ModelAdmin):
     list_display = ["code", "metric", "kind", "comparator", "value", "unit", "headline"]
     list_filter = ["plan", "kind", "headline", "binding"]
     search_fields = ["metric", "code"]
@@ -65,12 +67,12 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(JudgedAdmin, admin.ModelAdmin):
     list_display = ["text", "task", "due", "done_at"]
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(JudgedAdmin, admin.ModelAdmin):
     list_display = ["unit", "role", "task", "indicator", "assumed"]
     list_filter = ["role", "assumed"]
     autocomplete_fields = ["unit"]

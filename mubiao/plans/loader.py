@@ -314,4 +314,8 @@ def load_plan(data: dict[str, Any], file_name: str = "plan") -> tuple[Plan, dict
         now = timezone.now()
         Task.objects.filter(plan=plan, issued_at__isnull=True).update(issued_at=now)
         Indicator.objects.filter(plan=plan, issued_at__isnull=True).update(issued_at=now)
+    # A reloaded plan's status store is judged again by the next tick (a first load has none).
+    from mubiao.dashboard import statuses
+
+    statuses.mark_stale(plan)
     return plan, loader.counts

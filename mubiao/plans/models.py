@@ -41,6 +41,8 @@ class Plan(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # 签收: how many days a unit has to acknowledge (or object to) a task once issued.
     acknowledge_days = models.PositiveSmallIntegerField(_("days to acknowledge"), default=5)
+    # 临近 (due soon): a report is due soon this many days before its due date.
+    warning_days = models.PositiveSmallIntegerField(_("warning days before a due date"), default=3)
 
     class Meta:
         verbose_name = _("plan")

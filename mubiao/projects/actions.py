@@ -67,6 +67,10 @@ def _apply(user, plan: Plan, planned: list[tuple[Project | None, dict]]) -> dict
             target.save(update_fields=changed)
         counts["updated" if changed else "unchanged"] += 1
     record(user, Event.PROJECTS_IMPORT, f"plan:{plan.code}", after=counts)
+    if counts["created"] or counts["updated"]:
+        from mubiao.dashboard import statuses
+
+        statuses.apply(plan, list(Project.objects.filter(plan=plan)[:1]))
     return counts
 
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from mubiao.dashboard.statuses import JudgedAdmin
+
 from .models import Chain, Project
 
 
@@ -10,7 +12,7 @@ class ChainAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(JudgedAdmin, admin.ModelAdmin):
     list_display = ["name", "category", "county", "lead", "chain", "synthetic"]
     list_filter = ["plan", "category", "synthetic"]
     search_fields = ["name", "code"]

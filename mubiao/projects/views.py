@@ -26,7 +26,6 @@ from mubiao.projects.models import Chain, Project
 from mubiao.projects.rollup import indicator_actuals
 from mubiao.reporting import workflow
 from mubiao.reporting.access import reports_to_fill, visible_reports
-from mubiao.reporting.cycles import ensure_reports
 from mubiao.reporting.models import Cycle
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -186,7 +185,6 @@ def _cycle(user, plan_code: str, cycle_code: str) -> Cycle:
     cycle = Cycle.objects.select_related("plan").filter(plan=plan, code=cycle_code).first()
     if cycle is None:
         raise Http404("cycle")
-    ensure_reports(cycle)
     return cycle
 
 

@@ -264,7 +264,8 @@ def submit(user, report: Report, content: Content) -> ReportVersion:
         version.without_parts_reason = reason
         version.save(update_fields=["without_parts", "without_parts_reason"])
     report.state = S.SUBMITTED
-    fields = ["state"]
+    report.returned_at = None  # submitted again: no longer overdue
+    fields = ["state", "returned_at"]
     if report.first_submitted_at is None:
         report.first_submitted_at = version.submitted_at
         fields.append("first_submitted_at")
@@ -339,7 +340,8 @@ def return_report(user, report: Report, comment: str) -> Review:
     _check(user, report, "return")
     review = _review(user, report, Review.Decision.RETURN, comment)
     report.state = S.RETURNED
-    report.save(update_fields=["state"])
+    report.returned_at = review.at
+    report.save(update_fields=["state", "returned_at"])
     record(user, Event.REPORT_RETURN, target_of(report),
            before={"state": S.SUBMITTED}, after={"state": S.RETURNED, "version": review.version.number},
            note=review.comment)  # fmt: skip
@@ -387,7 +389,8 @@ def unlock(user, report: Report, reason: str, *, days: int = UNLOCK_DAYS) -> Unl
     if report.state == S.APPROVED:
         report.state = S.RETURNED
         report.approved_at = None
-        report.save(update_fields=["state", "approved_at"])
+        report.returned_at = grant.granted_at
+        report.save(update_fields=["state", "approved_at", "returned_at"])
         transaction.on_commit(
             lambda: report_reopened.send(sender=Report, report=report, actor=user)
         )

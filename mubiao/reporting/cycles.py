@@ -128,13 +128,52 @@ def subject_assignments(plan: Plan, kind: str | None = None):
     return found
 
 
+#: A cycle's report slots are made this many days before it opens, so the units see
+#: their coming reports and a page view never has to make them.
+SLOTS_AHEAD = dt.timedelta(days=3)
+
+
+def open_cycles(now: dt.datetime) -> int:
+    """The polling job ``reporting.open-cycles``: make the report slots of every cycle
+    that opens within ``SLOTS_AHEAD`` and has none yet; returns the cycles done.
+
+    Each cycle is claimed with a conditional UPDATE (``slots_made_at`` still empty) inside
+    the transaction that makes its slots: two ticks never make them twice.
+    """
+    from django.utils import timezone
+
+    from mubiao.lib.tick import claim
+
+    today = timezone.localdate(now)
+    due = Cycle.objects.filter(slots_made_at__isnull=True, opens_on__lte=today + SLOTS_AHEAD)
+    done = 0
+    for pk in list(due.order_by("opens_on", "pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            if not claim(Cycle.objects.filter(pk=pk, slots_made_at__isnull=True),
+                         slots_made_at=now):  # fmt: skip
+                continue
+            ensure_reports(Cycle.objects.select_related("plan").get(pk=pk))
+            done += 1
+    return done
+
+
+def ensure_open_reports(plan: Plan) -> int:
+    """The slots of the plan's cycles whose slots were made already, for the assignments
+    added since (an action assigning a unit calls it); returns the cycles looked at."""
+    cycles = list(Cycle.objects.filter(plan=plan, slots_made_at__isnull=False))
+    for cycle in cycles:
+        ensure_reports(cycle)
+    return len(cycles)
+
+
 def ensure_reports(cycle: Cycle) -> int:
     """Create the report slots of a cycle (one per unit and subject); idempotent.
 
     Subjects are the plan's assigned tasks and standalone indicators and, in monthly
     cycles, its key projects (``mubiao.projects.figures.project_slots``). Returns how many
-    slots the cycle has. Safe to call on every page view and under concurrency: existing
-    slots are left alone (the unique constraints decide).
+    slots the cycle has. Safe to call under concurrency: existing
+    slots are left alone (the unique constraints decide). Called by the polling job and
+    by actions, never by a page view.
     """
     from mubiao.projects.figures import project_slots
     from mubiao.reporting.models import Report
@@ -154,4 +193,11 @@ def ensure_reports(cycle: Cycle) -> int:
     ]
     if new:
         Report.objects.bulk_create(new, ignore_conflicts=True)
+    if cycle.slots_made_at is None:
+        from django.utils import timezone
+
+        cycle.slots_made_at = timezone.now()
+        Cycle.objects.filter(pk=cycle.pk, slots_made_at__isnull=True).update(
+            slots_made_at=cycle.slots_made_at
+        )
     return len(existing) + len(new)

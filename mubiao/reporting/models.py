@@ -50,6 +50,8 @@ class Cycle(models.Model):
     due_on = models.DateField(_("due on"))
     # After the due date a grace window runs until the lock; then only a late unlock helps.
     locks_on = models.DateField(_("locks on"))
+    # When its report slots were made (``mubiao tick``, a few days before it opens).
+    slots_made_at = models.DateTimeField(_("report slots made"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reporting cycle")
@@ -154,6 +156,9 @@ class Report(models.Model):
     # Set when the first version is submitted; each contributor's timeliness on its own.
     first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # When it was last sent back (returned, or reopened by a late unlock) and not
+    # submitted since: cleared by the next submission. Overdue again meanwhile.
+    returned_at = models.DateTimeField(_("sent back"), null=True, blank=True)
     # Synthetic demo progress is marked, in the data and in the UI.
     synthetic = models.BooleanField(_("synthetic demo data"), default=False)
 
@@ -213,13 +218,23 @@ class Report(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        """逾期: the due date (local, Asia/Shanghai) has passed and nothing is submitted.
+        """逾期 as of today (``monitor.deadlines.is_overdue``): the due date (local,
+        Asia/Shanghai) has passed and the report does not stand submitted.
 
         A report submitted on time and waiting for review is not overdue; a returned one
         is, once the due date has passed, until it is submitted again.
         """
-        submitted = self.state in (self.State.SUBMITTED, self.State.APPROVED)
-        return not submitted and timezone.localdate() > self.cycle.due_on
+        return self.is_overdue_on(timezone.localdate())
+
+    def is_overdue_on(self, day) -> bool:
+        """逾期 as of ``day`` (``monitor.deadlines.is_overdue``)."""
+        from mubiao.monitor.deadlines import is_overdue
+
+        return is_overdue(
+            self.cycle.due_on, day,
+            first_submitted=timezone.localdate(self.first_submitted_at) if self.first_submitted_at else None,
+            returned=timezone.localdate(self.returned_at) if self.returned_at else None,
+        )  # fmt: skip
 
 
 class ReportVersion(models.Model):

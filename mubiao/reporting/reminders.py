@@ -3,7 +3,7 @@
 The rules, by the cycle's calendar in local time (Asia/Shanghai), for every report not yet
 submitted (not started, draft or returned) in a cycle that has opened:
 
-- due soon: from ``DUE_SOON_DAYS`` days before the due date to the due date → the unit's
+- due soon (临近, ``monitor.deadlines``): within the plan's warning window before the due date → the unit's
   reporters;
 - overdue, from the day after the due date → the reporters; from ``HEAD_AFTER_DAYS`` days
   overdue → also the unit's heads; from the lock date → also the supervision office.
@@ -30,15 +30,16 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mubiao.monitor.deadlines import is_due_soon
 from mubiao.orgs.models import Membership, OrgUnit
+from mubiao.reporting import workflow
 from mubiao.reporting.models import Cycle, Reminder, Report
 
 log = logging.getLogger(__name__)
-DUE_SOON_DAYS = 3
 HEAD_AFTER_DAYS = 3
 # Stop reminding about a cycle this long after its lock; old gaps are the bulletin's job.
 STOP_AFTER_LOCK = dt.timedelta(days=31)
-OPEN_STATES = (Report.State.NOT_STARTED, Report.State.DRAFT, Report.State.RETURNED)
+OPEN_STATES = workflow.OPEN_STATES
 L = Reminder.Level
 
 
@@ -64,9 +65,10 @@ def due(today: dt.date) -> list[Due]:
     found = []
     for report in reports:
         days = (today - report.cycle.due_on).days
-        if -DUE_SOON_DAYS <= days <= 0:
+        window = report.cycle.plan.warning_days
+        if is_due_soon(report.cycle.due_on, today, open_=True, window=window):
             found.append(Due(report, Reminder.Kind.DUE_SOON, L.REPORTER))
-        if days >= 1:
+        if report.is_overdue_on(today):
             found.append(Due(report, Reminder.Kind.OVERDUE, L.REPORTER))
         if days >= HEAD_AFTER_DAYS:
             found.append(Due(report, Reminder.Kind.OVERDUE, L.HEAD))

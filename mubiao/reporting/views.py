@@ -21,15 +21,14 @@ from django.views.decorators.http import require_POST
 
 from mubiao.audit import events
 from mubiao.audit.models import AuditEntry
+from mubiao.monitor.deadlines import is_due_soon
 from mubiao.orgs import access as org_access
 from mubiao.plans.models import Assignment, Plan
 from mubiao.reporting import access, actions, merge, workflow
 from mubiao.reporting import excel as excel_io
-from mubiao.reporting.cycles import ensure_reports
 from mubiao.reporting.models import Cycle, Evidence, Reminder, Report, ReportVersion
 
 S = Report.State
-DUE_SOON_DAYS = 7
 # A cycle stays in the inbox this long after its lock, so overdue reports stay in sight.
 KEEP_AFTER_LOCK = dt.timedelta(days=31)
 REPORT_RELATED = ("cycle__plan__issuer", "unit", "task", "indicator", "project")
@@ -43,19 +42,12 @@ def current_cycles(plans) -> QuerySet[Cycle]:
     ).select_related("plan")
 
 
-def _with_slots(cycles) -> list[Cycle]:
-    cycles = list(cycles)
-    for cycle in cycles:
-        ensure_reports(cycle)
-    return cycles
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """The unit's to-do list: returned, overdue, due soon, to report; and its reminders."""
     user = request.user
     plans = org_access.visible_plans(user)
-    cycles = _with_slots(current_cycles(plans))
+    cycles = list(current_cycles(plans))  # their slots are made ahead (mubiao tick)
     own = access.reports_to_fill(user).filter(cycle__in=cycles)
     # Key projects' months are many per unit: counted here, listed on the projects' page.
     mine = (
@@ -79,11 +71,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 continue
         if report.state in (S.SUBMITTED, S.APPROVED):
             done.append(report)
+        elif report.is_overdue_on(today):  # 逾期, sent back or not (monitor.deadlines)
+            groups["overdue"].append(report)
         elif report.state == S.RETURNED:
             groups["returned"].append(report)
-        elif today > report.cycle.due_on:
-            groups["overdue"].append(report)
-        elif (report.cycle.due_on - today).days <= DUE_SOON_DAYS:
+        elif is_due_soon(report.cycle.due_on, today, open_=True,
+                         window=report.cycle.plan.warning_days):  # fmt: skip
             groups["due_soon"].append(report)
         else:
             groups["todo"].append(report)
@@ -476,7 +469,6 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
     cycle = Cycle.objects.filter(plan=plan, code=cycle_code).first()
     if cycle is None:
         raise Http404("cycle")
-    ensure_reports(cycle)
     if request.method == "POST":
         return _urge(request, plan, cycle)
     reports = (
@@ -580,7 +572,6 @@ def excel(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse
     cycle = _cycle_for_user(request.user, plan_code, cycle_code)
     if not org_access.unit_roots(request.user):
         raise PermissionDenied("excel")
-    ensure_reports(cycle)
     if request.method != "POST":
         response = HttpResponse(
             excel_io.export_template(request.user, cycle),

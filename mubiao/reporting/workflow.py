@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,36 @@ from django.utils.translation import gettext_lazy
 from mubiao.reporting.models import Report, Unlock
 
 S = Report.State
+#: The states of a report still to be written (临近 and 逾期 apply to these).
+OPEN_STATES = (S.NOT_STARTED, S.DRAFT, S.RETURNED)
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def overdue_q(as_of: dt.date, prefix: str = "") -> Q:
+    """``monitor.deadlines.is_overdue`` as a query on reports (``prefix`` e.g. "report__"):
+    due before ``as_of`` and not submitted by its end, or sent back and not submitted since.
+    Today's view and a view rebuilt for today are the same query."""
+    end = _day_end(as_of)
+    p = prefix
+    not_in = Q(**{f"{p}first_submitted_at__isnull": True}) | Q(
+        **{f"{p}first_submitted_at__gte": end}
+    )
+    sent_back = Q(**{f"{p}returned_at__lt": end})
+    return Q(**{f"{p}cycle__due_on__lt": as_of}) & (not_in | sent_back)
+
+
+def due_soon_q(as_of: dt.date, window: int, prefix: str = "") -> Q:
+    """``monitor.deadlines.is_due_soon`` as a query: open, due within ``window`` days."""
+    p = prefix
+    return Q(**{f"{p}state__in": OPEN_STATES}) & Q(
+        **{
+            f"{p}cycle__due_on__gte": as_of,
+            f"{p}cycle__due_on__lte": as_of + dt.timedelta(days=window),
+        }
+    )
 
 
 @dataclass(frozen=True)

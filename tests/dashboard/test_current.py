@@ -19,7 +19,7 @@ from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.models import BandSetting, CurrentStatus, StatusCache, UnitStanding
 from mubiao.dashboard.report_data import build
 from mubiao.orgs.models import Membership
-from mubiao.plans.models import Assignment, Indicator, Milestone, Task
+from mubiao.plans.models import Indicator, Milestone, Task
 from mubiao.reporting import actions
 from mubiao.reporting.actions import Content
 from mubiao.reporting.cycles import ensure_reports
@@ -121,27 +121,27 @@ def test_a_return_and_a_late_unlock_leave_the_table_right(
     assert status_of(month.plan, "investment") == "red"  # its only value was withdrawn
 
 
-def test_edits_of_the_plan_refresh_their_subjects(month, django_capture_on_commit_callbacks):
-    plan = month.plan
-    with django_capture_on_commit_callbacks(execute=True):
-        task = Task.objects.create(plan=plan, code="t5", title="新增任务", area=plan.areas.first(),
-                                   order=9)  # fmt: skip
-        Assignment.objects.create(task=task, unit=month.units["tjj"], role="lead")
-        Indicator.objects.create(plan=plan, task=task, code="new", metric="新增指标",
-                                 kind="count", comparator=">=", value=3, period="2026")  # fmt: skip
+def test_edits_of_the_plan_judge_their_subjects_inside_the_actions(month):
+    from mubiao.plans import actions as plan_actions
+
+    plan, office = month.plan, month.users["supervisor"]
+    task = plan_actions.create_task(office, plan, title="新增任务", area=plan.areas.first())
+    plan_actions.assign_unit(office, task, month.units["tjj"], role="lead")
+    plan_actions.create_target(office, plan, task=task, metric="新增指标", kind="count",
+                               comparator=">=", value=3, unit="个")  # fmt: skip
     assert CurrentStatus.objects.filter(plan=plan, task=task).exists()
     agree(plan)
-    with django_capture_on_commit_callbacks(execute=True):
-        Indicator.objects.filter(plan=plan, code="projects").get().delete()
-        Task.objects.get(plan=plan, code="t2").delete()
-        milestone = Milestone.objects.get(task__code="t3")
-        milestone.done_at = dt.date(2026, 4, 2)
-        milestone.save()
-        sales_less = Indicator.objects.get(plan=plan, code="investment")
-        sales_less.value = 600
-        sales_less.save()
+    milestone = Milestone.objects.get(task__code="t3")
+    plan_actions.complete_milestone(office, milestone, on=dt.date(2026, 4, 2))
+    investment = Indicator.objects.get(plan=plan, code="investment")
+    plan_actions.change_target(office, investment, version=None, reason="年中调整", value=600)
+    plan_actions.close_task(office, Task.objects.get(plan=plan, code="t2"))
     agree(plan)
-    assert not CurrentStatus.objects.filter(plan=plan, task__code="t2").exists()
+    assert status_of(plan, "investment") != "grey"
+    assert CurrentStatus.objects.get(plan=plan, task__code="t2").status == "done"
+    plan_actions.unassign_unit(office, task, month.units["tjj"])
+    assert not UnitStanding.objects.filter(plan=plan, unit__code="tjj", lights__has_key="grey")
+    agree(plan)
 
 
 def test_a_change_of_bands_judges_the_whole_plan_inside_the_action(month):
@@ -268,24 +268,23 @@ def test_a_repeated_view_is_served_again_until_the_table_changes(
     assert 'data-testid="count-red"' in after
 
 
-def test_a_key_project_added_or_changed_refreshes_the_projects_and_their_targets(
-    month, django_capture_on_commit_callbacks
-):
+def test_a_key_project_added_or_changed_refreshes_the_projects_and_their_targets(month):
     from decimal import Decimal
 
+    from mubiao.dashboard import statuses
     from mubiao.projects.models import Project
 
     plan = month.plan
-    with django_capture_on_commit_callbacks(execute=True):
-        project = Project.objects.create(
-            plan=plan, code="p1", name="示范县重点项目", county=month.units["county"],
-            annual_plan=Decimal(12000), stage=Project.Stage.BUILDING,
-        )  # fmt: skip
-        project.counts_toward.add(Indicator.objects.get(plan=plan, code="projects"))
+    project = Project.objects.create(
+        plan=plan, code="p1", name="示范县重点项目", county=month.units["county"],
+        annual_plan=Decimal(12000), stage=Project.Stage.BUILDING,
+    )  # fmt: skip
+    project.counts_toward.add(Indicator.objects.get(plan=plan, code="projects"))
+    statuses.apply(plan, [project])  # as the project library's actions do
     assert StatusCache.objects.get(plan=plan).projects["n"] == 1
     agree(plan)
-    with django_capture_on_commit_callbacks(execute=True):
-        project.annual_plan = Decimal(24000)
-        project.save()
+    project.annual_plan = Decimal(24000)
+    project.save()
+    statuses.apply(plan, [project])
     assert StatusCache.objects.get(plan=plan).projects["plan"] == 24000
     agree(plan)

@@ -1,0 +1,77 @@
+"""No GET request writes anything: page views never rebuild the status store nor make
+report slots (``mubiao tick`` and the actions do). Every query a GET runs is a read."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mubiao.dashboard import statuses
+from mubiao.dashboard.models import StatusCache
+from mubiao.reporting.models import Cycle, Report
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.I)
+
+P = "demo-2026"
+OVERSEER_PAGES = [
+    "/", f"/plans/{P}/", f"/plans/{P}/targets/", f"/plans/{P}/tasks/t1/",
+    f"/plans/{P}/projects/", f"/monitor/{P}/", f"/monitor/{P}/ledger/",
+    f"/monitor/{P}/ledger/?format=xlsx", f"/monitor/{P}/ranking/", f"/monitor/{P}/areas/growth/",
+    f"/monitor/{P}/tasks/t1/", f"/monitor/{P}/?as_of=2026-03-20", f"/monitor/{P}/bulletins/",
+    f"/reporting/{P}/review/", f"/reporting/{P}/cycles/202603/missing/",
+    f"/reporting/{P}/cycles/202604/missing/", f"/reporting/{P}/tasks/t1/history/",
+]  # fmt: skip
+UNIT_PAGES = [
+    "/", "/reporting/", f"/monitor/{P}/", f"/monitor/{P}/ledger/",
+    f"/reporting/{P}/cycles/202604/excel/", f"/plans/{P}/tasks/t1/",
+]  # fmt: skip
+
+
+def writes(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(url)
+    assert response.status_code in (200, 302), (url, response.status_code)
+    return [
+        q["sql"]
+        for q in seen.captured_queries
+        if WRITE.match(q["sql"]) and "django_session" not in q["sql"]
+    ]
+
+
+@pytest.fixture
+def stale_world(world, march, slot, clock):
+    """A plan whose store is from an earlier day, and an April cycle whose slots are
+    not made yet: everything a page view used to write on its own."""
+    statuses.rebuild(world.plan)
+    clock("2026-04-20")
+    april = Cycle.objects.get(plan=world.plan, code="202604")
+    assert not Report.objects.filter(cycle=april).exists() and april.slots_made_at is None
+    return world
+
+
+@pytest.mark.parametrize("persona,pages", [("supervisor", OVERSEER_PAGES), ("fgw", UNIT_PAGES)])
+def test_no_get_request_writes_anything(stale_world, login, persona, pages):
+    client = login(persona)
+    client.get("/")  # the session's first write (its login) is not the page's
+    header = StatusCache.objects.get(plan=stale_world.plan)
+    for url in pages:
+        assert writes(client, url) == [], url
+    assert StatusCache.objects.get(plan=stale_world.plan).version == header.version
+    assert not Report.objects.filter(cycle__code="202604").exists()
+
+
+def test_the_tick_makes_the_slots_of_a_cycle_about_to_open_once(stale_world):
+    from mubiao.lib import tick
+
+    # January and February (opened, never given slots) and April (opens in 3 days)
+    assert tick.run_once(only=["reporting.open-cycles"]) == {"reporting.open-cycles": 3}
+    april = Cycle.objects.get(plan=stale_world.plan, code="202604")
+    assert april.slots_made_at is not None
+    assert (
+        Report.objects.filter(cycle=april).count()
+        == Report.objects.filter(cycle__code="202603").count()
+    )
+    assert tick.run_once(only=["reporting.open-cycles"]) == {"reporting.open-cycles": 0}
