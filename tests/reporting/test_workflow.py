@@ -182,7 +182,14 @@ def test_each_contributor_keeps_its_own_timeliness(world, clock, slot):
 
 @pytest.mark.parametrize(
     ("day", "group"),
-    [("2026-03-25", "todo"), ("2026-04-01", "due_soon"), ("2026-04-06", "overdue")],
+    # Due on 04-05: due soon (临近) within the plan's warning window of 3 days.
+    [
+        ("2026-03-25", "todo"),
+        ("2026-04-01", "todo"),
+        ("2026-04-02", "due_soon"),
+        ("2026-04-05", "due_soon"),
+        ("2026-04-06", "overdue"),
+    ],
 )
 def test_the_inbox_sorts_by_the_clock(login, world, clock, march, day, group):
     from django.urls import reverse
@@ -193,6 +200,32 @@ def test_the_inbox_sorts_by_the_clock(login, world, clock, march, day, group):
     march_rows = {k: [r for r in v if r.cycle == march] for k, v in groups.items()}
     assert {r.task.code for r in march_rows[group]} == {"t1", "t3"}
     assert all(not rows for k, rows in march_rows.items() if k != group)
+
+
+def test_the_plans_warning_window_sets_due_soon(login, world, clock, march):
+    from django.urls import reverse
+
+    world.plan.warning_days = 7
+    world.plan.save(update_fields=["warning_days"])
+    clock("2026-04-01")
+    groups = login("fgw").get(reverse("reporting:inbox")).context["groups"]
+    assert {r.task.code for r in groups["due_soon"] if r.cycle == march} == {"t1", "t3"}
+
+
+def test_a_returned_report_past_its_due_date_is_overdue_again(login, world, clock, slot):
+    from django.urls import reverse
+
+    report = slot("fgw", "t1")
+    actions.submit(world.users["fgw"], report, Content(progress="v1"))
+    actions.return_report(world.users["supervisor"], report, "请补充")
+    clock("2026-04-06")
+    groups = login("fgw").get(reverse("reporting:inbox")).context["groups"]
+    assert report.pk in {r.pk for r in groups["overdue"]}
+    report.refresh_from_db()
+    assert report.is_overdue
+    actions.submit(world.users["fgw"], report, Content(progress="v2"))
+    report.refresh_from_db()
+    assert not report.is_overdue and report.returned_at is None
 
 
 def test_a_returned_report_is_first_in_the_inbox(login, world, clock, slot):
