@@ -14,7 +14,7 @@ def sent_back_now(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0004_report_overdue_index'),
+        ('reporting', '0006_reminder_urge'),
     ]
 
     operations = [
