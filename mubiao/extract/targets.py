@@ -160,6 +160,7 @@ def _name_entities(text: str, lines: list[Line], found: list[Found]) -> None:
     for f in found:
         k = bisect.bisect_right(positions, f.start + len(f.metric)) - 1
         if k < 0:
+            previous = f.metric
             continue
         f.entity = named[k][1]
         metric = f.metric
@@ -171,7 +172,8 @@ def _name_entities(text: str, lines: list[Line], found: list[Found]) -> None:
             grow = _GROWTH_VERB.search(previous)
             metric = previous if grow or not metric else previous + metric
         f.metric = metric or f.metric
-        previous = f.metric
+        if f.metric not in ("目标", "目标定为"):
+            previous = f.metric
 
 
 _SECTION = re.compile(r"(?:今年|\d{4}年)?(?:经济社会发展的?|全市|全省|全县|全区)?主要预期目标")

@@ -416,6 +416,24 @@ def test_family6_a_text_about_one_government_names_none(text: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "metrics"),
+    [
+        ("甲市提出生产总值增长6%,丙县则将目标定为7%。", ["生产总值增长", "生产总值增长"]),
+        (
+            "今年,全市生产总值增长8%。西岭县提出增长7%;北坪县提出增长7.5%。",
+            ["全市生产总值增长", "全市生产总值增长", "全市生产总值增长"],
+        ),
+        (
+            "东川区提出规上工业增加值增长9%;南港区增长8%。",
+            ["规上工业增加值增长", "规上工业增加值增长"],
+        ),
+    ],
+)
+def test_family6_a_bare_growth_takes_the_measure_named_before(text: str, metrics: list) -> None:
+    assert [t.metric for t in extract_text(text).targets] == metrics
+
+
 # ── Family 7: dated milestones ───────────────────────────────────────────────────────
 
 

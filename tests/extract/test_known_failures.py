@@ -28,3 +28,17 @@ def test_it_reads_a_five_year_review_without_a_year_as_past() -> None:
 @pytest.mark.xfail(strict=True, reason="翻一番 (doubling) is not read as a value")
 def test_it_reads_doubling_as_a_value() -> None:
     assert targets_of("高新技术企业数量翻一番。") == [("=", 2, None, "倍")]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="a round-up's own government, named only in its masthead, gets no entity"
+)
+def test_it_gives_the_round_ups_own_government_its_entity() -> None:
+    plan = extract_text("东川日报讯 今年,全市生产总值增长8%。西岭县提出增长7%;北坪县提出增长7.5%。")
+    assert [t.entity for t in plan.targets] == ["东川市", "西岭县", "北坪县"]
+
+
+@pytest.mark.xfail(strict=True, reason="a row that starts with the leader's name is read as text")
+def test_it_reads_a_row_that_starts_with_the_leaders_name() -> None:
+    (task,) = extract_text("王建军 1 推进高标准农田建设 市农业农村局 市财政局").tasks
+    assert (task.leaders, task.lead) == (["王建军"], ["市农业农村局"])
