@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.actions import acknowledge_deadline, may_edit
-from mubiao.plans.models import Area, Assignment, ChangeRequest, Indicator, Plan
+from mubiao.plans.models import Area, Assignment, ChangeRequest, Indicator, Notice, Plan
 from mubiao.plans.tree import build_tree, filter_by_unit, units_in_plan, with_units
 
 
@@ -39,7 +39,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/home.html",
-        {"overseen": overseen_stats, "my_work": my_work, "unit_roots": units},
+        {
+            "overseen": overseen_stats,
+            "my_work": my_work,
+            "unit_roots": units,
+            "notices": Notice.objects.filter(recipient=user)
+            .select_related("task__plan")
+            .order_by("-created_at")[:10],
+        },
     )
 
 

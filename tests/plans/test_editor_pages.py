@@ -90,6 +90,8 @@ def test_issue_acknowledge_and_a_change_request_end_to_end(office, login, world,
     page = office.get("/plans/demo-2026/acknowledgements/").text
     assert f'data-task="{task.code}" data-state="waiting"' in page
     county = login("county")
+    home = county.get("/").text
+    assert 'data-kind="issued"' in home and "新增县级任务" in home
     county.post(f"/plans/demo-2026/tasks/{task.code}/acknowledge/")
     assert Assignment.objects.get(task=task).acknowledged_by == world.users["county"]
     target = Indicator.objects.get(task=task)
