@@ -189,7 +189,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         if not args.output:
             raise CommandError("--format xlsx needs -o FILE")
-        Path(args.output).write_bytes(ledger.xlsx_bytes(data, ledger.rows(data)))
+        Path(args.output).write_bytes(ledger.xlsx_bytes(data, ledger.rows(data), plan))
         print(f"Wrote {args.output}", file=sys.stderr)
         return 0
     text = json.dumps(ledger.json_rows(data), ensure_ascii=False, indent=1)

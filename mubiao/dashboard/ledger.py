@@ -16,26 +16,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from mubiao.dashboard.templatetags.dashboard import status_short
 from mubiao.lib.office import safe_cell
 
 FILLS = {"red": "F8D7DA", "yellow": "FFF3CD", "green": "D4EDDA", "done": "D1ECF1", "grey": "E2E3E5"}
+# The clerk's ledger (台账), in the order an office keeps it; the code last, for reference.
 COLUMNS = [
-    ("type", _l("Type")),
-    ("code", _l("Code")),
-    ("name", _l("Item")),
-    ("area", _l("Area")),
-    ("target", _l("Target")),
-    ("actual", _l("Actual")),
-    ("expected", _l("Expected by now")),
-    ("expected_fraction", _l("Expected progress")),
-    ("status", _l("Status")),
-    ("forecast", _l("Year-end forecast")),
-    ("at_risk", _l("At risk")),
-    ("units", _l("Responsible units")),
-    ("explain", _l("Why")),
+    ("no", _l("No."), 5),
+    ("area", _l("Area"), 12),
+    ("task", _l("Task"), 28),
+    ("lead", _l("Lead unit"), 14),
+    ("co", _l("Co-operating units"), 16),
+    ("leader", _l("Responsible leader"), 10),
+    ("deadline", _l("Deadline"), 11),
+    ("metric", _l("Target"), 24),
+    ("target", _l("Target value"), 14),
+    ("actual", _l("Cumulative completed"), 13),
+    ("completion", _l("Completion rate (%)"), 10),
+    ("expected", _l("Expected progress (%)"), 10),
+    ("gap", _l("Gap to expected progress (points)"), 11),
+    ("status", _l("Status"), 8),
+    ("progress", _l("Progress"), 40),
+    ("problems", _l("Problems"), 30),
+    ("next_steps", _l("Next steps"), 30),
+    ("code", _l("Reference code"), 8),
 ]
+TEXT_COLUMNS = {"task", "metric", "lead", "co", "progress", "problems", "next_steps"}
 
 
 @dataclass(frozen=True)
@@ -66,56 +74,181 @@ def rows(data: dict, filters: Filters | None = None) -> list[dict]:
     return [r for r in data["indicators"] + data["tasks"] if filters.keep(r)]
 
 
-def _cell_values(row: dict) -> list:
+def completion(row: dict) -> float | None:
+    """完成率: the cumulative actual over the target (a target to reach, with a value)."""
+    target, actual = row.get("target_value"), row.get("actual")
+    if row.get("type") != "indicator" or target in (None, 0) or actual is None:
+        return None
+    if row.get("comparator") not in (">=", "~", "=", "range"):
+        return None
+    return round(float(actual) / float(target), 4)
+
+
+def gap_points(row: dict) -> float | None:
+    """与序时进度差, in percentage points: 完成率 minus 序时进度 (negative = behind)."""
+    done, expected = completion(row), row.get("expected_fraction")
+    if done is None or expected is None:
+        return None
+    return round(100 * (done - float(expected)), 1)
+
+
+def _shown(value) -> float | None:
+    """Rounded as the page shows it (two decimals)."""
+    return None if value is None else round(float(value), 2)
+
+
+def _cell_values(row: dict, n: int, tasks: dict, texts: dict) -> list:
+    task = tasks.get(row.get("task_code") or "") if row["type"] == "indicator" else row
+    lead = row.get("lead_units") or []
+    co = [u for u in row.get("units") or [] if u not in lead]
+    deadline = (task or {}).get("deadline") or ""
+    text = texts.get((row["type"], row["code"])) or {}
+    if row["type"] == "indicator":
+        task_name, metric = row.get("task") or "", row["name"]
+    else:
+        task_name, metric = row["name"], ""
     return [
-        _("target") if row["type"] == "indicator" else _("task"),
-        row["code"],
-        row["name"],
-        row["area"],
-        row.get("target", ""),
-        row.get("actual"),
-        row.get("expected"),
-        row.get("expected_fraction"),
+        n,
+        row.get("area", ""),
+        task_name,
+        "、".join(lead),
+        "、".join(co),
+        (task or {}).get("leader") or "",
+        deadline or _("within the year"),
+        metric,
+        row.get("target", "") if row["type"] == "indicator" else "",
+        _shown(row.get("actual")) if row["type"] == "indicator" else None,
+        completion(row),
+        row.get("expected_fraction") if row["type"] == "indicator" else None,
+        gap_points(row),
         status_short(row["status"]),
-        row.get("forecast"),
-        _("yes") if row.get("at_risk") else "",
-        "、".join(row["units"]),
-        row.get("explain_zh", ""),
+        text.get("progress", ""),
+        text.get("problems", ""),
+        text.get("next_steps", ""),
+        row["code"],
     ]
 
 
-def workbook(data: dict, selected: list[dict]) -> Workbook:
+def _number_format(unit: str) -> str:
+    unit = (unit or "").replace('"', "")
+    return f'#,##0.##"{unit}"' if unit else "#,##0.##"
+
+
+def latest_texts(plan, as_of) -> dict:
+    """(type, code) → the latest approved 进展情况 / 存在问题 / 下步打算 as of ``as_of``:
+    a task's from its lead unit's consolidation, a standalone target's from its report."""
+    import datetime as dt
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from mubiao.reporting.models import Report, ReportVersion
+
+    day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    versions = (
+        ReportVersion.objects.filter(
+            report__cycle__plan=plan,
+            report__state=Report.State.APPROVED,
+            report__approved_at__lt=end,
+            submitted_at__isnull=False,
+        )
+        .filter(
+            Q(report__role="lead", report__task__isnull=False) | Q(report__indicator__isnull=False)
+        )
+        .select_related("report__task", "report__indicator")
+        .order_by("-report__cycle__start", "-number")
+    )
+    found: dict = {}
+    for v in versions:
+        key = (
+            ("task", v.report.task.code)
+            if v.report.task_id
+            else ("indicator", v.report.indicator.code)
+        )
+        if key not in found:
+            found[key] = {
+                "progress": v.progress,
+                "problems": v.problems,
+                "next_steps": v.next_steps,
+            }
+    return found
+
+
+def task_facts(plan) -> dict:
+    """task code → its leader and deadline (an indicator row shows its task's)."""
+    from mubiao.plans.models import Task
+
+    return {
+        t.code: {"leader": t.leader, "deadline": t.deadline.isoformat() if t.deadline else None}
+        for t in Task.objects.filter(plan=plan).only("code", "leader", "deadline")
+    }
+
+
+def workbook(
+    data: dict, selected: list[dict], texts: dict | None = None, tasks: dict | None = None
+) -> Workbook:
+    """The ledger as a clerk prints it: A4 landscape, fitted to the width, the header
+    row repeated on every page and frozen on screen; figures as numbers (rounded as the
+    page shows them) with their unit in the number format; task rows with the latest
+    approved 进展情况 / 存在问题 / 下步打算 (``texts``: (type, code) → the three)."""
+    texts = texts or {}
+    tasks = tasks or {r["code"]: r for r in data.get("tasks", [])}
     book = Workbook()
     sheet = book.active
     sheet.title = _("Ledger")[:31]
-    sheet.append([safe_cell(f"{data['plan']['name']} · {_('as of')} {data['as_of']}")])
-    sheet.append([str(label) for _key, label in COLUMNS])
+    title = f"{data['plan']['name']} · {_('Ledger')} · {_('as of')} {data['as_of']}"
+    sheet.append([safe_cell(title)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    sheet.append([str(label) for _key, label, _w in COLUMNS])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for row in selected:
-        sheet.append([safe_cell(v) for v in _cell_values(row)])
-        status_cell = sheet.cell(row=sheet.max_row, column=9)
-        status_cell.fill = PatternFill("solid", fgColor=FILLS.get(row["status"], "FFFFFF"))
-        sheet.cell(row=sheet.max_row, column=8).number_format = "0.0%"
-    for letter, width in zip(
-        "ABCDEFGHIJKLM", (6, 8, 40, 18, 16, 12, 12, 10, 10, 12, 8, 24, 60), strict=True
-    ):
-        sheet.column_dimensions[letter].width = width
-    for cells in sheet.iter_rows(min_row=3, min_col=13, max_col=13):
-        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.fill = PatternFill("solid", fgColor="DDE3EA")
+    keys = [key for key, _label, _w in COLUMNS]
+    col = {key: i + 1 for i, key in enumerate(keys)}
+    for n, row in enumerate(selected, start=1):
+        sheet.append([safe_cell(v) for v in _cell_values(row, n, tasks, texts)])
+        r = sheet.max_row
+        sheet.cell(r, col["status"]).fill = PatternFill(
+            "solid", fgColor=FILLS.get(row["status"], "FFFFFF")
+        )
+        sheet.cell(r, col["actual"]).number_format = _number_format(row.get("unit", ""))
+        sheet.cell(r, col["completion"]).number_format = "0.0%"
+        sheet.cell(r, col["expected"]).number_format = "0.0%"
+        sheet.cell(r, col["gap"]).number_format = "+0.0;-0.0;0.0"
+        for key in TEXT_COLUMNS:
+            sheet.cell(r, col[key]).alignment = Alignment(wrap_text=True, vertical="top")
+    for i, (_key, _label, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.row_dimensions[2].height = 32
     sheet.freeze_panes = "D3"
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.oddFooter.center.text = "&P / &N"
     return book
 
 
-def xlsx_bytes(data: dict, selected: list[dict]) -> bytes:
+def xlsx_bytes(data: dict, selected: list[dict], plan=None) -> bytes:
+    """The Excel ledger; with ``plan``, task rows carry their latest approved text."""
+    texts = latest_texts(plan, data["as_of"]) if plan is not None else {}
+    tasks = task_facts(plan) if plan is not None else None
     buffer = io.BytesIO()
-    workbook(data, selected).save(buffer)
+    workbook(data, selected, texts, tasks).save(buffer)
     return buffer.getvalue()
 
 
-def xlsx_response(data: dict, selected: list[dict]) -> HttpResponse:
+def xlsx_response(data: dict, selected: list[dict], plan=None) -> HttpResponse:
     response = HttpResponse(
-        xlsx_bytes(data, selected),
+        xlsx_bytes(data, selected, plan),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"ledger-{data['plan']['code']}-{data['as_of']}.xlsx"

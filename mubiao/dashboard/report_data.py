@@ -183,6 +183,8 @@ def _indicator_row(ind: Indicator, result: PlanStatus, assignments) -> dict:
         "code": ind.code,
         "name": ind.metric,
         "target": ind.target_display,
+        "target_value": float(ind.value) if ind.value is not None else None,
+        "comparator": ind.comparator,
         "unit": ind.unit,
         "kind": ind.kind,
         "headline": ind.headline,

@@ -242,7 +242,7 @@ def ledger(request: HttpRequest, plan_code: str) -> HttpResponse:
         units = sorted({u for r in data["indicators"] + data["tasks"] for u in r["units"]})
         areas = sorted({r["area"] for r in data["tasks"] + data["indicators"] if r["area"]})
     if request.GET.get("format") == "xlsx":
-        return ledgers.xlsx_response(data, list(rows))
+        return ledgers.xlsx_response(data, list(rows), plan)
     page = Paginator(rows, LEDGER_PAGE).get_page(request.GET.get("page"))
     total = page.paginator.count
     return render(

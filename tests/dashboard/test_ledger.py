@@ -42,22 +42,64 @@ def test_text_that_excel_would_run_is_neutralised(text, written):
     assert safe_cell(text) == written
 
 
+CLERK_HEADER = ["序号", "领域", "任务", "牵头单位", "配合单位", "责任领导", "完成时限", "指标",
+                "目标值", "累计完成", "完成率（%）", "序时进度（%）", "与序时进度差（百分点）", "状态",
+                "进展情况", "存在问题", "下步打算", "编码"]  # fmt: skip
+
+
+def ledger_sheet(client, query=""):
+    response = client.get(f"{P}/ledger/?as_of=2026-07-10&format=xlsx{query}")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.content)).active
+
+
 def test_the_excel_ledger_has_a_row_per_indicator_and_task(reported, login):
     from mubiao.plans.models import Task
 
     Task.objects.filter(code="t4").update(title="=cmd|' /C calc'!A0")
-    response = login("supervisor").get(f"{P}/ledger/?as_of=2026-07-10&format=xlsx")
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = ledger_sheet(login("supervisor"))
     assert sheet["A1"].value.endswith("截至 2026-07-10")
-    header = [c.value for c in sheet[2]]
-    assert header[2] == "事项"
-    rows = {r[1]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert [c.value for c in sheet[2]] == CLERK_HEADER
+    rows = {r[-1]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
     assert set(rows) == {"gdp", "projects", "investment", "sales", "t1", "t2", "t3", "t4"}
-    assert rows["investment"][5] == 690
-    assert rows["investment"][8] == "黄灯"
+    inv = rows["investment"]
+    assert inv[2] == "实施重点项目" and inv[7] == "完成投资"
+    assert (inv[3], inv[4]) == ("市发展改革委", "市商务局")
+    assert inv[9] == 690
+    assert inv[10] == pytest.approx(0.46)  # 690 / 1500
+    assert inv[13] == "黄灯"
+    assert inv[12] == pytest.approx(round(100 * (0.46 - inv[11]), 1))
     assert rows["t4"][2] == "'=cmd|' /C calc'!A0"
+    assert [r[0] for r in sheet.iter_rows(min_row=3, values_only=True)] == list(range(1, 9))
     assert not any(isinstance(v, str) and v.startswith("=") for r in rows.values() for v in r)
+
+
+def test_the_excel_ledger_is_print_ready_with_numbers_formatted(reported, login):
+    sheet = ledger_sheet(login("supervisor"))
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == str(sheet.PAPERSIZE_A4)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$2:$2"
+    assert sheet.freeze_panes == "D3"
+    inv = next(r for r in sheet.iter_rows(min_row=3) if r[-1].value == "investment")
+    assert inv[9].number_format == '#,##0.##"亿元"'
+    assert inv[10].number_format == inv[11].number_format == "0.0%"
+
+
+def test_the_excel_ledger_carries_the_latest_approved_text_and_english_headers(reported, login):
+    from mubiao.reporting.models import ReportVersion
+
+    ReportVersion.objects.filter(report__task__code="t1", report__unit__code="fgw").update(
+        progress="已开工1003个", problems="要素保障不足", next_steps="加快入库"
+    )
+    client = login("supervisor")
+    rows = {r[-1]: r for r in ledger_sheet(client).iter_rows(min_row=3, values_only=True)}
+    assert rows["t1"][14:17] == ("已开工1003个", "要素保障不足", "加快入库")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    header = [c.value for c in ledger_sheet(client)[2]]
+    assert header[:3] == ["No.", "Area", "Task"]
+    assert "Gap to expected progress (points)" in header
 
 
 @pytest.mark.parametrize(
@@ -73,7 +115,7 @@ def test_the_excel_ledger_has_a_row_per_indicator_and_task(reported, login):
 def test_the_ledger_filters(reported, login, query, codes):
     page = login("supervisor").get(f"{P}/ledger/?as_of=2026-07-10&{query}&format=xlsx")
     sheet = load_workbook(io.BytesIO(page.content)).active
-    assert {r[1] for r in sheet.iter_rows(min_row=3, values_only=True)} == codes
+    assert {r[-1] for r in sheet.iter_rows(min_row=3, values_only=True)} == codes
 
 
 def test_mubiao_ledger_prints_json(reported, capsys):
