@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans import actions
-from mubiao.plans.imports import changes_against, segments, with_edits
+from mubiao.plans.imports import changes_against, segments, target_owners, with_edits
 from mubiao.plans.models import Document, ImportDraft, Indicator, Plan
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -126,6 +126,9 @@ def _review_context(draft: ImportDraft) -> dict[str, Any]:
     if not draft.draft:
         return {"draft": draft}
     data = with_edits(draft.draft, draft.edits)
+    owners = target_owners(data)
+    for index, target in enumerate(data.get("targets", [])):
+        target["owner"] = owners.get(index)
     units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=draft.issuer.path)}
     for task in data.get("tasks", []):
         for key in ("lead_match", "co_match"):
@@ -187,6 +190,8 @@ def edits_from_post(post, draft: dict[str, Any]) -> dict[str, Any]:
             and not row["skip"]
         ):
             raise ValidationError(_("Target %(n)s needs a value.") % {"n": i + 1})
+        if prefix + "task" in post:  # the task the target belongs to (re-parented)
+            row["task"] = _index(post.get(prefix + "task", ""), len(draft.get("tasks", [])))
         edits["targets"][str(i)] = row
     for i, original in enumerate(draft.get("tasks", [])):
         prefix = f"task-{i}-"
@@ -199,8 +204,21 @@ def edits_from_post(post, draft: dict[str, Any]) -> dict[str, Any]:
                 {**match, "unit": post.get(f"{prefix}{key}-{k}") or None}
                 for k, match in enumerate(original.get(key, []))
             ]
+        if prefix + "heading" in post:  # the area the task belongs to (re-parented)
+            row["heading"] = _index(
+                post.get(prefix + "heading", ""), len(draft.get("headings", []))
+            )
         edits["tasks"][str(i)] = row
     return edits
+
+
+def _index(text: str, count: int) -> int | None:
+    """A chosen row index of a select ("" for none); one out of range is none."""
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if 0 <= value < count else None
 
 
 def _choice(post, name: str, allowed: list[str], original: dict[str, Any]) -> str:

@@ -92,7 +92,28 @@ def with_edits(draft: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
             if int(index) < len(items):
                 items[int(index)].update(fields)
         merged[kind] = items
+    _move_targets(merged)
     return merged
+
+
+def target_owners(draft: dict[str, Any]) -> dict[int, int]:
+    """Target index → the index of the task it belongs to (as the draft links them)."""
+    return {t: i for i, task in enumerate(draft.get("tasks", [])) for t in task.get("targets", [])}
+
+
+def _move_targets(merged: dict[str, Any]) -> None:
+    """A target the reviewer moved to another task (its edit holds "task": index or
+    None) leaves its old task's list, joins the new one and takes the task's area."""
+    tasks = merged.get("tasks", [])
+    for index, target in enumerate(merged.get("targets", [])):
+        if "task" not in target:
+            continue
+        for task in tasks:
+            task["targets"] = [k for k in task.get("targets", []) if k != index]
+        owner = target["task"]
+        if owner is not None and 0 <= owner < len(tasks):
+            tasks[owner]["targets"] = sorted([*tasks[owner]["targets"], index])
+            target["heading"] = tasks[owner].get("heading")
 
 
 @dataclass
