@@ -171,7 +171,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
     setup_django()
     from mubiao.dashboard import ledger
-    from mubiao.dashboard.report_data import build
+    from mubiao.dashboard.current import report_data_for
     from mubiao.plans.models import Plan
 
     plan = Plan.objects.filter(code=args.plan).first()
@@ -185,7 +185,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         from django.utils import timezone
 
         as_of = timezone.localdate()
-    data = build(plan, None, as_of, scope_all=True)
+    data = report_data_for(plan, None, as_of, scope_all=True)
     if args.format == "xlsx":
         if not args.output:
             raise CommandError("--format xlsx needs -o FILE")

@@ -28,7 +28,7 @@ from pydantic import Field
 
 from mubiao.api import schemas
 from mubiao.api.auth import AUTH
-from mubiao.dashboard.report_data import build
+from mubiao.dashboard.current import report_data_for
 from mubiao.orgs import access
 from mubiao.plans.models import Assignment, Indicator, Plan, Task
 from mubiao.plans.tree import filter_by_unit
@@ -311,7 +311,7 @@ def check_as_of(plan: Plan, as_of: dt.date) -> None:
 def judgements(request, plan: Plan, as_of: dt.date) -> dict[str, dict[str, Any]]:
     """Indicator code → its judgement as of the date, from the dashboard's builder."""
     check_as_of(plan, as_of)
-    data = build(plan, request.user, as_of)
+    data = report_data_for(plan, request.user, as_of)
     return {
         row["code"]: {"as_of": as_of, **{k: row.get(k) for k in JUDGEMENT_KEYS}}
         for row in data["indicators"]
@@ -556,7 +556,7 @@ def ledger(request, plan_code: str, filters: Query[LedgerFilters]):
     plan = access.get_plan_for_user(request.user, plan_code)
     as_of = filters.as_of or timezone.localdate()
     check_as_of(plan, as_of)
-    data = build(plan, request.user, as_of)
+    data = report_data_for(plan, request.user, as_of)
     rows = [
         r
         for r in data["indicators"] + data["tasks"]

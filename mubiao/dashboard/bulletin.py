@@ -20,9 +20,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from mubiao.dashboard.current import report_data_for
 from mubiao.dashboard.history import record
 from mubiao.dashboard.models import Bulletin
-from mubiao.dashboard.report_data import build
 from mubiao.monitor import is_period_code, parse_period
 from mubiao.orgs import access
 from mubiao.orgs.models import Membership
@@ -48,7 +48,7 @@ def publish(user, cycle: Cycle, as_of: dt.date) -> Bulletin:
     if user is not None and not may_publish(user, plan):
         raise PermissionDenied("bulletin")
     record(plan, as_of)
-    data = build(plan, user, as_of, scope_all=True)
+    data = report_data_for(plan, user, as_of, scope_all=True)
     item = Bulletin(cycle=cycle, as_of=as_of, created_by=user, summary=summary_of(data))
     item.file.save(item.file_name, ContentFile(render_docx(data, cycle)), save=False)
     item.save()

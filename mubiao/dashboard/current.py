@@ -75,6 +75,44 @@ def usable(plan: Plan, as_of: dt.date) -> tuple[StatusCache | None, bool]:
 # ── Reading ──────────────────────────────────────────────────────────────────────────
 
 
+def report_data_for(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
+    """Everything ``report_data.build`` returns (every row, every overdue item), read from
+    the store when it holds ``as_of`` for an overseer, else rebuilt from the rows: what the
+    API's ledger and indicators, the area pages, ``mubiao ledger``, the Excel ledger and
+    the bulletin read, so they say what the dashboard says."""
+    from mubiao.orgs import access
+
+    if scope_all or access.oversees(user, plan):
+        cache = statuses.store_is_current(plan, as_of)
+        if cache is not None:
+            return full_from_table(plan, cache)
+    return report_data.build(plan, user, as_of, scope_all=scope_all)
+
+
+def full_from_table(plan: Plan, cache: StatusCache) -> dict:
+    """``from_table`` with every row: the indicators', the tasks', all red, good and
+    overdue items."""
+    data = dict(_read(plan, cache, behind=False))
+    rows = CurrentStatus.objects.filter(plan=plan).order_by(*ORDER)
+    data["indicators"] = list(rows.filter(kind="indicator").values_list("row", flat=True))
+    data["tasks"] = list(rows.filter(kind="task").values_list("row", flat=True))
+    every = data["indicators"] + data["tasks"]
+    data["red"] = [r for r in every if r["status"] == "red"]
+    band = deadlines.ahead_band()
+    data["good"] = [r for r in every if r["status"] == "done"] + [
+        r for r in data["indicators"] if band.holds(r["status"], r.get("ratio"))
+    ]
+    late = [report_data.overdue_row(r, cache.as_of) for r in overdue_reports(plan, cache.as_of)]
+    milestones = [
+        {"task_code": t["code"], "task": t["name"], "units": t["lead_units"], **m}
+        for t in data["tasks"]
+        for m in t["overdue_milestones"]
+    ]
+    data["overdue"] = {"reports": late, "milestones": milestones,
+                       "total": len(late) + len(milestones)}  # fmt: skip
+    return data
+
+
 def dashboard_data(plan: Plan, user, as_of: dt.date) -> dict:
     """What the dashboard shows: from the table for overseers when it serves ``as_of``,
     else ``report_data.build`` (the live computation, also each unit's own view)."""

@@ -157,7 +157,7 @@ def area(request: HttpRequest, plan_code: str, area_code: str) -> HttpResponse:
     plan = access.get_plan_for_user(request.user, plan_code)
     the_area = get_object_or_404(Area, plan=plan, code=area_code)
     as_of = as_of_of(request)
-    data = build(plan, request.user, as_of)
+    data = current.report_data_for(plan, request.user, as_of)
     codes = _area_codes(plan, the_area)
     tasks = [t for t in data["tasks"] if t["area_code"] in codes]
     indicators = [i for i in data["indicators"] if i["area_code"] in codes]

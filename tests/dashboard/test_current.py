@@ -46,6 +46,11 @@ def agree(plan) -> dict:
     assert table["overdue"]["milestones"] == live["overdue"]["milestones"][: current.OVERDUE_SHOWN]
     assert table["overdue"]["total"] == live["overdue"]["total"]
     assert list(current.ledger_page_rows(plan, ledgers.Filters())) == ledgers.rows(live)
+    # What the API, the area pages, `mubiao ledger` and the bulletin read: every key alike.
+    full = current.report_data_for(plan, None, cache.as_of, scope_all=True)
+    assert "table" in full  # read from the store
+    for key in live:
+        assert full[key] == live[key], key
     for status in ("", "red", "green", "grey"):
         for kind in ("", "indicator", "task"):
             filters = ledgers.Filters(status=status, type=kind)
@@ -153,6 +158,34 @@ def test_a_change_of_bands_judges_the_whole_plan_inside_the_action(month):
                                       {"start": 0.2, "end": 0.3, "status": "yellow"},
                                       {"start": 0.3, "end": None, "status": "green"}]})  # fmt: skip
     assert StatusCache.objects.get(plan=month.plan).version > version
+    agree(month.plan)
+
+
+def test_a_new_ranking_formula_is_applied_inside_the_action(month):
+    from mubiao.dashboard.actions import set_ranking
+
+    set_ranking(month.users["supervisor"], month.plan, {
+        "terms": [{"measure": "overdue", "weight": -10}, {"measure": "on_time_rate", "weight": 50}],
+        "tie_breaks": [{"measure": "overdue", "order": "asc"}]})  # fmt: skip
+    table = agree(month.plan)
+    assert "overdue" in str(table["ranking"]["formula"]) or table["ranking"]["rows"]
+
+
+def test_todays_pages_and_the_same_pages_rebuilt_for_today_agree(month, login, slot):
+    office = month.users["supervisor"]
+    actions.approve(office, slot("swj", "t2"))  # a change, then both views of today
+    client = login("supervisor")
+    today = timezone.localdate().isoformat()
+    stored = client.get(f"{P}/ranking/").context["data"]
+    rebuilt = client.get(f"{P}/ranking/?as_of={today}").context["data"]
+    assert "table" in stored
+    assert stored["ranking"] == build(month.plan, None, timezone.localdate(), scope_all=True)[
+        "ranking"
+    ]
+    assert stored["ranking"]["rows"] == rebuilt["ranking"]["rows"]
+    page = client.get(f"{P}/").context["data"]
+    shown = len(page["overdue"]["reports"]) + len(page["overdue"]["milestones"])
+    assert page["overdue"]["total"] == shown  # "已逾期 (N)" is the length of its list
     agree(month.plan)
 
 
