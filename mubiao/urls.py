@@ -6,7 +6,9 @@ from django.views.generic import RedirectView
 
 from mubiao.api import views as api_views
 from mubiao.api.v1 import api as api_v1
+from mubiao.orgs import views as org_views
 from mubiao.orgs.security import ThrottledAuthenticationForm, admin_login
+from mubiao.plans import unit_views
 from mubiao.plans import views as plan_views
 
 
@@ -24,6 +26,16 @@ class FaviconView(RedirectView):
 admin.site.site_header = _("mubiao administration")
 admin.site.site_title = _("mubiao")
 
+# The units' pages keep the "orgs" namespace; a unit's own page lists its plan items, so
+# its view is the plans' (orgs imports nothing from plans).
+units = (
+    [
+        path("", org_views.unit_list, name="units"),
+        path("<slug:unit_code>/", unit_views.unit_detail, name="unit"),
+    ],
+    "orgs",
+)
+
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
@@ -38,7 +50,7 @@ urlpatterns = [
     path("plans/", include("mubiao.projects.urls")),
     path("imports/", include("mubiao.plans.import_urls")),
     path("monitor/", include("mubiao.dashboard.urls")),
-    path("units/", include("mubiao.orgs.urls")),
+    path("units/", include(units)),
     path("api/v1/", api_v1.urls),
     path("account/tokens/", api_views.tokens, name="api-tokens"),
     path("account/tokens/<str:prefix>/revoke/", api_views.revoke, name="api-token-revoke"),

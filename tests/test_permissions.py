@@ -158,3 +158,83 @@ def test_api_approve_a_lead_units_report(client, world, slot, persona):
     _api_post(client, world, "fgw", f"/reports/{report.code}/submit", {"values": {}})
     response = _api_post(client, world, persona, f"/reports/{report.code}/approve", {})
     assert response.status_code == APPROVE.get(persona, 403)
+
+
+# Reading the lead unit's report on t1: the reporting page and the monitoring page ask the
+# same rule (reporting/access.py), so they answer alike for everyone.
+READ_REPORT = {"county": 403, "outsider": 403, "anonymous": 302}  # everyone else: 200
+
+
+@pytest.mark.parametrize("persona", ROLES)
+def test_the_reporting_and_monitoring_pages_agree_on_who_reads_a_report(
+    client, world, slot, persona
+):
+    report = slot("fgw", "t1")
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    on_reporting = client.get(f"/reporting/r/{report.code}/").status_code
+    on_monitoring = client.get("/monitor/demo-2026/tasks/t1/reports/202603/fgw/").status_code
+    assert on_reporting == on_monitoring == READ_REPORT.get(persona, 200), persona
+
+
+def _county_plan(world):
+    from mubiao.plans.models import Plan
+
+    return Plan.objects.create(
+        code="county-2026", name="示范县2026年目标任务", issuer=world.units["county"], year=2026
+    )
+
+
+def test_one_judgement_decides_reviewing_publishing_importing_and_the_library(world):
+    """A city leader who is also the county's supervisor acts for the county's office
+    only: for the city's plan they read, but neither review, publish, import nor keep
+    the project library; for the county's plan they do all four."""
+    from mubiao.dashboard.bulletin import may_publish
+    from mubiao.orgs import access
+    from mubiao.orgs.models import Membership
+    from mubiao.plans import access as plan_access
+    from mubiao.projects.access import keeps_library
+    from mubiao.projects.actions import can_manage_projects
+    from mubiao.reporting.access import reviews_plan
+
+    both = world.users["leader"]
+    Membership.objects.create(
+        user=both, unit=world.units["county"], role=Membership.Role.SUPERVISOR
+    )
+    county_plan = _county_plan(world)
+
+    def rights(user, plan):
+        return {
+            "review": reviews_plan(user, plan),
+            "publish": may_publish(user, plan),
+            "import": access.supervises(user, plan.issuer),
+            "library": keeps_library(user, plan) and can_manage_projects(user, plan),
+        }
+
+    fresh = type(both).objects.get(pk=both.pk)  # memberships are read once per user object
+    assert plan_access.oversees(fresh, world.plan)
+    assert set(rights(fresh, world.plan).values()) == {False}
+    assert set(rights(fresh, county_plan).values()) == {True}
+    supervisor = world.users["supervisor"]
+    assert set(rights(supervisor, world.plan).values()) == {True}
+    assert set(rights(supervisor, county_plan).values()) == {True}  # the city's office
+    for persona in ("viewer", "fgw", "county", "outsider"):
+        user = world.users[persona]
+        assert set(rights(user, world.plan).values()) == {False}, persona
+
+
+def test_a_city_leader_supervising_a_county_may_not_publish_the_citys_bulletin(
+    client, world, march
+):
+    from mubiao.orgs.models import Membership
+
+    leader = world.users["leader"]
+    Membership.objects.create(
+        user=leader, unit=world.units["county"], role=Membership.Role.SUPERVISOR
+    )
+    client.force_login(leader)
+    response = client.post("/monitor/demo-2026/bulletins/new/", {"cycle": march.code})
+    assert response.status_code == 403
+    from mubiao.dashboard.models import Bulletin
+
+    assert not Bulletin.objects.exists()

@@ -30,8 +30,10 @@ from mubiao.api import schemas
 from mubiao.api.auth import AUTH
 from mubiao.dashboard.current import report_data_for
 from mubiao.orgs import access
+from mubiao.plans import access as plan_access
 from mubiao.plans.models import Assignment, Indicator, Plan, Task
 from mubiao.plans.tree import filter_by_unit
+from mubiao.projects import access as project_access
 from mubiao.reporting import access as report_access
 from mubiao.reporting import actions as report_actions
 from mubiao.reporting import workflow
@@ -215,13 +217,15 @@ def me(request):
 @api.get("/plans", response={200: PlanPage, **ERRORS}, tags=["plans"])
 def list_plans(request, paging: Query[Paging]):
     """The plans the caller may see."""
-    plans = access.visible_plans(request.user).select_related("issuer").order_by("-year", "code")
+    plans = (
+        plan_access.visible_plans(request.user).select_related("issuer").order_by("-year", "code")
+    )
     return paginate(plans, paging, plan_out)
 
 
 @api.get("/plans/{plan_code}", response={200: schemas.PlanDetail, **ERRORS}, tags=["plans"])
 def get_plan(request, plan_code: str):
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     frames = plan.frames.select_related("parent")
     return {
         **plan_out(plan),
@@ -235,14 +239,14 @@ def get_plan(request, plan_code: str):
             }
             for f in frames
         ],
-        "tasks": access.visible_tasks(request.user, plan).count(),
-        "indicators": access.visible_indicators(request.user, plan).count(),
+        "tasks": plan_access.visible_tasks(request.user, plan).count(),
+        "indicators": plan_access.visible_indicators(request.user, plan).count(),
     }
 
 
 @api.get("/plans/{plan_code}/areas", response={200: list[schemas.Area], **ERRORS}, tags=["plans"])
 def list_areas(request, plan_code: str):
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     return [
         {"code": a.code, "number": a.number, "name": a.name, "subtitle": a.subtitle,
          "parent": a.parent.code if a.parent else None, "frame": a.frame.code if a.frame else None}
@@ -264,8 +268,8 @@ def _tasks(qs: QuerySet[Task]) -> QuerySet[Task]:
 
 @api.get("/plans/{plan_code}/tasks", response={200: TaskPage, **ERRORS}, tags=["tasks"])
 def list_tasks(request, plan_code: str, filters: Query[TaskFilters]):
-    plan = access.get_plan_for_user(request.user, plan_code)
-    tasks = access.visible_tasks(request.user, plan)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    tasks = plan_access.visible_tasks(request.user, plan)
     if filters.unit:
         unit = access.get_unit_for_user(request.user, filters.unit)
         tasks, _indicators = filter_by_unit(tasks, Indicator.objects.none(), unit)
@@ -280,8 +284,9 @@ def list_tasks(request, plan_code: str, filters: Query[TaskFilters]):
     tags=["tasks"],
 )
 def get_task(request, plan_code: str, task_code: str):
-    task = access.get_task_for_user(request.user, plan_code, task_code)
-    task = _tasks(Task.objects.filter(pk=task.pk)).select_related("document").get()
+    task = plan_access.get_task_for_user(request.user, plan_code, task_code)
+    mine = plan_access.visible_tasks(request.user, task.plan).filter(pk=task.pk)
+    task = _tasks(mine).select_related("document").get()
     return {
         **task_out(task),
         "milestones": [
@@ -322,8 +327,8 @@ def judgements(request, plan: Plan, as_of: dt.date) -> dict[str, dict[str, Any]]
     "/plans/{plan_code}/indicators", response={200: IndicatorPage, **ERRORS}, tags=["indicators"]
 )
 def list_indicators(request, plan_code: str, filters: Query[IndicatorFilters]):
-    plan = access.get_plan_for_user(request.user, plan_code)
-    indicators = access.visible_indicators(request.user, plan)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    indicators = plan_access.visible_indicators(request.user, plan)
     if filters.headline is not None:
         indicators = indicators.filter(headline=filters.headline)
     indicators = (
@@ -383,8 +388,8 @@ def project_out(p) -> dict[str, Any]:
 @api.get("/plans/{plan_code}/projects", response={200: ProjectPage, **ERRORS}, tags=["projects"])
 def list_projects(request, plan_code: str, filters: Query[ProjectFilters]):
     """Key projects of the plan the caller may see (amounts in 10k yuan)."""
-    plan = access.get_plan_for_user(request.user, plan_code)
-    projects = access.visible_projects(request.user, plan)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    projects = project_access.visible_projects(request.user, plan)
     for name in ("county", "chain"):
         if getattr(filters, name):
             projects = projects.filter(**{f"{name}__code": getattr(filters, name)})
@@ -405,7 +410,7 @@ def list_projects(request, plan_code: str, filters: Query[ProjectFilters]):
     tags=["projects"],
 )
 def get_project(request, plan_code: str, project_code: str):
-    return project_out(access.get_project_for_user(request.user, plan_code, project_code))
+    return project_out(project_access.get_project_for_user(request.user, plan_code, project_code))
 
 
 # --- Reporting: cycles and reports, through the reporting app's own access and actions ---
@@ -420,7 +425,7 @@ def cycle_out(c) -> dict[str, Any]:
     "/plans/{plan_code}/cycles", response={200: list[schemas.Cycle], **ERRORS}, tags=["reports"]
 )
 def list_cycles(request, plan_code: str):
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     return [cycle_out(c) for c in plan.cycles.order_by("start", "kind")]
 
 
@@ -474,7 +479,7 @@ class ReportFilters(Paging):
 @api.get("/plans/{plan_code}/reports", response={200: ReportPage, **ERRORS}, tags=["reports"])
 def list_reports(request, plan_code: str, filters: Query[ReportFilters]):
     """Reports the caller may see: an overseer's whole plan, a unit's own and its tasks'."""
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     reports = report_access.visible_reports(request.user, plan)
     if filters.cycle:
         reports = reports.filter(cycle__code=filters.cycle)
@@ -553,7 +558,7 @@ LEDGER_KEYS = tuple(schemas.LedgerRow.model_fields)
 def ledger(request, plan_code: str, filters: Query[LedgerFilters]):
     """Every indicator and task the caller may see, with actual, expected (序时进度),
     status, year-end forecast and why, as of a date; the same figures as the dashboard."""
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     as_of = filters.as_of or timezone.localdate()
     check_as_of(plan, as_of)
     data = report_data_for(plan, request.user, as_of)
@@ -590,7 +595,7 @@ def project_progress(request, plan_code: str, project_code: str, as_of: dt.date 
     序时进度, as of a date (figures through the last month that ended by then)."""
     from mubiao.projects.measures import progress_of
 
-    project = access.get_project_for_user(request.user, plan_code, project_code)
+    project = project_access.get_project_for_user(request.user, plan_code, project_code)
     as_of = as_of or timezone.localdate()
     check_as_of(project.plan, as_of)
     p = progress_of([project], project.plan.year, as_of)[0]

@@ -116,9 +116,9 @@ def full_from_table(plan: Plan, cache: StatusCache) -> dict:
 def dashboard_data(plan: Plan, user, as_of: dt.date) -> dict:
     """What the dashboard shows: from the table for overseers when it serves ``as_of``,
     else ``report_data.build`` (the live computation, also each unit's own view)."""
-    from mubiao.orgs import access
+    from mubiao.plans import access as plan_access
 
-    if access.oversees(user, plan):
+    if plan_access.oversees(user, plan):
         cache, behind = usable(plan, as_of)
         if cache is not None:
             return from_table(plan, cache, behind=behind)

@@ -28,10 +28,12 @@ from mubiao.monitor import (
     rank_units,
     rollup_area,
 )
-from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
+from mubiao.plans import access as plan_access
 from mubiao.plans.models import Area, Assignment, Indicator, Plan, Task
+from mubiao.projects import access as project_access
 from mubiao.projects.measures import summary as project_summary
+from mubiao.reporting import access as report_access
 from mubiao.reporting.models import Report
 
 STATUSES = [s.value for s in Status]
@@ -53,16 +55,16 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
 
     ``scope_all`` skips the access check (the CLI and the bulletin, run by the office).
     """
-    oversees = scope_all or access.oversees(user, plan)
+    oversees = scope_all or plan_access.oversees(user, plan)
     if oversees:
         result = compute(plan, as_of)
     else:
-        scope = (access.visible_indicators(user, plan), access.visible_tasks(user, plan))
+        scope = (plan_access.visible_indicators(user, plan), plan_access.visible_tasks(user, plan))
         result = compute(plan, as_of, *scope)
     assignments = Assigned(plan_assignments(plan))
-    reports = Report.objects.filter(cycle__plan=plan)
-    if not oversees:
-        reports = reports.filter(unit__in=access.visible_units(user))
+    reports = (
+        report_access.plan_reports(plan) if oversees else report_access.visible_reports(user, plan)
+    )
     ind_rows, task_rows = subject_rows(result, assignments)
     overdue = _overdue(plan, as_of, reports, task_rows)
     data = {
@@ -86,7 +88,7 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
         "trends": [trend_of(i, result) for i in result.indicators if i.headline],
         "corrections": [correction_row(c) for c in corrections_after(plan, as_of)],
         "projects": project_summary(
-            access.visible_projects(user, plan) if not oversees else plan.projects.all(),
+            project_access.visible_projects(user, plan) if not oversees else plan.projects.all(),
             plan.year,
             as_of,
         ),

@@ -28,10 +28,10 @@ from mubiao.dashboard.models import Bulletin
 from mubiao.dashboard.report_data import build
 from mubiao.dashboard.status import compute
 from mubiao.monitor import deadlines
-from mubiao.orgs import access
-from mubiao.orgs.models import OrgUnit
+from mubiao.plans import access as plan_access
 from mubiao.plans.models import Area, Plan
-from mubiao.reporting.models import Cycle, Report
+from mubiao.reporting import access as report_access
+from mubiao.reporting.models import Cycle
 
 LEDGER_PAGE = 200  # rows per ledger page (the Excel export has them all)
 RANKING_ENDS = 10  # the dashboard shows a long ranking's first and last ten
@@ -79,7 +79,7 @@ def _context(request: HttpRequest, plan: Plan, as_of: dt.date, **extra) -> dict:
 
 @login_required
 def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     data = current.dashboard_data(plan, request.user, as_of_of(request))
     as_of = dt.date.fromisoformat(data["as_of"])
     charts = {
@@ -114,8 +114,8 @@ def excerpt(rows: list[dict], ends: int = RANKING_ENDS) -> list[dict]:
 @login_required
 def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
     """Every unit's rank, score and measures, with the formula (overseers only)."""
-    plan = access.get_plan_for_user(request.user, plan_code)
-    if not access.oversees(request.user, plan):
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    if not plan_access.oversees(request.user, plan):
         raise PermissionDenied("ranking")
     data = current.dashboard_data(plan, request.user, as_of_of(request))
     return render(
@@ -154,7 +154,7 @@ def _area_codes(plan: Plan, area: Area) -> set[str]:
 
 @login_required
 def area(request: HttpRequest, plan_code: str, area_code: str) -> HttpResponse:
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     the_area = get_object_or_404(Area, plan=plan, code=area_code)
     as_of = as_of_of(request)
     data = current.report_data_for(plan, request.user, as_of)
@@ -171,12 +171,12 @@ def area(request: HttpRequest, plan_code: str, area_code: str) -> HttpResponse:
 
 @login_required
 def task(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
-    the_task = access.get_task_for_user(request.user, plan_code, task_code)
+    the_task = plan_access.get_task_for_user(request.user, plan_code, task_code)
     plan = the_task.plan
     as_of = as_of_of(request)
     result = compute(plan, as_of, the_task.indicators.all(), plan.tasks.filter(pk=the_task.pk))
     indicators = [(i, result.indicator_judgements[i.pk]) for i in result.indicators]
-    reports = _reports_of(request.user, plan, Report.objects.filter(task=the_task), as_of)
+    reports = _reports_of(request.user, plan, as_of).filter(task=the_task)
     return render(
         request,
         "dashboard/task.html",
@@ -188,12 +188,11 @@ def task(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
     )  # fmt: skip
 
 
-def _reports_of(user, plan: Plan, reports, as_of: dt.date):
-    """The reports a user may read: all for overseers, else their own units' ones."""
-    if not access.oversees(user, plan):
-        reports = reports.filter(unit__in=access.visible_units(user))
+def _reports_of(user, plan: Plan, as_of: dt.date):
+    """The reports a user may read (the reporting pages' rule), of cycles begun by ``as_of``."""
     return (
-        reports.filter(cycle__start__lte=as_of)
+        report_access.visible_reports(user, plan)
+        .filter(cycle__start__lte=as_of)
         .select_related("cycle", "unit")
         .order_by("-cycle__start", "-role", "unit__path")
     )
@@ -203,13 +202,11 @@ def _reports_of(user, plan: Plan, reports, as_of: dt.date):
 def report(
     request: HttpRequest, plan_code: str, task_code: str, cycle_code: str, unit_code: str
 ) -> HttpResponse:
-    the_task = access.get_task_for_user(request.user, plan_code, task_code)
+    the_task = plan_access.get_task_for_user(request.user, plan_code, task_code)
     plan = the_task.plan
-    unit = get_object_or_404(OrgUnit, code=unit_code)
-    cycle = get_object_or_404(Cycle, plan=plan, code=cycle_code)
-    the_report = get_object_or_404(Report, cycle=cycle, unit=unit, task=the_task)
-    if not _reports_of(request.user, plan, Report.objects.filter(pk=the_report.pk), cycle.end):
-        raise PermissionDenied("report")
+    the_report = report_access.get_task_report_for_user(
+        request.user, the_task, cycle_code, unit_code
+    )
     versions = the_report.versions.prefetch_related("values__indicator").order_by("-number")
     reviews = the_report.reviews.select_related("reviewer").order_by("at")
     return render(
@@ -224,11 +221,11 @@ def report(
 
 @login_required
 def ledger(request: HttpRequest, plan_code: str) -> HttpResponse:
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     as_of = as_of_of(request)
     filters = ledgers.Filters.from_query(request.GET)
     cache, behind = (
-        current.usable(plan, as_of) if access.oversees(request.user, plan) else (None, False)
+        current.usable(plan, as_of) if plan_access.oversees(request.user, plan) else (None, False)
     )
     if cache is not None:  # the current-status table: filtered and paged in SQL
         as_of = cache.as_of
@@ -264,8 +261,8 @@ def _without_page(query) -> str:
 
 @login_required
 def bulletin_list(request: HttpRequest, plan_code: str) -> HttpResponse:
-    plan = access.get_plan_for_user(request.user, plan_code)
-    if not access.oversees(request.user, plan):
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    if not plan_access.oversees(request.user, plan):
         raise PermissionDenied("bulletins")
     items = Bulletin.objects.filter(cycle__plan=plan).select_related("cycle", "created_by")
     today = timezone.localdate()
@@ -286,7 +283,7 @@ def bulletin_list(request: HttpRequest, plan_code: str) -> HttpResponse:
 @login_required
 @require_POST
 def bulletin_create(request: HttpRequest, plan_code: str) -> HttpResponse:
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     cycle = get_object_or_404(Cycle, plan=plan, code=request.POST.get("cycle", ""))
     try:
         as_of = dt.date.fromisoformat(request.POST.get("as_of") or str(timezone.localdate()))
@@ -302,8 +299,8 @@ def bulletin_create(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 @login_required
 def bulletin_download(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
-    plan = access.get_plan_for_user(request.user, plan_code)
-    if not access.oversees(request.user, plan):
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    if not plan_access.oversees(request.user, plan):
         raise PermissionDenied("bulletin")
     item = get_object_or_404(
         Bulletin.objects.select_related("cycle__plan"), cycle__plan=plan, code=code

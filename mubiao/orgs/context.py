@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from mubiao.orgs.access import importing_roots, user_units
+from mubiao.orgs.access import supervising_roots, user_units
 
 
 def site(request) -> dict:
@@ -10,5 +10,5 @@ def site(request) -> dict:
     return {
         "demo_mode": settings.DEMO,
         "my_units": user_units(user) if user is not None else [],
-        "can_import": bool(user is not None and (user.is_superuser or importing_roots(user))),
+        "can_import": bool(user is not None and (user.is_superuser or supervising_roots(user))),
     }

@@ -1,4 +1,4 @@
-"""A unit's page: who it is, where it sits, and what it answers for in each plan."""
+"""The list of units a user may open (a unit's own page, with its tasks, is the plans')."""
 
 from __future__ import annotations
 
@@ -7,44 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mubiao.orgs import access
-from mubiao.plans.models import Assignment, Indicator
-from mubiao.plans.tree import with_units
-
-
-@login_required
-def unit_detail(request: HttpRequest, unit_code: str) -> HttpResponse:
-    unit = access.get_unit_for_user(request.user, unit_code)
-    plans = access.visible_plans(request.user)
-    tasks = with_units(access.tasks_of_units([unit]).filter(plan__in=plans)).select_related("plan")
-    lead, co = [], []
-    for task in tasks:
-        roles = {a.role for a in task.assignments.all() if a.unit.is_within(unit)}
-        (lead if Assignment.Role.LEAD in roles else co).append(task)
-    targets = (
-        Indicator.objects.filter(assignments__unit__path__startswith=unit.path, plan__in=plans)
-        .distinct()
-        .select_related("plan")
-    )
-    return render(
-        request,
-        "orgs/unit.html",
-        {
-            "unit": unit,
-            "ancestors": _ancestors(unit),
-            "children": access.visible_units(request.user).filter(parent=unit),
-            "lead_tasks": lead,
-            "co_tasks": co,
-            "targets": targets,
-        },
-    )
-
-
-def _ancestors(unit) -> list:
-    chain, node = [], unit.parent
-    while node is not None:
-        chain.insert(0, node)
-        node = node.parent
-    return chain
 
 
 @login_required

@@ -70,7 +70,7 @@ def start_import(
     year: int | None = None,
 ) -> ImportDraft:
     """Keep the text as read and queue its extraction."""
-    if not access.can_import(user, issuer):
+    if not access.supervises(user, issuer):
         raise PermissionDenied(_("Only the supervision office may import plans."))
     if plan is not None and plan.issuer_id != issuer.pk:
         raise ValidationError(_("That plan belongs to another government."))
@@ -159,7 +159,7 @@ def save_review(user, draft: ImportDraft, edits: dict[str, Any]) -> ImportDraft:
 
 
 def _check_reviewable(user, draft: ImportDraft) -> None:
-    if not access.can_import(user, draft.issuer):
+    if not access.supervises(user, draft.issuer):
         raise PermissionDenied(_("Only the supervision office may import plans."))
     if draft.status != ImportDraft.Status.READY:
         raise ValidationError(_("This import is not ready for review."))
@@ -366,7 +366,7 @@ class EditConflict(ValidationError):
 
 def may_edit(user, plan: Plan) -> bool:
     """Whether the user runs the office that issues the plan (builds and changes its tree)."""
-    return access.can_import(user, plan.issuer)
+    return access.supervises(user, plan.issuer)
 
 
 def _check_office(user, plan: Plan) -> None:
@@ -428,7 +428,7 @@ def _judge(plan: Plan, subjects: Any) -> None:
 @transaction.atomic
 def create_plan(user, *, issuer: OrgUnit, code: str, name: str, year: int) -> Plan:
     """A new, empty plan in draft; it is issued later (``issue``)."""
-    if not access.can_import(user, issuer):
+    if not access.supervises(user, issuer):
         raise PermissionDenied(_("Only the supervision office may change the plan."))
     plan = Plan(code=code, name=name.strip(), issuer=issuer, year=year, status=Plan.Status.DRAFT)
     plan.full_clean()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
+from mubiao.plans import access as plan_access
 from mubiao.plans import actions
 from mubiao.plans.models import (
     RHYTHMS,
@@ -36,7 +37,7 @@ from mubiao.plans.tree import with_units
 
 
 def _office_plan(request: HttpRequest, plan_code: str) -> Plan:
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     if not actions.may_edit(request.user, plan):
         raise PermissionDenied(_("Only the supervision office may change the plan."))
     return plan
@@ -52,11 +53,11 @@ def _area(plan: Plan, code: str | None) -> Area | None:
 
 
 def _task(request: HttpRequest, plan: Plan, code: str) -> Task:
-    return access.get_task_for_user(request.user, plan.code, code)
+    return plan_access.get_task_for_user(request.user, plan.code, code)
 
 
 def _target(request: HttpRequest, plan: Plan, code: str) -> Indicator:
-    ind = access.visible_indicators(request.user, plan).filter(code=code).first()
+    ind = plan_access.visible_indicators(request.user, plan).filter(code=code).first()
     if ind is None:
         raise Http404("indicator")
     return ind
@@ -533,7 +534,7 @@ def _uuid(value: str):
 @login_required
 @require_POST
 def task_acknowledge(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
-    task = access.get_task_for_user(request.user, plan_code, task_code)
+    task = plan_access.get_task_for_user(request.user, plan_code, task_code)
     try:
         if request.POST.get("objection") is not None and "object" in request.POST:
             actions.object_to(request.user, task, reason=request.POST.get("objection", ""))
@@ -549,14 +550,14 @@ def task_acknowledge(request: HttpRequest, plan_code: str, task_code: str) -> Ht
 @login_required
 @require_POST
 def task_request_change(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
-    task = access.get_task_for_user(request.user, plan_code, task_code)
+    task = plan_access.get_task_for_user(request.user, plan_code, task_code)
     post = request.POST
     kind = post.get("kind", "")
     try:
         indicator = None
         if kind == ChangeRequest.Kind.TARGET:
             indicator = (
-                access.visible_indicators(request.user, task.plan)
+                plan_access.visible_indicators(request.user, task.plan)
                 .filter(code=post.get("indicator", ""), task=task)
                 .first()
             )

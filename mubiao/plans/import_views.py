@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
+from mubiao.plans import access as plan_access
 from mubiao.plans import actions
 from mubiao.plans.imports import changes_against, segments, target_owners, with_edits
 from mubiao.plans.models import Document, ImportDraft, Indicator, Plan
@@ -52,10 +53,10 @@ class ImportForm(forms.Form):
 
     def __init__(self, user, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        issuers = access.importable_issuers(user)
+        issuers = access.supervised_issuers(user)
         self.fields["issuer"].queryset = issuers
         self.fields["plan"].queryset = Plan.objects.filter(issuer__in=issuers)
-        roots = access.importing_roots(user)
+        roots = access.supervising_roots(user)
         # The supervisor's own government is the usual issuer.
         self.fields["issuer"].initial = roots[0] if roots else issuers.first()
 
@@ -83,7 +84,7 @@ class ImportForm(forms.Form):
 
 @login_required
 def new_import(request: HttpRequest) -> HttpResponse:
-    if not access.importable_issuers(request.user).exists():
+    if not access.supervised_issuers(request.user).exists():
         raise PermissionDenied("import")
     form = ImportForm(request.user, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -103,13 +104,13 @@ def new_import(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect(draft)
-    recent = ImportDraft.objects.filter(issuer__in=access.importable_issuers(request.user))[:10]
+    recent = ImportDraft.objects.filter(issuer__in=access.supervised_issuers(request.user))[:10]
     return render(request, "plans/import_new.html", {"form": form, "recent": recent})
 
 
 @login_required
 def review_import(request: HttpRequest, code: str) -> HttpResponse:
-    draft = access.get_import_for_user(request.user, code)
+    draft = plan_access.get_import_for_user(request.user, code)
     if request.method == "POST":
         return _post_review(request, draft)
     reading = draft.status in (ImportDraft.Status.QUEUED, ImportDraft.Status.RUNNING)
@@ -129,7 +130,7 @@ def _review_context(draft: ImportDraft) -> dict[str, Any]:
     owners = target_owners(data)
     for index, target in enumerate(data.get("targets", [])):
         target["owner"] = owners.get(index)
-    units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=draft.issuer.path)}
+    units = {u.code: u for u in access.subtree(draft.issuer)}
     for task in data.get("tasks", []):
         for key in ("lead_match", "co_match"):
             for match in task.get(key, []):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
+from mubiao.plans import access as plan_access
 from mubiao.plans.actions import acknowledge_deadline, may_edit
 from mubiao.plans.models import Area, Assignment, ChangeRequest, Indicator, Notice, Plan
 from mubiao.plans.tree import build_tree, filter_by_unit, units_in_plan, with_units
@@ -19,8 +20,8 @@ from mubiao.plans.tree import build_tree, filter_by_unit, units_in_plan, with_un
 def home(request: HttpRequest) -> HttpResponse:
     """The user's own work: the plans they oversee, and their unit's tasks and targets."""
     user = request.user
-    plans = access.visible_plans(user).select_related("issuer")
-    overseen = [p for p in plans if access.oversees(user, p)]
+    plans = plan_access.visible_plans(user).select_related("issuer")
+    overseen = [p for p in plans if plan_access.oversees(user, p)]
     overseen_stats = (
         Plan.objects.filter(pk__in=[p.pk for p in overseen])
         .annotate(
@@ -33,8 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
     units = access.unit_roots(user)
     my_work = []
     for plan in plans if units else []:
-        tasks = with_units(access.tasks_of_units(units).filter(plan=plan))
-        targets = access.indicators_of_units(units).filter(plan=plan, task__isnull=True)
+        tasks = with_units(plan_access.tasks_of_units(units).filter(plan=plan))
+        targets = plan_access.indicators_of_units(units).filter(plan=plan, task__isnull=True)
         my_work.append({"plan": plan, "rows": _my_rows(tasks, units), "targets": targets})
     return render(
         request,
@@ -66,9 +67,9 @@ def _my_rows(tasks, units: list[OrgUnit]) -> list[dict]:
 
 @login_required
 def plan_detail(request: HttpRequest, plan_code: str) -> HttpResponse:
-    plan = access.get_plan_for_user(request.user, plan_code)
-    tasks = access.visible_tasks(request.user, plan)
-    indicators = access.visible_indicators(request.user, plan)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    tasks = plan_access.visible_tasks(request.user, plan)
+    indicators = plan_access.visible_indicators(request.user, plan)
     units = [u for u in units_in_plan(plan) if _unit_selectable(request.user, plan, u)]
     areas = list(Area.objects.filter(plan=plan))
     unit = _pick(units, request.GET.get("unit"))
@@ -85,7 +86,7 @@ def plan_detail(request: HttpRequest, plan_code: str) -> HttpResponse:
         "areas": areas,
         "unit": unit,
         "area": area,
-        "oversees": access.oversees(request.user, plan),
+        "oversees": plan_access.oversees(request.user, plan),
         "may_edit": may_edit(request.user, plan),
         "counts": {"tasks": tasks.count(), "indicators": indicators.count()},
         "lead_chart": _lead_chart(tasks),
@@ -110,7 +111,7 @@ def _lead_chart(tasks) -> dict:
 
 
 def _unit_selectable(user, plan: Plan, unit: OrgUnit) -> bool:
-    if access.oversees(user, plan):
+    if plan_access.oversees(user, plan):
         return True
     return any(unit.is_within(root) for root in access.unit_roots(user))
 
@@ -122,7 +123,7 @@ def _pick(options: list, code: str | None):
 
 @login_required
 def task_detail(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
-    task = access.get_task_for_user(request.user, plan_code, task_code)
+    task = plan_access.get_task_for_user(request.user, plan_code, task_code)
     task = with_units(task.plan.tasks.filter(pk=task.pk)).get()
     roots = access.unit_roots(request.user)
     mine = [a for a in task.assignments.all() if any(a.unit.is_within(r) for r in roots)]
@@ -136,7 +137,7 @@ def task_detail(request: HttpRequest, plan_code: str, task_code: str) -> HttpRes
             "area_path": _area_path(task.area),
             "indicators": indicators,
             "revisions": [r for i in indicators for r in i.revisions.all()],
-            "oversees": access.oversees(request.user, task.plan),
+            "oversees": plan_access.oversees(request.user, task.plan),
             "may_edit": may_edit(request.user, task.plan),
             "mine": mine[0] if mine and task.is_issued else None,
             "ack_closes": acknowledge_deadline(task),
@@ -159,9 +160,9 @@ def _area_path(area: Area | None) -> list[Area]:
 @login_required
 def indicator_list(request: HttpRequest, plan_code: str) -> HttpResponse:
     """Every visible target of the plan in one table."""
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     indicators = (
-        access.visible_indicators(request.user, plan)
+        plan_access.visible_indicators(request.user, plan)
         .select_related("area", "task")
         .prefetch_related("assignments__unit", "task__assignments__unit")
     )

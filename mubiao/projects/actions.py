@@ -16,7 +16,7 @@ from mubiao.projects.models import Project
 
 def can_manage_projects(user, plan: Plan) -> bool:
     """The supervision office keeps the project library (as it keeps the plan)."""
-    return access.can_import(user, plan.issuer)
+    return access.supervises(user, plan.issuer)
 
 
 @transaction.atomic

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 
 from mubiao.monitor import start_rate
 from mubiao.orgs import access
+from mubiao.plans import access as plan_access
 from mubiao.plans.models import Indicator
+from mubiao.projects import access as project_access
 from mubiao.projects import actions
 from mubiao.projects import figures_excel as figures_excel_io
 from mubiao.projects import measures as pm
@@ -80,8 +82,8 @@ def measures(projects: QuerySet[Project], as_of: dt.date) -> dict:
 
 @login_required
 def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
-    plan = access.get_plan_for_user(request.user, plan_code)
-    projects = _filtered(request, access.visible_projects(request.user, plan))
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    projects = _filtered(request, project_access.visible_projects(request.user, plan))
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
             export_projects(projects.order_by("order", "code")), content_type=XLSX
@@ -106,7 +108,7 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
             "query": query.urlencode(),
             "m": measures(projects, today),
             "t": pm.totals(rows, plan.year, today),
-            "targets": _targets(plan, today),
+            "targets": _targets(request.user, plan, today),
             "counties": access.visible_units(request.user).filter(level="county"),
             "chains": Chain.objects.filter(plan=plan),
             "categories": Project.Category.choices,
@@ -118,15 +120,16 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
     )
 
 
-def _targets(plan, as_of: dt.date) -> list[tuple[Indicator, object]]:
+def _targets(user, plan, as_of: dt.date) -> list[tuple[Indicator, object]]:
     """The plan's indicators the projects count toward, with their rolled-up actuals."""
     actuals = indicator_actuals(plan, as_of)
-    return [(i, actuals[i.pk]) for i in Indicator.objects.filter(pk__in=actuals).order_by("order")]
+    targets = plan_access.visible_indicators(user, plan).filter(pk__in=actuals).order_by("order")
+    return [(i, actuals[i.pk]) for i in targets]
 
 
 @login_required
 def project_detail(request: HttpRequest, plan_code: str, project_code: str) -> HttpResponse:
-    project = access.get_project_for_user(request.user, plan_code, project_code)
+    project = project_access.get_project_for_user(request.user, plan_code, project_code)
     today = timezone.localdate()
     progress = pm.progress_of([project], project.plan.year, today)[0]
     reports = (
@@ -157,9 +160,9 @@ def project_detail(request: HttpRequest, plan_code: str, project_code: str) -> H
 @login_required
 def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpResponse:
     """A county's key projects: its totals, lights, stages and chains, and the list."""
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     unit = access.get_unit_for_user(request.user, county_code)
-    projects = access.visible_projects(request.user, plan).filter(county=unit)
+    projects = project_access.visible_projects(request.user, plan).filter(county=unit)
     today = timezone.localdate()
     rows = pm.progress_of(
         projects.select_related("county", "chain").order_by("order", "code"), plan.year, today
@@ -181,7 +184,7 @@ def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpRespon
 
 
 def _cycle(user, plan_code: str, cycle_code: str) -> Cycle:
-    plan = access.get_plan_for_user(user, plan_code)
+    plan = plan_access.get_plan_for_user(user, plan_code)
     cycle = Cycle.objects.select_related("plan").filter(plan=plan, code=cycle_code).first()
     if cycle is None:
         raise Http404("cycle")
@@ -211,7 +214,7 @@ def unit_reporting(request: HttpRequest, plan_code: str, cycle_code: str) -> Htt
 @login_required
 @require_POST
 def project_upload(request: HttpRequest, plan_code: str) -> HttpResponse:
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     if not actions.can_manage_projects(request.user, plan):
         raise PermissionDenied("projects")
     upload = request.FILES.get("file")

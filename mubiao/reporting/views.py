@@ -23,6 +23,7 @@ from mubiao.audit import events
 from mubiao.audit.models import AuditEntry
 from mubiao.monitor.deadlines import is_due_soon
 from mubiao.orgs import access as org_access
+from mubiao.plans import access as plan_access
 from mubiao.plans.models import Assignment, Plan
 from mubiao.reporting import access, actions, merge, workflow
 from mubiao.reporting import excel as excel_io
@@ -46,7 +47,7 @@ def current_cycles(plans) -> QuerySet[Cycle]:
 def inbox(request: HttpRequest) -> HttpResponse:
     """The unit's to-do list: returned, overdue, due soon, to report; and its reminders."""
     user = request.user
-    plans = org_access.visible_plans(user)
+    plans = plan_access.visible_plans(user)
     cycles = list(current_cycles(plans))  # their slots are made ahead (mubiao tick)
     own = access.reports_to_fill(user).filter(cycle__in=cycles)
     # Key projects' months are many per unit: counted here, listed on the projects' page.
@@ -81,7 +82,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         else:
             groups["todo"].append(report)
     reviewing = [p for p in plans if access.reviews_plan(user, p)]
-    overseen = [p for p in plans if org_access.oversees(user, p)]
+    overseen = [p for p in plans if plan_access.oversees(user, p)]
     context = {
         "groups": groups,
         "done": done,
@@ -212,7 +213,8 @@ def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
     missing_parts: list[Report] = []
     if report.is_consolidation and report.task_id:
         others = (
-            Report.objects.filter(cycle=report.cycle, task=report.task)
+            access.visible_reports(request.user, report.cycle.plan)
+            .filter(cycle=report.cycle, task=report.task)
             .exclude(pk=report.pk)
             .select_related("unit")
             .prefetch_related(
@@ -340,11 +342,11 @@ def _queue(plan: Plan) -> QuerySet[Report]:
     the report page), so they stay out of the queue.
     """
     whole = Q(role=Assignment.Role.LEAD) | Q(task__isnull=True)
-    return Report.objects.filter(whole, cycle__plan=plan, state=S.SUBMITTED)
+    return access.plan_reports(plan).filter(whole, state=S.SUBMITTED)
 
 
 def _plan_for_reviewer(user, plan_code: str) -> Plan:
-    plan = org_access.get_plan_for_user(user, plan_code)
+    plan = plan_access.get_plan_for_user(user, plan_code)
     if not access.reviews_plan(user, plan):
         raise PermissionDenied("review")
     return plan
@@ -356,8 +358,7 @@ def review_queue(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = _plan_for_reviewer(request.user, plan_code)
     error = None
     if request.method == "POST":
-        chosen = Report.objects.filter(code__in=_codes(request.POST.getlist("report")))
-        chosen = chosen.filter(cycle__plan=plan)
+        chosen = access.plan_reports(plan).filter(code__in=_codes(request.POST.getlist("report")))
         try:
             if not chosen:
                 raise ValidationError(_("Tick at least one report."))
@@ -463,8 +464,8 @@ def _codes(values: list[str]) -> list[str]:
 @login_required
 def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
     """Units that have not submitted in a cycle, live (the page polls itself)."""
-    plan = org_access.get_plan_for_user(request.user, plan_code)
-    if not org_access.oversees(request.user, plan):
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    if not plan_access.oversees(request.user, plan):
         raise PermissionDenied("missing")
     cycle = Cycle.objects.filter(plan=plan, code=cycle_code).first()
     if cycle is None:
@@ -472,7 +473,8 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
     if request.method == "POST":
         return _urge(request, plan, cycle)
     reports = (
-        Report.objects.filter(cycle=cycle)
+        access.visible_reports(request.user, plan)
+        .filter(cycle=cycle)
         .select_related("unit", "task", "indicator", "project")
         .order_by("unit__path", "task__order", "pk")
     )
@@ -528,7 +530,7 @@ def _urge(request: HttpRequest, plan: Plan, cycle: Cycle) -> HttpResponse:
 @login_required
 def task_history(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
     """A task's reporting history: every version, review and audit row (an htmx fragment)."""
-    task = org_access.get_task_for_user(request.user, plan_code, task_code)
+    task = plan_access.get_task_for_user(request.user, plan_code, task_code)
     reports = access.visible_reports(request.user, task.plan).filter(task=task)
     versions = (
         ReportVersion.objects.filter(report__in=reports, submitted_at__isnull=False)
@@ -559,7 +561,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 
 
 def _cycle_for_user(user, plan_code: str, cycle_code: str) -> Cycle:
-    plan = org_access.get_plan_for_user(user, plan_code)
+    plan = plan_access.get_plan_for_user(user, plan_code)
     cycle = Cycle.objects.select_related("plan").filter(plan=plan, code=cycle_code).first()
     if cycle is None:
         raise Http404("cycle")

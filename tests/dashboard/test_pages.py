@@ -44,7 +44,9 @@ def reported(world):
         ("county", f"{P}/tasks/t1/", 403),
         ("leader", f"{P}/tasks/t1/reports/202606/fgw/", 200),
         ("fgw", f"{P}/tasks/t1/reports/202606/fgw/", 200),
-        ("swj", f"{P}/tasks/t1/reports/202606/fgw/", 403),  # co-unit: not its report
+        ("swj", f"{P}/tasks/t1/reports/202606/fgw/", 200),  # co-unit reads the lead's
+        ("county", f"{P}/tasks/t1/reports/202606/fgw/", 403),
+        ("leader", f"{P}/tasks/t1/reports/202606/nobody/", 404),
         ("leader", f"{P}/tasks/t1/reports/202605/fgw/", 404),
         ("leader", f"{P}/ranking/", 200),
         ("viewer", f"{P}/ranking/", 200),

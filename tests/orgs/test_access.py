@@ -8,6 +8,7 @@ from django.http import Http404
 
 from mubiao.orgs import access
 from mubiao.orgs.models import Membership, OrgUnit
+from mubiao.plans import access as plan_access
 
 # persona → tasks of demo-2026 it may see
 VISIBLE_TASKS = {
@@ -22,7 +23,7 @@ VISIBLE_TASKS = {
 
 @pytest.mark.parametrize(("persona", "expected"), VISIBLE_TASKS.items())
 def test_it_scopes_tasks_to_the_persona(world, persona, expected):
-    tasks = access.visible_tasks(world.users[persona], world.plan)
+    tasks = plan_access.visible_tasks(world.users[persona], world.plan)
     assert set(tasks.values_list("code", flat=True)) == expected
 
 
@@ -37,42 +38,42 @@ def test_it_scopes_tasks_to_the_persona(world, persona, expected):
     ],
 )
 def test_it_scopes_indicators_directly_or_through_their_task(world, persona, expected):
-    indicators = access.visible_indicators(world.users[persona], world.plan)
+    indicators = plan_access.visible_indicators(world.users[persona], world.plan)
     assert set(indicators.values_list("code", flat=True)) == expected
 
 
 def test_a_unit_sees_a_standalone_indicator_assigned_to_it(world):
     tjj = world.users["outsider"]
     Membership.objects.create(user=tjj, unit=world.units["tjj"], role=Membership.Role.REPORTER)
-    codes = set(access.visible_indicators(tjj, world.plan).values_list("code", flat=True))
+    codes = set(plan_access.visible_indicators(tjj, world.plan).values_list("code", flat=True))
     assert codes == {"gdp"}
 
 
 def test_oversight_of_a_city_does_not_reach_a_neighbouring_city(world):
     other = world.units["other-city"]
     assert not world.units["city"].is_within(other)
-    assert access.oversees(world.users["supervisor"], world.plan)
+    assert plan_access.oversees(world.users["supervisor"], world.plan)
     neighbour = world.users["outsider"]
     Membership.objects.create(user=neighbour, unit=other, role=Membership.Role.SUPERVISOR)
-    assert not access.oversees(neighbour, world.plan)
-    assert not access.visible_plans(neighbour).exists()
+    assert not plan_access.oversees(neighbour, world.plan)
+    assert not plan_access.visible_plans(neighbour).exists()
 
 
 def test_an_unknown_code_is_404_and_a_foreign_one_403(world):
     with pytest.raises(Http404):
-        access.get_task_for_user(world.users["fgw"], "demo-2026", "t99")
+        plan_access.get_task_for_user(world.users["fgw"], "demo-2026", "t99")
     with pytest.raises(PermissionDenied):
-        access.get_task_for_user(world.users["fgw"], "demo-2026", "t2")
+        plan_access.get_task_for_user(world.users["fgw"], "demo-2026", "t2")
     with pytest.raises(PermissionDenied):
-        access.get_plan_for_user(world.users["outsider"], "demo-2026")
+        plan_access.get_plan_for_user(world.users["outsider"], "demo-2026")
 
 
 def test_anonymous_users_see_nothing(world):
     from django.contrib.auth.models import AnonymousUser
 
     anon = AnonymousUser()
-    assert not access.visible_plans(anon).exists()
-    assert not access.visible_tasks(anon, world.plan).exists()
+    assert not plan_access.visible_plans(anon).exists()
+    assert not plan_access.visible_tasks(anon, world.plan).exists()
     assert not access.visible_units(anon).exists()
 
 

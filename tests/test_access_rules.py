@@ -1,0 +1,98 @@
+"""The access rules hold by construction: checked over the source, not page by page.
+
+- Views, API routes and the report-data builder read reports, tasks, targets, key projects
+  and units only through the access helpers (``*/access.py``), never with a bare query.
+- ``orgs`` (memberships and the unit tree) imports nothing of the apps built on it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "mubiao"
+GUARDED = {"Report", "Task", "Indicator", "Project", "OrgUnit"}
+SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
+
+
+def _route_modules() -> list[Path]:
+    views = [
+        p for p in PACKAGE.glob("*/*.py") if p.name == "views.py" or p.name.endswith("_views.py")
+    ]
+    return sorted([*views, PACKAGE / "api" / "v1.py", PACKAGE / "dashboard" / "report_data.py"])
+
+
+def bare_queries(path: Path) -> list[str]:
+    """Each ``Model.objects…`` or ``get_object_or_404(Model, …)`` on a guarded model, as
+    "line: what" (``Model.objects.none()`` reads nothing and is allowed)."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in {"objects", "_default_manager"}
+            and isinstance(node.value, ast.Name)
+            and node.value.id in GUARDED
+            and f"{node.value.id}.objects.none()" not in lines[node.lineno - 1]
+        ):
+            found.append((node.lineno, f"{node.value.id}.{node.attr}"))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in SHORTCUTS
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in GUARDED
+        ):
+            found.append((node.lineno, f"{node.func.id}({node.args[0].id})"))
+    return [f"{line}: {what}" for line, what in sorted(found)]
+
+
+def test_the_routes_are_found():
+    names = {p.name for p in _route_modules()}
+    assert {"views.py", "v1.py", "report_data.py", "import_views.py", "unit_views.py"} <= names
+
+
+def test_the_checker_sees_a_bare_query(tmp_path):
+    sample = tmp_path / "views.py"
+    sample.write_text(
+        "def page(request, code):\n"
+        "    none = Task.objects.none()\n"
+        "    return get_object_or_404(Task, code=code), Report.objects.filter(code=code)\n"
+    )
+    assert bare_queries(sample) == ["3: Report.objects", "3: get_object_or_404(Task)"]
+
+
+@pytest.mark.parametrize("path", _route_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_view_route_or_builder_queries_a_guarded_model_without_a_helper(path):
+    wrong = [f"{path.relative_to(PACKAGE)}:{w}" for w in bare_queries(path)]
+    assert not wrong, "read through an access helper (*/access.py):\n" + "\n".join(wrong)
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+    return names
+
+
+@pytest.mark.parametrize(
+    ("app", "forbidden"),
+    [("orgs", {"plans", "projects", "reporting", "dashboard", "api"})],
+)
+def test_an_app_imports_nothing_of_the_apps_built_on_it(app, forbidden):
+    wrong = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in sorted((PACKAGE / app).rglob("*.py"))
+        for name in _imports(path)
+        if name.split(".")[0] == "mubiao"
+        and name.split(".")[1:2]
+        and name.split(".")[1] in forbidden
+    ]
+    assert not wrong, wrong
