@@ -24,7 +24,9 @@ from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.orgs import access as org_access
 from mubiao.orgs.models import OrgUnit
+from mubiao.plans import access as plan_access
 from mubiao.plans.models import Plan
+from mubiao.projects import access as project_access
 from mubiao.reporting import access as report_access
 from mubiao.reporting import evidence as ev
 from mubiao.supervision import access, reminders, workflow
@@ -335,15 +337,15 @@ def close(user, item: SupervisionItem, comment: str = "") -> SupervisionItem:
 
 def _may_see_subject(user, plan: Plan, subject: str, obj) -> bool:
     if subject == Instruction.Subject.PLAN:
-        return org_access.oversees(user, plan)
+        return plan_access.oversees(user, plan)
     if subject == Instruction.Subject.TASK:
-        return org_access.visible_tasks(user, plan).filter(pk=obj.pk).exists()
+        return plan_access.visible_tasks(user, plan).filter(pk=obj.pk).exists()
     if subject == Instruction.Subject.INDICATOR:
-        return org_access.visible_indicators(user, plan).filter(pk=obj.pk).exists()
+        return plan_access.visible_indicators(user, plan).filter(pk=obj.pk).exists()
     if subject == Instruction.Subject.REPORT:
         return obj.cycle.plan_id == plan.pk and report_access.can_see(user, obj)
     if subject == Instruction.Subject.PROJECT:
-        return org_access.visible_projects(user, plan).filter(pk=obj.pk).exists()
+        return project_access.visible_projects(user, plan).filter(pk=obj.pk).exists()
     return obj.plan_id == plan.pk and access.can_see(user, obj)
 
 

@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from ninja import Field, Query, Router, Schema, Status
 
 from mubiao.api import schemas
-from mubiao.orgs import access as org_access
 from mubiao.orgs.models import OrgUnit
+from mubiao.plans import access as plan_access
 from mubiao.plans.models import Plan
 from mubiao.supervision import access, actions, workflow
 from mubiao.supervision.models import Instruction, Notice, SupervisionItem
@@ -189,7 +189,7 @@ def item_detail_out(request, item: SupervisionItem) -> dict[str, Any]:
 
 
 def _plan(request, plan_code: str) -> Plan:
-    return org_access.get_plan_for_user(request.user, plan_code)
+    return plan_access.get_plan_for_user(request.user, plan_code)
 
 
 def _page(request, qs: QuerySet, f: ItemFilters) -> dict[str, Any]:
@@ -214,7 +214,7 @@ def register_item(request, plan_code: str, payload: ItemIn):
     """立项 (the office): the same action as the page."""
     plan = _plan(request, plan_code)
     links = {
-        "tasks": [org_access.get_task_for_user(request.user, plan.code, c) for c in payload.tasks],
+        "tasks": [plan_access.get_task_for_user(request.user, plan.code, c) for c in payload.tasks],
         "indicators": [_indicator(request.user, plan, c) for c in payload.indicators],
     }
     item = actions.register(request.user, plan, title=payload.title, matter=payload.matter,
@@ -223,7 +223,7 @@ def register_item(request, plan_code: str, payload: ItemIn):
 
 
 def _indicator(user, plan: Plan, code: str):
-    found = org_access.visible_indicators(user, plan).filter(code=code).first()
+    found = plan_access.visible_indicators(user, plan).filter(code=code).first()
     if found is None:
         from django.utils.translation import gettext as _
 
@@ -329,7 +329,7 @@ def write_instruction(request, plan_code: str, payload: InstructionIn):
     plan = _plan(request, plan_code)
     obj: Any = None
     if payload.subject == "task":
-        obj = org_access.get_task_for_user(request.user, plan.code, payload.code)
+        obj = plan_access.get_task_for_user(request.user, plan.code, payload.code)
     elif payload.subject == "indicator":
         obj = _indicator(request.user, plan, payload.code)
     elif payload.subject == "item":

@@ -21,7 +21,9 @@ from django.views.decorators.http import require_POST
 
 from mubiao.orgs import access as org_access
 from mubiao.orgs.models import OrgUnit
+from mubiao.plans import access as plan_access
 from mubiao.plans.models import Plan
+from mubiao.projects import access as project_access
 from mubiao.reporting import access as report_access
 from mubiao.supervision import access, actions, notices, queues, workflow
 from mubiao.supervision.models import (
@@ -51,7 +53,7 @@ def _refused(exc: Exception) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The way in: one plan → its queue; several → a list."""
-    plans = list(org_access.visible_plans(request.user))
+    plans = list(plan_access.visible_plans(request.user))
     if len(plans) == 1:
         return redirect("supervision:queue", plans[0].code)
     return render(request, "supervision/home.html", {"plans": plans})
@@ -61,8 +63,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest, plan_code: str) -> HttpResponse:
     """The office's queue, or the unit's inbox, for one plan."""
     user = request.user
-    plan = org_access.get_plan_for_user(user, plan_code)
-    overseer = org_access.oversees(user, plan)
+    plan = plan_access.get_plan_for_user(user, plan_code)
+    overseer = plan_access.oversees(user, plan)
     context = {
         "plan": plan,
         "office": access.is_office(user, plan),
@@ -86,14 +88,14 @@ def _links_from(plan: Plan, user, data) -> dict:
     through the access helpers, so a link to something the user may not see is refused."""
     links: dict[str, list] = {"tasks": [], "indicators": [], "projects": [], "reports": []}
     for code in data.getlist("task"):
-        links["tasks"].append(org_access.get_task_for_user(user, plan.code, code))
+        links["tasks"].append(plan_access.get_task_for_user(user, plan.code, code))
     for code in data.getlist("indicator"):
-        found = org_access.visible_indicators(user, plan).filter(code=code).first()
+        found = plan_access.visible_indicators(user, plan).filter(code=code).first()
         if found is None:
             raise Http404("indicator")
         links["indicators"].append(found)
     for code in data.getlist("project"):
-        links["projects"].append(org_access.get_project_for_user(user, plan.code, code))
+        links["projects"].append(project_access.get_project_for_user(user, plan.code, code))
     for code in data.getlist("report"):
         try:
             links["reports"].append(report_access.get_report_for_user(user, code))
@@ -115,7 +117,7 @@ def _suggested_title(links: dict) -> str:
 def new_item(request: HttpRequest, plan_code: str) -> HttpResponse:
     """立项 by hand, or in one click from a red light, an overdue report or a task page."""
     user = request.user
-    plan = org_access.get_plan_for_user(user, plan_code)
+    plan = plan_access.get_plan_for_user(user, plan_code)
     if not access.is_office(user, plan):
         raise PermissionDenied("supervision")
     data = request.POST if request.method == "POST" else request.GET
@@ -143,7 +145,7 @@ def raise_item(request: HttpRequest, plan_code: str) -> HttpResponse:
     from urllib.parse import urlencode
 
     user = request.user
-    plan = org_access.get_plan_for_user(user, plan_code)
+    plan = plan_access.get_plan_for_user(user, plan_code)
     query = urlencode(
         [(k, v) for k, v in request.GET.items() if k in ("task", "indicator", "source")]
     )
@@ -155,7 +157,7 @@ def raise_item(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 
 def _units_for(plan: Plan):
-    return OrgUnit.objects.filter(path__startswith=plan.issuer.path).order_by("path")
+    return org_access.subtree(plan.issuer).order_by("path")
 
 
 @login_required
@@ -203,7 +205,7 @@ def _item_context(request: HttpRequest, item: SupervisionItem, error: str) -> di
 def _unit(plan: Plan, code: str) -> OrgUnit | None:
     if not code:
         return None
-    unit = OrgUnit.objects.filter(code=code, path__startswith=plan.issuer.path).first()
+    unit = org_access.subtree(plan.issuer).filter(code=code).first()
     if unit is None:
         raise ValidationError(_("Choose a unit of this plan's government."))
     return unit
@@ -321,7 +323,7 @@ def _subject_from(user, plan: Plan, data) -> tuple[str, object]:
 def instruct(request: HttpRequest, plan_code: str) -> HttpResponse:
     """The leader's instruction form (phone-sized): on the item named in the query."""
     user = request.user
-    plan = org_access.get_plan_for_user(user, plan_code)
+    plan = plan_access.get_plan_for_user(user, plan_code)
     if not access.is_leader(user, plan):
         raise PermissionDenied("instruction")
     data = request.POST if request.method == "POST" else request.GET

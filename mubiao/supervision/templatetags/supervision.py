@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 
 from mubiao.orgs import access as org_access
+from mubiao.plans import access as plan_access
 from mubiao.supervision import access, queues
 
 register = template.Library()
@@ -15,7 +16,7 @@ register = template.Library()
 def supervision_panel(context, plan) -> dict:
     """Open items by colour and unit (overseers only; nothing for others)."""
     user = context["request"].user
-    if not org_access.oversees(user, plan):
+    if not plan_access.oversees(user, plan):
         return {"hidden": True}
     return {"plan": plan, "panel": queues.panel(plan)}
 
