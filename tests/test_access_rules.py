@@ -2,7 +2,8 @@
 
 - Views, API routes and the report-data builder read reports, tasks, targets, key projects
   and units only through the access helpers (``*/access.py``), never with a bare query.
-- ``orgs`` (memberships and the unit tree) imports nothing of the apps built on it.
+- ``orgs`` (memberships and the unit tree) imports nothing of the apps built on it, and
+  ``reporting`` nothing of ``projects`` (which registers its subject kind).
 """
 
 from __future__ import annotations
@@ -84,7 +85,10 @@ def _imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize(
     ("app", "forbidden"),
-    [("orgs", {"plans", "projects", "reporting", "dashboard", "api"})],
+    [
+        ("orgs", {"plans", "projects", "reporting", "dashboard", "supervision", "api"}),
+        ("reporting", {"projects"}),  # key projects are a registered subject kind
+    ],
 )
 def test_an_app_imports_nothing_of_the_apps_built_on_it(app, forbidden):
     wrong = [

@@ -10,7 +10,7 @@ from mubiao.dashboard.models import (
     StatusCache,
     StatusChange,
 )
-from mubiao.dashboard.statuses import JudgedAdmin
+from mubiao.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(StatusChange)
@@ -28,19 +28,21 @@ class StatusChangeAdmin(admin.ModelAdmin):
         return False
 
 
+# Bands, the ranking formula and bulletins change through dashboard/actions.py and the
+# bulletin's publish (permission, audit row, status store): the admin only shows them.
 @admin.register(BandSetting)
-class BandSettingAdmin(JudgedAdmin, admin.ModelAdmin):
+class BandSettingAdmin(ReadOnlyAdmin):
     list_display = ["plan", "rule"]
     list_filter = ["plan"]
 
 
 @admin.register(RankingSetting)
-class RankingSettingAdmin(JudgedAdmin, admin.ModelAdmin):
+class RankingSettingAdmin(ReadOnlyAdmin):
     list_display = ["plan"]
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(ReadOnlyAdmin):
     list_display = ["cycle", "as_of", "created_at", "created_by"]
     readonly_fields = ["code", "summary"]
 

@@ -1,11 +1,13 @@
+"""The plan tree in the admin: read-only (plans/actions.py owns every write)."""
+
 from django.contrib import admin
 
-from mubiao.dashboard.statuses import JudgedAdmin
+from mubiao.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Area, Assignment, Document, Frame, Indicator, Milestone, Plan, Task
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = Assignment
     extra = 0
     fk_name = "task"
@@ -18,40 +20,40 @@ class IndicatorAssignmentInline(AssignmentInline):
     exclude = ["task"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "issuer", "year", "status"]
     list_filter = ["status", "year"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["title", "plan", "kind", "imported_at"]
     list_filter = ["kind"]
     search_fields = ["title"]
 
 
 @admin.register(Frame)
-class FrameAdmin(admin.ModelAdmin):
+class FrameAdmin(ReadOnlyAdmin):
     list_display = ["name", "plan", "parent", "order"]
     list_filter = ["plan"]
 
 
 @admin.register(Area)
-class AreaAdmin(JudgedAdmin, admin.ModelAdmin):
+class AreaAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "plan", "parent", "frame", "order"]
     list_filter = ["plan"]
     search_fields = ["name"]
 
 
 @admin.register(Task)
-class TaskAdmin(JudgedAdmin, admin.ModelAdmin):
+class TaskAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "area", "deadline", "closed_at"]
     list_filter = ["plan", "area"]
     search_fields = ["title", "text", "code"]
@@ -59,7 +61,7 @@ class TaskAdmin(JudgedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(JudgedAdmin, admin.ModelAdmin):
+class IndicatorAdmin(ReadOnlyAdmin):
     list_display = ["code", "metric", "kind", "comparator", "value", "unit", "headline"]
     list_filter = ["plan", "kind", "headline", "binding"]
     search_fields = ["metric", "code"]
@@ -67,12 +69,12 @@ class IndicatorAdmin(JudgedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(JudgedAdmin, admin.ModelAdmin):
+class MilestoneAdmin(ReadOnlyAdmin):
     list_display = ["text", "task", "due", "done_at"]
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(JudgedAdmin, admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ["unit", "role", "task", "indicator", "assumed"]
     list_filter = ["role", "assumed"]
     autocomplete_fields = ["unit"]

@@ -21,9 +21,10 @@ from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.plans.models import Indicator
 from mubiao.reporting import evidence as ev
-from mubiao.reporting import workflow
+from mubiao.reporting import subjects, workflow
 from mubiao.reporting.models import (
     Evidence,
+    Reminder,
     Report,
     ReportValue,
     ReportVersion,
@@ -165,11 +166,10 @@ def _snapshot(version: ReportVersion | None) -> dict | None:
 
 
 def _figures_snapshot(version: ReportVersion) -> dict:
-    if not version.report.project_id:
+    kind = subjects.kind_of(version.report)
+    if kind.snapshot_figures is None:
         return {}
-    from mubiao.projects import figures
-
-    return {"figures": figures.snapshot(version)}
+    return {"figures": kind.snapshot_figures(version)}
 
 
 def _write(
@@ -178,11 +178,10 @@ def _write(
     if content.assessment and content.assessment not in ReportVersion.Assessment.values:
         raise ValidationError(_("Choose a self-assessment from the list."))
     values = _parse_values(report, content.values)
-    project_figures = None
-    if report.project_id:
-        from mubiao.projects import figures
-
-        project_figures = figures.parse(content.figures, required=submit)
+    kind = subjects.kind_of(report)
+    figures = None
+    if kind.parse_figures is not None:
+        figures = kind.parse_figures(content.figures, required=submit)
     files = [ev.check_upload(f) for f in content.files]
     before = latest_version(report)
     if before is not None and before.submitted_at is None:
@@ -204,8 +203,8 @@ def _write(
     ReportValue.objects.bulk_create(
         [ReportValue(version=version, indicator=i, value=v) for i, v in values.items()]
     )
-    if report.project_id:
-        figures.write(version, project_figures)
+    if kind.write_figures is not None:
+        kind.write_figures(version, figures)
     for f in files:
         _store_evidence(user, report, version, f)
     return version, snapshot
@@ -502,3 +501,18 @@ def urge(user, cycle, unit_codes: list[str] | None = None) -> Urged:
            after={"units": [u.code for u in urged], "waiting": [u.code for u in waiting],
                   "reminders": rows})  # fmt: skip
     return Urged(urged, waiting, rows)
+
+
+@transaction.atomic
+def mark_reminders_read(user) -> int:
+    """Mark every unread in-app reminder of ``user`` read; returns how many. A person marks
+    only their own reminders (the query is theirs by construction); one audit row when
+    anything changed."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    now = timezone.now()
+    unread = Reminder.objects.select_for_update().filter(recipient=user, read_at__isnull=True)
+    count = unread.update(read_at=now)
+    if count:
+        record(user, Event.REMINDERS_READ, f"user:{user.get_username()}", after={"read": count})
+    return count

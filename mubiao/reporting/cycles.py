@@ -169,13 +169,13 @@ def ensure_open_reports(plan: Plan) -> int:
 def ensure_reports(cycle: Cycle) -> int:
     """Create the report slots of a cycle (one per unit and subject); idempotent.
 
-    Subjects are the plan's assigned tasks and standalone indicators and, in monthly
-    cycles, its key projects (``mubiao.projects.figures.project_slots``). Returns how many
-    slots the cycle has. Safe to call under concurrency: existing
-    slots are left alone (the unique constraints decide). Called by the polling job and
-    by actions, never by a page view.
+    Subjects are the plan's assigned tasks and standalone indicators, and whatever the
+    registered subject kinds add (key projects in monthly cycles: ``reporting.subjects``,
+    filled in by the projects app). Returns how many slots the cycle has. Safe to call
+    under concurrency: existing slots are left alone (the unique constraints decide).
+    Called by the polling job and by actions, never by a page view.
     """
-    from mubiao.projects.figures import project_slots
+    from mubiao.reporting import subjects
     from mubiao.reporting.models import Report
 
     existing = set(
@@ -188,9 +188,13 @@ def ensure_reports(cycle: Cycle) -> int:
         for a in subject_assignments(cycle.plan, cycle.kind)
         if (a.unit_id, a.task_id, a.indicator_id, None) not in existing
     ]  # fmt: skip
-    new += [
-        r for r in project_slots(cycle) if (r.unit_id, None, None, r.project_id) not in existing
-    ]
+    for kind in subjects.kinds():
+        if kind.slots is not None:
+            new += [
+                r
+                for r in kind.slots(cycle)
+                if (r.unit_id, r.task_id, r.indicator_id, r.project_id) not in existing
+            ]
     if new:
         Report.objects.bulk_create(new, ignore_conflicts=True)
     if cycle.slots_made_at is None:

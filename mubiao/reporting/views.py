@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -554,9 +553,7 @@ def task_history(request: HttpRequest, plan_code: str, task_code: str) -> HttpRe
 @require_POST
 @login_required
 def mark_read(request: HttpRequest) -> HttpResponse:
-    Reminder.objects.filter(recipient=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    actions.mark_reminders_read(request.user)
     return redirect("reporting:inbox")
 
 

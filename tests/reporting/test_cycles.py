@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from mubiao.reporting.cycles import ensure_cycles, monthly_calendar, quarterly_calendar
-from mubiao.reporting.models import Cycle
+from mubiao.reporting.models import Cycle, Report
 
 
 def test_quarterly_reports_are_due_on_the_25th_of_the_quarters_last_month():
@@ -49,3 +49,17 @@ def test_the_demo_plan_gets_monthly_cycles_for_2026_once(demo):
     assert plan == demo
     codes = list(Cycle.objects.filter(plan=plan).values_list("code", flat=True))
     assert codes == [f"2026{m:02d}" for m in range(1, 13)]
+
+
+def test_report_subjects_are_a_registry_the_projects_app_fills():
+    from mubiao.projects import figures
+    from mubiao.reporting import subjects
+
+    kinds = {k.name: k for k in subjects.kinds()}
+    assert set(kinds) == {"task", "indicator", "project"}
+    assert kinds["project"].slots is figures.project_slots
+    assert kinds["project"].has_figures and not kinds["task"].has_figures
+    assert subjects.kind_of(Report(project_id=1)).name == "project"
+    assert subjects.kind_of(Report(indicator_id=1)).name == "indicator"
+    with pytest.raises(LookupError):
+        subjects.kind_of(Report())

@@ -163,5 +163,14 @@ def test_marking_reminders_read(login, world, slot):
     report = slot("fgw", "t1")
     Reminder.objects.create(report=report, kind="due_soon", level=1, channel="app",
                             to="user:fgw", recipient=world.users["fgw"], message="请报送")  # fmt: skip
+    other = Reminder.objects.create(report=slot("swj", "t2"), kind="due_soon", level=1,
+                                    channel="app", to="user:swj", recipient=world.users["swj"],
+                                    message="请报送")  # fmt: skip
     assert login("fgw").post(reverse("reporting:mark_read")).status_code == 302
-    assert Reminder.objects.get().read_at is not None
+    assert Reminder.objects.get(pk=report.reminders.get().pk).read_at is not None
+    other.refresh_from_db()
+    assert other.read_at is None  # only one's own
+    entry = AuditEntry.objects.get(action="reminder.read")
+    assert entry.actor == world.users["fgw"] and entry.after == {"read": 1}
+    login("fgw").post(reverse("reporting:mark_read"))  # nothing left unread: no new row
+    assert AuditEntry.objects.filter(action="reminder.read").count() == 1
