@@ -93,9 +93,12 @@ class MembershipAdmin(admin.ModelAdmin):
     ) -> None:
         before = _stored_membership(obj.pk) if change else None
         super().save_model(request, obj, form, change)
-        event = Event.MEMBERSHIP_CHANGE if change else Event.MEMBERSHIP_ADD
         record(
-            request.user, event, membership_target(obj), before=before, after=membership_state(obj)
+            request.user,
+            Event.MEMBERSHIP_CHANGE if change else Event.MEMBERSHIP_ADD,
+            membership_target(obj),
+            before=before,
+            after=membership_state(obj),
         )
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
@@ -151,8 +154,13 @@ class AuditedUserAdmin(UserAdmin):
         after = user_state(user)
         if change and before == after and not form.has_changed():
             return
-        event = Event.USER_CHANGE if change else Event.USER_ADD
-        record(request.user, event, f"user:{user.get_username()}", before=before, after=after)
+        record(
+            request.user,
+            Event.USER_CHANGE if change else Event.USER_ADD,
+            f"user:{user.get_username()}",
+            before=before,
+            after=after,
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         record(

@@ -65,11 +65,14 @@ def test_the_code_records_audit_rows():
 def test_every_recorded_event_is_a_known_constant():
     wrong = []
     for where, line, arg in _record_calls():
-        ok = (
-            isinstance(arg, ast.Attribute)
-            and isinstance(arg.value, ast.Name)
-            and arg.value.id == "Event"
-            and arg.attr in Event.__members__
+        # Event.X, or `Event.X if … else Event.Y`
+        choices = [arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]
+        ok = all(
+            isinstance(a, ast.Attribute)
+            and isinstance(a.value, ast.Name)
+            and a.value.id == "Event"
+            and a.attr in Event.__members__
+            for a in choices
         )
         if not ok:
             wrong.append(f"{where}:{line}: {ast.unparse(arg) if arg else 'no action'}")
