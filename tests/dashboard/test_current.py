@@ -179,9 +179,10 @@ def test_todays_pages_and_the_same_pages_rebuilt_for_today_agree(month, login, s
     stored = client.get(f"{P}/ranking/").context["data"]
     rebuilt = client.get(f"{P}/ranking/?as_of={today}").context["data"]
     assert "table" in stored
-    assert stored["ranking"] == build(month.plan, None, timezone.localdate(), scope_all=True)[
-        "ranking"
-    ]
+    assert (
+        stored["ranking"]
+        == build(month.plan, None, timezone.localdate(), scope_all=True)["ranking"]
+    )
     assert stored["ranking"]["rows"] == rebuilt["ranking"]["rows"]
     page = client.get(f"{P}/").context["data"]
     shown = len(page["overdue"]["reports"]) + len(page["overdue"]["milestones"])
