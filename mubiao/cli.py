@@ -63,6 +63,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with translation.override(settings.LANGUAGE_CODE):
             ensure_cycles(plan, "month")
         load_demo_progress(plan)  # a database loaded before demo progress existed gets it
+        from mubiao.supervision.demo import load_demo_supervision
+
+        load_demo_supervision(plan)  # likewise for the supervision demo
     else:
         print("Loading Nanyang 2026 …", file=sys.stderr)
         load_demo()

@@ -106,6 +106,10 @@ def load_demo(*, figures: bool = True) -> Plan:
         make_monthly_figures(
             plan, reviewer=get_user_model().objects.filter(username="duchashi").first()
         )
+    from mubiao.supervision.demo import load_demo_supervision
+
+    current.rebuild(plan)  # the red targets the supervision demo starts from
+    load_demo_supervision(plan)  # synthetic instructions and supervision items (模拟数据)
     _analyze()  # fresh statistics, or PostgreSQL plans the first reads as if tables were empty
     current.rebuild(plan)  # the overseers' first dashboard is read, not computed
     return plan

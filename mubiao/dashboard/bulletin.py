@@ -94,6 +94,12 @@ def render_docx(data: dict, cycle: Cycle) -> bytes:
                 f"变为{STATUS_ZH.get(c['to'], c['to'])}。",
                 style="List Bullet",
             )
+    from mubiao.supervision.bulletin import write_section  # the section 督办事项办理情况
+
+    number = "六" if data["corrections"] else "五"
+    write_section(
+        doc, cycle.plan, dt.date.fromisoformat(data["as_of"]), f"{number}、督办事项办理情况"
+    )
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -134,3 +134,31 @@ def test_the_word_file_is_a4_with_east_asian_fonts(world, item_in, clock):
     assert 'w:eastAsia="仿宋_GB2312"' in xml and 'w:eastAsia="方正小标宋简体"' in xml
     assert "红色督办单" in xml and "督办单〔2026〕红字第1号" in xml
     assert "请于2026年4月28日前书面反馈" in xml
+
+
+def test_the_bulletin_section(world, item_in, clock):
+    """督办事项办理情况 as of a day: counts what had happened by then, lists the overdue."""
+    from docx import Document
+
+    from mubiao.dashboard import bulletin
+    from mubiao.reporting.cycles import ensure_cycles
+    from mubiao.supervision.bulletin import paragraphs
+
+    closed = item_in(S.CLOSED)
+    late = item_in(S.IN_PROGRESS)
+    clock("2026-04-25")
+    notices.generate()
+    lines = paragraphs(world.plan, dt.date(2026, 4, 25))
+    assert lines[0].startswith(
+        "截至2026年4月25日，共立项督办事项2项，已办结1项（其中按期办结1项），在办1项，逾期未办结1项"
+    )
+    assert "红色1份" in lines[0]
+    assert (
+        lines[1] == f"{late.number}“推进重点项目”（市发展改革委）：办理时限2026-04-20，已逾期5天。"
+    )
+    assert paragraphs(world.plan, dt.date(2026, 3, 31)) == []  # nothing registered yet then
+    assert closed.number not in "".join(lines[1:])
+    cycle = ensure_cycles(world.plan, "month")[2]
+    made = bulletin.publish(world.users["supervisor"], cycle, dt.date(2026, 4, 25))
+    text = [p.text for p in Document(made.file.open("rb")).paragraphs]
+    assert "五、督办事项办理情况" in text and lines[1] in text
