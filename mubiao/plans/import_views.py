@@ -205,6 +205,7 @@ def edits_from_post(post, draft: dict[str, Any]) -> dict[str, Any]:
                 {**match, "unit": post.get(f"{prefix}{key}-{k}") or None}
                 for k, match in enumerate(original.get(key, []))
             ]
+        row["merge_up"] = post.get(prefix + "merge_up") == "on"  # joins the task above
         if prefix + "heading" in post:  # the area the task belongs to (re-parented)
             row["heading"] = _index(
                 post.get(prefix + "heading", ""), len(draft.get("headings", []))

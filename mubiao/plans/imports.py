@@ -93,7 +93,28 @@ def with_edits(draft: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
                 items[int(index)].update(fields)
         merged[kind] = items
     _move_targets(merged)
+    _merge_tasks(merged)
     return merged
+
+
+def _merge_tasks(merged: dict[str, Any]) -> None:
+    """A task the reviewer merged into the one above (its edit holds "merge_up") joins
+    that task: its text is appended, its targets and units go with it, and it is skipped."""
+    tasks = merged.get("tasks", [])
+    for index, task in enumerate(tasks):
+        if not task.get("merge_up") or task.get("skip"):
+            continue
+        above = next((t for t in reversed(tasks[:index]) if not t.get("skip")), None)
+        if above is None:
+            continue
+        above["text"] = f"{above['text']};{task['text']}"
+        above["targets"] = sorted({*above.get("targets", []), *task.get("targets", [])})
+        for key in ("lead_match", "co_match"):
+            above[key] = [*above.get(key, []), *task.get(key, [])]
+        end = task.get("span", [0, 0])[1]
+        if "span" in above:
+            above["span"] = [above["span"][0], max(above["span"][1], end)]
+        task["skip"], task["targets"] = True, []
 
 
 def target_owners(draft: dict[str, Any]) -> dict[int, int]:
