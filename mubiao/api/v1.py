@@ -615,3 +615,6 @@ def project_progress(request, plan_code: str, project_code: str, as_of: dt.date 
 from mubiao.supervision.api import router as supervision_router  # noqa: E402
 
 api.add_router("/", supervision_router)
+
+
+from mubiao.api import plan_writes  # noqa: E402, F401  (registers the plan-editing writes)
