@@ -22,9 +22,23 @@ class CommandError(Exception):
     """A failure to report in one line, without a traceback."""
 
 
+DEMO_MARKER = "demo-database"  # written into the data folder by `mubiao demo` and `load`
+
+
+def _demo_left_here() -> bool:
+    """Nothing says production (no mode, key or database given) and this checkout's data
+    folder holds the demo: the commands then work on the demo's database as it does."""
+    if any(os.environ.get(k) for k in ("MUBIAO_MODE", "MUBIAO_SECRET_KEY", "DATABASE_URL")):
+        return False
+    data_dir = Path(os.environ.get("MUBIAO_DATA_DIR") or BASE_DIR / "var")
+    return (data_dir / DEMO_MARKER).exists()
+
+
 def setup_django(mode: str | None = None) -> None:
     if mode:
         os.environ["MUBIAO_MODE"] = mode
+    elif _demo_left_here():
+        os.environ["MUBIAO_MODE"] = "demo"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mubiao.settings")
     from django.core.exceptions import ImproperlyConfigured
 
@@ -69,6 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         print("Loading Nanyang 2026 …", file=sys.stderr)
         load_demo()
+    _mark_demo(settings.DATA_DIR)
     url = f"http://127.0.0.1:{args.port}/"
     print(f"\nmubiao demo: {url}  (database: {settings.DATABASES['default']['NAME']})")
     print(f"Demo logins, password “{DEMO_PASSWORD}”:")
@@ -78,30 +93,90 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     print("Press Ctrl-C to stop.\n", flush=True)
     # Beside the web server: the background worker (imports, bulletins) and the polling
-    # jobs (a new day, cycles opening: ``mubiao tick --loop``).
-    helpers = [
-        subprocess.Popen([sys.executable, "-m", "mubiao.cli", *command], env=os.environ.copy())
-        for command in (["manage", "db_worker"], ["tick", "--loop"])
-    ]
-    try:
-        return run_gunicorn(args.port, workers=2, host="127.0.0.1")
-    finally:
-        for helper in helpers:
-            helper.terminate()
-        for helper in helpers:
-            helper.wait(timeout=10)
+    # jobs (a new day, cycles opening: ``mubiao tick --loop``). All stop together.
+    return run_together(
+        [
+            gunicorn_argv(args.port, workers=2, host="127.0.0.1"),
+            [sys.executable, "-m", "mubiao.cli", "manage", "db_worker"],
+            [sys.executable, "-m", "mubiao.cli", "tick", "--loop"],
+        ]
+    )
 
 
-def run_gunicorn(port: int, workers: int, host: str) -> int:
-    argv = [
+def gunicorn_argv(port: int, workers: int, host: str) -> list[str]:
+    return [
         sys.executable, "-m", "gunicorn", "mubiao.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers),
         "--access-logfile", "-", "--no-control-socket",
     ]  # fmt: skip
+
+
+def run_gunicorn(port: int, workers: int, host: str) -> int:
+    return run_together([gunicorn_argv(port, workers, host)])
+
+
+def run_together(commands: list[list[str]], *, grace: float = 10.0) -> int:
+    """Start the commands, each in its own process group, and wait. When one ends, or on
+    Ctrl-C or SIGTERM, stop them all: SIGTERM to each group (a server's workers with it),
+    then SIGKILL to whatever is still there after ``grace`` seconds. Nothing started here
+    outlives this process. Returns the first non-zero exit status (0 after a stop signal).
+    """
+    import signal
+    import time
+
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        stopping.append(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    children = [
+        subprocess.Popen(argv, env=os.environ.copy(), start_new_session=True) for argv in commands
+    ]
+    status = 0
     try:
-        return subprocess.call(argv, env=os.environ.copy())
-    except KeyboardInterrupt:
-        return 0
+        while not stopping and all(c.poll() is None for c in children):
+            time.sleep(0.2)
+        ended = [c.returncode for c in children if c.returncode not in (None, 0)]
+        status = 0 if stopping else (ended[0] if ended else 0)
+    finally:
+        _stop_groups(children, grace)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return status
+
+
+def _stop_groups(children: list[subprocess.Popen[bytes]], grace: float) -> None:
+    import signal
+    import time
+
+    def signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
+        try:
+            os.killpg(child.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    for child in children:
+        signal_group(child, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+    for child in children:  # the group too: a worker whose master already went
+        signal_group(child, signal.SIGKILL)
+        child.wait()
+
+
+def _mark_demo(data_dir: Path) -> None:
+    """Say that this data folder holds the demo, so `mubiao ledger`, `remind` … use it."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    (Path(data_dir) / DEMO_MARKER).write_text(
+        "This folder holds the mubiao demo's database; mubiao commands run without\n"
+        "MUBIAO_MODE, MUBIAO_SECRET_KEY or DATABASE_URL use it.\n",
+        encoding="utf-8",
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -121,6 +196,10 @@ def cmd_load(args: argparse.Namespace) -> int:
         plan = load_demo()
     except LoadError as exc:
         raise CommandError(str(exc)) from exc
+    from django.conf import settings
+
+    if settings.DEMO:
+        _mark_demo(settings.DATA_DIR)
     print(f"Loaded {plan.name}: {plan.tasks.count()} tasks, {plan.indicators.count()} targets.")
     return 0
 

@@ -353,7 +353,11 @@ SILENCED_SYSTEM_CHECKS = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (4xx) logs one line, not a traceback (mubiao/lib/logs.py).
+    "filters": {"client_errors": {"()": "mubiao.lib.logs.NoTracebackForClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("MUBIAO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
