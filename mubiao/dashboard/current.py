@@ -80,9 +80,9 @@ def report_data_for(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False
     the store when it holds ``as_of`` for an overseer, else rebuilt from the rows: what the
     API's ledger and indicators, the area pages, ``mubiao ledger``, the Excel ledger and
     the bulletin read, so they say what the dashboard says."""
-    from mubiao.orgs import access
+    from mubiao.plans import access as plan_access
 
-    if scope_all or access.oversees(user, plan):
+    if scope_all or plan_access.oversees(user, plan):
         cache = statuses.store_is_current(plan, as_of)
         if cache is not None:
             return full_from_table(plan, cache)
