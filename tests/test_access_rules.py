@@ -100,3 +100,54 @@ def test_an_app_imports_nothing_of_the_apps_built_on_it(app, forbidden):
         and name.split(".")[1] in forbidden
     ]
     assert not wrong, wrong
+
+
+ACCESS_MODULES = ["orgs", "plans", "projects", "reporting", "supervision"]
+
+
+def _names_defined(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.ImportFrom):
+            names.update(a.asname or a.name for a in node.names)
+    return names
+
+
+def test_every_access_helper_called_exists():
+    """A helper moved or renamed is caught here, not by the first user who calls it."""
+    defined = {app: _names_defined(PACKAGE / app / "access.py") for app in ACCESS_MODULES}
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = {
+            a.asname or "access": node.module.split(".")[1]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and node.module in {f"mubiao.{app}" for app in ACCESS_MODULES}
+            for a in node.names
+            if a.name == "access"
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in {
+                f"mubiao.{app}.access" for app in ACCESS_MODULES
+            }:
+                app = node.module.split(".")[1]
+                wrong += [
+                    f"{path.relative_to(PACKAGE)}:{node.lineno}: {app}.access.{a.name}"
+                    for a in node.names
+                    if a.name not in defined[app]
+                ]
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and node.attr not in defined[aliases[node.value.id]]
+            ):
+                app = aliases[node.value.id]
+                wrong.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {app}.access.{node.attr}")
+    assert not wrong, "\n".join(wrong)

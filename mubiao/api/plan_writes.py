@@ -17,6 +17,7 @@ from pydantic import Field
 from mubiao.api import schemas
 from mubiao.api.v1 import ERRORS, _tasks, api, task_out
 from mubiao.orgs import access
+from mubiao.plans import access as plan_access
 from mubiao.plans import actions
 from mubiao.plans.models import Area, ChangeRequest, Plan, Task
 
@@ -92,7 +93,7 @@ class ChangeOut(Schema):
 
 
 def _office_plan(request, plan_code: str) -> Plan:
-    plan = access.get_plan_for_user(request.user, plan_code)
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
     if not actions.may_edit(request.user, plan):
         from django.core.exceptions import PermissionDenied
 
@@ -142,7 +143,7 @@ def create_task(request, plan_code: str, payload: TaskIn):
 )  # fmt: skip
 def assign_unit(request, plan_code: str, task_code: str, payload: AssignmentIn):
     plan = _office_plan(request, plan_code)
-    task = access.get_task_for_user(request.user, plan.code, task_code)
+    task = plan_access.get_task_for_user(request.user, plan.code, task_code)
     unit = access.visible_units(request.user).filter(code=payload.unit).first()
     if unit is None:
         raise Http404("unit")
@@ -163,7 +164,7 @@ def issue(request, plan_code: str):
 )  # fmt: skip
 def acknowledge(request, plan_code: str, task_code: str, payload: AcknowledgeIn):
     """签收 the caller's unit's part of an issued task, or object with a reason."""
-    task = access.get_task_for_user(request.user, plan_code, task_code)
+    task = plan_access.get_task_for_user(request.user, plan_code, task_code)
     if payload.objection.strip():
         a = actions.object_to(request.user, task, reason=payload.objection)
     else:
@@ -177,11 +178,11 @@ def acknowledge(request, plan_code: str, task_code: str, payload: AcknowledgeIn)
     response={201: ChangeOut, **ERRORS}, tags=["plan editing"],
 )  # fmt: skip
 def request_change(request, plan_code: str, task_code: str, payload: ChangeIn):
-    task = access.get_task_for_user(request.user, plan_code, task_code)
+    task = plan_access.get_task_for_user(request.user, plan_code, task_code)
     indicator = None
     if payload.kind == "target":
         indicator = (
-            access.visible_indicators(request.user, task.plan)
+            plan_access.visible_indicators(request.user, task.plan)
             .filter(code=payload.indicator, task=task)
             .first()
         )
