@@ -25,7 +25,7 @@ class Event(StrEnum):
     MILESTONE_COMPLETE = "milestone.complete"
     TARGET_CHANGE = "target.change"
     UNIT_ASSIGN = "unit.assign"
-    # Building and issuing the plan, change requests, accounts (plans.actions, orgs.accounts)
+    # Building and issuing the plan, change requests (plans.actions)
     PLAN_CREATE = "plan.create"
     PLAN_CHANGE = "plan.change"
     PLAN_RENUMBER = "plan.renumber"
@@ -51,12 +51,6 @@ class Event(StrEnum):
     CHANGE_REQUEST = "change.request"
     CHANGE_APPROVE = "change.approve"
     CHANGE_REFUSE = "change.refuse"
-    USER_CREATE = "user.create"
-    USER_RESET_PASSWORD = "user.reset_password"
-    USER_DEACTIVATE = "user.deactivate"
-    USER_IMPORT = "user.import"
-    PLAN_COPY = "plan.copy"
-    PLAN_IMPORT = "plan.import"
     # Reporting (reporting.actions)
     REPORT_SAVE_DRAFT = "report.save_draft"
     REPORT_SUBMIT = "report.submit"
@@ -141,12 +135,6 @@ _LABELS: dict[Event, str | Promise] = {
     Event.CHANGE_REQUEST: _("asked for a change"),
     Event.CHANGE_APPROVE: _("approved a change request"),
     Event.CHANGE_REFUSE: _("refused a change request"),
-    Event.USER_CREATE: _("created an account"),
-    Event.USER_RESET_PASSWORD: _("reset a password"),
-    Event.USER_DEACTIVATE: _("deactivated an account"),
-    Event.USER_IMPORT: _("created accounts from Excel"),
-    Event.PLAN_COPY: _("copied last year's plan"),
-    Event.PLAN_IMPORT: _("imported the task-division table"),
     Event.REPORT_SAVE_DRAFT: _("saved a draft"),
     Event.REPORT_REOPEN: _("reopened the consolidation to merge late parts"),
     Event.REPORT_URGE: _("urged the units that had not reported"),
