@@ -25,7 +25,9 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 class ImportForm(forms.Form):
     issuer = forms.ModelChoiceField(
-        queryset=OrgUnit.objects.none(), label=gettext_lazy("Issuing government")
+        queryset=OrgUnit.objects.none(),
+        label=gettext_lazy("Issuing government"),
+        empty_label=gettext_lazy("— choose —"),
     )
     plan = forms.ModelChoiceField(
         queryset=Plan.objects.none(),
