@@ -108,6 +108,12 @@ class Judgement(Schema):
     actual: float | None
     expected: float | None
     expected_fraction: float | None
+    #: year-to-date ÷ annual target, in % (cumulative amounts and counts)
+    completion: float | None = None
+    #: 序时进度 at the figures' data month, in %
+    progress: float | None = None
+    #: completion − 序时进度, in percentage points, from the rates as printed
+    gap_points: float | None = None
     forecast: float | None
     forecast_low: float | None
     forecast_high: float | None

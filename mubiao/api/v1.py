@@ -304,8 +304,9 @@ class IndicatorFilters(Paging):
     )
 
 
-JUDGEMENT_KEYS = ("status", "actual", "expected", "expected_fraction", "forecast",
-                  "forecast_low", "forecast_high", "at_risk", "explain_zh", "explain_en")  # fmt: skip
+JUDGEMENT_KEYS = ("status", "actual", "expected", "expected_fraction", "completion", "progress",
+                  "gap_points", "forecast", "forecast_low", "forecast_high", "at_risk",
+                  "explain_zh", "explain_en")  # fmt: skip
 
 
 def check_as_of(plan: Plan, as_of: dt.date) -> None:

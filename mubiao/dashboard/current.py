@@ -157,6 +157,7 @@ def _read(plan: Plan, cache: StatusCache, *, behind: bool) -> dict:
     data = {
         **header(plan, cache, behind=behind),
         "linear_fraction": round(expected_fraction(as_of, plan.year, Linear()), 4),
+        "time_progress": report_data.time_progress(plan, as_of),
         "counts": counts,
         "headline": [row for row, _trend in headline],
         "red": list(

@@ -260,7 +260,7 @@ def json_rows(data: dict) -> dict:
     """The ledger as the CLI prints it (``mubiao ledger --format json``)."""
     keys = [
         "type", "code", "name", "area", "task_code", "target", "unit", "actual", "expected",
-        "expected_fraction", "status", "forecast", "forecast_low", "forecast_high", "at_risk",
+        "expected_fraction", "completion", "progress", "gap_points", "status", "forecast", "forecast_low", "forecast_high", "at_risk",
         "units", "lead_units", "explain_zh",
     ]  # fmt: skip
     return {

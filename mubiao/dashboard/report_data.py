@@ -24,9 +24,14 @@ from mubiao.monitor import (
     count_statuses,
     deadlines,
     expected_fraction,
+    fixed,
+    gap_sentence_en,
+    gap_sentence_zh,
     months_of_year,
     rank_units,
     rollup_area,
+    time_progress_en,
+    time_progress_zh,
 )
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans import access as plan_access
@@ -73,6 +78,7 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
         "oversees": oversees,
         "synthetic": reports.filter(synthetic=True).exists(),
         "linear_fraction": round(expected_fraction(as_of, plan.year, Linear()), 4),
+        "time_progress": time_progress(plan, as_of),
         "counts": {
             "indicators": _counts(r["status"] for r in ind_rows),
             "tasks": _counts(r["status"] for r in task_rows),
@@ -98,6 +104,24 @@ def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
         ranking = ranking_from(plan, scorecards(plan, as_of, result, assignments, reports))
     add_ranking(data, ranking)
     return data
+
+
+def time_progress(plan: Plan, as_of: dt.date) -> dict:
+    """The header's 时间进度: that of the data month (the last month over by ``as_of``) on
+    the plan's convention, named: ``1–10月，时间进度83.3%``."""
+    from mubiao.dashboard.status import plan_schedule
+    from mubiao.projects.measures import reference_month
+
+    month_end = reference_month(as_of)
+    if month_end is None:
+        return {"data_month": None, "fraction": None, "label_zh": "", "label_en": ""}
+    fraction = expected_fraction(month_end, plan.year, plan_schedule(plan))
+    return {
+        "data_month": month_end.isoformat(),
+        "fraction": round(fraction, 6),
+        "label_zh": time_progress_zh(month_end, fraction, plan.rate_decimals),
+        "label_en": time_progress_en(month_end, fraction, plan.rate_decimals),
+    }
 
 
 def add_ranking(data: dict, ranking: dict | None) -> None:
@@ -163,6 +187,14 @@ def _judgement_fields(j: Judgement) -> dict:
         "expected": _round(j.expected),
         "expected_fraction": _round(j.expected_fraction),
         "ratio": _round(j.ratio),
+        "completion": _round(j.completion),
+        "progress": _round(j.progress),
+        "gap_points": j.gap_points,
+        # as printed, to the plan's decimals: "31.7%", "-1.6"
+        "completion_shown": None if j.completion is None else f"{fixed(j.completion, j.decimals)}%",
+        "gap_shown": None if j.gap_points is None else _signed(j.gap_points, j.decimals),
+        "gap_zh": gap_sentence_zh(j),
+        "gap_en": gap_sentence_en(j),
         "forecast": _round(forecast.value) if forecast else None,
         "forecast_low": _round(forecast.low) if forecast else None,
         "forecast_high": _round(forecast.high) if forecast else None,
@@ -171,6 +203,11 @@ def _judgement_fields(j: Judgement) -> dict:
         "explain_zh": j.explain_zh,
         "explain_en": j.explain_en,
     }
+
+
+def _signed(points: float, decimals: int) -> str:
+    text = fixed(points, decimals)
+    return text if text.startswith("-") or float(text) == 0 else f"+{text}"
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

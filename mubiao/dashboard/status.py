@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from mubiao.dashboard.models import BandSetting
 from mubiao.monitor import (
+    DEFAULT_SCHEDULE,
     Bands,
     IndicatorFacts,
     Judgement,
-    Linear,
     Observation,
     Schedule,
     Status,
@@ -100,13 +100,23 @@ def observations_by_indicator(
     return found
 
 
-def schedule_of(indicator: Indicator) -> Schedule:
-    """The indicator's 序时进度 curve: as stated, else learned from last year's months."""
+def plan_schedule(plan: Plan | None) -> Schedule:
+    """The plan's 序时进度 convention: as stated, else months of data (按月序时)."""
+    if plan is None or not plan.progress_schedule:
+        return DEFAULT_SCHEDULE
+    return schedule_from_dict(plan.progress_schedule)
+
+
+def schedule_of(indicator: Indicator, plan: Plan | None = None) -> Schedule:
+    """The indicator's 序时进度 curve: its own, else learned from last year's months, else
+    the plan's convention (months of data when the plan states none)."""
     if indicator.schedule:
         return schedule_from_dict(indicator.schedule)
     if indicator.baseline_series:
         return learn_seasonal(indicator.baseline_series)
-    return Linear()
+    if plan is None and indicator.plan_id:
+        plan = indicator.plan
+    return plan_schedule(plan)
 
 
 def facts_of(indicator: Indicator, year: int, observations: list[Observation]) -> IndicatorFacts:
@@ -124,6 +134,7 @@ def facts_of(indicator: Indicator, year: int, observations: list[Observation]) -
         schedule=schedule_of(indicator),
         deadline=indicator.task.deadline if indicator.task_id and kind == "milestone" else None,
         metric=indicator.metric,
+        decimals=indicator.plan.rate_decimals if indicator.plan_id else 1,
     )  # fmt: skip
 
 
@@ -200,6 +211,7 @@ def compute(
     obs.update(project_observations(plan, as_of, every))
     result = PlanStatus(plan, as_of, ind_rows, task_rows)
     for ind in every:
+        ind.plan = plan  # the plan's conventions, without a query per row
         facts = facts_of(ind, plan.year, obs.get(ind.pk, []))
         result.facts[ind.pk] = facts
         result.indicator_judgements[ind.pk] = safe_judge(facts, as_of, bands)

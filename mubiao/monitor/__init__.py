@@ -10,6 +10,7 @@ No Django, no database: plain dataclasses in, plain dataclasses out. See docs/mo
 """
 
 from mubiao.monitor.bands import Band, Bands, default_bands, default_rules, load_bands_yaml
+from mubiao.monitor.explain import gap_sentence_en, gap_sentence_zh, sentence_en, sentence_zh
 from mubiao.monitor.facts import (
     IndicatorFacts,
     Observation,
@@ -25,6 +26,16 @@ from mubiao.monitor.periods import (
     parse_period,
     period_containing,
     periods_of_year,
+)
+from mubiao.monitor.progress import (
+    completion_pct,
+    data_period_en,
+    data_period_zh,
+    fixed,
+    gap_points,
+    rounded,
+    time_progress_en,
+    time_progress_zh,
 )
 from mubiao.monitor.projects import completion_rate, start_rate
 from mubiao.monitor.ranking import (
@@ -45,10 +56,14 @@ from mubiao.monitor.rollup import (
     unit_scorecard,
 )
 from mubiao.monitor.schedules import (
+    DEFAULT_SCHEDULE,
     Linear,
+    Monthly,
     Quarterly,
     Schedule,
     Seasonal,
+    Stated,
+    elapsed_months,
     elapsed_share,
     expected_fraction,
     learn_seasonal,
@@ -58,6 +73,7 @@ from mubiao.monitor.schedules import (
 from mubiao.monitor.status import Status
 
 __all__ = [
+    "DEFAULT_SCHEDULE",
     "AreaRollup",
     "Band",
     "Bands",
@@ -67,6 +83,7 @@ __all__ = [
     "IndicatorFacts",
     "Judgement",
     "Linear",
+    "Monthly",
     "Observation",
     "Period",
     "Quarterly",
@@ -75,18 +92,27 @@ __all__ = [
     "ReportRecord",
     "Schedule",
     "Seasonal",
+    "Stated",
     "Status",
     "Step",
     "Term",
     "TieBreak",
     "UnitScorecard",
     "bound_of",
+    "completion_pct",
     "completion_rate",
     "count_statuses",
+    "data_period_en",
+    "data_period_zh",
     "default_bands",
     "default_rules",
+    "elapsed_months",
     "elapsed_share",
     "expected_fraction",
+    "fixed",
+    "gap_points",
+    "gap_sentence_en",
+    "gap_sentence_zh",
     "is_period_code",
     "judge",
     "learn_seasonal",
@@ -98,10 +124,15 @@ __all__ = [
     "rank_units",
     "rollup_area",
     "rollup_task",
+    "rounded",
     "rule_of",
     "schedule_from_dict",
     "schedule_to_dict",
+    "sentence_en",
+    "sentence_zh",
     "start_rate",
+    "time_progress_en",
+    "time_progress_zh",
     "unit_scorecard",
     "usable_observations",
 ]

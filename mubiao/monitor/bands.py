@@ -1,14 +1,25 @@
-"""Status bands as data (DHIS2 legends): ordered ``[start, end)`` ranges over a measure.
+"""Status bands as data (DHIS2 legends): ordered ranges over a measure.
 
-A ``Bands`` set covers the whole number line, from -inf to +inf, without gaps or
-overlaps; unbounded ends are written ``null`` in JSON/YAML. Each set names the measure
-it applies to, so a set meant for a ratio is never applied to a gap in percentage
-points:
+A band is ``[start, end)`` unless it says otherwise: ``start_inclusive`` and
+``end_inclusive`` write a published rule's "含" ("10至30个百分点（含）" is
+``[-30, -10]``). A ``Bands`` set covers the whole number line, from -inf to +inf,
+without gaps or overlaps (a shared end belongs to exactly one band); unbounded ends are
+written ``null`` in JSON/YAML. A published rule that leaves a range undefined (green at
+序时进度, yellow 10–30 points below, red beyond: what of 0–10 below?) is refused until the
+plan fills that range explicitly. Each set names the measure it applies to, so a set
+meant for a ratio is never applied to a gap in percentage points:
 
 - ``ratio``: actual ÷ expected, turned so that higher is better and 1.0 means exactly
   on expectation (used for cumulative flows and stocks);
 - ``gap``: actual − target in the target's own unit (percentage points for rates),
-  turned so that higher is better and 0 means exactly on target.
+  turned so that higher is better and 0 means exactly on target;
+- ``points``: completion rate − 序时进度, in percentage points from the rates as printed
+  (cumulative flows: amounts and counts); 0 means exactly on 序时进度;
+- ``month_ratio``: this month's increment ÷ this month's own task (the annual target ×
+  the month's share of the schedule), 1.0 = the month's task done (cumulative flows).
+
+``red_after`` adds memory: red after that many consecutive months short of the month's
+own task (cumulative flows reported monthly), whatever the measure says.
 
 The defaults for every rule live in ``default_bands.yaml`` beside this module.
 
@@ -35,53 +46,76 @@ import yaml
 
 from mubiao.monitor.status import BAND_COLOURS, Status
 
-type Measure = Literal["ratio", "gap"]
-MEASURES: tuple[Measure, ...] = ("ratio", "gap")
+type Measure = Literal["ratio", "gap", "points", "month_ratio"]
+MEASURES: tuple[Measure, ...] = ("ratio", "gap", "points", "month_ratio")
 
 
 @dataclass(frozen=True, slots=True)
 class Band:
-    """One range ``[start, end)`` of a measure and the light it gets.
+    """One range of a measure and the light it gets (``[start, end)`` by default).
 
     >>> Band(0.85, 0.95, Status.YELLOW, "略慢于序时").contains(0.95)
     False
+    >>> Band(-30, -10, Status.YELLOW, end_inclusive=True).contains(-10)
+    True
     """
 
     start: float
     end: float
     status: Status
     label: str = ""
+    start_inclusive: bool = True
+    end_inclusive: bool = False
 
     def contains(self, value: float) -> bool:
-        """True when ``start <= value < end``."""
-        return self.start <= value < self.end
+        """True when ``value`` lies in the band, ends as stated."""
+        # An unbounded end holds its infinity (a measure of +inf is still placed).
+        start_closed = self.start_inclusive or math.isinf(self.start)
+        end_closed = self.end_inclusive or math.isinf(self.end)
+        above = self.start < value or (start_closed and value == self.start)
+        below = value < self.end or (end_closed and value == self.end)
+        return above and below
 
     def describe(self) -> str:
-        """The range as text, e.g. ``[0.85, 0.95)``."""
-        return f"[{_num(self.start)}, {_num(self.end)})"
+        """The range as text, e.g. ``[0.85, 0.95)`` or ``[-30, -10]``."""
+        left = "[" if self.start_inclusive else "("
+        right = "]" if self.end_inclusive else ")"
+        return f"{left}{_num(self.start)}, {_num(self.end)}{right}"
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-ready dict; infinite ends become None."""
-        return {
+        data: dict[str, Any] = {
             "start": None if math.isinf(self.start) else self.start,
             "end": None if math.isinf(self.end) else self.end,
             "status": str(self.status),
             "label": self.label,
         }
+        if not self.start_inclusive:
+            data["start_inclusive"] = False
+        if self.end_inclusive:
+            data["end_inclusive"] = True
+        return data
 
 
 @dataclass(frozen=True, slots=True)
 class Bands:
-    """A validated set of bands covering (-inf, +inf) over one measure."""
+    """A validated set of bands covering (-inf, +inf) over one measure.
+
+    ``red_after`` (optional): red after that many consecutive months short of the
+    month's own task (记忆: "连续两个月未完成月度任务亮红灯").
+    """
 
     bands: tuple[Band, ...]
     measure: Measure = "ratio"
+    red_after: int | None = None
     _starts: tuple[float, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.measure not in MEASURES:
             raise ValueError(f"unknown measure {self.measure!r}; use one of {MEASURES}")
-        ordered = tuple(sorted(self.bands, key=lambda b: (b.start, b.end)))
+        if self.red_after is not None and not 1 <= self.red_after <= 12:
+            raise ValueError("red_after is a number of months between 1 and 12")
+        ordered = tuple(sorted(self.bands, key=lambda b: (b.start, not b.start_inclusive)))
         _validate(ordered)
         object.__setattr__(self, "bands", ordered)
         object.__setattr__(self, "_starts", tuple(b.start for b in ordered))
@@ -94,7 +128,11 @@ class Bands:
         """
         if math.isnan(value):
             raise ValueError("cannot place NaN in a band")
-        return self.bands[bisect.bisect_right(self._starts, value) - 1]
+        at = bisect.bisect_right(self._starts, value) - 1
+        band = self.bands[at]
+        if not band.contains(value):  # a shared end that belongs to the band below
+            band = self.bands[at - 1]
+        return band
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Bands:
@@ -102,17 +140,27 @@ class Bands:
 
         A bare list means measure ``ratio``. Raises ValueError with the band at fault.
         """
+        red_after: Any = None
         if isinstance(data, Mapping):
             measure, rows = data.get("measure", "ratio"), data.get("bands")
+            red_after = data.get("red_after")
         else:
             measure, rows = "ratio", data
         if not isinstance(rows, Sequence) or isinstance(rows, str):
             raise ValueError("bands must be a list of {start, end, status, label} entries")
-        return cls(tuple(_band_from_row(i, row) for i, row in enumerate(rows, 1)), measure)
+        if red_after is not None and (
+            isinstance(red_after, bool) or not isinstance(red_after, int)
+        ):
+            raise ValueError(f"red_after {red_after!r} is not a whole number of months")
+        bands = tuple(_band_from_row(i, row) for i, row in enumerate(rows, 1))
+        return cls(bands, measure, red_after)
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-ready dict that ``from_data`` reads back."""
-        return {"measure": self.measure, "bands": [b.to_data() for b in self.bands]}
+        data: dict[str, Any] = {"measure": self.measure, "bands": [b.to_data() for b in self.bands]}
+        if self.red_after is not None:
+            data["red_after"] = self.red_after
+        return data
 
 
 def _band_from_row(number: int, row: Any) -> Band:
@@ -126,7 +174,10 @@ def _band_from_row(number: int, row: Any) -> Band:
         ) from None
     start = _bound(number, "start", row.get("start"), -math.inf)
     end = _bound(number, "end", row.get("end"), math.inf)
-    return Band(start, end, status, str(row.get("label") or ""))
+    closed = [row.get(k, d) for k, d in (("start_inclusive", True), ("end_inclusive", False))]
+    if any(not isinstance(c, bool) for c in closed):
+        raise ValueError(f"band {number}: start_inclusive and end_inclusive are true or false")
+    return Band(start, end, status, str(row.get("label") or ""), closed[0], closed[1])
 
 
 def _bound(number: int, name: str, value: Any, unbounded: float) -> float:
@@ -156,8 +207,13 @@ def _validate(bands: tuple[Band, ...]) -> None:
                 f"gap between {_num(lower.end)} and {_num(upper.start)}: band "
                 f"{lower.describe()} ends before band {upper.describe()} starts"
             )
-        if lower.end > upper.start:
+        if lower.end > upper.start or (lower.end_inclusive and upper.start_inclusive):
             raise ValueError(f"bands {lower.describe()} and {upper.describe()} overlap")
+        if not lower.end_inclusive and not upper.start_inclusive:
+            raise ValueError(
+                f"gap at {_num(lower.end)}: neither band {lower.describe()} nor "
+                f"{upper.describe()} includes it"
+            )
 
 
 def _validate_band(band: Band) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from mubiao.monitor.progress import data_period_en, data_period_zh, gap_phrase_en, gap_phrase_zh
 from mubiao.monitor.status import Status
 
 if TYPE_CHECKING:
@@ -108,14 +109,38 @@ def sentence_en(j: Judgement) -> str:
     return head + _BODY_EN[_family(ex.reason)](j, inputs) + "."
 
 
+def gap_sentence_zh(j: Judgement) -> str | None:
+    """The bulletin's phrase: ``完成年度目标的31.7%，低于序时进度1.6个百分点`` (None
+    when the judgement has no completion rate)."""
+    if j.completion is None or j.gap_points is None:
+        return None
+    return gap_phrase_zh(j.completion, j.gap_points, j.decimals)
+
+
+def gap_sentence_en(j: Judgement) -> str | None:
+    """``31.7% of the annual target, 1.6 points behind time progress``."""
+    if j.completion is None or j.gap_points is None:
+        return None
+    return gap_phrase_en(j.completion, j.gap_points, j.decimals)
+
+
 def _family(reason: str) -> str:
-    if reason in ("band", "no-ratio", "nothing-expected", "target-met"):
+    if reason in ("band", "no-ratio", "nothing-expected", "target-met", "memory"):
         return "numeric"
     return reason
 
 
 def _numeric_zh(j: Judgement, inputs: Mapping[str, Any]) -> str:
     unit = inputs["unit"]
+    gap = gap_sentence_zh(j)
+    if gap is not None and j.reference_date is not None:
+        parts = [
+            f"{data_period_zh(j.reference_date)}累计{num(j.actual, unit)}",
+            f"目标{_target_zh(inputs)}",
+            gap,
+            _why_zh(j),
+        ]
+        return "，".join(parts) + _forecast_zh(j, unit)
     parts = [f"截至{_day(j.reference_date)}为{num(j.actual, unit)}", f"目标{_target_zh(inputs)}"]
     if inputs["accumulation"] == "rate":
         parts.append(
@@ -136,6 +161,8 @@ def _why_zh(j: Judgement) -> str:
         return "已达到全年目标，判为已完成"
     if reason == "nothing-expected":
         return "序时尚无要求，判为绿灯"
+    if reason == "memory":
+        return "连续多月未完成月度任务，判为红灯"
     label = f"{band.label}，" if band is not None and band.label else ""
     return f"{label}判为{j.status.zh}"
 
@@ -150,6 +177,15 @@ def _forecast_zh(j: Judgement, unit: str | None) -> str:
 
 def _numeric_en(j: Judgement, inputs: Mapping[str, Any]) -> str:
     unit = inputs["unit"]
+    gap = gap_sentence_en(j)
+    if gap is not None and j.reference_date is not None:
+        parts = [
+            f"{num(j.actual, unit)} in {data_period_en(j.reference_date)}",
+            f"target {_target_en(inputs)}",
+            gap,
+            _why_en(j),
+        ]
+        return ", ".join(parts) + _forecast_en(j, unit)
     parts = [
         f"{num(j.actual, unit)} as of {_day(j.reference_date)}",
         f"target {_target_en(inputs)}",
@@ -171,6 +207,8 @@ def _why_en(j: Judgement) -> str:
         return "annual target reached: done"
     if reason == "nothing-expected":
         return "nothing expected yet: green"
+    if reason == "memory":
+        return "short of the month's own task several months in a row: red"
     where = f"band {band.describe()}: " if band is not None else ""
     return f"{where}{_STATUS_EN[j.status]}"
 

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Literal, get_args
 
 from mubiao.monitor.periods import Period, PeriodKind, parse_period
-from mubiao.monitor.schedules import Linear, Schedule
+from mubiao.monitor.schedules import DEFAULT_SCHEDULE, Schedule
 
 type Kind = Literal["growth", "level", "amount", "count", "ratio", "milestone", "qualitative"]
 type Comparator = Literal[">=", "<=", "~", "=", "range", "qualitative"]
@@ -81,7 +81,10 @@ class IndicatorFacts:
     ``frequency`` is how often values are reported; the first value counts as due once
     the first period of that kind has ended. ``deadline`` is for milestones (default:
     31 December). ``schedule`` gives the 序时进度 of cumulative flows and of stocks moving
-    from ``baseline`` to the target.
+    from ``baseline`` to the target (default: months of data, ``Monthly()``).
+    ``decimals`` is how many decimals the office prints for rates in %: the completion
+    rate, the 序时进度 and the gap in points are rounded to it, and the gap is taken from
+    the rounded rates, as published bulletins do.
     """
 
     kind: Kind
@@ -93,14 +96,17 @@ class IndicatorFacts:
     value_max: float | None = None
     unit: str | None = None
     baseline: float | None = None
-    schedule: Schedule = field(default_factory=Linear)
+    schedule: Schedule = DEFAULT_SCHEDULE
     deadline: date | None = None
     observations: tuple[Observation, ...] = ()
     frequency: PeriodKind = "month"
     metric: str = ""
+    decimals: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "observations", tuple(self.observations))
+        if self.decimals not in (0, 1, 2, 3):
+            raise ValueError(f"decimals {self.decimals!r} must be 0, 1, 2 or 3")
         _check_choice("kind", self.kind, KINDS)
         _check_choice("comparator", self.comparator, COMPARATORS)
         _check_choice("direction", self.direction, DIRECTIONS)

@@ -21,11 +21,17 @@ be formed (nothing expected yet, or a non-positive expectation) the light is gre
 bound is met and red otherwise. A quantitative indicator with no value is grey until the
 first reporting period of its ``frequency`` has ended, then red (未报送).
 
+For cumulative flows with a floor (amounts and counts) the judgement also carries the
+figures bulletins print: ``completion`` (year-to-date ÷ annual target, in %),
+``progress`` (序时进度 in %) and ``gap_points`` (completion − 序时进度 in percentage points,
+from the rates rounded to ``facts.decimals``, as offices print them). Bands over the
+``points`` measure judge that gap; bands over ``month_ratio`` judge the month's own task.
+
 >>> facts = IndicatorFacts("amount", ">=", 1500.0, 2026, unit="亿元",
 ...     observations=(Observation("202606", 690.0, date(2026, 7, 8)),))
 >>> j = judge(facts, date(2026, 7, 10))
->>> j.status, round(j.expected_fraction, 3), round(j.ratio, 3)
-(<Status.YELLOW: 'yellow'>, 0.496, 0.928)
+>>> j.status, j.expected_fraction, round(j.ratio, 3), j.completion, j.gap_points
+(<Status.YELLOW: 'yellow'>, 0.5, 0.92, 46.0, -4.0)
 """
 
 from __future__ import annotations
@@ -40,11 +46,19 @@ from mubiao.monitor.bands import Band, Bands, Measure, default_bands
 from mubiao.monitor.explain import sentence_en, sentence_zh
 from mubiao.monitor.facts import IndicatorFacts, Observation, bound_of, rule_of
 from mubiao.monitor.forecast import Forecast, forecast_cumulative, forecast_rate, forecast_stock
-from mubiao.monitor.periods import periods_of_year
+from mubiao.monitor.periods import parse_period, periods_of_year
+from mubiao.monitor.progress import completion_pct, gap_points, rounded
 from mubiao.monitor.schedules import elapsed_share, expected_fraction
 from mubiao.monitor.status import Status
 
+#: The measure each accumulation is judged on by default.
 MEASURE_OF: Mapping[str, Measure] = {"cumulative": "ratio", "stock": "ratio", "rate": "gap"}
+#: The measures a plan's bands may use for each accumulation.
+MEASURES_FOR: Mapping[str, tuple[Measure, ...]] = {
+    "cumulative": ("ratio", "points", "month_ratio"),
+    "stock": ("ratio",),
+    "rate": ("gap",),
+}
 _ASSESSMENT_STATUS: Mapping[str | None, Status] = {
     "on_track": Status.GREEN,
     None: Status.GREEN,
@@ -90,7 +104,11 @@ class Judgement:
 
     ``expected`` is the value due by the reference date (``expected_max`` the upper end
     for ranges), ``ratio`` is plain actual ÷ expected for display (完成序时进度的 x%),
-    ``measure`` is what was placed in the bands.
+    ``measure`` is what was placed in the bands. For cumulative floors and ranges:
+    ``completion`` is year-to-date ÷ annual target in % (unrounded), ``progress`` the
+    序时进度 in % (unrounded) and ``gap_points`` completion − 序时进度 in percentage points,
+    computed from both rates rounded to ``decimals`` (what the page prints).
+    ``month_ratio`` is the latest month's increment ÷ that month's own task.
     """
 
     status: Status
@@ -106,6 +124,17 @@ class Judgement:
     forecast: Forecast | None = None
     at_risk: bool = False
     reference_date: date | None = None
+    completion: float | None = None
+    progress: float | None = None
+    gap_points: float | None = None
+    month_ratio: float | None = None
+    decimals: int = 1
+
+    @property
+    def meets_progress(self) -> bool | None:
+        """达到序时进度: the printed completion at or above the printed 序时进度 (None when
+        there is no completion rate)."""
+        return None if self.gap_points is None else self.gap_points >= 0
 
     @property
     def explain_zh(self) -> str:
@@ -132,10 +161,11 @@ def judge(facts: IndicatorFacts, as_of: date, bands: Bands | None = None) -> Jud
     if rule == "qualitative":
         return _judge_qualitative(facts, as_of, usable, inputs)
     chosen = bands if bands is not None else default_bands(rule)
-    measure = MEASURE_OF[facts.accumulation]
-    if chosen.measure != measure:
+    allowed = MEASURES_FOR[facts.accumulation]
+    if chosen.measure not in allowed:
         raise ValueError(
-            f"rule {rule} is judged on the {measure} measure, but the bands given are over {chosen.measure}"
+            f"rule {rule} is judged on the {' or '.join(allowed)} measure, but the bands "
+            f"given are over {chosen.measure}"
         )
     return _judge_quantity(facts, as_of, usable, inputs, chosen)
 
@@ -189,7 +219,10 @@ def _judge_quantity(
     inputs = {**inputs, "latest_period": latest.period}
     fraction = expected_fraction(ref, facts.year, facts.schedule)
     low, high = _expected(facts, fraction)
-    measure = _measure(facts, actual, low, high)
+    figures = _printed_figures(facts, actual, fraction)
+    months = _month_ratios(facts, usable) if facts.accumulation == "cumulative" else []
+    month_ratio = months[-1] if months else None
+    measure = _measure(facts, actual, low, high, bands.measure, figures[2], month_ratio)
     forecast = _forecast(facts, actual, fraction, elapsed_share(ref, facts.year))
     steps = [
         Step("actual", f"latest value, period {latest.period}", actual),
@@ -198,9 +231,21 @@ def _judge_quantity(
     ]
     if high is not None:
         steps.append(Step("expected_max", "upper end of the range, same formula", high))
+    steps += _printed_steps(facts, actual, figures)
+    if month_ratio is not None:
+        steps.append(Step("month_ratio", "this month's increment ÷ this month's task", month_ratio))
     status, reason, band = _status(facts, latest, actual, low, high, measure, bands, fraction)
+    if reason == "band" and _short_too_long(months, bands.red_after):
+        status, reason = Status.RED, "memory"
+        steps.append(
+            Step(
+                "memory",
+                f"{bands.red_after} months in a row short of the month's task",
+                len(months),
+            )
+        )
     if measure is not None:
-        steps.append(Step("measure", _measure_formula(facts), measure))
+        steps.append(Step("measure", _measure_formula(facts, bands.measure), measure))
     at_risk = status is not Status.DONE and _misses(facts, forecast)
     return Judgement(
         status=status,
@@ -216,7 +261,89 @@ def _judge_quantity(
         forecast=forecast,
         at_risk=at_risk,
         reference_date=ref,
+        completion=figures[0],
+        progress=figures[1],
+        gap_points=figures[2],
+        month_ratio=month_ratio,
+        decimals=facts.decimals,
     )
+
+
+def _printed_figures(
+    facts: IndicatorFacts, actual: float, fraction: float
+) -> tuple[float | None, float | None, float | None]:
+    """(completion %, 序时进度 %, gap in points) for cumulative floors and ranges."""
+    if facts.accumulation != "cumulative" or bound_of(facts) not in ("floor", "range"):
+        return None, None, None
+    completion = completion_pct(actual, _target(facts))
+    if completion is None:
+        return None, None, None
+    progress = fraction * 100
+    return completion, progress, gap_points(completion, progress, facts.decimals)
+
+
+def _printed_steps(
+    facts: IndicatorFacts, actual: float, figures: tuple[float | None, ...]
+) -> list[Step]:
+    completion, progress, gap = figures
+    if completion is None or progress is None:
+        return []
+    d = facts.decimals
+    return [
+        Step(
+            "completion",
+            f"actual ÷ target × 100 = {actual:g} ÷ {_target(facts):g} × 100",
+            completion,
+        ),
+        Step("progress", "序时进度 in %", progress),
+        Step(
+            "gap_points",
+            f"completion − 序时进度, rounded to {d} decimals first = {rounded(completion, d):g} − {rounded(progress, d):g}",
+            gap,
+        ),
+    ]
+
+
+def _month_values(usable: Sequence[Observation]) -> dict[int, float]:
+    """Year-to-date value at each month end reported (latest version wins)."""
+    found: dict[int, float] = {}
+    for o in usable:
+        if o.value is not None and o.reference_date == o.period_info.end:
+            found[o.period_info.last_month] = o.value
+    return found
+
+
+def _month_ratios(facts: IndicatorFacts, usable: Sequence[Observation]) -> list[float | None]:
+    """The month's increment ÷ the month's own task, for each month up to the latest
+    reported month end (None where a month or its task is missing)."""
+    values = _month_values(usable)
+    if not values or facts.target is None:
+        return []
+    ratios: list[float | None] = []
+    for month in range(1, max(values) + 1):
+        end, before = parse_period(f"{facts.year}{month:02d}").end, month - 1
+        start_share = (
+            expected_fraction(
+                parse_period(f"{facts.year}{before:02d}").end, facts.year, facts.schedule
+            )
+            if before
+            else 0.0
+        )
+        task = facts.target * (expected_fraction(end, facts.year, facts.schedule) - start_share)
+        previous = values.get(before, 0.0 if before == 0 else None)
+        if month not in values or previous is None or task <= 0:
+            ratios.append(None)
+            continue
+        # Rounded: a month's task is a difference of twelfths, never exact in binary.
+        ratios.append(round((values[month] - previous) / task, 9))
+    return ratios
+
+
+def _short_too_long(months: Sequence[float | None], red_after: int | None) -> bool:
+    """True when the last ``red_after`` months were all short of their own task."""
+    if red_after is None or len(months) < red_after:
+        return False
+    return all(r is not None and r < 1.0 for r in months[-red_after:])
 
 
 def _unreported(facts: IndicatorFacts, as_of: date, rule: str, inputs: dict[str, Any]) -> Judgement:
@@ -260,8 +387,20 @@ def _target(facts: IndicatorFacts) -> float:
     return facts.target
 
 
-def _measure(facts: IndicatorFacts, actual: float, low: float, high: float | None) -> float | None:
-    if MEASURE_OF[facts.accumulation] == "gap":
+def _measure(
+    facts: IndicatorFacts,
+    actual: float,
+    low: float,
+    high: float | None,
+    kind: Measure,
+    points: float | None,
+    month_ratio: float | None,
+) -> float | None:
+    if kind == "points":
+        return points
+    if kind == "month_ratio":
+        return month_ratio
+    if kind == "gap":
         return _gap(bound_of(facts), actual, low, high)
     return _ratio(bound_of(facts), actual, low, high)
 
@@ -293,8 +432,12 @@ def _ratio(bound: str, actual: float, low: float, high: float | None) -> float |
     return top / actual if actual > top else 1.0
 
 
-def _measure_formula(facts: IndicatorFacts) -> str:
-    bound, gap = bound_of(facts), MEASURE_OF[facts.accumulation] == "gap"
+def _measure_formula(facts: IndicatorFacts, kind: Measure) -> str:
+    if kind == "points":
+        return "completion − 序时进度, in points"
+    if kind == "month_ratio":
+        return "this month's increment ÷ this month's task"
+    bound, gap = bound_of(facts), kind == "gap"
     formulas = {
         ("floor", True): "actual − target",
         ("ceiling", True): "target − actual",

@@ -16,6 +16,8 @@ a rank, with the reason.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -37,6 +39,13 @@ MEASURE_NAMES: Mapping[str, tuple[str, str]] = {
     "red": ("红灯数", "red items"),
     "done": ("已完成数", "done items"),
     "grey": ("未评价数", "grey items"),
+    # Figures a plan may rank by or add to a formula (as extra scorecard measures).
+    "completion": ("完成率", "completion rate"),
+    "growth": ("增速", "growth rate"),
+    "gap_points": ("与序时进度差", "gap to time progress"),
+    "start_rate": ("开工率", "start rate"),
+    "score": ("得分", "score"),
+    "points": ("积分", "points"),
 }
 _DECIMALS = 9  # scores equal to 9 decimals are a tie (float sums are not exact)
 
@@ -67,10 +76,20 @@ class TieBreak:
 
 @dataclass(frozen=True, slots=True)
 class RankingFormula:
-    """A weighted sum of named measures with tie-breaks, stored as data."""
+    """A weighted sum of named measures with tie-breaks, stored as data.
+
+    A measure is one of :data:`MEASURE_NAMES` or an *extra* measure the caller supplies
+    in the scorecards (``unit_scorecard(..., extra={...})``); an extra measure is named in
+    the formula's text by ``labels`` (``{name: (zh, en)}``), else by its own name.
+
+    >>> f = RankingFormula((Term("investment_rate", 1),), labels={"investment_rate": ("投资完成率", "investment completion")})
+    >>> f.describe().zh
+    '得分 = 1 × 投资完成率'
+    """
 
     terms: tuple[Term, ...]
     tie_breaks: tuple[TieBreak, ...] = ()
+    labels: Mapping[str, tuple[str, str]] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "terms", tuple(self.terms))
@@ -78,26 +97,48 @@ class RankingFormula:
         if not self.terms:
             raise ValueError("a ranking formula needs at least one term")
         for name in [t.measure for t in self.terms] + [t.measure for t in self.tie_breaks]:
-            if name not in MEASURE_NAMES:
-                raise ValueError(f"unknown measure {name!r}; known: {', '.join(MEASURE_NAMES)}")
+            if not name or not name.replace("_", "").isalnum():
+                raise ValueError(f"measure name {name!r} must be letters, digits and underscores")
         if any(t.order not in ("asc", "desc") for t in self.tie_breaks):
             raise ValueError("a tie-break order is 'asc' (lower first) or 'desc' (higher first)")
+        for t in self.terms:
+            if not math.isfinite(t.weight):
+                raise ValueError(f"the weight of {t.measure!r} must be a finite number")
+
+    def label(self, measure: str, lang: int) -> str:
+        """The measure's name in Chinese (0) or English (1)."""
+        names = (self.labels or {}).get(measure) or MEASURE_NAMES.get(measure)
+        return names[lang] if names else measure
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> RankingFormula:
-        """Read ``{"terms": [{"measure", "weight"}], "tie_breaks": [{"measure", "order"}]}``."""
-        terms = tuple(Term(str(t["measure"]), float(t["weight"])) for t in data.get("terms", ()))
-        ties = tuple(
-            TieBreak(str(t["measure"]), t.get("order", "desc")) for t in data.get("tie_breaks", ())
-        )
-        return cls(terms, ties)
+        """Read ``{"terms": [{"measure", "weight"}], "tie_breaks": [{"measure", "order"}],
+        "labels": {name: [zh, en]}}``."""
+        try:
+            terms = tuple(
+                Term(str(t["measure"]), float(t["weight"])) for t in data.get("terms", ())
+            )
+            ties = tuple(
+                TieBreak(str(t["measure"]), t.get("order", "desc"))
+                for t in data.get("tie_breaks", ())
+            )
+            labels = {str(k): (str(v[0]), str(v[1])) for k, v in (data.get("labels") or {}).items()}
+        except (KeyError, TypeError, ValueError, IndexError):
+            raise ValueError(
+                "a ranking formula is {terms: [{measure, weight}], tie_breaks: [{measure, order}], "
+                "labels: {measure: [zh, en]}}"
+            ) from None
+        return cls(terms, ties, labels or None)
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-ready dict that ``from_data`` reads back."""
-        return {
+        data: dict[str, Any] = {
             "terms": [{"measure": t.measure, "weight": t.weight} for t in self.terms],
             "tie_breaks": [{"measure": t.measure, "order": t.order} for t in self.tie_breaks],
         }
+        if self.labels:
+            data["labels"] = {k: list(v) for k, v in self.labels.items()}
+        return data
 
     def score(self, measures: Mapping[str, float | None]) -> float | None:
         """The weighted sum, or None when a measure it needs is missing."""
@@ -122,7 +163,7 @@ class RankingFormula:
         for i, term in enumerate(self.terms):
             sign = "−" if term.weight < 0 else "+"
             lead = ("−" if sign == "−" else "") if i == 0 else f" {sign} "
-            text += f"{lead}{abs(term.weight):g} × {MEASURE_NAMES[term.measure][lang]}"
+            text += f"{lead}{abs(term.weight):g} × {self.label(term.measure, lang)}"
         if not self.tie_breaks:
             return text
         order = {
@@ -132,9 +173,9 @@ class RankingFormula:
             ("desc", 1): "higher first",
         }
         parts = [
-            f"{MEASURE_NAMES[t.measure][lang]}（{order[(t.order, 0)]}）"
+            f"{self.label(t.measure, lang)}（{order[(t.order, 0)]}）"
             if lang == 0
-            else f"{MEASURE_NAMES[t.measure][lang]} ({order[(t.order, 1)]})"
+            else f"{self.label(t.measure, lang)} ({order[(t.order, 1)]})"
             for t in self.tie_breaks
         ]
         tail = (
@@ -145,13 +186,29 @@ class RankingFormula:
 
 @dataclass(frozen=True, slots=True)
 class RankedUnit:
-    """A unit's place: ``rank`` is None for exempt or unrated units (see ``note``)."""
+    """A unit's place: ``rank`` is None for exempt or unrated units (see ``note``);
+    ``tied`` when another unit shares the rank (printed 并列第5)."""
 
     unit: str
     rank: int | None
     score: float | None
     measures: Mapping[str, float | None]
     note: str | None = None
+    tied: bool = False
+
+    @property
+    def place_zh(self) -> str:
+        """``第3``, ``并列第5`` or ``—``."""
+        if self.rank is None:
+            return "—"
+        return f"{'并列' if self.tied else ''}第{self.rank}"
+
+    @property
+    def place_en(self) -> str:
+        """``3``, ``=5`` or ``—``."""
+        if self.rank is None:
+            return "—"
+        return f"{'=' if self.tied else ''}{self.rank}"
 
     @property
     def ranked(self) -> bool:
@@ -228,8 +285,9 @@ def _assign_ranks(rated: Sequence[tuple[tuple[Any, ...], RankedUnit]]) -> list[R
     ranked: list[RankedUnit] = []
     previous: tuple[Any, ...] | None = None
     rank = 0
+    counts = Counter(key for key, _ in rated)
     for position, (key, unit) in enumerate(rated, start=1):
         if key != previous:
             rank, previous = position, key
-        ranked.append(RankedUnit(unit.unit, rank, unit.score, unit.measures))
+        ranked.append(RankedUnit(unit.unit, rank, unit.score, unit.measures, tied=counts[key] > 1))
     return ranked

@@ -1,19 +1,34 @@
 """Expected progress (序时进度): how much of an annual target should be done by a date.
 
-Three schedules, all counting a day as elapsed once it is over ("by the end of
-``as_of``"), so 31 December gives 1.0 and the day before 1 January gives 0.0:
+The schedules all count a day as elapsed once it is over ("by the end of ``as_of``"),
+so 31 December gives 1.0 and the day before 1 January gives 0.0. The date is the
+*reference date* of the figures being judged (the end of their data month), never the
+day someone looks at them:
 
-- ``Linear()``: by days elapsed in the year (1 January = 1/365).
+- ``Monthly()`` (the default, 按月序时): elapsed months ÷ 12 at the data month. Figures
+  for "1–4月" are judged against 4/12 = 33.3%; a half month counts from the 15th
+  ("1至8月上半月": 7.5/12 = 62.5%). This is how bulletins count.
+- ``Linear()`` (按日序时): by days elapsed in the year (1 January = 1/365), for plans
+  that want days.
 - ``Quarterly()``: stepwise; the expectation steps up on each quarter's last day.
   Until 30 March it is 0, on 31 March it becomes 0.25, on 30 June 0.5
   ("时间过半、任务过半"), on 30 September 0.75 and on 31 December 1.0.
 - ``Seasonal(shares)``: twelve cumulative shares, one per month end, learned from last
   year's monthly values (``learn_seasonal``); within a month it is interpolated by days.
+- ``Stated(points)``: a schedule a notice states ("上半年完成60%、全年完成120%"): cumulative
+  shares at some month ends, straight by months between them (from 0 at the start of the
+  year); it may end above 1.
 
+>>> expected_fraction(date(2026, 4, 30), 2026, Monthly())
+0.3333333333333333
+>>> expected_fraction(date(2026, 8, 15), 2026, Monthly())
+0.625
 >>> expected_fraction(date(2026, 6, 30), 2026, Quarterly())
 0.5
 >>> round(expected_fraction(date(2026, 7, 2), 2026, Linear()), 3)
 0.501
+>>> round(expected_fraction(date(2026, 5, 31), 2026, Stated({6: 0.6, 12: 1.2})), 4)
+0.5
 """
 
 from __future__ import annotations
@@ -29,8 +44,21 @@ _MIN_TOTAL = 1e-12
 
 
 @dataclass(frozen=True, slots=True)
+class Monthly:
+    """Expected progress by data months (按月序时): elapsed months ÷ 12.
+
+    A month counts once its last day is over; from the 15th a half month counts (the
+    "上半月" figures some offices publish).
+    """
+
+    def describe(self) -> str:
+        """A short English name for explanations."""
+        return "by months of data"
+
+
+@dataclass(frozen=True, slots=True)
 class Linear:
-    """Expected progress grows evenly with the days of the year."""
+    """Expected progress grows evenly with the days of the year (按日序时)."""
 
     def describe(self) -> str:
         """A short English name for explanations."""
@@ -76,13 +104,71 @@ class Seasonal:
         return "seasonal (last year's monthly profile)"
 
 
-type Schedule = Linear | Quarterly | Seasonal
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """A stated schedule: cumulative shares at month ends (``{month: share}``).
+
+    December must be given; shares never fall and may end above 1 ("全年完成120%").
+    Between stated months the share grows straight by months from the previous one (from
+    0 before the year), read like ``Monthly`` (whole months, half a month from the 15th).
+
+    >>> Stated({6: 0.6, 12: 1.2}).share_at_month(5)
+    0.5
+    """
+
+    #: ``(month, share)`` pairs in month order; a ``{month: share}`` mapping is accepted.
+    points: tuple[tuple[int, float], ...] | Mapping[int, float]
+
+    def __post_init__(self) -> None:
+        try:
+            pairs = self.points.items() if isinstance(self.points, Mapping) else self.points
+            points = {int(m): float(v) for m, v in pairs}
+        except (TypeError, ValueError):
+            raise ValueError("a stated schedule maps months (1–12) to cumulative shares") from None
+        object.__setattr__(self, "points", tuple(sorted(points.items())))
+        if any(not 1 <= m <= 12 for m in points):
+            raise ValueError("a stated schedule's months must be between 1 and 12")
+        if 12 not in points:
+            raise ValueError("a stated schedule must state the share for the whole year (month 12)")
+        if any(not math.isfinite(v) or v < 0.0 or v > 10.0 for v in points.values()):
+            raise ValueError("stated shares must be numbers between 0 and 10 (1 = the plan)")
+        values = [v for _, v in sorted(points.items())]
+        if any(b < a for a, b in itertools.pairwise(values)):
+            raise ValueError("stated shares are cumulative and must never fall")
+
+    def share_at_month(self, month: float) -> float:
+        """The share at ``month`` elapsed months (0–12, halves allowed)."""
+        anchors: list[tuple[int, float]] = [(0, 0.0), *self._pairs()]
+        for (m0, s0), (m1, s1) in itertools.pairwise(anchors):
+            if m0 <= month <= m1:
+                return float(s0 + (s1 - s0) * (month - m0) / (m1 - m0))
+        return float(anchors[-1][1])
+
+    def _pairs(self) -> tuple[tuple[int, float], ...]:
+        return tuple(self.points.items()) if isinstance(self.points, Mapping) else self.points
+
+    @property
+    def year_end(self) -> float:
+        """The share stated for the whole year."""
+        return self.share_at_month(12)
+
+    def describe(self) -> str:
+        """A short English name for explanations."""
+        shown = ", ".join(f"{m}: {v:g}" for m, v in self._pairs())
+        return f"stated schedule ({shown})"
+
+
+type Schedule = Monthly | Linear | Quarterly | Seasonal | Stated
+
+#: The schedule used when nothing else is stated: months of data (按月序时).
+DEFAULT_SCHEDULE: Schedule = Monthly()
 
 
 def expected_fraction(as_of: date, year: int, schedule: Schedule) -> float:
     """The share of ``year``'s target expected to be done by the end of ``as_of``.
 
-    Always within [0, 1] and never falling as ``as_of`` moves forward.
+    Never falling as ``as_of`` moves forward; within [0, 1] except for a stated
+    schedule that ends above the plan.
 
     >>> expected_fraction(date(2025, 12, 31), 2026, Linear())
     0.0
@@ -94,8 +180,12 @@ def expected_fraction(as_of: date, year: int, schedule: Schedule) -> float:
     if as_of.year < year:
         return 0.0
     if as_of.year > year:
-        return 1.0
+        return schedule.year_end if isinstance(schedule, Stated) else 1.0
     match schedule:
+        case Monthly():
+            return elapsed_months(as_of) / 12
+        case Stated():
+            return schedule.share_at_month(elapsed_months(as_of))
         case Linear():
             return _linear(as_of)
         case Quarterly():
@@ -108,6 +198,17 @@ def expected_fraction(as_of: date, year: int, schedule: Schedule) -> float:
 def elapsed_share(as_of: date, year: int) -> float:
     """The share of ``year``'s days over by the end of ``as_of`` (the linear clock)."""
     return expected_fraction(as_of, year, Linear())
+
+
+def elapsed_months(as_of: date) -> float:
+    """Months of data over by the end of ``as_of``: whole months, plus a half from the 15th.
+
+    >>> elapsed_months(date(2026, 10, 31)), elapsed_months(date(2026, 8, 15))
+    (10, 7.5)
+    """
+    if as_of.day == _month_days(as_of):
+        return as_of.month
+    return as_of.month - 1 + (0.5 if as_of.day >= 15 else 0)
 
 
 def _linear(as_of: date) -> float:
@@ -214,8 +315,14 @@ def schedule_to_dict(schedule: Schedule) -> dict[str, object]:
 
     >>> schedule_to_dict(Quarterly())
     {'type': 'quarterly'}
+    >>> schedule_to_dict(Stated({6: 0.6, 12: 1.2}))
+    {'type': 'stated', 'points': {'6': 0.6, '12': 1.2}}
     """
     match schedule:
+        case Monthly():
+            return {"type": "monthly"}
+        case Stated():
+            return {"type": "stated", "points": {str(m): v for m, v in schedule._pairs()}}
         case Linear():
             return {"type": "linear"}
         case Quarterly():
@@ -226,19 +333,34 @@ def schedule_to_dict(schedule: Schedule) -> dict[str, object]:
 
 
 def schedule_from_dict(data: Mapping[str, object]) -> Schedule:
-    """Read a schedule written by ``schedule_to_dict``.
+    """Read a schedule written by ``schedule_to_dict``; a seasonal schedule may also be
+    given as last year's twelve monthly flows (``{"type": "seasonal", "last_year": […]}``).
 
     >>> schedule_from_dict({"type": "linear"})
     Linear()
     """
     kind = data.get("type")
-    if kind == "linear":
+    if kind == "monthly":
+        return Monthly()
+    if kind in ("linear", "days"):
         return Linear()
     if kind == "quarterly":
         return Quarterly()
+    if kind == "seasonal" and "last_year" in data:
+        values = data["last_year"]
+        if not isinstance(values, list | tuple) or len(values) != 12:
+            raise ValueError("'last_year' needs twelve monthly values (null where unpublished)")
+        return learn_seasonal([None if v is None else float(v) for v in values])
     if kind == "seasonal":
         shares = data.get("shares")
         if not isinstance(shares, list | tuple):
             raise ValueError("a seasonal schedule needs a list of 12 'shares'")
         return Seasonal(tuple(float(s) for s in shares))
-    raise ValueError(f"unknown schedule type {kind!r}; use linear, quarterly or seasonal")
+    if kind == "stated":
+        points = data.get("points")
+        if not isinstance(points, Mapping):
+            raise ValueError("a stated schedule needs 'points': {month: cumulative share}")
+        return Stated(points)
+    raise ValueError(
+        f"unknown schedule type {kind!r}; use monthly, linear, quarterly, seasonal or stated"
+    )

@@ -79,6 +79,7 @@ class PlanLoader:
                 "issuer": self.unit(head["issuer"], "plan.issuer"),
                 "year": int(head["year"]),
                 "summary": clean_text(head.get("summary")),
+                **self.conventions(head),
             },
         )
         self.count(outcome)
@@ -88,6 +89,28 @@ class PlanLoader:
         self.load_tasks()
         self.load_indicators()
         return self.plan
+
+    def conventions(self, head: dict[str, Any]) -> dict[str, Any]:
+        """The plan's counting conventions, each optional (docs/monitor.md)."""
+        from mubiao.monitor import schedule_from_dict
+
+        found: dict[str, Any] = {}
+        for name in ("progress_schedule", "project_schedule"):
+            if head.get(name):
+                try:
+                    schedule_from_dict(head[name])
+                except (ValueError, TypeError) as exc:
+                    self.fail(f"plan.{name}", str(exc))
+                found[name] = head[name]
+        if "rate_decimals" in head:
+            found["rate_decimals"] = int(head["rate_decimals"])
+        if "start_rate_basis" in head:
+            if head["start_rate_basis"] not in Plan.StartRateBasis.values:
+                self.fail(
+                    "plan.start_rate_basis", f"use one of {', '.join(Plan.StartRateBasis.values)}"
+                )
+            found["start_rate_basis"] = head["start_rate_basis"]
+        return found
 
     def load_documents(self) -> None:
         for i, item in enumerate(self.data.get("documents") or []):

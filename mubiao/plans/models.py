@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -43,6 +44,34 @@ class Plan(models.Model):
     acknowledge_days = models.PositiveSmallIntegerField(_("days to acknowledge"), default=5)
     # 临近 (due soon): a report is due soon this many days before its due date.
     warning_days = models.PositiveSmallIntegerField(_("warning days before a due date"), default=3)
+    # The plan's conventions (docs/monitor.md, "The plan's conventions"). 序时进度 of every
+    # indicator that states none: {"type": "monthly" | "linear" | "quarterly" | "stated" …};
+    # empty = months of data (按月序时), as bulletins count.
+    progress_schedule = models.JSONField(
+        _("expected-progress convention"), default=dict, blank=True
+    )
+    # The key projects' 序时进度; empty = the plan's convention above.
+    project_schedule = models.JSONField(
+        _("key projects' expected-progress schedule"), default=dict, blank=True
+    )
+    rate_decimals = models.PositiveSmallIntegerField(
+        _("decimals of printed rates"),
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(3)],
+        help_text=_("Completion rates, 序时进度 and gaps are printed, and gaps computed, to this."),
+    )
+
+    class StartRateBasis(models.TextChoices):
+        BY_MONTH = "by_month", _("new projects planned to start by the data month")
+        THIS_YEAR = "this_year", _("new projects planned to start this year")
+        ALL = "all", _("all projects of the library")
+
+    start_rate_basis = models.CharField(
+        _("start rate denominator"),
+        max_length=16,
+        choices=StartRateBasis.choices,
+        default=StartRateBasis.BY_MONTH,
+    )
 
     class Meta:
         verbose_name = _("plan")
@@ -54,6 +83,17 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:plan", args=[self.code])
+
+    def clean(self) -> None:
+        super().clean()
+        from mubiao.monitor import schedule_from_dict
+
+        for name in ("progress_schedule", "project_schedule"):
+            if getattr(self, name):
+                try:
+                    schedule_from_dict(getattr(self, name))
+                except (ValueError, TypeError) as exc:
+                    raise ValidationError({name: str(exc)}) from exc
 
 
 class Document(models.Model):

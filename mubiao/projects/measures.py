@@ -6,11 +6,12 @@ month that ended on or before it (the *reference month*): on 26 November that is
 
 - year-to-date investment (累计完成投资) = the sum of the approved months' investment;
 - completion rate against the annual plan = YTD ÷ this year's planned investment;
-- 序时进度 = ``monitor.expected_fraction`` at the reference month's end on the seasonal
-  curve :data:`SCHEDULE` (investment is back-loaded: little in winter, most in the last
-  quarter); expected = annual plan × that fraction;
+- 序时进度 = ``monitor.expected_fraction`` at the reference month's end on the plan's
+  schedule for key projects (``Plan.project_schedule``, else the plan's convention, else
+  months of data); Nanyang's follows last year's monthly profile, investment being
+  back-loaded; expected = annual plan × that fraction;
 - completion against 序时进度 = YTD ÷ expected, placed in the monitor's default bands for
-  cumulative floors (green from 95%, yellow 85–95%, red below): yellow and red are
+  cumulative floors (green from 100%, yellow 85–100%, red below): yellow and red are
   **behind schedule**. A project with no approved month by the reference month is *not
   reported* (grey), not behind: missing reports are chased by the reminders.
 - the stage is the one reported in the latest approved month, else the library's.
@@ -29,19 +30,21 @@ from decimal import Decimal
 from django.utils import timezone
 
 from mubiao.monitor import (
+    DEFAULT_SCHEDULE,
+    Schedule,
     Status,
     completion_rate,
     default_bands,
     expected_fraction,
-    learn_seasonal,
+    schedule_from_dict,
 )
+from mubiao.plans.models import Plan
 from mubiao.projects.models import Project, ProjectFigures
 
 # Monthly completed investment of a key-project pool in a typical year (亿元), the profile
-# docs/monitor.md uses: 28.7% by the end of June, 58% by September, the rest in Q4.
-# A city replaces it with its own last year's figures (统计局 月报).
+# docs/monitor.md uses: 28.7% by the end of June, 58% by September, the rest in Q4. The
+# synthetic demo figures follow it; Nanyang's plan states it as its key projects' schedule.
 LAST_YEAR_PROFILE = [20, 40, 60, 80, 100, 130, 140, 150, 160, 170, 180, 270]
-SCHEDULE = learn_seasonal(LAST_YEAR_PROFILE)
 BANDS = default_bands("cumulative-floor")
 BEHIND = frozenset({Status.RED, Status.YELLOW})
 
@@ -55,28 +58,41 @@ def reference_month(as_of: dt.date) -> dt.date | None:
     return end if end.year == as_of.year else None
 
 
-def expected_share(year: int, month_end: dt.date | None) -> float:
+def project_schedule(plan: Plan) -> Schedule:
+    """The key projects' 序时进度: the plan's schedule for them, else its convention, else
+    months of data."""
+    data = plan.project_schedule or plan.progress_schedule
+    return schedule_from_dict(data) if data else DEFAULT_SCHEDULE
+
+
+def schedules_of(projects) -> dict[int, Schedule]:
+    """plan id → the key projects' schedule, for the plans of ``projects`` (one query)."""
+    ids = {p.plan_id for p in projects}
+    return {plan.pk: project_schedule(plan) for plan in Plan.objects.filter(pk__in=ids)}
+
+
+def expected_share(year: int, month_end: dt.date | None, schedule: Schedule) -> float:
     """序时进度: the share of the year's investment due by a month's end."""
     if month_end is None:
         return 0.0
-    return expected_fraction(month_end, year, SCHEDULE)
+    return expected_fraction(month_end, year, schedule)
 
 
-def project_share(project: Project, year: int, day: dt.date | None) -> float:
-    """A project's 序时进度 by ``day``: the seasonal curve, from its planned start.
+def project_share(project: Project, year: int, day: dt.date | None, schedule: Schedule) -> float:
+    """A project's 序时进度 by ``day``: the plan's schedule, from its planned start.
 
     A project planned to start within the year spreads its annual plan over the months
-    from its start: (F(day) − F(start)) ÷ (1 − F(start)), F the city's seasonal curve.
+    from its start: (F(day) − F(start)) ÷ (1 − F(start)), F the plan's schedule.
     """
     if day is None:
         return 0.0
     start = project.planned_start
     if start is None or start.year != year or start.month == 1:
-        return expected_share(year, day)
-    before = expected_fraction(start.replace(day=1) - dt.timedelta(days=1), year, SCHEDULE)
+        return expected_share(year, day, schedule)
+    before = expected_fraction(start.replace(day=1) - dt.timedelta(days=1), year, schedule)
     if before >= 1.0:
         return 1.0
-    return max(0.0, (expected_share(year, day) - before) / (1.0 - before))
+    return max(0.0, (expected_share(year, day, schedule) - before) / (1.0 - before))
 
 
 @dataclass
@@ -91,6 +107,7 @@ class Progress:
     expected: Decimal | None = None  # annual plan × 序时进度
     against_expected: float | None = None  # YTD ÷ expected
     status: Status = Status.GREY
+    schedule: Schedule = DEFAULT_SCHEDULE
 
     @property
     def behind(self) -> bool:
@@ -143,21 +160,26 @@ def progress_of(projects, year: int, as_of: dt.date) -> list[Progress]:
         return []
     through = reference_month(as_of)
     months = approved_months([p.pk for p in projects], year, through, approved_by=as_of)
-    return [_progress(p, months.get(p.pk, {}), year) for p in projects]
+    schedules = schedules_of(projects)
+    return [
+        _progress(p, months.get(p.pk, {}), year, schedules.get(p.plan_id, DEFAULT_SCHEDULE))
+        for p in projects
+    ]
 
 
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _progress(project: Project, months: dict, year: int) -> Progress:
+def _progress(project: Project, months: dict, year: int, schedule: Schedule) -> Progress:
     p = Progress(project, {m: v[0] for m, v in months.items()}, stage=project.stage)
+    p.schedule = schedule
     share = 0.0
     if months:
         p.stage = months[max(months)][1]
         # 序时进度 at the project's latest approved month: a month not yet reported is
         # chased as missing, not counted as investment lagging.
-        share = project_share(project, year, month_end(year, max(months)))
+        share = project_share(project, year, month_end(year, max(months)), schedule)
     p.ytd = sum(p.months.values(), Decimal(0))
     plan = project.annual_plan
     if plan:
@@ -179,12 +201,13 @@ def totals(rows: list[Progress], year: int, as_of: dt.date) -> dict:
     expected = sum(
         (
             (r.project.annual_plan or Decimal(0))
-            * Decimal(str(project_share(r.project, year, through)))
+            * Decimal(str(project_share(r.project, year, through, r.schedule)))
             for r in rows
         ),
         Decimal(0),
     )
-    share = float(expected / plan) if plan else expected_share(year, through)
+    schedule = rows[0].schedule if rows else DEFAULT_SCHEDULE
+    share = float(expected / plan) if plan else expected_share(year, through, schedule)
     stages: dict[str, int] = defaultdict(int)
     for r in rows:
         stages[r.stage] += 1
@@ -234,26 +257,42 @@ def monthly_curve(project: Project, as_of: dt.date) -> dict:
     year = project.plan.year
     months = approved_months([project.pk], year, reference_month(as_of)).get(project.pk, {})
     plan = float(project.annual_plan or 0)
+    schedule = project_schedule(project.plan)
     labels, planned, actual = [], [], []
     running = 0.0
     last = max(months) if months else 0
     for m in range(1, 13):
         end = month_end(year, m)
         labels.append(f"{m}月")
-        planned.append(round(plan * project_share(project, year, end), 2))
+        planned.append(round(plan * project_share(project, year, end, schedule), 2))
         if m in months:
             running += float(months[m][0])
         actual.append(round(running, 2) if m <= last else None)
     return {"labels": labels, "planned": planned, "actual": actual}
 
 
-def start_filters(as_of: dt.date):
-    """(planned to start, started) by ``as_of``, as filters: the two sides of 开工率.
-    Only new starts (新开工) count; a continuing project started in an earlier year."""
+def start_filters(as_of: dt.date, basis: str = Plan.StartRateBasis.BY_MONTH):
+    """(planned to start, started) as filters: the two sides of 开工率, as of the data
+    month (the last month over by ``as_of``; before January is over, the day itself).
+
+    ``basis`` is the plan's denominator (``Plan.start_rate_basis``):
+    - ``by_month``: new projects (新开工) planned to start by the end of the data month;
+    - ``this_year``: new projects planned to start at any time this year;
+    - ``all``: every project of the library (continuing ones count as started when their
+      start is recorded).
+    The numerator is the projects of the denominator started by the data month's end.
+    """
     from django.db.models import Q
 
-    planned = Q(category=Project.Category.NEW, planned_start__lte=as_of)
-    return planned, planned & Q(actual_start__isnull=False, actual_start__lte=as_of)
+    through = reference_month(as_of) or as_of
+    new = Q(category=Project.Category.NEW)
+    if basis == Plan.StartRateBasis.THIS_YEAR:
+        planned = new & Q(planned_start__year=as_of.year)
+    elif basis == Plan.StartRateBasis.ALL:
+        planned = Q(pk__isnull=False)
+    else:
+        planned = new & Q(planned_start__lte=through)
+    return planned, planned & Q(actual_start__isnull=False, actual_start__lte=through)
 
 
 def summary(projects, year: int, as_of: dt.date) -> dict | None:
@@ -264,11 +303,12 @@ def summary(projects, year: int, as_of: dt.date) -> dict | None:
 
     from mubiao.monitor import start_rate
 
-    rows = progress_of(projects.select_related("county"), year, as_of)
+    rows = progress_of(projects.select_related("county", "plan"), year, as_of)
     if not rows:
         return None
     t = totals(rows, year, as_of)
-    planned, started = start_filters(as_of)
+    basis = getattr(rows[0].project.plan, "start_rate_basis", Plan.StartRateBasis.BY_MONTH)
+    planned, started = start_filters(as_of, basis)
     starts = projects.aggregate(
         planned=Count("pk", filter=planned), started=Count("pk", filter=started)
     )
@@ -283,6 +323,7 @@ def summary(projects, year: int, as_of: dt.date) -> dict | None:
         "reported": t["reported"],
         "through": t["through"].isoformat() if t["through"] else None,
         "start_rate": start_rate(starts["started"], starts["planned"]),
+        "start_rate_basis": basis,
         "started": starts["started"],
         "planned_to_start": starts["planned"],
     }

@@ -49,9 +49,10 @@ def _filtered(request: HttpRequest, projects: QuerySet[Project]) -> QuerySet[Pro
     return projects
 
 
-def measures(projects: QuerySet[Project], as_of: dt.date) -> dict:
-    """Totals, the start rate as of a date, and counts by stage, county and chain."""
-    planned, started = pm.start_filters(as_of)
+def measures(projects: QuerySet[Project], as_of: dt.date, basis: str) -> dict:
+    """Totals, the start rate as of a date (on the plan's denominator ``basis``), and
+    counts by stage, county and chain."""
+    planned, started = pm.start_filters(as_of, basis)
     totals = projects.aggregate(
         n=Count("pk"),
         total=Sum("total_investment"),
@@ -106,7 +107,7 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
             "plan": plan,
             "page": page,
             "query": query.urlencode(),
-            "m": measures(projects, today),
+            "m": measures(projects, today, plan.start_rate_basis),
             "t": pm.totals(rows, plan.year, today),
             "targets": _targets(request.user, plan, today),
             "counties": access.visible_units(request.user).filter(level="county"),
@@ -175,7 +176,7 @@ def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpRespon
             "plan": plan,
             "county": unit,
             "t": pm.totals(rows, plan.year, today),
-            "m": measures(projects, today),
+            "m": measures(projects, today, plan.start_rate_basis),
             "by_chain": pm.grouped(rows, lambda p: p.chain.name if p.chain else _("no chain")),
             "behind": behind[:100],
             "rows": rows,

@@ -124,7 +124,8 @@ def test_mubiao_ledger_prints_json(reported, capsys):
     assert data["as_of"] == "2026-07-10"
     rows = {r["code"]: r for r in data["rows"]}
     assert rows["investment"]["status"] == "yellow"
-    assert rows["investment"]["expected"] == pytest.approx(743.84, abs=0.01)
+    assert rows["investment"]["expected"] == 750.0  # 1–6月: 6/12 of 1500
+    assert (rows["investment"]["completion"], rows["investment"]["gap_points"]) == (46.0, -4.0)
     assert rows["projects"]["status"] == "done"
     assert rows["t1"]["units"] == ["市发展改革委", "市商务局"]
     assert data["counts"]["indicators"]["done"] == 1

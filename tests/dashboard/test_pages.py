@@ -70,7 +70,7 @@ def test_the_dashboard_shows_headline_red_items_and_the_ranking_formula(reported
     with time_machine.travel("2026-07-10 10:00 +0800", tick=False):
         page = login("leader").get(f"{P}/").text
     assert "完成投资" in page
-    assert "判为红灯" in page  # 600 of 743.8 expected: 80.7%
+    assert "判为红灯" in page  # 600 of 750 expected: 80%
     assert 'data-testid="formula"' in page and "按时报送率" in page
     assert 'id="dashboard-data"' in page
     assert "<script>" not in page and "style=" not in page
@@ -102,8 +102,8 @@ def test_the_as_of_date_shows_the_plan_as_it_stood(reported, login):
     client = login("leader")
     before = client.get(f"{P}/?as_of=2026-07-07").text
     after = client.get(f"{P}/?as_of=2026-07-09").text
-    assert "为600亿元" not in before
-    assert "为600亿元" in after
+    assert "累计600亿元" not in before
+    assert "累计600亿元" in after
 
 
 def test_the_task_page_lists_the_reports_behind_the_light(reported, login):

@@ -55,13 +55,17 @@ def test_it_gives_actual_expected_and_forecast_of_a_headline_target(investment):
     head = {r["code"]: r for r in data["headline"]}
     inv = head["investment"]
     assert inv["actual"] == 690
-    assert inv["expected"] == pytest.approx(743.84, abs=0.01)
-    assert inv["forecast"] == pytest.approx(1391.44, abs=0.01)
-    assert "序时进度49.6%" in inv["explain_zh"]
+    assert inv["expected"] == 750.0  # six months of data: 6/12 of 1500
+    assert inv["forecast"] == pytest.approx(1380, abs=0.01)
+    assert (inv["completion"], inv["progress"], inv["gap_points"]) == (46.0, 50.0, -4.0)
+    assert (inv["completion_shown"], inv["gap_shown"]) == ("46.0%", "-4.0")
+    assert inv["gap_zh"] == "完成年度目标的46.0%，低于序时进度4.0个百分点"
+    assert "1–6月累计690亿元" in inv["explain_zh"]
+    assert data["time_progress"]["label_zh"] == "1–6月，时间进度50.0%"
     assert inv["units"] == ["市发展改革委", "市商务局"]
     trend = next(t for t in data["trends"] if t["code"] == "investment")
     assert trend["actual"][5] == 690
-    assert trend["expected"][5] == pytest.approx(1500 * 181 / 365, abs=0.01)
+    assert trend["expected"][5] == 750.0
 
 
 def test_only_the_lead_units_value_counts(world):

@@ -1,4 +1,4 @@
-"""序时进度 per indicator: stated, learned from last year's months, or linear."""
+"""序时进度 per indicator: stated, learned from last year's months, or by months of data."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mubiao.dashboard.status import facts_of, schedule_of
-from mubiao.monitor import Linear, Observation, Quarterly, Seasonal, judge
+from mubiao.monitor import Linear, Monthly, Observation, Quarterly, Seasonal, judge
 from mubiao.plans.models import Indicator
 
 BACK_LOADED = [None, 84, 84, 98, 112, 154, 98, 112, 154, 112, 140, 252]
@@ -22,22 +22,23 @@ def indicator(**fields) -> Indicator:
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({}, Linear),
+        ({}, Monthly),  # nothing stated: months of data
         ({"schedule": {"type": "quarterly"}}, Quarterly),
         ({"baseline_series": BACK_LOADED}, Seasonal),
         ({"schedule": {"type": "linear"}, "baseline_series": BACK_LOADED}, Linear),
     ],
 )
-def test_the_schedule_is_stated_or_learned_or_linear(fields, expected):
+def test_the_schedule_is_stated_or_learned_or_by_months(fields, expected):
     assert isinstance(schedule_of(indicator(**fields)), expected)
 
 
 def test_a_back_loaded_indicator_is_not_painted_red_by_a_straight_line():
-    # By the end of June 6.5 tenths of last year's pattern had not yet come: 548 of 1500
-    # is 36.5% of the target, behind a straight line (49.6%) but on last year's curve.
-    observations = [Observation("202606", 548.0, dt.date(2026, 7, 5))]
+    # By the end of June 38% of last year's pattern had come: 580 of 1500 is 38.7% of the
+    # target, far behind six months of twelve (50%) but ahead of last year's curve.
+    observations = [Observation("202606", 580.0, dt.date(2026, 7, 5))]
     as_of = dt.date(2026, 7, 10)
     linear = judge(facts_of(indicator(), 2026, observations), as_of)
+    assert linear.expected_fraction == 0.5 and linear.gap_points == -11.3
     learned = judge(facts_of(indicator(baseline_series=BACK_LOADED), 2026, observations), as_of)
     assert str(linear.status) == "red"
     assert str(learned.status) == "green"

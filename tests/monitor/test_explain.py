@@ -20,14 +20,14 @@ def test_it_explains_a_cumulative_judgement_in_both_languages():
     )
     j = judge(facts, date(2026, 7, 10))
     assert j.explain_zh == (
-        "省市重点项目完成投资：截至2026-06-30为690亿元，目标不低于1500亿元，序时进度49.6%，"
-        "应达743.84亿元，为序时目标的92.8%，略慢于序时进度，判为黄灯；"
-        "预计全年1391.44亿元（1040.72亿元–1742.15亿元）。"
+        "省市重点项目完成投资：1–6月累计690亿元，目标不低于1500亿元，完成年度目标的46.0%，"
+        "低于序时进度4.0个百分点，略慢于序时进度，判为黄灯；"
+        "预计全年1380亿元（1035亿元–1725亿元）。"
     )
     assert j.explain_en == (
-        "省市重点项目完成投资: 690亿元 as of 2026-06-30, target at least 1500亿元, "
-        "expected 49.6% of the year, 743.84亿元, 92.8% of expected, band [0.85, 0.95): yellow; "
-        "year-end forecast 1391.44亿元 (1040.72亿元 to 1742.15亿元)."
+        "省市重点项目完成投资: 690亿元 in January–June, target at least 1500亿元, "
+        "46.0% of the annual target, 4.0 points behind time progress, band [0.85, 1): yellow; "
+        "year-end forecast 1380亿元 (1035亿元 to 1725亿元)."
     )
 
 

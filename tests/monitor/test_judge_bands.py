@@ -23,9 +23,9 @@ SCHEDULES = {
 # (rule, facts, [(actual, status), ...]); expected values at f = 0.5 noted per row.
 RULES = [
     (
-        "cumulative-floor",  # e = 500, ratio a/e: red < 0.85 ≤ yellow < 0.95 ≤ green
+        "cumulative-floor",  # e = 500, ratio a/e: red < 0.85 ≤ yellow < 1.0 ≤ green
         dict(kind="amount", comparator=">=", target=1000.0),
-        [(424.99, R), (425, Y), (425.01, Y), (474.99, Y), (475, G), (475.01, G)],
+        [(424.99, R), (425, Y), (425.01, Y), (475, Y), (499.99, Y), (500, G), (500.01, G)],
     ),
     (
         "cumulative-ceiling",  # e = 475, ratio e/a: red < 0.95 ≤ yellow < 1.0 ≤ green
@@ -50,17 +50,17 @@ RULES = [
     (
         "cumulative-range",  # e = 500–600
         dict(kind="amount", comparator="range", target=1000.0, value_max=1200.0),
-        [(424.99, R), (425, Y), (474.99, Y), (475, G), (550, G), (600, G), (700, Y), (800, R)],
+        [(424.99, R), (425, Y), (499.99, Y), (500, G), (550, G), (600, G), (700, Y), (800, R)],
     ),
     (
         "stock-floor",  # baseline 600 → target 700: e = 650
         dict(kind="count", comparator=">=", target=700.0, baseline=600.0, accumulation="stock"),
-        [(552.49, R), (552.5, Y), (617.49, Y), (617.5, G), (650, G)],
+        [(552.49, R), (552.5, Y), (649.99, Y), (650, G), (651, G)],
     ),
     (
         "stock-floor",  # no baseline: e = target = 700 (高新技术企业保持700家以上)
         dict(kind="level", comparator=">=", target=700.0, accumulation="stock"),
-        [(594.99, R), (595, Y), (664.99, Y), (665, G), (700, G)],
+        [(594.99, R), (595, Y), (699.99, Y), (700, G)],
     ),
     (
         "stock-ceiling",  # PM2.5 ≤ 38: e = 38, ratio e/a

@@ -7,6 +7,7 @@ import pytest
 from mubiao.monitor import (
     Bands,
     IndicatorFacts,
+    Linear,
     Observation,
     Quarterly,
     Status,
@@ -69,7 +70,7 @@ def test_it_marks_a_rate_done_only_with_a_year_end_value(period, value, status):
         ("~", "keep", 690.0, Status.DONE),  # within the green band of a keep-target
         ("~", "keep", 600.0, Status.YELLOW),
         (">=", "up", 700.0, Status.DONE),
-        (">=", "keep", 699.0, Status.GREEN),  # 99.9% of a floor at year end: green, not done
+        (">=", "keep", 699.0, Status.YELLOW),  # 99.9% of a floor at year end: short, not done
     ],
 )
 def test_it_marks_stocks_done_at_year_end_when_the_target_holds(
@@ -146,10 +147,15 @@ def test_it_uses_the_latest_correction_of_a_period():
 
 
 def test_it_compares_a_value_with_the_expectation_at_its_own_period_end():
-    # The June figure judged on 10 August is held against 30 June, not against 10 August.
+    # The June figure judged on 10 August is held against 30 June, not against 10 August:
+    # six months of data, 6/12 (by days it would be 181/365).
     j = judge(facts([obs("202606", 700.0, date(2026, 7, 8))]), date(2026, 8, 10))
     assert j.reference_date == date(2026, 6, 30)
-    assert j.expected_fraction == pytest.approx(181 / 365)
+    assert j.expected_fraction == 0.5
+    by_days = judge(
+        facts([obs("202606", 700.0, date(2026, 7, 8))], schedule=Linear()), date(2026, 8, 10)
+    )
+    assert by_days.expected_fraction == pytest.approx(181 / 365)
 
 
 def test_it_skips_an_observation_without_a_value():
@@ -188,9 +194,16 @@ def test_it_uses_bands_given_by_the_caller():
             {"start": 1.0, "end": None, "status": "green", "label": "达到"},
         ]
     )
-    lagging = facts([obs("202606", 740.0, date(2026, 7, 5))])
-    assert judge(lagging, date(2026, 7, 10)).status is Status.GREEN
+    lenient = Bands.from_data(
+        [
+            {"start": None, "end": 0.9, "status": "red", "label": "落后"},
+            {"start": 0.9, "end": None, "status": "green", "label": "基本达到"},
+        ]
+    )
+    lagging = facts([obs("202606", 740.0, date(2026, 7, 5))])  # 740 of 750 due
+    assert judge(lagging, date(2026, 7, 10)).status is Status.YELLOW
     assert judge(lagging, date(2026, 7, 10), strict).status is Status.RED
+    assert judge(lagging, date(2026, 7, 10), lenient).status is Status.GREEN
 
 
 def test_it_refuses_bands_over_the_wrong_measure():
@@ -236,13 +249,17 @@ def test_it_refuses_bad_observations(kwargs, message):
 def test_it_records_every_figure_with_its_formula():
     j = judge(facts([obs("202606", 700.0, date(2026, 7, 8))], baseline=1400.0), date(2026, 7, 10))
     steps = {s.name: s for s in j.explanation.steps}
-    assert set(steps) == {"actual", "expected_fraction", "expected", "measure"}
-    assert steps["expected"].formula.startswith("target × f = 1500 × 0.4959")
+    assert set(steps) == {
+        "actual", "expected_fraction", "expected", "completion", "progress", "gap_points", "measure",
+    }  # fmt: skip
+    assert steps["expected"].formula.startswith("target × f = 1500 × 0.5000")
     assert steps["measure"].formula == "actual ÷ expected"
-    assert steps["measure"].value == j.measure == pytest.approx(700 / (1500 * 181 / 365))
+    assert steps["measure"].value == j.measure == pytest.approx(700 / 750)
+    assert steps["gap_points"].formula.endswith("= 46.7 − 50")
+    assert steps["gap_points"].value == j.gap_points == -3.3
     assert j.explanation.band is not None and j.explanation.band.status is j.status
     assert j.explanation.inputs["target"] == 1500.0
-    assert j.explanation.inputs["schedule"] == "linear by days"
+    assert j.explanation.inputs["schedule"] == "by months of data"
 
 
 def test_it_takes_same_day_versions_in_the_order_given():

@@ -29,7 +29,8 @@ def test_it_spreads_the_projects_over_on_track_behind_and_unreported(demo):
     rows = progress_of(Project.objects.filter(plan=plan), plan.year, dt.date(2026, 11, 26))
     t = totals(rows, plan.year, dt.date(2026, 11, 26))
     assert t["through"] == dt.date(2026, 10, 31)
-    assert 0.05 < t["behind"] / t["n"] < 0.35  # some behind, most not
+    # Some behind, most not (behind = anywhere below 序时进度, green only at or above it).
+    assert 0.05 < t["behind"] / t["n"] < 0.45
     assert 20 < t["n"] - t["up_to_date"] < 300  # a few silent, or October not yet approved
     assert 0.8 < t["against_expected"] < 1.2  # the city as a whole near 序时进度
     assert 0.5 < t["share"] < 0.7  # back-loaded: well under 10/12 by October

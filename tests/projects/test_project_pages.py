@@ -19,12 +19,12 @@ def approve_month(world, report, invested: str) -> None:
 def test_it_shows_completion_and_filters_the_projects_behind_schedule(world, login, month, clock):
     slow = make_project(world, "p2", name="滞后项目")
     clock("2026-06-02")
-    approve_month(world, month("202605"), "4000")  # on pace for a 12000 plan
+    approve_month(world, month("202605"), "5000")  # on pace for a 12000 plan: 5/12
     approve_month(world, month("202605", slow), "10")
     clock("2026-07-02")
     client = login("supervisor")
     page = client.get(f"/plans/{world.plan.code}/projects/").text
-    assert 'data-testid="completion-rate"' in page and "4010" in page
+    assert 'data-testid="completion-rate"' in page and "5010" in page
     behind = client.get(f"/plans/{world.plan.code}/projects/?behind=1").text
     assert "滞后项目" in behind and "示范县重点项目p1" not in behind
 
@@ -39,7 +39,8 @@ def test_it_draws_the_projects_monthly_curve_from_a_json_block(world, login, pro
     )
     curve = json.loads(data.group(1))
     assert curve["actual"][:6] == [0.0, 0.0, 0.0, 0.0, 1234.0, None]  # June not yet ended
-    assert curve["planned"][11] == 12000.0 and curve["planned"][5] < 6000  # back-loaded
+    # months of data (the world's plan states no schedule): 6/12 by June
+    assert curve["planned"][11] == 12000.0 and curve["planned"][5] == 6000.0
     assert "<script>" not in page and "style=" not in page  # CSP: no inline code
     assert 'data-testid="project-ytd"' in page and "1234.00" in page
 
