@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0005_indicator_schedule'),
+        ('plans', '0006_editor'),
     ]
 
     operations = [
