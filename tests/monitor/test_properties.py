@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 from mubiao.monitor import (
     IndicatorFacts,
     Linear,
+    Monthly,
     Observation,
     Quarterly,
     Seasonal,
+    Stated,
     Status,
     expected_fraction,
     judge,
@@ -28,7 +30,12 @@ monthly = st.lists(
     min_size=12,
     max_size=12,
 )
-schedules = st.one_of(st.just(Linear()), st.just(Quarterly()), monthly.map(learn_seasonal))
+schedules = st.one_of(
+    st.just(Monthly()), st.just(Linear()), st.just(Quarterly()), monthly.map(learn_seasonal)
+)
+stated = st.lists(
+    st.floats(min_value=0, max_value=2, allow_nan=False), min_size=1, max_size=11
+).map(lambda v: Stated({i + 1: s for i, s in enumerate(sorted(v))} | {12: max(v)}))
 
 
 @given(schedules, days, st.integers(min_value=0, max_value=400))
@@ -36,6 +43,13 @@ def test_it_keeps_expected_progress_within_0_1_and_never_falling(schedule, day, 
     earlier = expected_fraction(day, YEAR, schedule)
     later = expected_fraction(day + timedelta(days=step), YEAR, schedule)
     assert 0.0 <= earlier <= later <= 1.0
+
+
+@given(stated, days, st.integers(min_value=0, max_value=400))
+def test_it_never_lets_a_stated_schedule_fall_or_pass_its_year_end(schedule, day, step):
+    earlier = expected_fraction(day, YEAR, schedule)
+    later = expected_fraction(day + timedelta(days=step), YEAR, schedule)
+    assert 0.0 <= earlier <= later <= schedule.year_end + 1e-12
 
 
 @given(monthly)

@@ -108,11 +108,28 @@ def test_it_round_trips_the_formula_as_data():
     ("terms", "ties", "message"),
     [
         ((), (), "at least one term"),
-        ((Term("speed", 1),), (), "unknown measure 'speed'"),
-        ((Term("red", 1),), (TieBreak("colour"),), "unknown measure 'colour'"),
+        ((Term("speed rate", 1),), (), "'speed rate' must be letters, digits and underscores"),
+        ((Term("red", 1),), (TieBreak(""),), "'' must be letters"),
+        ((Term("red", float("inf")),), (), "finite number"),
         ((Term("red", 1),), (TieBreak("red", "up"),), "tie-break order"),  # type: ignore[arg-type]
     ],
 )
 def test_it_refuses_bad_formulas(terms, ties, message):
     with pytest.raises(ValueError, match=message):
         RankingFormula(terms, ties)
+
+
+def test_it_rates_an_extra_measure_only_for_units_that_have_it():
+    from datetime import date
+
+    from mubiao.monitor.rollup import unit_scorecard
+
+    cards = [
+        unit_scorecard("甲", ["green"], [], date(2026, 6, 30), extra={"speed": 2.0}),
+        unit_scorecard("乙", ["green"], [], date(2026, 6, 30)),
+    ]
+    ranked = rank_units(cards, RankingFormula((Term("speed", 1),)))
+    assert [(r.unit, r.rank, r.note) for r in ranked] == [
+        ("甲", 1, None),
+        ("乙", None, "not rated: no data for speed"),
+    ]
