@@ -137,7 +137,7 @@ def _summary(doc, data: dict) -> None:
     doc.add_heading("一、总体情况", level=1)
     ind, tasks = data["counts"]["indicators"], data["counts"]["tasks"]
     doc.add_paragraph(
-        f"截至{_zh_date(data['as_of'])}，时间进度{data['linear_fraction'] * 100:.1f}%。"
+        f"截至{_zh_date(data['as_of'])}（{data['time_progress']['label_zh'] or '尚无数据月份'}），"
         f"全市{sum(ind.values())}项目标指标中，{_counts_text(ind) or '尚无评价'}；"
         f"{sum(tasks.values())}项重点任务中，{_counts_text(tasks) or '尚无评价'}。"
     )
@@ -212,6 +212,4 @@ def _good(doc, data: dict) -> None:
     if not data["good"]:
         doc.add_paragraph("本期无。")
     for row in data["good"]:
-        doc.add_paragraph(
-            f"{row['name']}：{row.get('explain_zh') or '已完成。'}", style="List Bullet"
-        )
+        doc.add_paragraph(row.get("explain_zh") or f"{row['name']}：已完成。", style="List Bullet")

@@ -58,11 +58,12 @@ def test_the_bulletin_has_its_summary_ranking_red_overdue_and_good_items(reporte
     assert download["Content-Disposition"].startswith("attachment")
     text = text_of(b"".join(download.streaming_content))
     assert "推进情况通报" in text and "（2026年6月，数据截至2026年7月10日）" in text
-    assert "一、总体情况" in text and "时间进度52.3%" in text
+    assert "一、总体情况" in text and "1–6月，时间进度50.0%" in text
     assert "排名办法：得分 = 40 × 按时报送率" in text
     assert "1 | 市发展改革委" in text and "暂不排名 | 市统计局" in text
     assert "三、红灯和逾期事项" in text and "【指标】完成投资（市发展改革委）" in text
-    assert "实施重点项目：实施重点项目：截至2026-06-30为1003个" in text  # done: good progress
+    assert "实施重点项目：1–6月累计1003个" in text  # done: good progress
+    assert "实施重点项目：实施重点项目" not in text  # the name once
 
 
 def test_a_bulletin_rebuilt_for_its_date_says_the_same_and_flags_later_corrections(reported):
@@ -80,7 +81,7 @@ def test_a_bulletin_rebuilt_for_its_date_says_the_same_and_flags_later_correctio
     assert "investment" in str(first.summary["red"])
     again.file.open("rb")
     text = text_of(again.file.read())
-    assert "五、此后更正" in text and "完成投资：2026-08-02更正后由红灯变为绿灯" in text
+    assert "五、此后更正" in text and "完成投资：2026-08-02更正后由红灯变为黄灯" in text
     # Apart from the note on the correction, the rebuilt document says the same.
     assert body(first) == body(again)
 

@@ -170,8 +170,9 @@ def test_the_dashboard_speaks_english_with_english_reasons(reported, login):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(f"{P}/?as_of=2026-07-10").text
     assert "Dashboard" in page and "Red items" in page
-    # The investment target's reason, in English: 600 of 743.8 expected (80.7%), red.
-    assert re.search(r"80\.7% of expected, band [^<]*: red", page), "no English red reason"
+    # The investment target's reason, in English: 600 of 1500 is 40.0%, 10 points behind 50%.
+    reason = r"40\.0% of the annual target, 10\.0 points behind time progress, band [^<]*: red"
+    assert re.search(reason, page), "no English red reason"
     assert "判为红灯" not in page
 
 
