@@ -82,3 +82,36 @@ def set_ranking(
            after={"formula": formula, "exemptions": setting.exemptions})  # fmt: skip
     statuses.apply(plan, statuses.ALL)
     return setting
+
+
+#: The narrative fields the office may edit before publishing, with their longest length.
+NARRATIVE_FIELDS = {
+    "issue_number": 64,
+    "office": 100,
+    "addressees": 300,
+    "basis": 1000,
+    "requirements": 5000,
+    "contact": 300,
+}
+
+
+@transaction.atomic
+def publish_bulletin(user, cycle, as_of, narrative: dict[str, str] | None = None):
+    """Publish the bulletin (通报) of ``cycle`` as of ``as_of`` with the office's edited
+    narrative: rendered, frozen and stored with its PDF copy; audited."""
+    from mubiao.dashboard import bulletin
+
+    plan = cycle.plan
+    if not may_publish(user, plan):
+        raise PermissionDenied(_("Only the supervision office publishes bulletins."))
+    told = {k: str(v).strip() for k, v in (narrative or {}).items() if k in NARRATIVE_FIELDS}
+    for key, longest in NARRATIVE_FIELDS.items():
+        if len(told.get(key, "")) > longest:
+            raise ValidationError(
+                _("%(field)s is longer than %(n)s characters.") % {"field": key, "n": longest}
+            )
+    item = bulletin.publish(user, cycle, as_of, told)
+    record(user, Event.BULLETIN_PUBLISH, f"bulletin:{item.code}",
+           after={"cycle": cycle.code, "as_of": as_of.isoformat(),
+                  "issue_number": item.issue_number, "narrative": item.narrative})  # fmt: skip
+    return item

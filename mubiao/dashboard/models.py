@@ -131,6 +131,10 @@ def bulletin_path(instance: Bulletin, filename: str) -> str:
     return f"bulletins/{instance.cycle.plan.code}/{instance.code}.docx"
 
 
+def bulletin_pdf_path(instance: Bulletin, filename: str) -> str:
+    return f"bulletins/{instance.cycle.plan.code}/{instance.code}.pdf"
+
+
 class Bulletin(models.Model):
     """A published bulletin (通报) of one cycle, with the date it was built as of."""
 
@@ -150,6 +154,14 @@ class Bulletin(models.Model):
     )
     # A summary of what it said, so it can be compared with a rebuild.
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    # 发文字号 / 期号, e.g. 督查通报〔2026〕第9期: numbered per plan and year, editable.
+    issue_number = models.CharField(_("issue number"), max_length=64, blank=True)
+    # The office's edited narrative (addressees, basis sentence, 下步工作要求, signature)
+    # and the whole content rendered, frozen when it was published: the files are
+    # rendered from it, so the published document is reproducible as of its date.
+    narrative = models.JSONField(_("narrative"), default=dict, blank=True)
+    content = models.JSONField(_("content"), default=dict, blank=True)
+    pdf = models.FileField(_("PDF copy"), upload_to=bulletin_pdf_path, blank=True)
 
     class Meta:
         verbose_name = _("bulletin")
@@ -162,6 +174,10 @@ class Bulletin(models.Model):
     @property
     def file_name(self) -> str:
         return f"{self.cycle.plan.code}-{self.cycle.code}-{self.as_of:%Y%m%d}.docx"
+
+    @property
+    def pdf_name(self) -> str:
+        return self.file_name.removesuffix(".docx") + ".pdf"
 
 
 class StatusCache(models.Model):

@@ -11,7 +11,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mubiao.dashboard import actions as dashboard_actions
 from mubiao.dashboard import bulletin as bulletins
 from mubiao.dashboard import current
 from mubiao.dashboard import ledger as ledgers
@@ -276,6 +277,7 @@ def bulletin_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         _context(
             request, plan, today, bulletins=items, cycles=cycles, default_cycle=default,
             may_publish=bulletins.may_publish(request.user, plan),
+            narrative=bulletins.default_narrative(plan, default, today) if default else None,
         ),
     )  # fmt: skip
 
@@ -289,7 +291,12 @@ def bulletin_create(request: HttpRequest, plan_code: str) -> HttpResponse:
         as_of = dt.date.fromisoformat(request.POST.get("as_of") or str(timezone.localdate()))
     except ValueError as exc:
         raise Http404("as_of") from exc
-    made = bulletins.publish(request.user, cycle, as_of)
+    narrative = {k: request.POST.get(k, "") for k in dashboard_actions.NARRATIVE_FIELDS}
+    try:
+        made = dashboard_actions.publish_bulletin(request.user, cycle, as_of, narrative)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("dashboard:bulletins", plan.code)
     messages.success(
         request, _("Bulletin for %(cycle)s (as of %(date)s) is ready.") % {
             "cycle": cycle.label, "date": made.as_of.isoformat()}
@@ -306,3 +313,17 @@ def bulletin_download(request: HttpRequest, plan_code: str, code: str) -> HttpRe
         Bulletin.objects.select_related("cycle__plan"), cycle__plan=plan, code=code
     )
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file_name)
+
+
+@login_required
+def bulletin_pdf(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    """The bulletin's PDF copy (404 when LibreOffice was not there to render it)."""
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    if not plan_access.oversees(request.user, plan):
+        raise PermissionDenied("bulletin")
+    item = get_object_or_404(
+        Bulletin.objects.select_related("cycle__plan"), cycle__plan=plan, code=code
+    )
+    if not item.pdf:
+        raise Http404("pdf")
+    return FileResponse(item.pdf.open("rb"), as_attachment=True, filename=item.pdf_name)

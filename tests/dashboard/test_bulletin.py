@@ -1,14 +1,19 @@
-"""The bulletin: a Word document built from the report data, stored and reproducible."""
+"""The bulletin: an official document (公文) built from the report data, edited by the
+office, published as Word and PDF, stored and reproducible."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import shutil
+import zipfile
 
 import pytest
 import time_machine
 from docx import Document
 
+from mubiao.audit.models import AuditEntry
 from mubiao.dashboard.bulletin import publish, render_docx
 from mubiao.dashboard.models import Bulletin
 from mubiao.dashboard.report_data import build
@@ -38,32 +43,141 @@ def text_of(content: bytes) -> str:
 
 
 def body(item: Bulletin) -> tuple[list[str], list[list[str]]]:
-    """The paragraphs before the corrections section, and the tables' cells."""
+    """The paragraphs of sections 一 to 四 (before any later corrections, attachments and
+    the date of signing), and the tables' cells."""
     item.file.open("rb")
     doc = Document(io.BytesIO(item.file.read()))
     paragraphs = [p.text for p in doc.paragraphs]
-    if "五、此后更正" in paragraphs:
-        paragraphs = paragraphs[: paragraphs.index("五、此后更正")]
+    start = paragraphs.index("一、总体情况")
+    ends = [paragraphs.index(m) for m in ("五、此后更正",) if m in paragraphs]
+    ends += [i for i, t in enumerate(paragraphs) if t.startswith("附件：")]
+    paragraphs = [p for p in paragraphs[start : min(ends) if ends else None] if p]
     return paragraphs, [[c.text for row in t.rows for c in row.cells] for t in doc.tables]
 
 
-def test_the_bulletin_has_its_summary_ranking_red_overdue_and_good_items(reported, login):
+NARRATIVE = {
+    "issue_number": "督查通报〔2026〕第9期",
+    "requirements": "一是紧盯投资缺口，十月底前补齐。\n二是逐项销号存在问题。",
+}
+
+
+def test_the_bulletin_has_every_element_of_an_official_document(reported, login):
     client = login("supervisor")
     with time_machine.travel("2026-07-10 10:00 +0800", tick=False):
-        response = client.post(f"{P}/bulletins/new/", {"cycle": "202606", "as_of": "2026-07-10"})
+        form = client.get(f"{P}/bulletins/").text
+        assert 'value="督查通报〔2026〕第1期"' in form  # the next number, editable
+        response = client.post(
+            f"{P}/bulletins/new/", {"cycle": "202606", "as_of": "2026-07-10", **NARRATIVE}
+        )
     assert response.status_code == 302
     item = Bulletin.objects.get()
-    assert (item.cycle.code, item.as_of) == ("202606", dt.date(2026, 7, 10))
+    assert (item.cycle.code, item.as_of, item.issue_number) == (
+        "202606", dt.date(2026, 7, 10), "督查通报〔2026〕第9期",
+    )  # fmt: skip
     download = client.get(f"{P}/bulletins/{item.code}/")
     assert download["Content-Disposition"].startswith("attachment")
     text = text_of(b"".join(download.streaming_content))
-    assert "推进情况通报" in text and "（2026年6月，数据截至2026年7月10日）" in text
-    assert "一、总体情况" in text and "1–6月，时间进度50.0%" in text
+    lines = text.splitlines()
+    assert lines[0].endswith("督查室") and lines[1] == "督查通报〔2026〕第9期"
+    assert "关于示范市2026年目标任务2026年6月推进情况的通报" in text
+    assert "各县（市、区）人民政府，市直各单位：" in text
+    assert "现将2026年6月目标任务推进情况通报如下：" in text
+    for heading in (
+        "一、总体情况",
+        "二、主要指标和重点项目完成情况",
+        "三、存在问题",
+        "四、下步工作要求",
+    ):
+        assert heading in lines, heading
+    assert "1–6月，时间进度50.0%。" in text
+    targets = [line for line in lines if line.startswith("完成投资 | ")]  # the targets' table
+    assert targets and targets[0].endswith(" | 600 | 40.0% | -10.0 | 红灯"), targets
     assert "排名办法：得分 = 40 × 按时报送率" in text
     assert "1 | 市发展改革委" in text and "暂不排名 | 市统计局" in text
-    assert "三、红灯和逾期事项" in text and "【指标】完成投资（市发展改革委）" in text
-    assert "实施重点项目：1–6月累计1003个" in text  # done: good progress
+    problems = lines[lines.index("三、存在问题") : lines.index("四、下步工作要求")]
+    investment = [p for p in problems if p.split("（")[0].endswith("完成投资")]
+    assert len(investment) == 1  # listed once
+    assert (
+        "完成投资（指标，市发展改革委）：完成年度目标的40.0%，低于序时进度10.0个百分点。"
+        in investment[0]
+    )
+    assert "该指标" not in text
+    assert "1 | 实施重点项目 | 指标 | 市发展改革委 | 100.3% | +50.3 | 已完成" in lines  # 附件2
     assert "实施重点项目：实施重点项目" not in text  # the name once
+    assert "一是紧盯投资缺口，十月底前补齐。" in lines and "二是逐项销号存在问题。" in lines
+    assert "附件：1. 滞后于序时进度事项清单；2. 达到序时进度事项清单" in text
+    paragraphs = [line for line in lines if line and " | " not in line]
+    assert paragraphs[-1] == "2026年7月10日" and paragraphs[-2].endswith("督查室")
+    entry = AuditEntry.objects.get(action="bulletin.publish")
+    assert entry.after["issue_number"] == "督查通报〔2026〕第9期"
+
+
+def test_it_refuses_a_narrative_too_long_and_publishes_nothing(reported, login):
+    client = login("supervisor")
+    response = client.post(
+        f"{P}/bulletins/new/",
+        {"cycle": "202606", "as_of": "2026-07-10", "issue_number": "期" * 65},
+        follow=True,
+    )
+    assert "longer than 64" in response.text or "64" in response.text
+    assert not Bulletin.objects.exists()
+
+
+def docx_xml(item: Bulletin) -> dict[str, str]:
+    item.file.open("rb")
+    with zipfile.ZipFile(io.BytesIO(item.file.read())) as z:
+        return {
+            n: z.read(n).decode("utf-8")
+            for n in ("word/document.xml", "word/styles.xml", "word/footer1.xml")
+            if n in z.namelist()
+        }
+
+
+def test_the_word_file_is_a4_with_chinese_fonts_and_page_numbers(reported):
+    with time_machine.travel("2026-07-10 10:00 +0800", tick=False):
+        item = publish(
+            reported.users["supervisor"],
+            Cycle.objects.get(plan=reported.plan, code="202606"),
+            dt.date(2026, 7, 10),
+        )
+    xml = docx_xml(item)
+    document, styles = xml["word/document.xml"], xml["word/styles.xml"]
+    assert re.search(r'<w:pgSz w:w="11906" w:h="16838"', document)  # A4 in twentieths of a point
+    assert 'w:eastAsia="仿宋_GB2312"' in styles  # the body
+    assert 'w:eastAsia="黑体"' in document and 'w:eastAsia="楷体_GB2312"' in document
+    assert 'w:eastAsia="方正小标宋简体"' in document
+    assert "Heading" not in document  # no theme headings (blue, Latin fonts)
+    footer = xml["word/footer1.xml"]
+    assert "— " in footer and " PAGE " in footer and " —" in footer
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_pdf_copy_renders_a4_pages_numbered_in_the_footer(reported, login):
+    from pypdf import PdfReader
+
+    with time_machine.travel("2026-07-10 10:00 +0800", tick=False):
+        item = publish(
+            reported.users["supervisor"],
+            Cycle.objects.get(plan=reported.plan, code="202606"),
+            dt.date(2026, 7, 10),
+        )
+    assert item.pdf, "no PDF copy"
+    response = login("supervisor").get(f"{P}/bulletins/{item.code}/pdf/")
+    pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(pdf.pages) >= 3
+    for page in pdf.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width), round(height)) == (595, 842)  # A4 in points
+    texts = [page.extract_text() for page in pdf.pages]
+    for number, text in enumerate(texts, 1):
+        assert f"— {number} —" in text, number
+    assert "一、总体情况" in texts[0]
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in pdf.pages
+        for font in (page["/Resources"].get_object().get("/Font") or {}).values()
+    }
+    assert any("CJK" in f or "Song" in f or "Fang" in f or "Hei" in f for f in fonts), fonts
 
 
 def test_a_bulletin_rebuilt_for_its_date_says_the_same_and_flags_later_corrections(reported):
@@ -82,6 +196,7 @@ def test_a_bulletin_rebuilt_for_its_date_says_the_same_and_flags_later_correctio
     again.file.open("rb")
     text = text_of(again.file.read())
     assert "五、此后更正" in text and "完成投资：2026-08-02更正后由红灯变为黄灯" in text
+    assert first.content["sections"][:4] == again.content["sections"][:4]
     # Apart from the note on the correction, the rebuilt document says the same.
     assert body(first) == body(again)
 

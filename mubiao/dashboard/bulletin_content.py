@@ -1,0 +1,336 @@
+"""What a bulletin says, section by section, as plain data (the Word renderer draws it).
+
+一、总体情况 (the data month's 时间进度, counts, the headline figures with their gaps, the
+key projects) 二、主要指标和重点项目完成情况 (the targets' table; one table per kind of unit —
+counties, then functional zones — of key-project investment: 年度计划, 累计完成, 完成率,
+与序时进度差, 名次, ranked by completion rate as printed; the start rate and the projects
+behind; the reporting ranking) 三、存在问题 (each lagging item once, by name, with its units
+and the cause its lead unit reported under 存在问题) 四、下步工作要求 (the office's edited
+text), then corrections approved after the date, and the attachments (items behind and
+items on schedule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from mubiao.monitor import fixed, gap_points
+from mubiao.monitor.progress import gap_words_zh
+from mubiao.monitor.standings import FigureRanking, rank_sequences
+from mubiao.plans.models import Plan
+
+STATUS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成", "grey": "未评价"}
+NUMERALS = "一二三四五六七八九十"
+LAGGING = ("red", "yellow")
+SHOWN_PROBLEMS = 20
+
+
+def sections_and_attachments(plan: Plan, data: dict, narrative: dict) -> tuple[list, list]:
+    as_of = dt.date.fromisoformat(data["as_of"])
+    units = unit_tables(plan, as_of)
+    sections = [
+        {"heading": "一、总体情况", "blocks": _overview(data)},
+        {"heading": "二、主要指标和重点项目完成情况", "blocks": _figures(plan, data, units)},
+        {"heading": "三、存在问题", "blocks": _problems(plan, data, as_of)},
+        {"heading": "四、下步工作要求", "blocks": _requirements(narrative)},
+    ]
+    if data["corrections"]:
+        sections.append({"heading": "五、此后更正", "blocks": [
+            {"kind": "text", "text": f"{c['subject']}：{c['as_of']}更正后由"
+             f"{STATUS_ZH.get(c['from'], c['from'])}变为{STATUS_ZH.get(c['to'], c['to'])}。"}
+            for c in data["corrections"]]})  # fmt: skip
+    from mubiao.supervision.bulletin import paragraphs  # the section 督办事项办理情况
+
+    supervised = paragraphs(plan, as_of)
+    if supervised:
+        number = NUMERALS[len(sections)]
+        sections.append({"heading": f"{number}、督办事项办理情况",
+                         "blocks": [_text(line) for line in supervised]})  # fmt: skip
+    return sections, _attachments(data)
+
+
+def _text(text: str) -> dict:
+    return {"kind": "text", "text": text}
+
+
+def _counts(counts: dict) -> str:
+    order = ("green", "yellow", "red", "done", "grey")
+    return "，".join(f"{STATUS_ZH[s]}{counts[s]}项" for s in order if counts[s]) or "尚无评价"
+
+
+def _overview(data: dict) -> list[dict]:
+    ind, tasks = data["counts"]["indicators"], data["counts"]["tasks"]
+    progress = data["time_progress"]["label_zh"] or "尚无完整数据月份"
+    blocks = [_text(
+        f"{progress}。纳入监测的{sum(ind.values())}项目标指标中，{_counts(ind)}；"
+        f"{sum(tasks.values())}项重点任务中，{_counts(tasks)}。"
+    )]  # fmt: skip
+    for row in data["headline"]:
+        blocks.append(_text(row.get("explain_zh") or f"{row['name']}：暂无数据。"))
+    p = data.get("projects")
+    if p:
+        blocks.append(_text(_projects_sentence(p)))
+    return blocks
+
+
+def _projects_sentence(p: dict) -> str:
+    text = f"全市{p['n']}个重点项目累计完成投资{fixed(p['ytd'], 0)}万元"
+    if p.get("rate") is not None and p.get("plan"):
+        completion = p["rate"] * 100
+        expected = p["expected"] / p["plan"] * 100 if p["plan"] else 0.0
+        text += f"，完成年度计划的{fixed(completion, 1)}%，{gap_words_zh(gap_points(completion, expected, 1), 1)}"
+    if p.get("start_rate") is not None:
+        text += (
+            f"；开工率{fixed(p['start_rate'] * 100, 1)}%（{p['started']}/{p['planned_to_start']}）"
+        )
+    return text + f"；滞后于序时进度的项目{p['behind']}个。"
+
+
+def unit_tables(plan: Plan, as_of: dt.date) -> dict[str, list[dict]]:
+    """Key-project investment per county and per functional zone, ranked by completion."""
+    from mubiao.projects.measures import progress_of, totals
+
+    rows = progress_of(plan.projects.select_related("county", "plan"), plan.year, as_of)
+    groups: dict[str, list] = defaultdict(list)
+    kinds: dict[str, str] = {}
+    for r in rows:
+        if r.project.county_id is None:
+            continue
+        name = r.project.county.short_name or r.project.county.name
+        groups[name].append(r)
+        kinds[name] = "zone" if r.project.county.kind == "zone" else "county"
+    figures, completion = {}, {}
+    for name, items in groups.items():
+        t = totals(items, plan.year, as_of)
+        rate = None if t["rate"] is None else t["rate"] * 100
+        figures[name] = (t, rate)
+        completion[name] = rate
+    ranking = FigureRanking("completion", decimals=plan.rate_decimals)
+    out: dict[str, list[dict]] = {}
+    for kind, ranked in rank_sequences(completion, kinds, ranking).items():
+        out[kind] = [_unit_row(r, *figures[r.unit], plan.rate_decimals) for r in ranked]
+    return out
+
+
+def _unit_row(ranked, t: dict, rate: float | None, decimals: int) -> dict:
+    gap = None if rate is None else gap_points(rate, t["share"] * 100, decimals)
+    return {
+        "unit": ranked.unit,
+        "plan": fixed(float(t["plan"]), 0),
+        "ytd": fixed(float(t["ytd"]), 0),
+        "completion": "—" if rate is None else f"{fixed(rate, decimals)}%",
+        "gap": "—" if gap is None else _signed(gap, decimals),
+        "place": ranked.place_zh,
+    }
+
+
+def _signed(points: float, decimals: int) -> str:
+    text = fixed(points, decimals)
+    return text if text.startswith("-") or float(text) == 0 else f"+{text}"
+
+
+UNIT_HEADER = [
+    "名次",
+    "单位",
+    "年度计划（万元）",
+    "累计完成（万元）",
+    "完成率",
+    "与序时进度差（个百分点）",
+]
+
+
+def _unit_table(caption: str, rows: list[dict]) -> dict:
+    return {
+        "kind": "table",
+        "caption": caption,
+        "header": UNIT_HEADER,
+        "rows": [
+            [r["place"], r["unit"], r["plan"], r["ytd"], r["completion"], r["gap"]] for r in rows
+        ],
+    }
+
+
+def _figures(plan: Plan, data: dict, units: dict[str, list[dict]]) -> list[dict]:
+    blocks: list[dict] = []
+    numbered = iter(NUMERALS)
+    judged = [r for r in data["indicators"] if r.get("completion_shown")]
+    if judged:
+        blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）主要指标完成情况"})
+        blocks.append({
+            "kind": "table", "caption": "",
+            "header": ["指标", "年度目标", "累计完成", "完成率", "与序时进度差（个百分点）", "状态"],
+            "rows": [[r["name"], r["target"], _num(r["actual"]), r["completion_shown"],
+                      r["gap_shown"], STATUS_ZH[r["status"]]] for r in judged],
+        })  # fmt: skip
+    for kind, caption in (
+        ("county", "各县（市、区）重点项目投资完成情况"),
+        ("zone", "各功能区重点项目投资完成情况"),
+    ):
+        if units.get(kind):
+            blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）{caption}"})
+            blocks.append(_unit_table(f"{caption}（按完成率排名）", units[kind]))
+    p = data.get("projects")
+    if p:
+        blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）重点项目开工和滞后情况"})
+        blocks.append(_text(_projects_sentence(p)))
+        behind = _behind_projects(plan, dt.date.fromisoformat(data["as_of"]))
+        if behind:
+            blocks.append(_text("滞后较多的项目：" + "；".join(behind) + "。"))
+    ranking = data.get("ranking")
+    if ranking and (ranking.get("rows") or ranking.get("counties")):
+        blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）责任单位进展报送排名"})
+        blocks.append(_text(f"排名办法：{ranking['formula_zh']}。"))
+        for title, rows in (("市直单位", ranking["rows"]), ("县（市、区）", ranking["counties"])):
+            if rows:
+                blocks.append({
+                    "kind": "table", "caption": title,
+                    "header": ["名次", "单位", "得分", "按时报送率", "绿灯占比", "逾期事项"],
+                    "rows": [[_place(r), r["unit"], "—" if r["score"] is None else f"{r['score']:.1f}",
+                              _pct(r["on_time_rate"]), _pct(r["share_green"]), str(r["overdue"])]
+                             for r in rows],
+                })  # fmt: skip
+    return blocks
+
+
+def _place(r: dict) -> str:
+    if r["rank"]:
+        return f"{'并列' if r.get('tied') else ''}{r['rank']}"
+    return "免于排名" if r["apart"] == "exempt" else "暂不排名"
+
+
+def _num(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".replace(",", "").rstrip("0").rstrip(".")
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _behind_projects(plan: Plan, as_of: dt.date, shown: int = 10) -> list[str]:
+    from mubiao.projects.measures import progress_of
+
+    rows = [
+        r
+        for r in progress_of(plan.projects.select_related("county", "plan"), plan.year, as_of)
+        if r.behind
+    ]
+    rows.sort(
+        key=lambda r: (
+            r.against_expected if r.against_expected is not None else 0.0,
+            r.project.code,
+        )
+    )
+    return [
+        f"{r.project.name}（{r.project.county.short_name if r.project.county_id else '—'}，"
+        f"完成序时计划的{fixed((r.against_expected or 0) * 100, 1)}%）"
+        for r in rows[:shown]
+    ]
+
+
+def _lagging(data: dict) -> list[dict]:
+    """Each red or yellow item once (an indicator shown among the red ones and again as
+    its task's reason is one item), red first."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for status in LAGGING:
+        for row in data["indicators"] + data["tasks"]:
+            key = (row["type"], row["code"])
+            if row["status"] == status and key not in seen:
+                seen.add(key)
+                out.append(row)
+    return out
+
+
+def causes(plan: Plan, as_of: dt.date) -> dict[tuple[str, str], str]:
+    """(type, code) → the 存在问题 the lead unit reported in its latest approved report."""
+    from mubiao.dashboard.status import day_end
+    from mubiao.plans.models import Assignment
+    from mubiao.reporting.models import ReportVersion, Review
+
+    rows = (
+        ReportVersion.objects.filter(
+            report__cycle__plan=plan, report__role=Assignment.Role.LEAD,
+            reviews__decision=Review.Decision.APPROVE, reviews__at__lt=day_end(as_of),
+        )
+        .exclude(problems="")
+        .order_by("reviews__at", "number")
+        .values_list("report__task__code", "report__indicator__code", "problems")
+    )  # fmt: skip
+    found: dict[tuple[str, str], str] = {}
+    for task, indicator, problems in rows:
+        if task:
+            found[("task", task)] = problems.strip()
+        if indicator:
+            found[("indicator", indicator)] = problems.strip()
+    return found
+
+
+def _problems(plan: Plan, data: dict, as_of: dt.date) -> list[dict]:
+    lagging = _lagging(data)
+    if not lagging:
+        return [_text("本期各项目标任务均达到序时进度。")]
+    why = causes(plan, as_of)
+    blocks = [
+        _text(
+            f"截至本期，{len(lagging)}项目标任务滞后于序时进度（红灯{sum(r['status'] == 'red' for r in lagging)}项），主要是："
+        )
+    ]
+    for i, row in enumerate(lagging[:SHOWN_PROBLEMS], 1):
+        who = "、".join(row.get("lead_units") or row.get("units") or []) or "未明确责任单位"
+        figure = row.get("gap_zh") or f"判为{STATUS_ZH[row['status']]}"
+        kind = "指标" if row["type"] == "indicator" else "任务"
+        cause = why.get((row["type"], row["code"]))
+        text = f"{i}. {row['name']}（{kind}，{who}）：{figure}。"
+        if cause:
+            text += f"存在问题：{cause.rstrip('。')}。"
+        blocks.append(_text(text))
+    if len(lagging) > SHOWN_PROBLEMS:
+        blocks.append(_text(f"其余{len(lagging) - SHOWN_PROBLEMS}项见附件1。"))
+    late = data["overdue"]["reports"]
+    if late:
+        blocks.append(
+            _text(
+                f"另有{len(late)}份进展报告逾期未报送，涉及{len({r['unit'] for r in late})}个单位。"
+            )
+        )
+    return blocks
+
+
+def _requirements(narrative: dict) -> list[dict]:
+    lines = [line.strip() for line in str(narrative.get("requirements", "")).splitlines()]
+    return [_text(line) for line in lines if line] or [_text("（无）")]
+
+
+ITEM_HEADER = ["序号", "事项", "类别", "责任单位", "完成率", "与序时进度差（个百分点）", "状态"]
+
+
+def _item_rows(rows: list[dict]) -> list[list[str]]:
+    return [
+        [str(i), r["name"], "指标" if r["type"] == "indicator" else "任务",
+         "、".join(r.get("lead_units") or r.get("units") or []) or "—",
+         r.get("completion_shown") or "—", r.get("gap_shown") or "—", STATUS_ZH[r["status"]]]
+        for i, r in enumerate(rows, 1)
+    ]  # fmt: skip
+
+
+def _attachments(data: dict) -> list[dict]:
+    on_schedule = [
+        r for r in data["indicators"] + data["tasks"] if r["status"] in ("green", "done")
+    ]
+    return [
+        {
+            "title": "滞后于序时进度事项清单",
+            "caption": "",
+            "header": ITEM_HEADER,
+            "rows": _item_rows(_lagging(data)),
+        },
+        {
+            "title": "达到序时进度事项清单",
+            "caption": "",
+            "header": ITEM_HEADER,
+            "rows": _item_rows(on_schedule),
+        },
+    ]
