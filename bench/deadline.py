@@ -298,7 +298,11 @@ def run(argv: list[str]) -> dict:
     with tempfile.TemporaryDirectory(prefix="mubiao-deadline-") as tmp_name:
         tmp = Path(tmp_name)
         base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        base.update({"MUBIAO_MODE": "demo", "MUBIAO_DATA_DIR": str(tmp), "PYTHONPATH": str(ROOT)})
+        # The children run the demo's settings even when a test runner started the bench
+        # with its own settings module in the environment: in the test mode every process
+        # would make its own secret key and the server could not read the setup's sessions.
+        base.update({"MUBIAO_MODE": "demo", "MUBIAO_DATA_DIR": str(tmp), "PYTHONPATH": str(ROOT),
+                     "DJANGO_SETTINGS_MODULE": "mubiao.settings"})  # fmt: skip
         result["sqlite"] = _one_database("sqlite", base, args, tmp)
         if database_url and not args.sqlite_only:
             env, drop = _postgres_env(base, database_url, f"mubiao_bench_{os.getpid()}")
