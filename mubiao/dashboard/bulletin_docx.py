@@ -40,8 +40,9 @@ def render(content: dict) -> bytes:
         _heading(doc, section["heading"], 1)
         for block in section["blocks"]:
             _block(doc, block)
+    _attachment_note(doc, content)
+    _signature(doc, content)  # 落款 and 成文日期 before the attachments' pages
     _attachments(doc, content)
-    _signature(doc, content)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -227,12 +228,16 @@ def _cell(cell, text: str, font: str) -> None:
     _run(p, text, font, 10.5)
 
 
-def _attachments(doc, content: dict) -> None:
+def _attachment_note(doc, content: dict) -> None:
+    """附件说明: the attachments named below the text, before the signature."""
     if not content["attachments"]:
         return
     _paragraph(doc)
     names = "；".join(f"{i}. {a['title']}" for i, a in enumerate(content["attachments"], 1))
     _paragraph(doc, f"附件：{names}")
+
+
+def _attachments(doc, content: dict) -> None:
     for i, attachment in enumerate(content["attachments"], 1):
         doc.add_page_break()
         _paragraph(doc, f"附件{i}", indent=False, font=HEADING_1)

@@ -107,7 +107,8 @@ def test_the_bulletin_has_every_element_of_an_official_document(reported, login)
     assert "一是紧盯投资缺口，十月底前补齐。" in lines and "二是逐项销号存在问题。" in lines
     assert "附件：1. 滞后于序时进度事项清单；2. 达到序时进度事项清单" in text
     paragraphs = [line for line in lines if line and " | " not in line]
-    assert paragraphs[-1] == "2026年7月10日" and paragraphs[-2].endswith("督查室")
+    signed = paragraphs.index("2026年7月10日")  # 落款 and date, before the attachments' pages
+    assert paragraphs[signed - 1].endswith("督查室") and paragraphs[signed + 1] == "附件1"
     entry = AuditEntry.objects.get(action="bulletin.publish")
     assert entry.after["issue_number"] == "督查通报〔2026〕第9期"
 
