@@ -313,6 +313,9 @@ DEFAULT_FROM_EMAIL = env_str("MUBIAO_FROM_EMAIL", "mubiao@localhost")
 # Reporting: a group robot (WeCom / DingTalk) for reminders, and the evidence size limit.
 MUBIAO_WEBHOOK_URL = env_str("MUBIAO_WEBHOOK_URL")
 MUBIAO_EVIDENCE_MAX_MB = env_int("MUBIAO_EVIDENCE_MAX_MB", 20)
+# At most this many evidence files, and this many MB together, in one request.
+MUBIAO_EVIDENCE_MAX_FILES = env_int("MUBIAO_EVIDENCE_MAX_FILES", 10)
+MUBIAO_EVIDENCE_MAX_TOTAL_MB = env_int("MUBIAO_EVIDENCE_MAX_TOTAL_MB", 50)
 # A plan with up to this many targets and tasks rebuilds its current-status table during
 # the first dashboard view of a day; a bigger one has the task worker rebuild it.
 MUBIAO_STATUS_INLINE_LIMIT = env_int("MUBIAO_STATUS_INLINE_LIMIT", 5000)

@@ -60,3 +60,5 @@ urlpatterns = [
     path("supervision/", include("mubiao.supervision.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "mubiao.lib.http.bad_request"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import StrictFloat, StrictInt, StrictStr
 
 
 class ErrorDetail(Schema):
@@ -222,7 +223,10 @@ class ReportIn(Schema):
     problems: str = Field("", max_length=20_000)
     next_steps: str = Field("", max_length=20_000)
     assessment: str = Field("", max_length=16)
-    values: dict[str, float | str | None] = Field(default_factory=dict, max_length=200)
+    # Numbers or numeric text; JSON true/false is refused, not read as 1/0.
+    values: dict[str, StrictInt | StrictFloat | StrictStr | None] = Field(
+        default_factory=dict, max_length=200
+    )
     draft: bool = Field(False, description="save as a draft instead of submitting")
     without_parts_reason: str | None = Field(
         None,

@@ -29,6 +29,7 @@ from pydantic import Field
 from mubiao.api import schemas
 from mubiao.api.auth import AUTH
 from mubiao.dashboard.current import report_data_for
+from mubiao.lib.dates import as_of_problem
 from mubiao.orgs import access
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Assignment, Indicator, Plan, Task
@@ -310,8 +311,9 @@ JUDGEMENT_KEYS = ("status", "actual", "expected", "expected_fraction", "completi
 
 
 def check_as_of(plan: Plan, as_of: dt.date) -> None:
-    if not dt.date(plan.year - 1, 1, 1) <= as_of <= dt.date(plan.year + 1, 12, 31):
-        raise DjangoValidationError(_("The date must be within a year of the plan's year."))
+    problem = as_of_problem(as_of, plan.year)  # the same rule as the pages'
+    if problem:
+        raise DjangoValidationError(problem)
 
 
 def judgements(request, plan: Plan, as_of: dt.date) -> dict[str, dict[str, Any]]:

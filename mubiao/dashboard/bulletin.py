@@ -28,6 +28,7 @@ from mubiao.dashboard.bulletin_docx import render
 from mubiao.dashboard.current import report_data_for
 from mubiao.dashboard.history import record
 from mubiao.dashboard.models import Bulletin
+from mubiao.lib.text import printable_tree
 from mubiao.monitor import is_period_code, parse_period
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Plan
@@ -165,6 +166,7 @@ def summary_of(data: dict) -> dict:
 
 def render_docx(data: dict, cycle: Cycle) -> bytes:
     """The Word document straight from report data, with the default narrative."""
+    data = printable_tree(data)  # text stored before control characters were refused
     plan = cycle.plan
     narrative = default_narrative(plan, cycle, dt.date.fromisoformat(data["as_of"]))
     return render(content_of(plan, cycle, data, narrative, timezone.localdate()))

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,8 @@ from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.models import Bulletin
 from mubiao.dashboard.report_data import build
 from mubiao.dashboard.status import compute
+from mubiao.lib.dates import parse_as_of
+from mubiao.lib.http import Refused
 from mubiao.monitor import deadlines
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Area, Plan
@@ -38,15 +40,13 @@ LEDGER_PAGE = 200  # rows per ledger page (the Excel export has them all)
 RANKING_ENDS = 10  # the dashboard shows a long ranking's first and last ten
 
 
-def as_of_of(request: HttpRequest) -> dt.date:
-    """The ``as_of`` parameter, or today; a malformed date is a 404, not a crash."""
-    text = request.GET.get("as_of", "").strip()
-    if not text:
-        return timezone.localdate()
+def as_of_of(request: HttpRequest, plan: Plan) -> dt.date:
+    """The ``as_of`` parameter, or today; a date that is not one, or far from the plan's
+    year, is a 400 with a sentence (:func:`mubiao.lib.dates.parse_as_of`), not a crash."""
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise Http404("as_of") from exc
+        return parse_as_of(request.GET.get("as_of"), plan.year, today=timezone.localdate())
+    except ValidationError as exc:
+        raise Refused(" ".join(exc.messages)) from exc
 
 
 def fragment_key(request: HttpRequest, plan: Plan, data: dict) -> str | None:
@@ -81,7 +81,7 @@ def _context(request: HttpRequest, plan: Plan, as_of: dt.date, **extra) -> dict:
 @login_required
 def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = plan_access.get_plan_for_user(request.user, plan_code)
-    data = current.dashboard_data(plan, request.user, as_of_of(request))
+    data = current.dashboard_data(plan, request.user, as_of_of(request, plan))
     as_of = dt.date.fromisoformat(data["as_of"])
     charts = {
         "colours": {"indicators": data["counts"]["indicators"], "tasks": data["counts"]["tasks"]},
@@ -118,7 +118,7 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     if not plan_access.oversees(request.user, plan):
         raise PermissionDenied("ranking")
-    data = current.dashboard_data(plan, request.user, as_of_of(request))
+    data = current.dashboard_data(plan, request.user, as_of_of(request, plan))
     return render(
         request,
         "dashboard/ranking.html",
@@ -157,7 +157,7 @@ def _area_codes(plan: Plan, area: Area) -> set[str]:
 def area(request: HttpRequest, plan_code: str, area_code: str) -> HttpResponse:
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     the_area = get_object_or_404(Area, plan=plan, code=area_code)
-    as_of = as_of_of(request)
+    as_of = as_of_of(request, plan)
     data = current.report_data_for(plan, request.user, as_of)
     codes = _area_codes(plan, the_area)
     tasks = [t for t in data["tasks"] if t["area_code"] in codes]
@@ -174,7 +174,7 @@ def area(request: HttpRequest, plan_code: str, area_code: str) -> HttpResponse:
 def task(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
     the_task = plan_access.get_task_for_user(request.user, plan_code, task_code)
     plan = the_task.plan
-    as_of = as_of_of(request)
+    as_of = as_of_of(request, plan)
     result = compute(plan, as_of, the_task.indicators.all(), plan.tasks.filter(pk=the_task.pk))
     indicators = [(i, result.indicator_judgements[i.pk]) for i in result.indicators]
     reports = _reports_of(request.user, plan, as_of).filter(task=the_task)
@@ -214,7 +214,7 @@ def report(
         request,
         "dashboard/report.html",
         _context(
-            request, plan, as_of_of(request), task=the_task, report=the_report,
+            request, plan, as_of_of(request, plan), task=the_task, report=the_report,
             versions=versions, reviews=reviews,
         ),
     )  # fmt: skip
@@ -223,7 +223,7 @@ def report(
 @login_required
 def ledger(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = plan_access.get_plan_for_user(request.user, plan_code)
-    as_of = as_of_of(request)
+    as_of = as_of_of(request, plan)
     filters = ledgers.Filters.from_query(request.GET)
     cache, behind = (
         current.usable(plan, as_of) if plan_access.oversees(request.user, plan) else (None, False)
@@ -288,9 +288,9 @@ def bulletin_create(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     cycle = get_object_or_404(Cycle, plan=plan, code=request.POST.get("cycle", ""))
     try:
-        as_of = dt.date.fromisoformat(request.POST.get("as_of") or str(timezone.localdate()))
-    except ValueError as exc:
-        raise Http404("as_of") from exc
+        as_of = parse_as_of(request.POST.get("as_of"), plan.year, today=timezone.localdate())
+    except ValidationError as exc:
+        raise Refused(" ".join(exc.messages)) from exc
     narrative = {k: request.POST.get(k, "") for k in dashboard_actions.NARRATIVE_FIELDS}
     try:
         made = dashboard_actions.publish_bulletin(request.user, cycle, as_of, narrative)

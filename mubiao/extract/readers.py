@@ -73,10 +73,34 @@ def decode(data: bytes, filename: str = "the file") -> str:
         raise ExtractError(f"{filename} is neither UTF-8 nor GBK/GB18030 text.") from None
 
 
+# A .docx is a zip; its parts are unpacked into memory to be read. A document of text
+# unpacks to a few MB; more is a zip bomb (a few hundred KB unpacking to 100 MB or more).
+MAX_DOCX_UNPACKED = 64 * 1024 * 1024
+
+
+def _check_unpacked(data: bytes, filename: str, limit: int = MAX_DOCX_UNPACKED) -> None:
+    """Refuse a zip whose members would unpack to more than ``limit`` bytes, from the
+    zip's directory alone (nothing is decompressed)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: python-docx says so below
+    if unpacked > limit:
+        raise ExtractError(
+            f"{filename} unpacks to more than {limit // (1024 * 1024)} MB, far more than a "
+            "document's text; it is refused (save the document again, without embedded "
+            "files, as .docx or .pdf)."
+        )
+
+
 def _docx(data: bytes, filename: str) -> str:
     import docx  # python-docx, imported on first use
     from docx.opc.exceptions import PackageNotFoundError
 
+    _check_unpacked(data, filename)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:

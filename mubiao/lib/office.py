@@ -16,7 +16,11 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from mubiao.lib.text import MAX_CELL, cell_length, printable
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A leading apostrophe is quoted too, so "'=x" and "'南阳" survive the round trip.
+QUOTED_STARTS = (*FORMULA_STARTS, "'")
 MAX_UNPACKED = 100 * 1024 * 1024
 
 
@@ -25,29 +29,54 @@ class UnsafeWorkbook(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "not_xlsx" | "macros" | "too_big"
+        self.reason = reason  # "not_xlsx" | "macros" | "too_big" | "bad_sheet"
 
 
 def safe_cell(value: Any) -> Any:
-    """A cell value that no spreadsheet will run as a formula.
+    """A cell value that no spreadsheet will run as a formula, and that reads back as it was.
 
-    >>> safe_cell("=HYPERLINK(1)"), safe_cell("南阳"), safe_cell(5)
-    ("'=HYPERLINK(1)", '南阳', 5)
+    Text starting like a formula, or with an apostrophe, gets one more apostrophe in front
+    (:func:`unsafe_cell` takes it off); control characters, which no cell may hold, are
+    dropped; text longer than a cell holds is cut to it (entry refuses such text, so only
+    older data can be cut, and the importers keep the stored text when a cell is its cut
+    copy).
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("南阳"), safe_cell(5), safe_cell("'引号")
+    ("'=HYPERLINK(1)", '南阳', 5, "''引号")
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = printable(value)
+        if value.startswith(QUOTED_STARTS):
+            value = "'" + value
+        return value[:MAX_CELL]
     return value
 
 
 def unsafe_cell(value: Any) -> Any:
     """The inverse of :func:`safe_cell` for text read back from a cell.
 
-    >>> unsafe_cell("'=1+1"), unsafe_cell("'南阳")
-    ('=1+1', "'南阳")
+    >>> unsafe_cell("'=1+1"), unsafe_cell("'南阳"), unsafe_cell("''引号")
+    ('=1+1', "'南阳", "'引号")
     """
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(QUOTED_STARTS):
         return value[1:]
     return value
+
+
+def read_back(cell_text: str, stored: str) -> str:
+    """The text a re-uploaded cell means: the stored text when the cell holds exactly the
+    cut copy an export made of it (text stored before entry was limited), else the cell's.
+
+    >>> long = "长" * 40000
+    >>> read_back(str(unsafe_cell(safe_cell(long))), long) == long
+    True
+    >>> read_back("新", long)
+    '新'
+    """
+    if stored and cell_length(stored) > MAX_CELL:
+        if cell_text == str(unsafe_cell(safe_cell(stored))).strip():
+            return stored
+    return cell_text
 
 
 def check_archive(data: bytes, max_unpacked: int = MAX_UNPACKED) -> None:
@@ -70,3 +99,15 @@ def open_workbook(data: bytes) -> Workbook:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise UnsafeWorkbook("not_xlsx") from exc
+
+
+def sheet_rows(sheet: Any) -> list[tuple]:
+    """Every row of a worksheet as values; UnsafeWorkbook("bad_sheet") when the sheet's
+    XML is damaged (a valid .xlsx whose worksheet part is not a worksheet), or when the
+    "sheet" is a chart sheet or missing."""
+    if sheet is None or not hasattr(sheet, "iter_rows"):
+        raise UnsafeWorkbook("bad_sheet")
+    try:
+        return list(sheet.iter_rows(values_only=True))
+    except Exception as exc:  # openpyxl and the XML parser raise many kinds
+        raise UnsafeWorkbook("bad_sheet") from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mubiao.lib.text import clean
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans import access as plan_access
@@ -107,7 +109,8 @@ def new_import(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(draft)
     recent = ImportDraft.objects.filter(issuer__in=access.supervised_issuers(request.user))[:10]
-    return render(request, "plans/import_new.html", {"form": form, "recent": recent})
+    status = 400 if request.method == "POST" else 200  # a refused upload: nothing saved
+    return render(request, "plans/import_new.html", {"form": form, "recent": recent}, status=status)
 
 
 @login_required
@@ -160,9 +163,10 @@ def _post_review(request: HttpRequest, draft: ImportDraft) -> HttpResponse:
             messages.success(request, _("Imported into %(plan)s.") % {"plan": plan.name})
             return redirect("plans:edit", plan.code)  # the office builds the tree next
     except ValidationError as exc:
+        # Refused: nothing of this form was saved; the page says why, with a 400.
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your corrections are saved."))
+        return render(request, "plans/import_review.html", _review_context(draft), status=400)
+    messages.success(request, _("Your corrections are saved."))
     return redirect(draft)
 
 
@@ -177,14 +181,15 @@ def edits_from_post(post, draft: dict[str, Any]) -> dict[str, Any]:
         if prefix + "metric" not in post:
             continue
         row: dict[str, Any] = {"skip": post.get(prefix + "keep") != "on"}
+        label = _("Target %(n)s") % {"n": i + 1}
         row["metric"] = (
-            post.get(prefix + "metric", original["metric"]).strip() or original["metric"]
+            clean(post.get(prefix + "metric", original["metric"]), label) or original["metric"]
         )
         row["comparator"] = _choice(
             post, prefix + "comparator", Indicator.Comparator.values, original
         )
         row["kind"] = _choice(post, prefix + "kind", Indicator.Kind.values, original)
-        row["unit"] = post.get(prefix + "unit", "").strip() or None
+        row["unit"] = clean(post.get(prefix + "unit", ""), label) or None
         for name in NUMBER_FIELDS:
             row[name] = _number(post.get(prefix + name, ""), i + 1)
         if (
@@ -201,7 +206,8 @@ def edits_from_post(post, draft: dict[str, Any]) -> dict[str, Any]:
         if prefix + "text" not in post:
             continue
         row = {"skip": post.get(prefix + "keep") != "on"}
-        row["text"] = post.get(prefix + "text", "").strip() or original["text"]
+        label = _("Task %(n)s") % {"n": i + 1}
+        row["text"] = clean(post.get(prefix + "text", ""), label) or original["text"]
         for key in ("lead_match", "co_match"):
             row[key] = [
                 {**match, "unit": post.get(f"{prefix}{key}-{k}") or None}
@@ -232,13 +238,26 @@ def _choice(post, name: str, allowed: list[str], original: dict[str, Any]) -> st
     return value
 
 
+# What an indicator's value column holds (Indicator.value: 20 digits, 4 after the point).
+MAX_VALUE = 1e15
+
+
 def _number(text: str, row: int) -> float | None:
+    """A finite number the plan can store; "nan", "inf", "1e400" name their row."""
     text = text.strip().replace(",", "")
     if not text:
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
         raise ValidationError(
-            _("Target %(n)s: “%(text)s” is not a number.") % {"n": row, "text": text}
-        ) from None
+            _("Target %(n)s: “%(text)s” is not a number.") % {"n": row, "text": text[:40]}
+        )
+    if abs(number) >= MAX_VALUE:
+        raise ValidationError(
+            _("Target %(n)s: %(text)s is too large for a target value.")
+            % {"n": row, "text": text[:40]}
+        )
+    return number

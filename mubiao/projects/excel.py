@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from mubiao.lib.office import UnsafeWorkbook, open_workbook, safe_cell
+from mubiao.lib.office import UnsafeWorkbook, open_workbook, safe_cell, sheet_rows
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Plan
 from mubiao.projects.models import Chain
@@ -86,7 +86,10 @@ def read_rows(data: bytes, header_row: list[str] = HEADER) -> list[tuple[int, di
     except UnsafeWorkbook as exc:
         reason = str(WORKBOOK_REFUSALS[exc.reason])
         raise ProjectSheetError([RowError(0, "—", reason)]) from None
-    rows = book.active.iter_rows(values_only=True)
+    try:
+        rows = iter(sheet_rows(book.active))
+    except UnsafeWorkbook as exc:
+        raise ProjectSheetError([RowError(0, "—", str(WORKBOOK_REFUSALS[exc.reason]))]) from None
     header = [str(c).strip() if c is not None else "" for c in next(rows, [])]
     if header[: len(header_row)] != header_row:
         missing = [h for h in header_row if h not in header]

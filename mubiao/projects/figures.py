@@ -64,6 +64,14 @@ def parse_amount(raw: object) -> Decimal | None:
         raise ValidationError(
             _("Investment completed in the month: %(value)s is not a number.") % {"value": raw}
         )
+    if number < 0:
+        raise ValidationError(
+            _(
+                "Investment completed in the month cannot be negative (%(value)s): enter "
+                "what was invested this month, 0 if nothing."
+            )
+            % {"value": text[:40]}
+        )
     return number.quantize(Decimal("0.01"))
 
 

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from mubiao.lib.office import read_back
 from mubiao.projects import figures as fig
 from mubiao.projects.excel import STAGE, ProjectSheetError, RowError, _label, read_rows
 from mubiao.reporting import actions
@@ -102,10 +103,11 @@ def parse(user, cycle, data: bytes) -> list[tuple[Report, actions.Content]]:
                 RowError(number, "建设阶段", _("choose one of %(s)s") % {"s": "、".join(STAGE)})
             )
             continue
-        progress, problems = _text(values.get("进展情况")), _text(values.get("存在问题"))
+        latest = _latest(report)
+        progress = read_back(_text(values.get("进展情况")), latest.progress if latest else "")
+        problems = read_back(_text(values.get("存在问题")), latest.problems if latest else "")
         if (invested, stage or "", progress, problems) == _current(report):
             continue  # unchanged: left alone
-        latest = _latest(report)
         changed.append((report, actions.Content(
             progress=progress, problems=problems,
             next_steps=latest.next_steps if latest else "",

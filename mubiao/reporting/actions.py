@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mubiao.audit.events import Event
 from mubiao.audit.models import record
+from mubiao.lib import text
 from mubiao.plans.models import Indicator
 from mubiao.reporting import evidence as ev
 from mubiao.reporting import subjects, workflow
@@ -30,6 +30,7 @@ from mubiao.reporting.models import (
     ReportVersion,
     Review,
     Unlock,
+    evidence_path,
 )
 from mubiao.reporting.signals import report_approved, report_reopened, report_submitted
 
@@ -98,6 +99,11 @@ def _check(user, report: Report, action: str) -> workflow.Transition:
     t = workflow.BY_ACTION[action]
     actors = workflow.actors_of(user, report)
     if report.state in t.sources and t.needs_open and "unit" in actors:
+        if workflow.not_yet_open(report):
+            raise ValidationError(
+                _("This cycle opens on %(date)s; it cannot be reported before then.")
+                % {"date": report.cycle.opens_on.isoformat()}
+            )
         if workflow.is_locked(report):
             raise ValidationError(
                 _("The cycle is locked; ask the supervision office for a late unlock.")
@@ -121,6 +127,15 @@ def _lock(report: Report) -> Report:
     )
 
 
+def may_be_negative(indicator: Indicator) -> bool:
+    """Can a reported actual of this indicator be below zero? A growth rate can fall (a
+    decline); a count, an amount or a level reached so far cannot."""
+    return (
+        indicator.kind == Indicator.Kind.GROWTH
+        or indicator.accumulation == Indicator.Accumulation.RATE
+    )
+
+
 def _parse_values(report: Report, values: dict[str, object]) -> dict[Indicator, Decimal | None]:
     by_code = {i.code: i for i in indicators_of(report)}
     unknown = sorted(set(values) - set(by_code))
@@ -141,10 +156,29 @@ def _parse_values(report: Report, values: dict[str, object]) -> dict[Indicator, 
         if number is None or not number.is_finite() or abs(number) >= Decimal("1e15"):
             raise ValidationError(
                 _("%(metric)s: %(value)s is not a number.")
-                % {"metric": by_code[code].metric, "value": raw}
+                % {"metric": by_code[code].metric, "value": str(raw)[:40]}
+            )
+        if number < 0 and not may_be_negative(by_code[code]):
+            raise ValidationError(
+                _(
+                    "%(metric)s: %(value)s is negative, and this target's figure is a "
+                    "total reached so far, which cannot go below zero. Enter the year's "
+                    "total to date."
+                )
+                % {"metric": by_code[code].metric, "value": text[:40]}
             )
         parsed[by_code[code]] = number
     return parsed
+
+
+TEXT_FIELDS = ("progress", "problems", "next_steps")
+
+
+def clean_texts(content: Content) -> dict[str, str]:
+    """The version's texts as they will be stored (:func:`mubiao.lib.text.clean`), or a
+    ValidationError naming the field: the same rule for the form, the API and Excel."""
+    labels = {f: str(ReportVersion._meta.get_field(f).verbose_name) for f in TEXT_FIELDS}
+    return {f: text.clean(getattr(content, f), labels[f]) for f in TEXT_FIELDS}
 
 
 def _snapshot(version: ReportVersion | None) -> dict | None:
@@ -175,6 +209,7 @@ def _figures_snapshot(version: ReportVersion) -> dict:
 def _write(
     user, report: Report, content: Content, *, submit: bool
 ) -> tuple[ReportVersion, dict | None]:
+    texts = clean_texts(content)
     if content.assessment and content.assessment not in ReportVersion.Assessment.values:
         raise ValidationError(_("Choose a self-assessment from the list."))
     values = _parse_values(report, content.values)
@@ -182,7 +217,7 @@ def _write(
     figures = None
     if kind.parse_figures is not None:
         figures = kind.parse_figures(content.figures, required=submit)
-    files = [ev.check_upload(f) for f in content.files]
+    files = ev.check_files(content.files)
     before = latest_version(report)
     if before is not None and before.submitted_at is None:
         version = before  # an unsubmitted draft is the unit's scratch pad, not a record
@@ -191,9 +226,9 @@ def _write(
         number = (before.number if before else 0) + 1
         version = ReportVersion(report=report, number=number, created_by=user)
         snapshot = _snapshot(before)
-    version.progress = content.progress.strip()
-    version.problems = content.problems.strip()
-    version.next_steps = content.next_steps.strip()
+    version.progress = texts["progress"]
+    version.problems = texts["problems"]
+    version.next_steps = texts["next_steps"]
     version.assessment = content.assessment
     if submit:
         version.submitted_at = timezone.now()
@@ -216,11 +251,12 @@ def _store_evidence(user, report: Report, version: ReportVersion, f: ev.CheckedF
         report=report,
         name=f.name,
         content_type=f.content_type,
-        size=len(f.data),
+        size=f.size,
         sha256=f.sha256,
         uploaded_by=user,
     )
-    item.file.save(f.sha256, ContentFile(f.data), save=False)
+    # Whole or not at all: a temporary file renamed into place (mubiao.reporting.evidence).
+    item.file.name = ev.store(evidence_path(item, f.sha256), f)
     item.save()
     return item
 
@@ -303,7 +339,11 @@ def reopen(user, report: Report) -> Report:
 def _review(user, report: Report, decision: str, comment: str) -> Review:
     version = latest_version(report)
     review = Review.objects.create(
-        report=report, version=version, decision=decision, comment=comment.strip(), reviewer=user
+        report=report,
+        version=version,
+        decision=decision,
+        reviewer=user,
+        comment=text.clean(comment, str(Review._meta.get_field("comment").verbose_name)),
     )
     return review
 
@@ -381,7 +421,7 @@ def unlock(user, report: Report, reason: str, *, days: int = UNLOCK_DAYS) -> Unl
     state_before = report.state
     grant = Unlock.objects.create(
         report=report,
-        reason=reason.strip(),
+        reason=text.clean(reason, str(Unlock._meta.get_field("reason").verbose_name)),
         granted_by=user,
         until=timezone.now() + dt.timedelta(days=days),
     )

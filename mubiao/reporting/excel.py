@@ -31,7 +31,14 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from mubiao.lib.office import UnsafeWorkbook, open_workbook, safe_cell, unsafe_cell
+from mubiao.lib.office import (
+    UnsafeWorkbook,
+    open_workbook,
+    read_back,
+    safe_cell,
+    sheet_rows,
+    unsafe_cell,
+)
 from mubiao.reporting import access, actions
 from mubiao.reporting.models import Cycle, Report, ReportVersion
 
@@ -53,6 +60,10 @@ WORKBOOK_REFUSALS = {
     "not_xlsx": gettext_lazy("this is not an Excel (.xlsx) file"),
     "macros": gettext_lazy("workbooks with macros are not accepted"),
     "too_big": gettext_lazy("the workbook unpacks to more than 100 MB"),
+    "bad_sheet": gettext_lazy(
+        "a worksheet in this file is damaged and cannot be read; open it in Excel or WPS, "
+        "save it again and upload that copy"
+    ),
 }
 safe, unsafe = safe_cell, unsafe_cell
 
@@ -145,7 +156,11 @@ def _rows(book, sheet: str, header: list[str], problems: list[Problem]):
     if sheet not in book.sheetnames:
         problems.append(Problem(sheet, 1, "—", _("the sheet is missing")))
         return []
-    rows = list(book[sheet].iter_rows(values_only=True))
+    try:
+        rows = sheet_rows(book[sheet])
+    except UnsafeWorkbook as exc:
+        problems.append(Problem(sheet, 0, "—", str(WORKBOOK_REFUSALS[exc.reason])))
+        return []
     got = [(_text(c)) for c in (rows[0] if rows else [])][: len(header)]
     if got != header:
         for i, name in enumerate(header):
@@ -191,8 +206,13 @@ def parse(user, cycle: Cycle, upload) -> list[Parsed]:
                     REPORT_SHEET, n, "H", _("choose one of: %(list)s") % {"list": "、".join(labels)}
                 )
             )
+        latest = actions.latest_version(mine[code])
+        progress, problems_, next_steps = (
+            read_back(_text(row[i]), getattr(latest, f, "") if latest else "")
+            for i, f in ((4, "progress"), (5, "problems"), (6, "next_steps"))
+        )
         content = actions.Content(
-            progress=_text(row[4]), problems=_text(row[5]), next_steps=_text(row[6]),
+            progress=progress, problems=problems_, next_steps=next_steps,
             assessment=labels.get(assessment, assessment),
         )  # fmt: skip
         parsed[code] = Parsed(mine[code], content)

@@ -571,7 +571,12 @@ def excel(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse
     cycle = _cycle_for_user(request.user, plan_code, cycle_code)
     if not org_access.unit_roots(request.user):
         raise PermissionDenied("excel")
+    if workflow.today() < cycle.opens_on:
+        opens = _("This cycle opens on %(date)s; it cannot be reported before then.")
+        context = {"cycle": cycle, "problems": [opens % {"date": cycle.opens_on.isoformat()}]}
+        return render(request, "reporting/import_errors.html", context, status=400)
     if request.method != "POST":
+        # A GET never writes: the template lists the slots the cycle already has.
         response = HttpResponse(
             excel_io.export_template(request.user, cycle),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -11,7 +11,8 @@ Who ("actor"):
 A co-unit's part is reviewed by the lead unit (or the supervisor); the lead unit's
 consolidated report, and a report on a standalone indicator, by the supervisor only.
 
-Time: a cycle is open for writing until its lock date (``Cycle.locks_on``, local time,
+Time: a cycle is open for writing from its opening date (``Cycle.opens_on``) until its
+lock date (``Cycle.locks_on``, local time,
 Asia/Shanghai); a submission after the due date is kept but marked late. After the lock
 only a late unlock (补报) opens the report again.
 """
@@ -118,6 +119,11 @@ def is_locked(report: Report) -> bool:
     return today() >= report.cycle.locks_on and active_unlock(report) is None
 
 
+def not_yet_open(report: Report) -> bool:
+    """Before the cycle's opening date: nothing can be written or submitted yet."""
+    return today() < report.cycle.opens_on
+
+
 def is_late(report: Report) -> bool:
     return today() > report.cycle.due_on
 
@@ -129,7 +135,7 @@ def transition_allowed(t: Transition, report: Report, actors: set[str]) -> bool:
     allowed = t.whole if report.is_consolidation or report.task_id is None else t.parts
     if not (allowed & actors):
         return False
-    if t.needs_open and is_locked(report):
+    if t.needs_open and (is_locked(report) or not_yet_open(report)):
         return False
     if t.action == "reopen":
         # The lead takes back its consolidation, before review, to merge a late part.
@@ -260,6 +266,10 @@ def describe(report: Report) -> str:
         return _("Submitted; waiting for the supervision office's review.")
     if is_locked(report):
         return _("Past the deadline and locked; ask the supervision office for a late unlock.")
+    if report.state == S.NOT_STARTED and not_yet_open(report):
+        return _("This cycle opens on %(date)s; it can be reported from then.") % {
+            "date": report.cycle.opens_on.isoformat()
+        }
     if report.state == S.RETURNED:
         if is_part(report):
             return _("Returned for more; please add to it and submit again.")

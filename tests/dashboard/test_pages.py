@@ -33,7 +33,7 @@ def reported(world):
         ("county", f"{P}/", 200),
         ("outsider", f"{P}/", 403),
         ("leader", "/monitor/no-such-plan/", 404),
-        ("leader", f"{P}/?as_of=2026-13-01", 404),
+        ("leader", f"{P}/?as_of=2026-13-01", 400),
         ("leader", f"{P}/ledger/", 200),
         ("outsider", f"{P}/ledger/", 403),
         ("leader", f"{P}/areas/growth/", 200),

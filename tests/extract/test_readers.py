@@ -104,3 +104,26 @@ def test_it_raises_one_clear_error_for_unreadable_files(data: bytes, name: str) 
 def test_it_raises_a_clear_error_for_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ExtractError, match="does not exist"):
         read_file(tmp_path / "nope.txt")
+
+
+def docx_bomb(megabytes: int = 70) -> bytes:
+    """A small .docx whose document part unpacks to ``megabytes`` MB (written streaming)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        info = zipfile.ZipInfo("word/document.xml")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with z.open(info, "w", force_zip64=True) as part:
+            for _ in range(megabytes):
+                part.write(b" " * (1024 * 1024))
+    return out.getvalue()
+
+
+def test_a_docx_zip_bomb_is_refused_from_its_directory_alone() -> None:
+    bomb = docx_bomb()
+    assert len(bomb) < 1024 * 1024  # under 1 MB on the wire
+    with pytest.raises(ExtractError, match="unpacks to more than 64 MB"):
+        read_bytes(bomb, "计划.docx")

@@ -206,8 +206,19 @@ def test_an_unreadable_file_gets_one_plain_sentence_and_saves_nothing(upload):
     garbage = io.BytesIO(b"%PDF-1.4 this is not really a pdf \x00\x01\x02")
     garbage.name = "broken.pdf"
     response = upload(file=garbage)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'role="alert"' in response.text
+    assert not ImportDraft.objects.exists()
+
+
+def test_a_docx_zip_bomb_is_refused_in_the_request_without_unpacking_it(upload):
+    from tests.extract.test_readers import docx_bomb
+
+    bomb = io.BytesIO(docx_bomb())
+    bomb.name = "计划.docx"
+    response = upload(file=bomb)
+    assert response.status_code == 400
+    assert "64 MB" in response.text
     assert not ImportDraft.objects.exists()
 
 

@@ -86,3 +86,39 @@ def test_it_takes_an_upload_over_http(world, login, project, june):
     response = client.post(url, {"file": io.BytesIO(save(ws))})
     assert response.status_code == 302
     assert ProjectFigures.objects.get().invested == Decimal("88.00")
+
+
+def damaged(data: bytes, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """The same .xlsx with one worksheet's XML broken (a valid zip, a bad sheet)."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == part:
+                body = body[: len(body) // 2]  # cut in the middle of its XML
+            target.writestr(item, body)
+    return out.getvalue()
+
+
+def test_a_damaged_worksheet_is_refused_with_a_sentence(world, project, june):
+    county = world.users["county"]
+    before = (Report.objects.filter(state="not_started").count(), AuditEntry.objects.count())
+    with pytest.raises(ProjectSheetError) as refused:
+        import_figures(county, june, damaged(export_figures(county, june)))
+    assert "damaged" in str(refused.value) or "损坏" in str(refused.value)
+    assert (
+        Report.objects.filter(state="not_started").count(),
+        AuditEntry.objects.count(),
+    ) == before
+
+
+def test_negative_monthly_investment_is_refused(world, project, june):
+    county = world.users["county"]
+    ws = sheet(export_figures(county, june))
+    ws["F2"], ws["G2"] = "-120", "在建"
+    with pytest.raises(ProjectSheetError) as refused:
+        import_figures(county, june, save(ws))
+    assert "负数" in str(refused.value) or "negative" in str(refused.value)
+    assert not ProjectFigures.objects.exists()
