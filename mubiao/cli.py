@@ -93,13 +93,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     print("Press Ctrl-C to stop.\n", flush=True)
     # Beside the web server: the background worker (imports, bulletins) and the polling
-    # jobs (a new day, cycles opening: ``mubiao tick --loop``). All stop together.
+    # jobs (a new day, cycles opening, stalled imports: ``mubiao tick --loop``). The two
+    # helpers are restarted whenever they die; all stop together with the server.
     return run_together(
         [
             gunicorn_argv(args.port, workers=2, host="127.0.0.1"),
             [sys.executable, "-m", "mubiao.cli", "manage", "db_worker"],
             [sys.executable, "-m", "mubiao.cli", "tick", "--loop"],
-        ]
+        ],
+        restart={1, 2},
     )
 
 
@@ -115,11 +117,21 @@ def run_gunicorn(port: int, workers: int, host: str) -> int:
     return run_together([gunicorn_argv(port, workers, host)])
 
 
-def run_together(commands: list[list[str]], *, grace: float = 10.0) -> int:
+def run_together(
+    commands: list[list[str]],
+    *,
+    grace: float = 10.0,
+    restart: set[int] | frozenset[int] = frozenset(),
+    on_restart=None,
+) -> int:
     """Start the commands, each in its own process group, and wait. When one ends, or on
     Ctrl-C or SIGTERM, stop them all: SIGTERM to each group (a server's workers with it),
     then SIGKILL to whatever is still there after ``grace`` seconds. Nothing started here
     outlives this process. Returns the first non-zero exit status (0 after a stop signal).
+
+    The commands whose index is in ``restart`` (helpers such as the task worker) are
+    started again when they end, at most once a second, instead of stopping the others;
+    ``on_restart(index)`` is called each time.
     """
     import signal
     import time
@@ -133,11 +145,30 @@ def run_together(commands: list[list[str]], *, grace: float = 10.0) -> int:
     children = [
         subprocess.Popen(argv, env=os.environ.copy(), start_new_session=True) for argv in commands
     ]
+    started = [time.monotonic()] * len(children)
     status = 0
+
+    def keep_helpers() -> None:
+        for i in restart:
+            if children[i].poll() is not None and time.monotonic() - started[i] >= 1.0:
+                children[i] = subprocess.Popen(
+                    commands[i], env=os.environ.copy(), start_new_session=True
+                )
+                started[i] = time.monotonic()
+                if on_restart is not None:
+                    on_restart(i)
+
     try:
-        while not stopping and all(c.poll() is None for c in children):
+        while not stopping and all(
+            c.poll() is None for i, c in enumerate(children) if i not in restart
+        ):
+            keep_helpers()
             time.sleep(0.2)
-        ended = [c.returncode for c in children if c.returncode not in (None, 0)]
+        ended = [
+            c.returncode
+            for i, c in enumerate(children)
+            if i not in restart and c.returncode not in (None, 0)
+        ]
         status = 0 if stopping else (ended[0] if ended else 0)
     finally:
         _stop_groups(children, grace)

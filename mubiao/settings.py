@@ -320,6 +320,9 @@ MUBIAO_EVIDENCE_MAX_TOTAL_MB = env_int("MUBIAO_EVIDENCE_MAX_TOTAL_MB", 50)
 # the first dashboard view of a day; a bigger one has the task worker rebuild it.
 MUBIAO_STATUS_INLINE_LIMIT = env_int("MUBIAO_STATUS_INLINE_LIMIT", 5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A background task (an import being read) whose worker has shown no sign of life for
+# this long lost its worker: it is read again, or failed after its last attempt.
+MUBIAO_TASK_STALE_SECONDS = env_int("MUBIAO_TASK_STALE_SECONDS", 300)
 
 # Security: strict by default, relaxed only where the demo runs on plain http://127.0.0.1.
 SECURE_CSP = {

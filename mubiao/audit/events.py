@@ -20,6 +20,7 @@ class Event(StrEnum):
     IMPORT_START = "import.start"
     IMPORT_REVIEW = "import.review"
     IMPORT_ACCEPT = "import.accept"
+    IMPORT_RECOVER = "import.recover"  # a reading whose worker died: retried or failed
     # The plan tree (plans.actions)
     TASK_CLOSE = "task.close"
     MILESTONE_COMPLETE = "milestone.complete"
@@ -106,6 +107,7 @@ _LABELS: dict[Event, str | Promise] = {
     Event.IMPORT_START: _("started a plan import"),
     Event.IMPORT_REVIEW: _("reviewed a plan import"),
     Event.IMPORT_ACCEPT: _("accepted a plan import"),
+    Event.IMPORT_RECOVER: _("recovered a plan import whose worker stopped"),
     Event.TASK_CLOSE: _("closed the task"),
     Event.MILESTONE_COMPLETE: _("completed a milestone"),
     Event.TARGET_CHANGE: _("changed a target"),

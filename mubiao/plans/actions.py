@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -102,9 +104,10 @@ def run_extraction(draft: ImportDraft) -> ImportDraft:
     """Read the draft's text with the extractor (the background task's body)."""
     from mubiao.extract import ExtractError, extract_text
 
-    _set(draft, status=ImportDraft.Status.RUNNING, progress=10)
+    _set(draft, status=ImportDraft.Status.RUNNING, progress=10, attempts=draft.attempts + 1)
     try:
-        result = extract_text(draft.text, year_hint=draft.year).to_dict()
+        with heartbeat(draft):
+            result = extract_text(draft.text, year_hint=draft.year).to_dict()
     except ExtractError as exc:
         return _set(draft, status=ImportDraft.Status.FAILED, progress=100, message=str(exc))
     _set(draft, progress=70)
@@ -115,6 +118,35 @@ def run_extraction(draft: ImportDraft) -> ImportDraft:
     if draft.year is None and result.get("year"):
         draft.year = result["year"]
     return _set(draft, status=ImportDraft.Status.READY, progress=100, draft=result)
+
+
+HEARTBEAT_SECONDS = 30.0
+
+
+@contextmanager
+def heartbeat(draft: ImportDraft, every: float = HEARTBEAT_SECONDS):
+    """Touch the draft's heartbeat every ``every`` seconds while a long step runs, from a
+    thread of this process: if the process dies, so does the heartbeat."""
+    from django.db import connection
+
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                ImportDraft.objects.filter(pk=draft.pk, status=ImportDraft.Status.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{draft.code}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def _match(name: str, units: list[OrgUnit]) -> dict[str, Any]:
@@ -128,6 +160,7 @@ def _match(name: str, units: list[OrgUnit]) -> dict[str, Any]:
 
 
 def _set(obj: ImportDraft, **fields: Any) -> ImportDraft:
+    fields["heartbeat_at"] = timezone.now()  # every step is a sign of life
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.save(update_fields=[*fields, *(["year"] if "draft" in fields else [])])
@@ -145,6 +178,50 @@ def fail_extraction(draft: ImportDraft) -> ImportDraft:
             "the administrator has been told. Nothing was saved to the plan."
         ),
     )
+
+
+MAX_ATTEMPTS = 2
+
+
+def recover_stalled_imports(now) -> int:
+    """Drafts left "running" by a worker that died: read again (a fresh task), or, after
+    MAX_ATTEMPTS readings, failed with a sentence. A ``mubiao tick`` job; returns how many.
+
+    Each draft is claimed with a conditional update on its stale heartbeat, so two ticks
+    never both recover it, and a worker that was only slow (and touched it since) keeps it.
+    """
+    from django.conf import settings
+
+    from mubiao.plans.tasks import extract_import
+
+    cutoff = now - dt.timedelta(seconds=settings.MUBIAO_TASK_STALE_SECONDS)
+    stale = ImportDraft.objects.filter(status=ImportDraft.Status.RUNNING, heartbeat_at__lt=cutoff)
+    done = 0
+    for draft in stale:
+        claim = ImportDraft.objects.filter(pk=draft.pk, status=draft.status, heartbeat_at=draft.heartbeat_at)
+        retry = draft.attempts < MAX_ATTEMPTS
+        with transaction.atomic():
+            if retry:
+                changes = {"status": ImportDraft.Status.QUEUED, "progress": 0, "heartbeat_at": now}
+            else:
+                changes = {
+                    "status": ImportDraft.Status.FAILED, "progress": 100, "heartbeat_at": now,
+                    "message": _(
+                        "The background worker reading this document stopped %(n)s times "
+                        "before it finished. Nothing was saved to the plan; import the "
+                        "document again, or split it into smaller files."
+                    ) % {"n": draft.attempts},
+                }  # fmt: skip
+            if not claim.update(**changes):
+                continue
+            record(None, Event.IMPORT_RECOVER, f"import:{draft.code}",
+                   before={"status": draft.status, "attempts": draft.attempts},
+                   after={"status": changes["status"]})  # fmt: skip
+            if retry:
+                code = str(draft.code)
+                transaction.on_commit(lambda code=code: extract_import.enqueue(code))
+        done += 1
+    return done
 
 
 @transaction.atomic

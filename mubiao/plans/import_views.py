@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -118,34 +119,57 @@ def review_import(request: HttpRequest, code: str) -> HttpResponse:
     draft = plan_access.get_import_for_user(request.user, code)
     if request.method == "POST":
         return _post_review(request, draft)
-    reading = draft.status in (ImportDraft.Status.QUEUED, ImportDraft.Status.RUNNING)
+    # A stalled reading (its worker died) is not waited for: the page says so instead.
+    reading = (
+        draft.status in (ImportDraft.Status.QUEUED, ImportDraft.Status.RUNNING)
+        and not draft.stalled
+    )
     if request.htmx:
         if not reading:  # done: let htmx reload the whole page with the review
             return HttpResponse(headers={"HX-Refresh": "true"})
         return render(request, "plans/import_review.html#progress", {"draft": draft})
     if reading:
         return render(request, "plans/import_review.html", {"draft": draft})
-    return render(request, "plans/import_review.html", _review_context(draft))
+    context = _review_context(draft, request.GET.get("page"))
+    return render(request, "plans/import_review.html", context)
 
 
-def _review_context(draft: ImportDraft) -> dict[str, Any]:
+REVIEW_PAGE = 100  # targets and tasks per page of the review (a big draft has thousands)
+
+
+def _review_context(draft: ImportDraft, page_number=None) -> dict[str, Any]:
+    """The review page's data: one page of items, and the stretch of the source they
+    come from (the whole text when the draft fits on one page)."""
     if not draft.draft:
         return {"draft": draft}
     data = with_edits(draft.draft, draft.edits)
     owners = target_owners(data)
     for index, target in enumerate(data.get("targets", [])):
         target["owner"] = owners.get(index)
+    items = [("targets", i, t) for i, t in enumerate(data.get("targets", []))]
+    items += [("tasks", i, t) for i, t in enumerate(data.get("tasks", []))]
+    page = Paginator(items, REVIEW_PAGE).get_page(page_number)
+    shown_targets = [(i, t) for kind, i, t in page if kind == "targets"]
+    shown_tasks = [(i, t) for kind, i, t in page if kind == "tasks"]
     units = {u.code: u for u in access.subtree(draft.issuer)}
-    for task in data.get("tasks", []):
+    for _i, task in shown_tasks:
         for key in ("lead_match", "co_match"):
             for match in task.get(key, []):
                 match["options"] = [units[c] for c in match.get("candidates", []) if c in units]
                 match["chosen"] = units.get(match.get("unit"))
+    start, end = 0, len(draft.text)
+    spans = [t["span"] for _k, _i, t in page if t.get("span")]
+    if page.paginator.num_pages > 1 and spans:
+        start, end = min(s[0] for s in spans), max(s[1] for s in spans)
     plan = draft.plan
     return {
         "draft": draft,
         "data": data,
-        "segments": segments(draft.text, data),
+        "page": page,
+        "shown_targets": shown_targets,
+        "shown_tasks": shown_tasks,
+        "excerpt": (start, end) != (0, len(draft.text)),
+        "segments": segments(draft.text, data, start, end),
         "kinds": Indicator.Kind.choices,
         "comparators": Indicator.Comparator.choices,
         "all_units": list(units.values()),
@@ -156,7 +180,8 @@ def _review_context(draft: ImportDraft) -> dict[str, Any]:
 
 def _post_review(request: HttpRequest, draft: ImportDraft) -> HttpResponse:
     try:
-        edits = edits_from_post(request.POST, draft.draft or {})
+        # A page of the review posts its own items; the other pages' corrections stay.
+        edits = merged(draft.edits, edits_from_post(request.POST, draft.draft or {}))
         actions.save_review(request.user, draft, edits)
         if request.POST.get("accept"):
             plan = actions.accept_import(request.user, draft)
@@ -165,9 +190,19 @@ def _post_review(request: HttpRequest, draft: ImportDraft) -> HttpResponse:
     except ValidationError as exc:
         # Refused: nothing of this form was saved; the page says why, with a 400.
         messages.error(request, " ".join(exc.messages))
-        return render(request, "plans/import_review.html", _review_context(draft), status=400)
+        context = _review_context(draft, request.GET.get("page"))
+        return render(request, "plans/import_review.html", context, status=400)
     messages.success(request, _("Your corrections are saved."))
-    return redirect(draft)
+    page = request.GET.get("page", "")
+    return redirect(draft.get_absolute_url() + (f"?page={page}" if page.isdigit() else ""))
+
+
+def merged(before: dict[str, Any], posted: dict[str, Any]) -> dict[str, Any]:
+    """The saved corrections with one page's posted ones laid over them."""
+    return {
+        kind: {**(before or {}).get(kind, {}), **posted.get(kind, {})}
+        for kind in ("targets", "tasks")
+    }
 
 
 NUMBER_FIELDS = ("value", "value_max")

@@ -65,11 +65,17 @@ class Segment:
     tasks: list[int]
 
 
-def segments(text: str, draft: dict[str, Any]) -> list[Segment]:
-    """The text cut at every item boundary, each piece knowing which items cover it."""
+def segments(
+    text: str, draft: dict[str, Any], start: int = 0, end: int | None = None
+) -> list[Segment]:
+    """The text (or its stretch ``start:end``) cut at every item boundary, each piece
+    knowing which items cover it (by their index in the whole draft)."""
+    end = len(text) if end is None else min(end, len(text))
     spans = [("targets", i, t["span"]) for i, t in enumerate(draft.get("targets", []))]
     spans += [("tasks", i, t["span"]) for i, t in enumerate(draft.get("tasks", []))]
-    cuts = sorted({0, len(text), *(p for _, _, s in spans for p in s if 0 <= p <= len(text))})
+    if start > 0 or end < len(text):
+        spans = [(k, i, s) for k, i, s in spans if s[0] < end and s[1] > start]
+    cuts = sorted({start, end, *(p for _, _, s in spans for p in s if start <= p <= end)})
     pieces = []
     for start, end in itertools.pairwise(cuts):
         covering = [(kind, i) for kind, i, s in spans if s[0] <= start and end <= s[1]]

@@ -6,6 +6,8 @@ a task's or indicator's code is unique within its plan.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import uuid
 
 from django.conf import settings
@@ -734,6 +736,10 @@ class ImportDraft(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # Touched by the worker at every step of a reading; a running draft whose heartbeat
+    # is stale lost its worker and is read again, or failed after MAX_ATTEMPTS.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     message = models.TextField(_("message"), blank=True)
     draft = models.JSONField(_("extracted draft"), null=True, blank=True)
     edits = models.JSONField(_("reviewer's corrections"), default=dict, blank=True)
@@ -757,3 +763,15 @@ class ImportDraft(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("imports:review", args=[self.code])
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker has not touched it for longer than the timeout: the
+        page stops waiting and says so (the tick job retries or fails it)."""
+        from django.conf import settings
+        from django.utils import timezone
+
+        if self.status != self.Status.RUNNING or self.heartbeat_at is None:
+            return False
+        limit = dt.timedelta(seconds=settings.MUBIAO_TASK_STALE_SECONDS)
+        return timezone.now() - self.heartbeat_at > limit

@@ -14,7 +14,9 @@ content did not change is left alone, so exporting and importing an unchanged fi
 changes nothing.
 
 Cells a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab
-or carriage return) are written with a leading apostrophe, and read back without it.
+or carriage return), and text starting with an apostrophe, are written with one more
+leading apostrophe, and read back without it. A text stored before entry was limited to
+a cell (32,767 characters) is exported cut, and kept when the cut cell comes back.
 """
 
 from __future__ import annotations
