@@ -45,9 +45,9 @@ REPORT_CASES = [
 
 @pytest.mark.parametrize(("case", "form", "body", "sentence"), REPORT_CASES)
 def test_the_report_form_refuses(login, slot, case, form, body, sentence):
-    report = slot("fgw", "t1")
+    report = slot("swj", "t1")  # a co-unit's part: it carries t1's targets
     before = snapshot()
-    response = login("fgw").post(
+    response = login("swj").post(
         f"/reporting/r/{report.code}/", {"action": "submit", **form},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )  # fmt: skip
@@ -58,7 +58,7 @@ def test_the_report_form_refuses(login, slot, case, form, body, sentence):
 
 @pytest.fixture
 def api_post(client, world):
-    _t, raw = create_token(world.users["fgw"], name="api", read_only=False)
+    _t, raw = create_token(world.users["swj"], name="api", read_only=False)
 
     def post(path: str, body) -> object:
         data = body if isinstance(body, str) else json.dumps(body)
@@ -72,7 +72,7 @@ def api_post(client, world):
 
 @pytest.mark.parametrize(("case", "form", "body", "sentence"), REPORT_CASES)
 def test_the_api_refuses(api_post, slot, case, form, body, sentence):
-    report = slot("fgw", "t1")
+    report = slot("swj", "t1")
     before = snapshot()
     response = api_post(f"/reports/{report.code}/submit", body)
     assert response.status_code == 422, (case, response.content)
@@ -83,7 +83,7 @@ def test_the_api_refuses(api_post, slot, case, form, body, sentence):
 
 @pytest.mark.parametrize("value", ["true", "false", '{"n": 1}', "[1]"])
 def test_the_api_refuses_json_that_is_not_a_number(api_post, slot, value):
-    report = slot("fgw", "t1")
+    report = slot("swj", "t1")
     before = snapshot()
     response = api_post(f"/reports/{report.code}/submit", f'{{"values": {{"projects": {value}}}}}')
     assert response.status_code == 422
@@ -92,17 +92,17 @@ def test_the_api_refuses_json_that_is_not_a_number(api_post, slot, value):
 
 
 def test_reports_before_their_cycle_opens_are_refused_everywhere(login, slot, clock, api_post):
-    report = slot("fgw", "t1")
+    report = slot("swj", "t1")
     clock("2026-03-20")  # March's cycle opens on 03-24
     before = snapshot()
-    form = login("fgw").post(
+    form = login("swj").post(
         f"/reporting/r/{report.code}/", {"action": "submit", "progress": "提前"},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )  # fmt: skip
     assert form.status_code == 400 and "2026-03-24" in form.text
     api = api_post(f"/reports/{report.code}/submit", {"progress": "提前"})
     assert api.status_code == 422 and "2026-03-24" in api.json()["error"]["message"]
-    page = login("fgw").get(f"/reporting/r/{report.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = login("swj").get(f"/reporting/r/{report.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "2026-03-24" in page.text and 'value="submit"' not in page.text
     assert snapshot() == before
 

@@ -14,12 +14,12 @@ from mubiao.reporting.models import ReportVersion
 @pytest.fixture
 def careless_client(world):
     client = Client(raise_request_exception=False)
-    client.force_login(world.users["fgw"])
+    client.force_login(world.users["swj"])
     return client
 
 
 def test_a_failed_submission_is_not_called_saved(careless_client, slot):
-    report = slot("fgw", "t1")
+    report = slot("swj", "t1")
     with mock.patch("mubiao.reporting.actions._write", side_effect=RuntimeError("disk gone")):
         response = careless_client.post(
             f"/reporting/r/{report.code}/", {"action": "submit", "progress": "已开工"}

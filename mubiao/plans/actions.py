@@ -198,7 +198,9 @@ def recover_stalled_imports(now) -> int:
     stale = ImportDraft.objects.filter(status=ImportDraft.Status.RUNNING, heartbeat_at__lt=cutoff)
     done = 0
     for draft in stale:
-        claim = ImportDraft.objects.filter(pk=draft.pk, status=draft.status, heartbeat_at=draft.heartbeat_at)
+        claim = ImportDraft.objects.filter(
+            pk=draft.pk, status=draft.status, heartbeat_at=draft.heartbeat_at
+        )
         retry = draft.attempts < MAX_ATTEMPTS
         with transaction.atomic():
             if retry:

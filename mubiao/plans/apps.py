@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "mubiao.plans"
     verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from mubiao.lib import tick
+        from mubiao.plans.actions import recover_stalled_imports
+
+        # Readings whose worker died: read again, or failed with a sentence.
+        tick.register("plans.stalled-imports", recover_stalled_imports)

@@ -7,7 +7,6 @@ a task's or indicator's code is unique within its plan.
 from __future__ import annotations
 
 import datetime as dt
-
 import uuid
 
 from django.conf import settings

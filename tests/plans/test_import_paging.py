@@ -47,8 +47,15 @@ def test_the_review_is_paged_with_the_text_its_items_come_from(big, login, monke
 def test_a_pages_corrections_keep_the_other_pages(big, login, monkeypatch):
     monkeypatch.setattr(import_views, "REVIEW_PAGE", 5)
     client = login("supervisor")
-    client.post(big.get_absolute_url() + "?page=1", {"task-0-text": "改过的第一项", "task-0-keep": "on"})
+    client.post(
+        big.get_absolute_url() + "?page=1", {"task-0-text": "改过的第一项", "task-0-keep": "on"}
+    )
     client.post(big.get_absolute_url() + "?page=3", {"task-11-text": "改过的最后一项"})
     big.refresh_from_db()
     assert big.edits["tasks"]["0"]["text"] == "改过的第一项"
-    assert big.edits["tasks"]["11"] == {"skip": True, "text": "改过的最后一项", "lead_match": [], "co_match": []}
+    assert big.edits["tasks"]["11"] == {
+        "skip": True,
+        "text": "改过的最后一项",
+        "lead_match": [],
+        "co_match": [],
+    }

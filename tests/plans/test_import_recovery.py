@@ -70,3 +70,9 @@ def test_a_fresh_reading_is_still_polled(killed, login):
     ImportDraft.objects.filter(pk=killed.pk).update(heartbeat_at=timezone.now())
     page = login("supervisor").get(killed.get_absolute_url())
     assert 'hx-trigger="every 1s"' in page.text and 'data-testid="stalled"' not in page.text
+
+
+def test_both_recoveries_are_tick_jobs():
+    from mubiao.lib import tick
+
+    assert {"plans.stalled-imports", "reporting.evidence-strays"} <= set(tick.jobs())

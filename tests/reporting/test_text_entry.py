@@ -34,8 +34,8 @@ def versions() -> list:
 
 @pytest.mark.parametrize("char", CONTROLS)
 def test_the_form_refuses_a_control_character_with_a_sentence(login, slot, char):
-    report = slot("fgw", "t1")
-    response = login("fgw").post(
+    report = slot("swj", "t1")
+    response = login("swj").post(
         f"/reporting/r/{report.code}/",
         {"action": "submit", "progress": f"已开工{char}项目", "value-projects": "3"},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
@@ -47,8 +47,8 @@ def test_the_form_refuses_a_control_character_with_a_sentence(login, slot, char)
 
 
 def test_the_api_refuses_a_control_character_and_a_lone_surrogate(client, world, slot):
-    _t, raw = create_token(world.users["fgw"], name="api", read_only=False)
-    report = slot("fgw", "t1")
+    _t, raw = create_token(world.users["swj"], name="api", read_only=False)
+    report = slot("swj", "t1")
 
     def send(body: str):
         return client.post(
