@@ -53,9 +53,5 @@ def test_a_pages_corrections_keep_the_other_pages(big, login, monkeypatch):
     client.post(big.get_absolute_url() + "?page=3", {"task-11-text": "改过的最后一项"})
     big.refresh_from_db()
     assert big.edits["tasks"]["0"]["text"] == "改过的第一项"
-    assert big.edits["tasks"]["11"] == {
-        "skip": True,
-        "text": "改过的最后一项",
-        "lead_match": [],
-        "co_match": [],
-    }
+    last = big.edits["tasks"]["11"]
+    assert (last["skip"], last["text"]) == (True, "改过的最后一项")
