@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0007_deadlines'),
+        ('plans', '0008_plan_conventions'),
     ]
 
     operations = [
