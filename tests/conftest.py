@@ -115,6 +115,31 @@ def _fresh_page_caches():
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's set-up, plus the default test database when only demo tests need it.
+
+    pytest-django creates a test database only for aliases that a collected test asks for
+    through ``db``, ``transactional_db``, ``live_server`` or a ``django_db`` mark; a run of
+    demo tests alone (``pytest -k demo``) asks for none, and the demo would be loaded into
+    the real database named in the settings. Here the default test database is made for
+    such a run too, the same way, and removed at its end."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    items = request.session.items
+    aliases, _ = _get_databases_for_setup(items)
+    wants_demo = any("demo" in getattr(item, "fixturenames", ()) for item in items)
+    if not wants_demo or "default" in aliases:
+        yield
+        return
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="session")
 def _demo_template(django_db_setup, django_db_blocker):
     """The demo, loaded once per session into a copy of the test database (tests/demo_db.py)."""
     from tests import demo_db
