@@ -135,7 +135,9 @@ def dirty(world, march, slot):
     user = world.users["fgw"]
     report = slot("fgw", "t1")
     actions.submit(user, report, Content(progress="进展", values={"projects": "3"}))
-    ReportVersion.objects.filter(report=report).update(progress="进\x00展\x0b", problems="\x01")
+    ReportVersion.objects.filter(report=report).update(
+        progress="进\x02展\x0b", problems="\x01"
+    )  # no NUL: PostgreSQL refuses it
     Task.objects.filter(plan=world.plan, code="t1").update(title="实施\x01重点项目")
     return world
 
