@@ -41,7 +41,7 @@ def test_a_leader_drills_from_a_red_item_to_its_report_and_downloads_the_bulleti
     expect(page.get_by_test_id("trend-chart").first.locator("canvas")).to_have_count(1)
     red.get_by_test_id("red-item").filter(has_text="完成投资").first.click()
     expect(page.locator("h1")).to_contain_text("实施重点项目")
-    expect(page.get_by_test_id("indicators")).to_contain_text("为600亿元")
+    expect(page.get_by_test_id("indicators")).to_contain_text("1–6月累计600亿元")
     page.get_by_test_id("report-link").first.click()
     expect(page.get_by_test_id("report-title")).to_contain_text("市发展改革委")
     expect(page.get_by_test_id("version")).to_contain_text("按计划推进")
@@ -54,5 +54,10 @@ def test_a_leader_drills_from_a_red_item_to_its_report_and_downloads_the_bulleti
     info.value.save_as(target)
     from docx import Document
 
-    text = "\n".join(p.text for p in Document(str(target)).paragraphs)
-    assert "【指标】完成投资（市发展改革委）" in text
+    document = Document(str(target))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "附件1" in text and "滞后于序时进度事项清单" in text
+    # The red target is a row of the lagging items' table: name, kind, unit and light.
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    behind = [row for row in rows if row[1:4] == ["完成投资", "指标", "市发展改革委"]]
+    assert len(behind) == 1 and behind[0][-1] == "红灯", rows
