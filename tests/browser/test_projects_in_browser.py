@@ -78,7 +78,7 @@ def test_a_county_reports_a_projects_month_and_the_city_totals_move(
     page.goto(ledger)
     expect(page.get_by_test_id("rollup-investment")).to_contain_text("完成投资: 0 亿元")
     page.goto(f"{live_server.url}/reporting/demo-2026/review/")
-    page.get_by_test_id("queue").get_by_role("checkbox").check()
+    page.get_by_test_id("queue").locator("input[name=report]").check()
     page.get_by_role("button", name="批量审核通过所勾选报告").click()
     page.goto(ledger)
     expect(page.get_by_test_id("ytd")).to_have_text("1500")

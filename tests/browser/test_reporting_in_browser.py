@@ -28,7 +28,7 @@ def open_cycle(bworld):
     cycle = Cycle.objects.create(
         plan=bworld.plan, code="now", kind=Cycle.Kind.CUSTOM, name="本期报告",
         start=today - dt.timedelta(days=30), end=today,
-        opens_on=today - dt.timedelta(days=1), due_on=today + dt.timedelta(days=5),
+        opens_on=today - dt.timedelta(days=1), due_on=today + dt.timedelta(days=2),
         locks_on=today + dt.timedelta(days=10),
     )  # fmt: skip
     ensure_reports(cycle)
@@ -54,6 +54,9 @@ def test_submit_return_correct_approve(log_in, live_server, open_cycle, settings
     page.fill("#value-projects", "386")
     page.fill("#value-investment", "412.5")
     page.fill("#progress", "已开工项目386个")
+    # The co-unit has not sent its part: the lead names why it reports without it.
+    expect(page.get_by_test_id("missing-parts")).to_contain_text("市商务局")
+    page.fill("#without_parts_reason", "配合单位材料已电话核实")
     page.set_input_files("#files", str(photo))
     page.get_by_role("button", name="报送").click()
     expect(page.get_by_test_id("state")).to_have_text("已报送，等待督查室审核。")
@@ -71,12 +74,13 @@ def test_submit_return_correct_approve(log_in, live_server, open_cycle, settings
     expect(page.locator("#value-investment")).to_have_value("412.5")
     page.fill("#value-investment", "415")
     page.fill("#problems", "数据来源：市统计局月报")
+    page.fill("#without_parts_reason", "配合单位材料已电话核实")
     page.get_by_role("button", name="报送").click()
     expect(page.get_by_test_id("state")).to_have_text("已报送，等待督查室审核。")
 
     page = switch(page, log_in, "supervisor")
     page.goto(f"{live_server.url}/reporting/demo-2026/review/")
-    page.get_by_test_id("queue").get_by_role("checkbox").check()
+    page.get_by_test_id("queue").locator("input[name=report]").check()
     page.get_by_role("button", name="批量审核通过所勾选报告").click()
     expect(page.get_by_text("已审核通过 1 份报告。")).to_be_visible()
 
