@@ -19,9 +19,11 @@ def console():
         if any(isinstance(f, NoTracebackForClientErrors) for f in h.filters)
     )
     stream = io.StringIO()
-    previous = handler.setStream(stream)
+    # Swapped by hand: setStream() flushes the old stream first, and under pytest's
+    # capture that may be a stream an earlier test already closed.
+    previous, handler.stream = handler.stream, stream
     yield stream
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 def test_a_403_is_one_line_without_a_traceback(login, console):
