@@ -114,41 +114,50 @@ def _fresh_page_caches():
     cache.clear()
 
 
+# The demo's template, built once per session right after the test database (see below).
+_DEMO: list = []
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, request):
-    """pytest-django's set-up, plus the default test database when only demo tests need it.
+    """pytest-django's set-up, then the demo's template when the session has demo tests.
 
-    pytest-django creates a test database only for aliases that a collected test asks for
-    through ``db``, ``transactional_db``, ``live_server`` or a ``django_db`` mark; a run of
-    demo tests alone (``pytest -k demo``) asks for none, and the demo would be loaded into
-    the real database named in the settings. Here the default test database is made for
-    such a run too, the same way, and removed at its end."""
+    - pytest-django creates a test database only for aliases that a collected test asks
+      for through ``db``, ``transactional_db``, ``live_server`` or a ``django_db`` mark; a
+      run of demo tests alone (``pytest -k demo``) asks for none, and the demo would be
+      loaded into the real database named in the settings. Here the default test database
+      is made for such a run too, the same way, and removed at its end.
+    - The template is built here, before any test runs: on PostgreSQL it is copied from
+      the test database with ``CREATE DATABASE … TEMPLATE``, which fails while another
+      session (a live server's thread keeping its connection) is connected to it.
+    """
     from django.test.utils import setup_databases, teardown_databases
     from pytest_django.fixtures import _get_databases_for_setup
+
+    from tests import demo_db
 
     items = request.session.items
     aliases, _ = _get_databases_for_setup(items)
     wants_demo = any("demo" in getattr(item, "fixturenames", ()) for item in items)
-    if not wants_demo or "default" in aliases:
-        yield
-        return
+    config = None
     with django_db_blocker.unblock():
-        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        if wants_demo and "default" not in aliases:
+            config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        if wants_demo:
+            _DEMO.append(demo_db.build())
     yield
     with django_db_blocker.unblock():
-        teardown_databases(config, verbosity=0)
+        while _DEMO:
+            _DEMO.pop().drop()
+        if config is not None:
+            teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture(scope="session")
-def _demo_template(django_db_setup, django_db_blocker):
+def _demo_template(django_db_setup):
     """The demo, loaded once per session into a copy of the test database (tests/demo_db.py)."""
-    from tests import demo_db
-
-    with django_db_blocker.unblock():
-        template = demo_db.build()
-    yield template
-    with django_db_blocker.unblock():
-        template.drop()
+    assert _DEMO, "the demo's template is built only for sessions that collect demo tests"
+    return _DEMO[0]
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ class PostgresDemo:
         self.name = f"{self.test_name}_demo"
         connection.close()
         with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.test_name}"')
         with self.active():
             _load()
@@ -91,7 +91,7 @@ class PostgresDemo:
     def drop(self) -> None:
         connection.close()
         with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 def build() -> SqliteDemo | PostgresDemo:
