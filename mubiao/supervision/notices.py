@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mubiao.monitor.deadlines import is_due_soon
 from mubiao.plans.models import Indicator, Plan, Task
 from mubiao.supervision import actions, workflow
 from mubiao.supervision.models import Notice, SupervisionItem
@@ -35,8 +36,9 @@ BEHIND = {"yellow", "red"}
 
 
 def warning_days(plan: Plan) -> int:
-    """The plan's warning window (临近) in days before a deadline."""
-    return int(getattr(settings, "MUBIAO_WARNING_DAYS", 3))
+    """The plan's warning window (临近) in days before a deadline: the one the inbox and
+    the reminders use (``Plan.warning_days``)."""
+    return plan.warning_days
 
 
 def behind_items(plan: Plan, items: list[SupervisionItem], on: dt.date) -> set[int]:
@@ -70,7 +72,7 @@ def due(item: SupervisionItem, on: dt.date, behind: bool) -> list[tuple[str, str
             (C.RED, reason % {**params, "n": -days}, on + dt.timedelta(days=ANSWER_DAYS[C.RED]))
         ]
     found = []
-    if days <= warning_days(item.plan):
+    if is_due_soon(item.deadline, on, open_=True, window=warning_days(item.plan)):
         reason = _("%(number)s “%(title)s” is due on %(deadline)s, in %(n)s days.")
         found.append((C.BLUE, reason % {**params, "n": days}, item.deadline))
     if behind:

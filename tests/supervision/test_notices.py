@@ -36,6 +36,16 @@ def test_blue_and_red_at_their_boundaries(world, item_in, clock, day, expected):
     assert colours(item) == expected
 
 
+def test_blue_follows_the_plans_own_warning_window(world, item_in, clock):
+    """The same 临近 as the reports': a plan that warns 7 days ahead warns for items too."""
+    world.plan.warning_days = 7
+    world.plan.save(update_fields=["warning_days"])
+    item = item_in(S.ACKNOWLEDGED)
+    clock("2026-04-13")  # 7 days before the deadline
+    notices.generate()
+    assert colours(item) == ["blue"]
+
+
 def test_yellow_when_a_target_it_concerns_is_behind(world, item_in, clock):
     """The monitor judges the linked target: nothing reported by a date when progress was
     expected → behind → yellow; the same item without the link gets none."""
