@@ -39,7 +39,7 @@ from mubiao.monitor import (
     rule_of,
     schedule_from_dict,
 )
-from mubiao.plans.models import Assignment, Indicator, Milestone, Plan, Task
+from mubiao.plans.models import Assignment, Indicator, Milestone, Plan, TargetRevision, Task
 from mubiao.reporting.models import Report, ReportValue, Review
 
 LEAD = Assignment.Role.LEAD
@@ -138,6 +138,24 @@ def facts_of(indicator: Indicator, year: int, observations: list[Observation]) -
     )  # fmt: skip
 
 
+def targets_in_force(plan: Plan, indicators: list[Indicator], as_of: dt.date) -> None:
+    """Give each loaded indicator the target in force on ``as_of`` (one query): a target
+    changed from a later date (an approved 调整申请, ``TargetRevision``) still reads as it
+    was, so a past day's judgements, ledger and bulletin keep the old target. The rows are
+    read-only copies for judging and showing; nothing saves them."""
+    later = TargetRevision.objects.filter(indicator__plan=plan, effective_from__gt=as_of)
+    first: dict[int, TargetRevision] = {}
+    for revision in later.order_by("effective_from", "pk"):
+        first.setdefault(revision.indicator_id, revision)
+    if not first:
+        return
+    for ind in indicators:
+        revision = first.get(ind.pk)
+        if revision is not None:
+            ind.comparator = revision.old_comparator
+            ind.value, ind.value_max = revision.old_value, revision.old_value_max
+
+
 def milestone_facts(milestone: Milestone, year: int) -> IndicatorFacts:
     done = milestone.done_at
     observations = (
@@ -209,6 +227,7 @@ def compute(
         )
     obs = observations_by_indicator(plan, subjects, until=as_of)
     obs.update(project_observations(plan, as_of, every))
+    targets_in_force(plan, every, as_of)
     result = PlanStatus(plan, as_of, ind_rows, task_rows)
     for ind in every:
         ind.plan = plan  # the plan's conventions, without a query per row
