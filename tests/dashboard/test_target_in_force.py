@@ -25,9 +25,7 @@ def _investment_row(client, as_of: str) -> str:
     return " ".join(rows[0].split())
 
 
-def test_an_approved_change_judges_from_its_date_and_earlier_days_keep_the_old_target(
-    world, login
-):
+def test_an_approved_change_judges_from_its_date_and_earlier_days_keep_the_old_target(world, login):
     with time_machine.travel("2026-07-08 16:00 +0800", tick=False):
         report_value(world.plan, "fgw", "202606", task="t1",
                      values={"investment": 690, "projects": 1003},
