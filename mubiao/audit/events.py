@@ -21,6 +21,7 @@ class Event(StrEnum):
     IMPORT_REVIEW = "import.review"
     IMPORT_ACCEPT = "import.accept"
     IMPORT_RECOVER = "import.recover"  # a reading whose worker died: retried or failed
+    IMPORT_SPLIT = "import.split"  # a task of the draft cut in two before accepting
     # The plan tree (plans.actions)
     TASK_CLOSE = "task.close"
     MILESTONE_COMPLETE = "milestone.complete"
@@ -108,6 +109,7 @@ _LABELS: dict[Event, str | Promise] = {
     Event.IMPORT_REVIEW: _("reviewed a plan import"),
     Event.IMPORT_ACCEPT: _("accepted a plan import"),
     Event.IMPORT_RECOVER: _("recovered a plan import whose worker stopped"),
+    Event.IMPORT_SPLIT: _("split a task of a plan import"),
     Event.TASK_CLOSE: _("closed the task"),
     Event.MILESTONE_COMPLETE: _("completed a milestone"),
     Event.TARGET_CHANGE: _("changed a target"),

@@ -30,7 +30,7 @@ from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
-from mubiao.plans.imports import match_unit, with_edits
+from mubiao.plans.imports import match_unit, split_task, with_edits
 from mubiao.plans.models import (
     Area,
     Assignment,
@@ -234,6 +234,22 @@ def save_review(user, draft: ImportDraft, edits: dict[str, Any]) -> ImportDraft:
     draft.edits = edits
     draft.save(update_fields=["edits"])
     record(user, Event.IMPORT_REVIEW, f"import:{draft.code}", before=before, after=edits)
+    return draft
+
+
+@transaction.atomic
+def split_import_task(user, draft: ImportDraft, index: int, before: str) -> ImportDraft:
+    """Cut task ``index`` of the draft in two just before the words ``before`` (see
+    ``imports.split_task``); the reviewer's corrections follow the tasks they name."""
+    _check_reviewable(user, draft)
+    draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+    data, edits, change = split_task(
+        draft.draft or {}, draft.edits or {}, draft.text, index, before
+    )
+    draft.draft, draft.edits = data, edits
+    draft.save(update_fields=["draft", "edits"])
+    record(user, Event.IMPORT_SPLIT, f"import:{draft.code}", before=change["before"],
+           after=change["after"])  # fmt: skip
     return draft
 
 

@@ -183,6 +183,14 @@ def _post_review(request: HttpRequest, draft: ImportDraft) -> HttpResponse:
         # A page of the review posts its own items; the other pages' corrections stay.
         edits = merged(draft.edits, edits_from_post(request.POST, draft.draft or {}))
         actions.save_review(request.user, draft, edits)
+        split = request.POST.get("split", "")
+        if split.isdigit():  # the reviewer cuts a task in two at the words they chose
+            index = int(split)
+            actions.split_import_task(
+                request.user, draft, index, request.POST.get(f"task-{index}-split", "")
+            )
+            messages.success(request, _("Task %(n)s is split in two.") % {"n": index + 1})
+            return redirect(_review_url(draft, request.GET.get("page", ""), f"task-{index}"))
         if request.POST.get("accept"):
             plan = actions.accept_import(request.user, draft)
             messages.success(request, _("Imported into %(plan)s.") % {"plan": plan.name})
@@ -193,8 +201,12 @@ def _post_review(request: HttpRequest, draft: ImportDraft) -> HttpResponse:
         context = _review_context(draft, request.GET.get("page"))
         return render(request, "plans/import_review.html", context, status=400)
     messages.success(request, _("Your corrections are saved."))
-    page = request.GET.get("page", "")
-    return redirect(draft.get_absolute_url() + (f"?page={page}" if page.isdigit() else ""))
+    return redirect(_review_url(draft, request.GET.get("page", "")))
+
+
+def _review_url(draft: ImportDraft, page: str, anchor: str = "") -> str:
+    url = draft.get_absolute_url() + (f"?page={page}" if page.isdigit() else "")
+    return url + (f"#{anchor}" if anchor else "")
 
 
 def merged(before: dict[str, Any], posted: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Reading helpers for the import review: highlighting, unit matching, what changed.
 
-Nothing here writes; the writes are in ``plans.actions``.
+Nothing here writes; the writes are in ``plans.actions`` (``split_task`` only computes
+the split draft that ``actions.split_import_task`` saves).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Indicator, Plan, Task
@@ -206,3 +210,84 @@ def _short(text: str, limit: int = 40) -> str:
 
 def existing_task(plan: Plan, text: str) -> Task | None:
     return plan.tasks.filter(text=text).first()
+
+
+def split_task(
+    draft: dict[str, Any], edits: dict[str, Any], source: str, index: int, before: str
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The draft and corrections with task ``index`` cut in two just before ``before``.
+
+    The second part becomes a new task right after the first, on its own stretch of the
+    source, with the same area and units; each target goes with the part its passage lies
+    in. Later tasks move down one place, and the corrections that name them (a task's by
+    its place, a target's re-parenting) follow, so nothing already reviewed is lost.
+    Returns (draft, edits, what changed for the audit row); the arguments stay as they were.
+    """
+    data = dict(draft)
+    tasks = [dict(t) for t in data.get("tasks", [])]
+    if not 0 <= index < len(tasks):
+        raise ValidationError(_("There is no such task in this import."))
+    label = _("Task %(n)s") % {"n": index + 1}
+    fixes = {kind: dict((edits or {}).get(kind) or {}) for kind in ("targets", "tasks")}
+    own = dict(fixes["tasks"].get(str(index)) or {})
+    task = tasks[index]
+    text = own.get("text") or task["text"]
+    words = (before or "").strip()
+    at = text.find(words) if words else -1
+    if at < 0:
+        raise ValidationError(
+            _("%(task)s: “%(words)s” is not in its text; give the words where the second part begins.")
+            % {"task": label, "words": words[:40]}
+        )  # fmt: skip
+    first, second = text[:at].rstrip(" ,，;；、"), text[at:].strip()
+    if not first or not second:
+        raise ValidationError(
+            _("%(task)s: a split needs text on both sides of “%(words)s”.")
+            % {"task": label, "words": words[:40]}
+        )
+    start, end = task["span"]
+    cut = _source_offset(source, start, end, words, at / len(text))
+    targets = data.get("targets", [])
+    late = {k for k in task.get("targets", []) if targets[k]["span"][0] >= cut}
+    late |= {
+        int(k)
+        for k, fields in fixes["targets"].items()
+        if fields.get("task") == index and targets[int(k)]["span"][0] >= cut
+    }
+    was = sorted({*task.get("targets", []), *late})
+    tail = {**task, "text": second, "number": "", "span": [cut, end]}
+    tail["targets"] = sorted(k for k in task.get("targets", []) if k in late)
+    task.update(text=first, span=[start, cut])
+    task["targets"] = [k for k in task.get("targets", []) if k not in late]
+    tasks.insert(index + 1, tail)
+    data["tasks"] = tasks
+    fixes["tasks"] = {
+        str(int(k) + 1 if int(k) > index else int(k)): v for k, v in fixes["tasks"].items()
+    }
+    if own:
+        fixes["tasks"][str(index)] = {**own, "text": first}
+        fixes["tasks"][str(index + 1)] = {**own, "text": second, "merge_up": False}
+    for key, fields in list(fixes["targets"].items()):
+        owner = fields.get("task")
+        if owner is not None and (owner > index or (owner == index and int(key) in late)):
+            fixes["targets"][key] = {**fields, "task": owner + 1}
+    owners = target_owners(with_edits(data, fixes))
+    parts = [sorted(k for k in was if owners.get(k) == i) for i in (index, index + 1)]
+    change = {
+        "before": {"task": index, "text": text, "targets": was},
+        "after": {"tasks": [index, index + 1], "texts": [first, second], "targets": parts},
+    }
+    return data, fixes, change
+
+
+def _source_offset(source: str, start: int, end: int, words: str, share: float) -> int:
+    """Where in the source stretch ``start:end`` the words begin, compared with widths
+    folded as the task's text has them; failing that, the same share of the stretch."""
+    from mubiao.extract.normalize import fold_width
+    from mubiao.extract.offsets import OffsetText
+
+    folded = fold_width(OffsetText.identity(source[start:end]))
+    found = folded.text.find(fold_width(OffsetText.identity(words)).text)
+    if found > 0:
+        return start + folded.index[found]
+    return start + max(1, min(end - start - 1, round((end - start) * share)))

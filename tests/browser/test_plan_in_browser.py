@@ -77,3 +77,32 @@ def test_the_supervisor_imports_a_notice_reviews_it_and_accepts(log_in, live_ser
     expect(page.locator("h1")).to_have_text("示范市重点工作")
     expect(page.get_by_test_id("tree")).to_contain_text("≥ 850亿元")
     expect(page.get_by_test_id("tree")).to_contain_text("市发展改革委")
+
+
+SPLIT_NOTICE = """示范市2026年重点工作任务分工方案
+
+一、稳定经济增长
+1.完成固定资产投资800亿元以上，6月底前完成项目库更新。（牵头单位：市发展改革委）
+"""
+
+
+def test_the_supervisor_splits_a_task_where_the_caret_is(log_in, live_server):
+    page = log_in("supervisor")
+    page.get_by_role("link", name="导入").click()
+    page.get_by_label("新目标任务体系名称").fill("示范市重点工作")
+    page.get_by_label("或粘贴文本").fill(SPLIT_NOTICE)
+    page.get_by_role("button", name="读取文件").click()
+    expect(page.get_by_test_id("task-row")).to_have_count(1)
+    text = page.locator("textarea[name=task-0-text]")
+    # The caret before 6月底前 proposes the words after it as the split point.
+    at = text.input_value().index("6月底前")
+    text.evaluate(f"(el) => {{ el.focus(); el.setSelectionRange({at}, {at}); }}")
+    text.press("Shift")  # a key released in the text: the proposal follows the caret
+    expect(page.get_by_test_id("split-at")).to_have_value(re.compile(r"^6月底前完成项目库"))
+    page.get_by_test_id("split").click()
+    expect(page.get_by_test_id("task-row")).to_have_count(2)
+    expect(page.locator("textarea[name=task-1-text]")).to_have_value("6月底前完成项目库更新。")
+    owners = page.locator("select[name$=-task] option[selected]")
+    expect(owners).to_have_text([re.compile("^1. 完成固定资产投资"), re.compile("^2. 6月底前")])
+    page.get_by_test_id("accept").click()
+    expect(page.locator("h1")).to_have_text("编辑目标任务体系")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from mubiao.plans.imports import target_owners, with_edits
+from mubiao.audit.models import AuditEntry
+from mubiao.plans.imports import split_task, target_owners, with_edits
 from mubiao.plans.models import ImportDraft, Indicator, Plan, Task
 from tests.plans.test_import import NOTICE, review_form, upload  # noqa: F401
 
@@ -79,3 +80,63 @@ def test_merging_keeps_the_stored_draft_and_skips_the_merged_task() -> None:
     assert merged["tasks"][0]["text"] == "甲;乙" and merged["tasks"][0]["targets"] == [0, 1]
     assert merged["tasks"][0]["span"] == [0, 5]
     assert draft["tasks"][0]["text"] == "甲"
+
+
+def test_the_reviewer_splits_a_task_and_its_targets_follow_their_part(upload, client):  # noqa: F811
+    upload(text=NOTICE)
+    draft = ImportDraft.objects.get()
+    page = client.get(draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    assert page.count('data-testid="split"') == 3 and "一分为二" in page
+    form = review_form(draft, split="2")
+    form["task-1-heading"] = "1"  # a correction of an earlier task stays where it was
+    form["task-2-split"] = "6月底前"  # 新建高标准农田… | 6月底前完成主体工程。
+    response = client.post(draft.get_absolute_url(), form)
+    assert response.status_code == 302 and response.url.endswith("#task-2")
+    draft.refresh_from_db()
+    tasks = with_edits(draft.draft, draft.edits)["tasks"]
+    assert [t["text"] for t in tasks[2:]] == ["新建高标准农田20万亩", "6月底前完成主体工程。"]
+    assert [t["targets"] for t in tasks[2:]] == [[2], [3]]
+    first, second = (t["span"] for t in tasks[2:])
+    assert first[1] == second[0] and draft.text[second[0] : second[0] + 4] == "6月底前"
+    assert tasks[3]["lead_match"][0]["unit"] == "county-agri" and tasks[1]["heading"] == 1
+    entry = AuditEntry.objects.get(action="import.split")
+    assert entry.before["targets"] == [2, 3] and entry.after["targets"] == [[2], [3]]
+    client.post(draft.get_absolute_url(), review_form(draft, accept="1"))
+    plan = Plan.objects.get(name="示范市重点工作")
+    assert plan.tasks.count() == 4
+    assert Indicator.objects.get(plan=plan, kind="milestone").task.text == "6月底前完成主体工程。"
+    farmland = Indicator.objects.get(plan=plan, value=20)
+    assert farmland.task.text == "新建高标准农田20万亩"
+
+
+def test_a_split_moves_the_later_tasks_and_their_corrections_down() -> None:
+    draft = {
+        "targets": [{"span": [0, 2]}, {"span": [4, 6]}, {"span": [9, 10]}],
+        "tasks": [
+            {"text": "甲乙,丙丁", "span": [0, 7], "targets": [0, 1], "heading": 0},
+            {"text": "戊己", "span": [8, 11], "targets": [2], "heading": 0},
+        ],
+    }
+    edits = {
+        "targets": {"2": {"task": 1}, "1": {"task": 0}},
+        "tasks": {"1": {"text": "戊己庚", "heading": 1}},
+    }
+    data, fixes, change = split_task(draft, edits, "甲乙，丙丁。 戊己庚", 0, "丙丁")
+    merged = with_edits(data, fixes)
+    assert [t["text"] for t in merged["tasks"]] == ["甲乙", "丙丁", "戊己庚"]
+    assert target_owners(merged) == {0: 0, 1: 1, 2: 2}
+    assert merged["tasks"][2]["heading"] == 1 and merged["tasks"][1]["span"] == [3, 7]
+    assert change["after"]["targets"] == [[0], [1]]
+    assert len(draft["tasks"]) == 2 and edits["targets"]["2"] == {"task": 1}  # untouched
+
+
+def test_a_split_at_words_not_in_the_task_is_refused_and_changes_nothing(upload, client):  # noqa: F811
+    upload(text=NOTICE)
+    draft = ImportDraft.objects.get()
+    before = draft.draft
+    form = review_form(draft, split="0")
+    form["task-0-split"] = "不存在的词"
+    response = client.post(draft.get_absolute_url(), form, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400 and "不存在的词" in response.text
+    draft.refresh_from_db()
+    assert draft.draft == before and not AuditEntry.objects.filter(action="import.split")

@@ -44,6 +44,23 @@ function linkReviewItems() {
 
 document.addEventListener("DOMContentLoaded", linkReviewItems);
 
+// Import review: a click in a task's text proposes the words after the caret as the
+// place to split it (the reviewer can still edit them before splitting).
+function proposeSplits() {
+  document.querySelectorAll("textarea[data-split-into]").forEach((area) => {
+    const field = document.getElementById(area.dataset.splitInto);
+    if (!field) return;
+    const propose = () => {
+      const at = area.selectionStart;
+      if (at > 0 && at < area.value.length) field.value = area.value.slice(at, at + 12);
+    };
+    area.addEventListener("click", propose);
+    area.addEventListener("keyup", propose);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", proposeSplits);
+
 // Report form: beside a cumulative box, the change from last cycle as one types.
 function showDeltas() {
   document.querySelectorAll("[data-delta-for]").forEach((out) => {
