@@ -85,7 +85,7 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     as_of = dt.date.fromisoformat(data["as_of"])
     charts = {
         "colours": {"indicators": data["counts"]["indicators"], "tasks": data["counts"]["tasks"]},
-        "trends": data["trends"],
+        "trends": [{**t, "labels": month_labels(t["months"])} for t in data["trends"]],
         "by_unit": data["by_unit"],
         "by_county": data["by_county"],
         "labels": _chart_labels(),
@@ -104,12 +104,26 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 def excerpt(rows: list[dict], ends: int = RANKING_ENDS) -> list[dict]:
     """A ranking table for the dashboard: all of it when short, else the first and last
-    ``ends`` ranked units with a gap between (the ranking page has every unit)."""
+    ``ends`` ranked units, each shown once, and one line saying how many there are in all
+    (the ranking page has every unit): between the two ends when ranked units are left
+    out there, else last (units not ranked are left out)."""
     if len(rows) <= 2 * ends:
         return rows
     ranked = [r for r in rows if r["rank"] is not None]
-    bottom = ranked[-ends:] if len(ranked) > ends else []
-    return [*ranked[:ends], {"gap": True, "total": len(rows)}, *bottom]
+    top, bottom = ranked[:ends], ranked[max(ends, len(ranked) - ends) :]
+    gap = {"gap": True, "total": len(rows)}
+    if len(ranked) > 2 * ends:
+        return [*top, gap, *bottom]
+    return [*top, *bottom, gap]
+
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_labels(codes: list[str]) -> list[str]:
+    """A chart's months in the page's language: "202601" → "1月", or "Jan" in English."""
+    english = (get_language() or "").startswith("en")
+    return [MONTHS_EN[int(c[4:6]) - 1] if english else f"{int(c[4:6])}月" for c in codes]
 
 
 @login_required
@@ -129,7 +143,7 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
 def _chart_labels() -> dict:
     return {
         "actual": _("Actual"),
-        "expected": _("Expected (序时进度)"),
+        "expected": _("Expected progress"),
         "share_green": _("Share green or done (%)"),
         "on_time_rate": _("On-time reporting (%)"),
         "green": _("green"),

@@ -13,15 +13,17 @@ from the same figures so that they can never disagree with them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from mubiao.monitor.bands import Band
 from mubiao.monitor.progress import data_period_en, data_period_zh, gap_phrase_en, gap_phrase_zh
 from mubiao.monitor.status import Status
 
 if TYPE_CHECKING:
-    from mubiao.monitor.judge import Judgement
+    from mubiao.monitor.judge import Explanation, Judgement
 
 _ASSESS_ZH = {
     "on_track": "按计划推进",
@@ -209,8 +211,98 @@ def _why_en(j: Judgement) -> str:
         return "nothing expected yet: green"
     if reason == "memory":
         return "short of the month's own task several months in a row: red"
-    where = f"band {band.describe()}: " if band is not None else ""
+    where = f"{band_en(band, j.explanation)}: " if band is not None else ""
     return f"{where}{_STATUS_EN[j.status]}"
+
+
+def band_en(band: Band, ex: Explanation) -> str:
+    """The band's range as words a reader follows, not as interval notation.
+
+    >>> from mubiao.monitor.judge import Explanation
+    >>> floor = Explanation("cumulative-floor", "band", {"measure": "ratio", "unit": "亿元"})
+    >>> band_en(Band(-math.inf, 0.85, Status.RED), floor)
+    'under 85% of expected progress'
+    >>> rate = Explanation("rate-floor", "band", {"measure": "gap", "unit": "%"})
+    >>> band_en(Band(-1.0, 0.0, Status.YELLOW), rate)
+    'up to 1 point below the target'
+    >>> points = Explanation("cumulative-floor", "band", {"measure": "points", "unit": "个"})
+    >>> band_en(Band(-math.inf, -5.0, Status.RED), points)
+    'more than 5 points behind time progress'
+    """
+    measure, bound = ex.inputs.get("measure", "ratio"), ex.rule.rsplit("-", 1)[-1]
+    s, e = band.start, band.end
+    if measure == "month_ratio":
+        return _share(s, e, "of this month's own task")
+    if measure == "points":
+        return _signed(s, e, " points", "behind time progress", "ahead of time progress", "at or ahead of time progress")  # fmt: skip
+    if measure == "gap":
+        unit = " points" if ex.inputs.get("unit") == "%" else f" {ex.inputs.get('unit') or ''}".rstrip()  # fmt: skip
+        return _gap_words(s, e, unit, bound)
+    if bound == "ceiling":  # the measure is limit ÷ actual: say how far over the limit
+        over_low = None if math.isinf(e) or e <= 0 else 1 / e - 1
+        over_high = None if math.isinf(s) or s <= 0 else 1 / s - 1
+        if over_high is not None and over_high <= 0:
+            return "within the limit"
+        if over_low is None or over_low <= 0:
+            return f"up to {_pc(over_high)} over the limit" if over_high else "within the limit"
+        if over_high is None:
+            return f"more than {_pc(over_low)} over the limit"
+        return f"{_pc(over_low)} to {_pc(over_high)} over the limit"
+    if bound == "near":  # 1 − |deviation| ÷ expected
+        if math.isinf(s):
+            return f"more than {_pc(1 - e)} off expected progress"
+        if math.isinf(e):
+            return f"within {_pc(1 - s)} of expected progress"
+        return f"{_pc(1 - e)} to {_pc(1 - s)} off expected progress"
+    return _share(s, e, "of expected progress")
+
+
+def _pc(share: float | None) -> str:
+    return "—" if share is None else f"{round(share * 100, 1):g}%"
+
+
+def _share(s: float, e: float, of: str) -> str:
+    if math.isinf(s):
+        return f"under {_pc(e)} {of}"
+    if math.isinf(e):
+        return f"at least {_pc(s)} {of}"
+    return f"{_pc(s)} to {_pc(e)} {of}"
+
+
+def _amount(value: float, unit: str) -> str:
+    text = f"{abs(value):g}{unit}"
+    return text[:-1] if unit == " points" and abs(value) == 1 else text
+
+
+def _signed(s: float, e: float, unit: str, below: str, above: str, at: str) -> str:
+    """Words for a signed distance (negative is short): gap to target, points behind."""
+    if math.isinf(s):
+        return f"more than {_amount(e, unit)} {below}" if e < 0 else (
+            below if e == 0 else f"under {_amount(e, unit)} {above}")  # fmt: skip
+    if math.isinf(e):
+        return at if s == 0 else (
+            f"at least {_amount(s, unit)} {above}" if s > 0 else f"up to {_amount(s, unit)} {below}")  # fmt: skip
+    if e <= 0:
+        return f"up to {_amount(s, unit)} {below}" if e == 0 else (
+            f"{abs(e):g} to {_amount(s, unit)} {below}")  # fmt: skip
+    if s >= 0:
+        return f"{s:g} to {_amount(e, unit)} {above}"
+    return f"between {_amount(s, unit)} {below} and {_amount(e, unit)} {above}"
+
+
+def _gap_words(s: float, e: float, unit: str, bound: str) -> str:
+    if bound == "near":  # −|actual − target|
+        if math.isinf(s):
+            return f"more than {_amount(e, unit)} off the target"
+        if math.isinf(e):
+            return f"within {_amount(s, unit)} of the target"
+        return f"{abs(e):g} to {_amount(s, unit)} off the target"
+    words = {
+        "floor": ("below the target", "above the target", "at or above the target"),
+        "ceiling": ("above the limit", "below the limit", "at or below the limit"),
+        "range": ("outside the range", "inside the range", "inside the range"),
+    }
+    return _signed(s, e, unit, *words.get(bound, words["floor"]))
 
 
 def _forecast_en(j: Judgement, unit: str | None) -> str:

@@ -216,7 +216,7 @@ def _judge_quantity(
     if latest is None or latest.value is None:
         return _unreported(facts, as_of, rule, inputs)
     actual, ref = latest.value, latest.reference_date
-    inputs = {**inputs, "latest_period": latest.period}
+    inputs = {**inputs, "latest_period": latest.period, "measure": bands.measure}
     fraction = expected_fraction(ref, facts.year, facts.schedule)
     low, high = _expected(facts, fraction)
     figures = _printed_figures(facts, actual, fraction)

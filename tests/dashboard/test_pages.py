@@ -171,7 +171,7 @@ def test_the_dashboard_speaks_english_with_english_reasons(reported, login):
     page = client.get(f"{P}/?as_of=2026-07-10").text
     assert "Dashboard" in page and "Red items" in page
     # The investment target's reason, in English: 600 of 1500 is 40.0%, 10 points behind 50%.
-    reason = r"40\.0% of the annual target, 10\.0 points behind time progress, band [^<]*: red"
+    reason = r"40\.0% of the annual target, 10\.0 points behind time progress, under 85% of expected progress: red"
     assert re.search(reason, page), "no English red reason"
     assert "判为红灯" not in page
 

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from mubiao.monitor import IndicatorFacts, Observation, judge
+from mubiao.monitor.bands import Bands
 from mubiao.monitor.explain import num
 
 
@@ -26,7 +27,8 @@ def test_it_explains_a_cumulative_judgement_in_both_languages():
     )
     assert j.explain_en == (
         "省市重点项目完成投资: 690亿元 in January–June, target at least 1500亿元, "
-        "46.0% of the annual target, 4.0 points behind time progress, band [0.85, 1): yellow; "
+        "46.0% of the annual target, 4.0 points behind time progress, "
+        "85% to 100% of expected progress: yellow; "
         "year-end forecast 1380亿元 (1035亿元 to 1725亿元)."
     )
 
@@ -133,3 +135,31 @@ def test_it_says_done_without_a_forecast():
 )
 def test_it_formats_figures_for_people(value, unit, text):
     assert num(value, unit) == text
+
+
+RATE = IndicatorFacts("growth", ">=", 5.5, 2026, "rate", unit="%", metric="GDP",
+                      observations=(Observation("2026Q3", 3.0, date(2026, 10, 20)),))  # fmt: skip
+CEILING = IndicatorFacts("ratio", "<=", 100.0, 2026, "stock", "down", unit="万吨", metric="能耗",
+                         observations=(Observation("202609", 110.0, date(2026, 10, 9)),))  # fmt: skip
+AMOUNT = IndicatorFacts("amount", ">=", 1500.0, 2026, unit="亿元", metric="投资",
+                        observations=(Observation("202606", 500.0, date(2026, 7, 8)),))  # fmt: skip
+POINTS = Bands.from_data({"measure": "points", "bands": [
+    {"start": None, "end": -5, "status": "red"}, {"start": -5, "end": 0, "status": "yellow"},
+    {"start": 0, "end": None, "status": "green"}]})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("facts", "bands", "words"),
+    [
+        (RATE, None, "more than 1 point below the target: red"),
+        (CEILING, None, "more than 5.3% over the limit: red"),
+        (AMOUNT, None, "under 85% of expected progress: red"),
+        (AMOUNT, POINTS, "more than 5 points behind time progress: red"),
+    ],
+)
+def test_it_says_the_band_in_words_not_interval_notation(facts, bands, words):
+    """English reasons name the band as a reader says it ("more than 1 point below the
+    target"), never as "band [-inf, -1)"."""
+    j = judge(facts, date(2026, 10, 25), bands)
+    assert words in j.explain_en
+    assert "band" not in j.explain_en and "[" not in j.explain_en and "inf" not in j.explain_en

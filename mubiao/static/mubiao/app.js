@@ -7,12 +7,17 @@ function renderCharts() {
     const source = document.getElementById(el.dataset.chart);
     if (!source || el.dataset.rendered) return;
     const spec = JSON.parse(source.textContent);
+    // The dashboard's bars (a measure in %): one row per unit, every unit named, so the
+    // box grows with the number of bars, and the scale runs from 0 to 100.
+    const percent = Boolean(spec.measure);
+    if (percent) el.style.height = `${Math.max(288, 26 * spec.labels.length + 56)}px`;
     const chart = window.echarts.init(el);
     chart.setOption({
       tooltip: { trigger: "axis" },
       grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
-      xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", data: spec.labels, inverse: true },
+      xAxis: percent ? { type: "value", min: 0, max: 100 } : { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: spec.labels, inverse: true,
+               axisLabel: percent ? { interval: 0, width: el.clientWidth < 420 ? 96 : 160, overflow: "break" } : {} },
       series: [{ type: "bar", data: spec.values, name: spec.name, itemStyle: { color: "#1d5fa8" } }],
     });
     el.dataset.rendered = "1";
@@ -95,3 +100,12 @@ function bindSelectAll() {
 
 document.addEventListener("DOMContentLoaded", () => { showDeltas(); bindSelectAll(); });
 document.addEventListener("htmx:afterSettle", () => { showDeltas(); bindSelectAll(); });
+
+// A list that refreshes itself (the missing-reports page) waits while boxes are ticked:
+// the refresh would replace the form and lose what the reviewer chose.
+document.addEventListener("htmx:beforeRequest", (evt) => {
+  const el = evt.detail.elt;
+  if (el.matches("[data-pause-when-ticked]") && el.querySelector("input[type=checkbox]:checked")) {
+    evt.preventDefault();
+  }
+});
