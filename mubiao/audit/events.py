@@ -67,6 +67,7 @@ class Event(StrEnum):
     PROJECTS_IMPORT = "projects.import"
     # Publishing (dashboard)
     BULLETIN_PUBLISH = "bulletin.publish"
+    BULLETIN_DRAFT = "bulletin.draft"
     # How statuses are judged and units ranked (dashboard.actions)
     BANDS_CHANGE = "plan.bands"
     RANKING_CHANGE = "plan.ranking"
@@ -150,6 +151,7 @@ _LABELS: dict[Event, str | Promise] = {
     Event.REMINDERS_READ: _("marked reminders read"),
     Event.PROJECTS_IMPORT: _("imported key projects"),
     Event.BULLETIN_PUBLISH: _("published a bulletin"),
+    Event.BULLETIN_DRAFT: _("saved a bulletin draft"),
     Event.BANDS_CHANGE: _("changed the status bands"),
     Event.RANKING_CHANGE: _("changed the ranking formula"),
     Event.TOKEN_CREATE: _("created an API token"),

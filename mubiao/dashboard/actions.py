@@ -84,7 +84,34 @@ def set_ranking(
     return setting
 
 
-#: The narrative fields the office may edit before publishing, with their longest length.
+@transaction.atomic
+def set_unit_ranking(user, plan: Plan, setting: dict[str, Any] | None) -> RankingSetting:
+    """How counties and functional zones are ranked by key-project investment completion
+    (``order``) and the plan's 红黑榜 (``red``, ``black``, ``exemptions``), as
+    ``unit_standings.parse`` reads it; None or {} ranks highest first with no lists."""
+    from mubiao.dashboard.report_data import DEFAULT_RANKING
+    from mubiao.dashboard.unit_standings import parse
+
+    _check(user, plan)
+    try:
+        parse(setting)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ValidationError(
+            _("This ranking of counties and zones is not valid: %(error)s") % {"error": exc}
+        ) from exc
+    found = RankingSetting.objects.filter(plan=plan).first()
+    before = {"units": found.units} if found else None
+    if found is None:
+        found = RankingSetting(plan=plan, formula=dict(DEFAULT_RANKING))
+    found.units = dict(setting or {})
+    found.save()
+    record(user, Event.RANKING_CHANGE, f"plan:{plan.code}/ranking/units", before=before,
+           after={"units": found.units})  # fmt: skip
+    return found
+
+
+#: The narrative fields the office may edit before publishing, with their longest length
+#: (``problems``: the wording of 三、存在问题, one paragraph a line; empty follows the figures).
 NARRATIVE_FIELDS = {
     "issue_number": 64,
     "office": 100,
@@ -92,25 +119,61 @@ NARRATIVE_FIELDS = {
     "basis": 1000,
     "requirements": 5000,
     "contact": 300,
+    "problems": 20000,
 }
 
 
-@transaction.atomic
-def publish_bulletin(user, cycle, as_of, narrative: dict[str, str] | None = None):
-    """Publish the bulletin (通报) of ``cycle`` as of ``as_of`` with the office's edited
-    narrative: rendered, frozen and stored with its PDF copy; audited."""
-    from mubiao.dashboard import bulletin
-
-    plan = cycle.plan
-    if not may_publish(user, plan):
-        raise PermissionDenied(_("Only the supervision office publishes bulletins."))
+def _told(narrative: dict[str, str] | None) -> dict[str, str]:
     told = {k: str(v).strip() for k, v in (narrative or {}).items() if k in NARRATIVE_FIELDS}
     for key, longest in NARRATIVE_FIELDS.items():
         if len(told.get(key, "")) > longest:
             raise ValidationError(
                 _("%(field)s is longer than %(n)s characters.") % {"field": key, "n": longest}
             )
-    item = bulletin.publish(user, cycle, as_of, told)
+    return told
+
+
+def _check_draft(plan: Plan, cycle, draft) -> None:
+    if draft is None:
+        return
+    if draft.cycle.plan_id != plan.pk:
+        raise PermissionDenied(_("This bulletin belongs to another plan."))
+    if not draft.is_draft:
+        raise ValidationError(_("This bulletin is published: it can no longer be edited."))
+
+
+@transaction.atomic
+def save_bulletin_draft(user, cycle, as_of, narrative: dict[str, str] | None = None, draft=None):
+    """Build the bulletin of ``cycle`` as of ``as_of`` as a draft, or build ``draft`` again
+    with the office's edits: the content is saved for review, nothing is rendered or
+    sent; audited."""
+    from mubiao.dashboard import bulletin
+
+    plan = cycle.plan
+    if not may_publish(user, plan):
+        raise PermissionDenied(_("Only the supervision office publishes bulletins."))
+    _check_draft(plan, cycle, draft)
+    before = {"cycle": draft.cycle.code, "as_of": draft.as_of.isoformat(),
+              "narrative": draft.narrative} if draft else None  # fmt: skip
+    item = bulletin.save_draft(user, cycle, as_of, _told(narrative), draft)
+    record(user, Event.BULLETIN_DRAFT, f"bulletin:{item.code}", before=before,
+           after={"cycle": cycle.code, "as_of": as_of.isoformat(),
+                  "issue_number": item.issue_number, "narrative": item.narrative})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def publish_bulletin(user, cycle, as_of, narrative: dict[str, str] | None = None, draft=None):
+    """Publish the bulletin (通报) of ``cycle`` as of ``as_of`` with the office's edited
+    narrative (``draft``: the draft that becomes it): rendered, frozen and stored with
+    its PDF copy; audited."""
+    from mubiao.dashboard import bulletin
+
+    plan = cycle.plan
+    if not may_publish(user, plan):
+        raise PermissionDenied(_("Only the supervision office publishes bulletins."))
+    _check_draft(plan, cycle, draft)
+    item = bulletin.publish(user, cycle, as_of, _told(narrative), draft)
     record(user, Event.BULLETIN_PUBLISH, f"bulletin:{item.code}",
            after={"cycle": cycle.code, "as_of": as_of.isoformat(),
                   "issue_number": item.issue_number, "narrative": item.narrative})  # fmt: skip

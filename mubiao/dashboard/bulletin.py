@@ -1,6 +1,8 @@
 """The bulletin (通报): an official document (公文) for one cycle, built from the report data.
 
-``publish(user, cycle, as_of, narrative)`` records the statuses as of ``as_of`` in the
+``save_draft(user, cycle, as_of, narrative)`` builds it as a draft the office reviews
+and edits (content, no files) as often as it likes; ``publish`` (of a draft or straight
+away) records the statuses as of ``as_of`` in the
 history, builds the report data for the whole plan, puts it together with the office's
 edited narrative (issue number, addressees, basis sentence, 下步工作要求) into the
 document's content (``bulletin_content``), freezes that content with the bulletin and
@@ -40,17 +42,13 @@ def may_publish(user, plan: Plan) -> bool:
     return plan_access.supervises(user, plan)
 
 
-@transaction.atomic
-def publish(user, cycle: Cycle, as_of: dt.date, narrative: dict | None = None) -> Bulletin:
-    """Build, render and store the bulletin of ``cycle`` as of ``as_of`` (the action
-    ``dashboard.actions.publish_bulletin`` checks, audits and calls this).
-
-    ``narrative`` is the office's edited text (``default_narrative`` fills what it
-    leaves out). The content rendered is frozen with the bulletin; the .docx and its
-    PDF copy are rendered from it."""
+def build(
+    user, cycle: Cycle, as_of: dt.date, narrative: dict | None = None
+) -> tuple[dict, dict, dict]:
+    """(report data, the narrative as told, the content) of ``cycle`` as of ``as_of``:
+    the office's ``narrative`` over ``default_narrative``; what a draft previews and a
+    publication freezes."""
     plan = cycle.plan
-    if user is not None and not may_publish(user, plan):
-        raise PermissionDenied("bulletin")
     record(plan, as_of)
     data = report_data_for(plan, user, as_of, scope_all=True)
     told = {
@@ -58,10 +56,48 @@ def publish(user, cycle: Cycle, as_of: dt.date, narrative: dict | None = None) -
         **{k: v for k, v in (narrative or {}).items() if v},
     }
     content = content_of(plan, cycle, data, told, timezone.localdate())
-    item = Bulletin(
-        cycle=cycle, as_of=as_of, created_by=user, summary=summary_of(data),
-        issue_number=told["issue_number"], narrative=told, content=content,
-    )  # fmt: skip
+    return data, told, content
+
+
+@transaction.atomic
+def save_draft(
+    user, cycle: Cycle, as_of: dt.date, narrative: dict | None = None, draft: Bulletin | None = None
+) -> Bulletin:
+    """Build the bulletin as a draft (content to review, no files), or build ``draft``
+    again with the office's edits (``dashboard.actions.save_bulletin_draft`` audits)."""
+    if user is not None and not may_publish(user, cycle.plan):
+        raise PermissionDenied("bulletin")
+    data, told, content = build(
+        user, cycle, as_of, _unless_generated(user, cycle, as_of, narrative)
+    )
+    item = draft or Bulletin(created_by=user)
+    item.cycle, item.as_of, item.state = cycle, as_of, Bulletin.State.DRAFT
+    item.summary, item.issue_number = summary_of(data), told["issue_number"]
+    item.narrative, item.content = told, content
+    item.save()
+    return item
+
+
+@transaction.atomic
+def publish(
+    user, cycle: Cycle, as_of: dt.date, narrative: dict | None = None, draft: Bulletin | None = None
+) -> Bulletin:
+    """Build, render and store the bulletin of ``cycle`` as of ``as_of`` (the action
+    ``dashboard.actions.publish_bulletin`` checks, audits and calls this); ``draft``, when
+    given, is the draft that becomes the published bulletin.
+
+    ``narrative`` is the office's edited text (``default_narrative`` fills what it
+    leaves out). The content rendered is frozen with the bulletin; the .docx and its
+    PDF copy are rendered from it."""
+    if user is not None and not may_publish(user, cycle.plan):
+        raise PermissionDenied("bulletin")
+    data, told, content = build(
+        user, cycle, as_of, _unless_generated(user, cycle, as_of, narrative)
+    )
+    item = draft or Bulletin(created_by=user)
+    item.cycle, item.as_of, item.state = cycle, as_of, Bulletin.State.PUBLISHED
+    item.summary, item.issue_number = summary_of(data), told["issue_number"]
+    item.narrative, item.content, item.published_at = told, content, timezone.now()
     docx = render(content)
     item.file.save(item.file_name, ContentFile(docx), save=False)
     pdf = to_pdf(docx)
@@ -69,6 +105,25 @@ def publish(user, cycle: Cycle, as_of: dt.date, narrative: dict | None = None) -
         item.pdf.save(item.pdf_name, ContentFile(pdf), save=False)
     item.save()
     return item
+
+
+def _unless_generated(user, cycle: Cycle, as_of: dt.date, narrative: dict | None) -> dict:
+    """``narrative`` with its 存在问题 text dropped when it is the text the figures give
+    (the office left it as shown): then the section follows the figures of ``as_of``."""
+    narrative = dict(narrative or {})
+    if narrative.get("problems"):
+        lines = [line.strip() for line in str(narrative["problems"]).splitlines() if line.strip()]
+        if lines == problem_lines(build(user, cycle, as_of, {**narrative, "problems": ""})[2]):
+            narrative["problems"] = ""
+    return narrative
+
+
+def problem_lines(content: dict) -> list[str]:
+    """The paragraphs of 三、存在问题 as the content prints them (the text the office edits)."""
+    for section in content["sections"]:
+        if section["heading"] == "三、存在问题":
+            return [b["text"] for b in section["blocks"] if b["kind"] == "text"]
+    return []
 
 
 @task()
@@ -83,7 +138,12 @@ def publish_in_background(cycle_id: int, as_of: str, user_id: int | None = None)
 
 def next_issue_number(plan: Plan, year: int) -> str:
     """督查通报〔2026〕第N期: one more than the plan's bulletins of that year."""
-    n = Bulletin.objects.filter(cycle__plan=plan, created_at__year=year).count() + 1
+    n = (
+        Bulletin.objects.filter(
+            cycle__plan=plan, created_at__year=year, state=Bulletin.State.PUBLISHED
+        ).count()
+        + 1
+    )
     return f"督查通报〔{year}〕第{n}期"
 
 
@@ -111,27 +171,33 @@ def default_narrative(plan: Plan, cycle: Cycle, as_of: dt.date) -> dict:
         ),
         "requirements": "\n".join(REQUIREMENTS),
         "contact": "",
+        "problems": "",  # empty: 三、存在问题 as the figures say; else the office's text
     }
 
 
 def content_of(plan: Plan, cycle: Cycle, data: dict, narrative: dict, signed_on: dt.date) -> dict:
-    """Everything the document prints, as plain data (frozen with the bulletin)."""
+    """Everything the document prints, as plain data (frozen with the bulletin), with
+    control characters taken out of every string (the docx, the PDF and the web preview
+    all draw this)."""
     from mubiao.dashboard.bulletin_content import sections_and_attachments
 
+    data, narrative = printable_tree(data), printable_tree(narrative)
     sections, attachments = sections_and_attachments(plan, data, narrative)
-    return {
-        "office_mark": narrative["office"],
-        "issue_number": narrative["issue_number"],
-        "title": f"关于{plan.name}{cycle_zh(cycle)}推进情况的通报",
-        "addressees": narrative["addressees"],
-        "basis": narrative["basis"],
-        "sections": sections,
-        "attachments": attachments,
-        "signature": narrative["office"],
-        "signed_on": f"{signed_on.year}年{signed_on.month}月{signed_on.day}日",
-        "contact": narrative.get("contact") or "",
-        "synthetic": data["synthetic"],
-    }
+    return printable_tree(
+        {
+            "office_mark": narrative["office"],
+            "issue_number": narrative["issue_number"],
+            "title": f"关于{plan.name}{cycle_zh(cycle)}推进情况的通报",
+            "addressees": narrative["addressees"],
+            "basis": narrative["basis"],
+            "sections": sections,
+            "attachments": attachments,
+            "signature": narrative["office"],
+            "signed_on": f"{signed_on.year}年{signed_on.month}月{signed_on.day}日",
+            "contact": narrative.get("contact") or "",
+            "synthetic": data["synthetic"],
+        }
+    )
 
 
 def to_pdf(docx: bytes) -> bytes | None:

@@ -3,7 +3,8 @@
 一、总体情况 (the data month's 时间进度, counts, the headline figures with their gaps, the
 key projects) 二、主要指标和重点项目完成情况 (the targets' table; one table per kind of unit —
 counties, then functional zones — of key-project investment: 年度计划, 累计完成, 完成率,
-与序时进度差, 名次, ranked by completion rate as printed; the start rate and the projects
+与序时进度差, 名次, ranked as the ranking page ranks them (``unit_standings``), with the
+formula in words and the 红黑榜 where the plan uses one; the start rate and the projects
 behind; the reporting ranking) 三、存在问题 (each lagging item once, by name, with its units
 and the cause its lead unit reported under 存在问题) 四、下步工作要求 (the office's edited
 text), then corrections approved after the date, and the attachments (items behind and
@@ -13,11 +14,10 @@ items on schedule).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
+from mubiao.dashboard.unit_standings import standings_of
 from mubiao.monitor import fixed, gap_points
 from mubiao.monitor.progress import gap_words_zh
-from mubiao.monitor.standings import FigureRanking, rank_sequences
 from mubiao.plans.models import Plan
 
 STATUS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成", "grey": "未评价"}
@@ -28,11 +28,14 @@ SHOWN_PROBLEMS = 20
 
 def sections_and_attachments(plan: Plan, data: dict, narrative: dict) -> tuple[list, list]:
     as_of = dt.date.fromisoformat(data["as_of"])
-    units = unit_tables(plan, as_of)
+    units = standings_of(plan, as_of)
     sections = [
         {"heading": "一、总体情况", "blocks": _overview(data)},
         {"heading": "二、主要指标和重点项目完成情况", "blocks": _figures(plan, data, units)},
-        {"heading": "三、存在问题", "blocks": _problems(plan, data, as_of)},
+        {
+            "heading": "三、存在问题",
+            "blocks": _edited(narrative.get("problems")) or _problems(plan, data, as_of),
+        },
         {"heading": "四、下步工作要求", "blocks": _requirements(narrative)},
     ]
     if data["corrections"]:
@@ -87,49 +90,6 @@ def _projects_sentence(p: dict) -> str:
     return text + f"；滞后于序时进度的项目{p['behind']}个。"
 
 
-def unit_tables(plan: Plan, as_of: dt.date) -> dict[str, list[dict]]:
-    """Key-project investment per county and per functional zone, ranked by completion."""
-    from mubiao.projects.measures import progress_of, totals
-
-    rows = progress_of(plan.projects.select_related("county", "plan"), plan.year, as_of)
-    groups: dict[str, list] = defaultdict(list)
-    kinds: dict[str, str] = {}
-    for r in rows:
-        if r.project.county_id is None:
-            continue
-        name = r.project.county.short_name or r.project.county.name
-        groups[name].append(r)
-        kinds[name] = "zone" if r.project.county.kind == "zone" else "county"
-    figures, completion = {}, {}
-    for name, items in groups.items():
-        t = totals(items, plan.year, as_of)
-        rate = None if t["rate"] is None else t["rate"] * 100
-        figures[name] = (t, rate)
-        completion[name] = rate
-    ranking = FigureRanking("completion", decimals=plan.rate_decimals)
-    out: dict[str, list[dict]] = {}
-    for kind, ranked in rank_sequences(completion, kinds, ranking).items():
-        out[kind] = [_unit_row(r, *figures[r.unit], plan.rate_decimals) for r in ranked]
-    return out
-
-
-def _unit_row(ranked, t: dict, rate: float | None, decimals: int) -> dict:
-    gap = None if rate is None else gap_points(rate, t["share"] * 100, decimals)
-    return {
-        "unit": ranked.unit,
-        "plan": fixed(float(t["plan"]), 0),
-        "ytd": fixed(float(t["ytd"]), 0),
-        "completion": "—" if rate is None else f"{fixed(rate, decimals)}%",
-        "gap": "—" if gap is None else _signed(gap, decimals),
-        "place": ranked.place_zh,
-    }
-
-
-def _signed(points: float, decimals: int) -> str:
-    text = fixed(points, decimals)
-    return text if text.startswith("-") or float(text) == 0 else f"+{text}"
-
-
 UNIT_HEADER = [
     "名次",
     "单位",
@@ -151,7 +111,7 @@ def _unit_table(caption: str, rows: list[dict]) -> dict:
     }
 
 
-def _figures(plan: Plan, data: dict, units: dict[str, list[dict]]) -> list[dict]:
+def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
     blocks: list[dict] = []
     numbered = iter(NUMERALS)
     judged = [r for r in data["indicators"] if r.get("completion_shown")]
@@ -163,13 +123,17 @@ def _figures(plan: Plan, data: dict, units: dict[str, list[dict]]) -> list[dict]
             "rows": [[r["name"], r["target"], _num(r["actual"]), r["completion_shown"],
                       r["gap_shown"], STATUS_ZH[r["status"]]] for r in judged],
         })  # fmt: skip
-    for kind, caption in (
-        ("county", "各县（市、区）重点项目投资完成情况"),
-        ("zone", "各功能区重点项目投资完成情况"),
-    ):
-        if units.get(kind):
-            blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）{caption}"})
-            blocks.append(_unit_table(f"{caption}（按完成率排名）", units[kind]))
+    captions = {
+        "county": "各县（市、区）重点项目投资完成情况",
+        "zone": "各功能区重点项目投资完成情况",
+    }
+    for sequence in units["sequences"]:
+        caption = captions.get(sequence["kind"], f"{sequence['name_zh']}重点项目投资完成情况")
+        blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）{caption}"})
+        blocks.append(_text(f"排名办法：{units['formula_zh']}。"))
+        blocks.append(_unit_table("", sequence["rows"]))
+        if sequence["lists"] is not None:
+            blocks.append(_text(_lists_sentence(sequence, units["lists_zh"])))
     p = data.get("projects")
     if p:
         blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）重点项目开工和滞后情况"})
@@ -191,6 +155,18 @@ def _figures(plan: Plan, data: dict, units: dict[str, list[dict]]) -> list[dict]
                              for r in rows],
                 })  # fmt: skip
     return blocks
+
+
+def _lists_sentence(sequence: dict, rules: str) -> str:
+    """红黑榜 of one sequence: who is on each list, who was spared, and the rule."""
+    lists = sequence["lists"]
+    text = f"{sequence['name_zh']}红黑榜（{rules}）：红榜{'、'.join(lists['red']) or '空缺'}；"
+    text += f"黑榜{'、'.join(lists['black']) or '空缺'}"
+    if lists["spared"]:
+        text += "；免于列入黑榜：" + "、".join(
+            f"{s['unit']}（{s['reason']}）" for s in lists["spared"]
+        )
+    return text + "。"
 
 
 def _place(r: dict) -> str:
@@ -297,6 +273,11 @@ def _problems(plan: Plan, data: dict, as_of: dt.date) -> list[dict]:
             )
         )
     return blocks
+
+
+def _edited(text) -> list[dict]:
+    """The office's own wording of a section, one paragraph a line ([] when none)."""
+    return [_text(line.strip()) for line in str(text or "").splitlines() if line.strip()]
 
 
 def _requirements(narrative: dict) -> list[dict]:

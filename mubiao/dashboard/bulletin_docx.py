@@ -21,6 +21,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from mubiao.lib.text import printable_tree
+
 BODY_FONT = "仿宋_GB2312"
 BODY_FALLBACK = "FangSong"
 HEADING_1 = "黑体"
@@ -31,7 +33,9 @@ BLACK = RGBColor(0, 0, 0)
 
 
 def render(content: dict) -> bytes:
-    """The .docx bytes of one bulletin."""
+    """The .docx bytes of one bulletin (control characters taken out: content frozen
+    before they were refused still renders)."""
+    content = printable_tree(content)
     doc = Document()
     _page(doc)
     _styles(doc)

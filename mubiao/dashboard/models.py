@@ -118,6 +118,11 @@ class RankingSetting(models.Model):
     formula = models.JSONField(_("formula"))
     # {unit code: reason}
     exemptions = models.JSONField(_("exemptions"), default=dict, blank=True)
+    # How counties and functional zones are ranked by their key-project investment
+    # completion rate, and the 红黑榜 where the plan uses one (``standings_of``):
+    # {"order": "desc"|"asc", "red": {"size": 5, "comparison": ">=", "threshold": 100},
+    #  "black": {...}, "exemptions": {unit name: reason}}; {} is highest first, no lists.
+    units = models.JSONField(_("ranking of counties and zones"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("ranking setting")
@@ -136,7 +141,12 @@ def bulletin_pdf_path(instance: Bulletin, filename: str) -> str:
 
 
 class Bulletin(models.Model):
-    """A published bulletin (通报) of one cycle, with the date it was built as of."""
+    """A bulletin (通报) of one cycle, with the date it was built as of: a draft the office
+    edits (content built, no files) until it is published (content frozen, files rendered)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     cycle = models.ForeignKey(
@@ -162,6 +172,11 @@ class Bulletin(models.Model):
     narrative = models.JSONField(_("narrative"), default=dict, blank=True)
     content = models.JSONField(_("content"), default=dict, blank=True)
     pdf = models.FileField(_("PDF copy"), upload_to=bulletin_pdf_path, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PUBLISHED
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bulletin")
@@ -170,6 +185,10 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} ({self.as_of:%Y-%m-%d})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
 
     @property
     def file_name(self) -> str:

@@ -17,5 +17,6 @@ urlpatterns = [
     path("<slug:plan_code>/bulletins/", views.bulletin_list, name="bulletins"),
     path("<slug:plan_code>/bulletins/new/", views.bulletin_create, name="bulletin-create"),
     path("<slug:plan_code>/bulletins/<uuid:code>/", views.bulletin_download, name="bulletin"),
+    path("<slug:plan_code>/bulletins/<uuid:code>/edit/", views.bulletin_edit, name="bulletin-edit"),
     path("<slug:plan_code>/bulletins/<uuid:code>/pdf/", views.bulletin_pdf, name="bulletin-pdf"),
 ]

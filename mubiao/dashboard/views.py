@@ -28,8 +28,10 @@ from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.models import Bulletin
 from mubiao.dashboard.report_data import build
 from mubiao.dashboard.status import compute
+from mubiao.dashboard.unit_standings import standings_of
 from mubiao.lib.dates import parse_as_of
 from mubiao.lib.http import Refused
+from mubiao.lib.text import printable_tree
 from mubiao.monitor import deadlines
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Area, Plan
@@ -128,15 +130,18 @@ def month_labels(codes: list[str]) -> list[str]:
 
 @login_required
 def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
-    """Every unit's rank, score and measures, with the formula (overseers only)."""
+    """Every unit's rank, score and measures, with the formula; the counties' and the
+    functional zones' separate rankings by key-project investment completion, with the
+    红黑榜 where the plan uses one (overseers only)."""
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     if not plan_access.oversees(request.user, plan):
         raise PermissionDenied("ranking")
     data = current.dashboard_data(plan, request.user, as_of_of(request, plan))
+    as_of = dt.date.fromisoformat(data["as_of"])
     return render(
         request,
         "dashboard/ranking.html",
-        _context(request, plan, dt.date.fromisoformat(data["as_of"]), data=data),
+        _context(request, plan, as_of, data=data, units=standings_of(plan, as_of)),
     )
 
 
@@ -299,22 +304,72 @@ def bulletin_list(request: HttpRequest, plan_code: str) -> HttpResponse:
 @login_required
 @require_POST
 def bulletin_create(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """Build the month's bulletin: as a draft to review (``intent=draft``) or published."""
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     cycle = get_object_or_404(Cycle, plan=plan, code=request.POST.get("cycle", ""))
+    return _bulletin_write(request, plan, cycle, None)
+
+
+@login_required
+def bulletin_edit(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    """A draft: its content as it would print (the preview) and the office's text to edit;
+    saved again or published from here."""
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    if not bulletins.may_publish(request.user, plan):
+        raise PermissionDenied("bulletin")
+    item = get_object_or_404(
+        Bulletin.objects.select_related("cycle__plan"), cycle__plan=plan, code=code
+    )
+    if request.method == "POST":
+        if not item.is_draft:
+            raise Refused(_("This bulletin is published: it can no longer be edited."))
+        cycle = get_object_or_404(Cycle, plan=plan, code=request.POST.get("cycle", ""))
+        return _bulletin_write(request, plan, cycle, item)
+    content = printable_tree(item.content)
+    narrative = dict(item.narrative)
+    if not narrative.get("problems"):
+        narrative["problems"] = "\n".join(bulletins.problem_lines(content))
+    cycles = list(
+        Cycle.objects.filter(plan=plan, start__lte=timezone.localdate()).order_by("start")
+    )
+    return render(
+        request,
+        "dashboard/bulletin_edit.html",
+        _context(request, plan, item.as_of, item=item, content=content, narrative=narrative,
+                 cycles=cycles),
+    )  # fmt: skip
+
+
+def _bulletin_write(
+    request: HttpRequest, plan: Plan, cycle: Cycle, draft: Bulletin | None
+) -> HttpResponse:
     try:
         as_of = parse_as_of(request.POST.get("as_of"), plan.year, today=timezone.localdate())
     except ValidationError as exc:
         raise Refused(" ".join(exc.messages)) from exc
     narrative = {k: request.POST.get(k, "") for k in dashboard_actions.NARRATIVE_FIELDS}
+    back = (
+        redirect("dashboard:bulletin-edit", plan.code, draft.code)
+        if draft
+        else redirect("dashboard:bulletins", plan.code)
+    )
     try:
-        made = dashboard_actions.publish_bulletin(request.user, cycle, as_of, narrative)
+        if request.POST.get("intent") == "draft":
+            made = dashboard_actions.save_bulletin_draft(
+                request.user, cycle, as_of, narrative, draft
+            )
+        else:
+            made = dashboard_actions.publish_bulletin(request.user, cycle, as_of, narrative, draft)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("dashboard:bulletins", plan.code)
-    messages.success(
-        request, _("Bulletin for %(cycle)s (as of %(date)s) is ready.") % {
-            "cycle": cycle.label, "date": made.as_of.isoformat()}
-    )  # fmt: skip
+        return back
+    labels = {"cycle": cycle.label, "date": made.as_of.isoformat()}
+    if made.is_draft:
+        messages.success(
+            request, _("Draft of the bulletin for %(cycle)s (as of %(date)s) saved.") % labels
+        )
+        return redirect("dashboard:bulletin-edit", plan.code, made.code)
+    messages.success(request, _("Bulletin for %(cycle)s (as of %(date)s) is ready.") % labels)
     return redirect("dashboard:bulletins", plan.code)
 
 
@@ -326,6 +381,8 @@ def bulletin_download(request: HttpRequest, plan_code: str, code: str) -> HttpRe
     item = get_object_or_404(
         Bulletin.objects.select_related("cycle__plan"), cycle__plan=plan, code=code
     )
+    if not item.file:
+        raise Http404("draft")  # a draft has no file until it is published
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file_name)
 
 

@@ -1,0 +1,137 @@
+"""Counties and functional zones ranked by key-project investment completion: the ranking
+page and the bulletin's section 二 give the same places and figures for the same day;
+separate sequences, ties as 并列, the formula in words, best-first or worst-first, and
+the 红黑榜 with its exemptions where the plan uses one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from mubiao.dashboard import actions
+from mubiao.dashboard.bulletin import build
+from mubiao.reporting.models import Cycle
+
+P = "/monitor/nanyang-2026"
+ROW = re.compile(
+    r'<tr data-testid="units-row"><td>(.*?)</td><td>(.*?)</td><td class="num">(.*?)</td>'
+    r'<td class="num">(.*?)</td><td class="num">(.*?)</td><td class="num">(.*?)</td></tr>'
+)
+
+
+def page_tables(client, as_of: str) -> tuple[str, dict[str, list[tuple[str, ...]]]]:
+    html = client.get(f"{P}/ranking/?as_of={as_of}").text
+    tables = {}
+    for kind in ("county", "zone"):
+        part = html.split(f'data-testid="units-{kind}"')[1].split("</table>")[0]
+        tables[kind] = [tuple(m) for m in ROW.findall(part)]
+    return html, tables
+
+
+def bulletin_tables(content: dict) -> dict[str, list[tuple[str, ...]]]:
+    figures = next(s for s in content["sections"] if s["heading"].startswith("二、"))
+    blocks = figures["blocks"]
+    out = {}
+    for i, block in enumerate(blocks):
+        if block["kind"] == "subheading" and "重点项目投资完成情况" in block["text"]:
+            kind = "zone" if "功能区" in block["text"] else "county"
+            table = next(b for b in blocks[i:] if b["kind"] == "table")
+            out[kind] = [tuple(r[:2] + r[2:]) for r in table["rows"]]
+    return out
+
+
+def paragraphs(content: dict) -> list[str]:
+    return [b["text"] for s in content["sections"] for b in s["blocks"] if b["kind"] == "text"]
+
+
+@pytest.fixture
+def office(demo, client):
+    user = get_user_model().objects.get(username="duchashi")
+    client.force_login(user)
+    return user
+
+
+def test_the_ranking_page_and_the_bulletin_rank_counties_and_zones_alike(demo, office, client):
+    cycle = Cycle.objects.get(plan=demo, code="202610")
+    day = dt.date(2026, 11, 10)
+    html, page = page_tables(client, day.isoformat())
+    content = build(office, cycle, day)[2]
+    assert bulletin_tables(content) == page
+    counties, zones = page["county"], page["zone"]
+    assert len(counties) >= 10 and {z[1] for z in zones} >= {"高新区"}
+    assert not {z[1] for z in zones} & {c[1] for c in counties}  # separate sequences
+    assert counties[0][0] == "第1" and zones[0][0] == "第1"
+    rates = [float(c[4].rstrip("%")) for c in counties]
+    assert rates == sorted(rates, reverse=True)  # best first by default
+    words = "按重点项目投资完成率从高到低排名（保留1位小数，数值相同者并列）"
+    assert words in html and f"排名办法：{words}。" in paragraphs(content)
+    assert 'data-testid="red-black"' not in html  # no lists unless the plan uses them
+
+    # Worst first, with a 红黑榜: red for completion ≥ 0 (top 3), black for the bottom 2
+    # below 序时进度, the last county spared by an exemption.
+    last = counties[-1][1]
+    actions.set_unit_ranking(office, demo, {
+        "order": "asc",
+        "red": {"size": 3, "comparison": ">=", "threshold": 0},
+        "black": {"size": 2, "measure": "gap", "comparison": "<", "threshold": 1000},
+        "exemptions": {last: "不可抗力（汛情）"},
+    })  # fmt: skip
+    html, page = page_tables(client, day.isoformat())
+    content = build(office, cycle, day)[2]
+    assert bulletin_tables(content) == page
+    rates = [float(c[4].rstrip("%")) for c in page["county"]]
+    assert rates == sorted(rates) and page["county"][0][1] == last  # lowest first
+    assert "从低到高" in html
+    # Printed worst first, the red list is still the best 3, the black list the worst 2
+    # below 序时进度 after the exempted one, who is listed as spared.
+    red = re.search(r'data-testid="red-list-units">(.*?)</dd>', html).group(1)
+    black = re.search(r'data-testid="black-list-units">(.*?)</dd>', html).group(1)
+    ordered = [c[1] for c in page["county"]]
+    assert red.split("、") == ordered[::-1][:3]
+    assert black.split("、") == ordered[1:3]
+    assert f"{last}（不可抗力（汛情））" in html
+    sentence = next(p for p in paragraphs(content) if p.startswith("县（市、区）红黑榜"))
+    assert f"红榜{red}；黑榜{black}" in sentence
+    assert "红榜：完成率" not in sentence and "重点项目投资完成率不低于0" in sentence
+
+
+def test_an_exempt_unit_is_spared_the_black_list_on_both(demo, office, client):
+    cycle = Cycle.objects.get(plan=demo, code="202610")
+    day = dt.date(2026, 11, 10)
+    worst = page_tables(client, day.isoformat())[1]["county"][-1][1]
+    actions.set_unit_ranking(office, demo, {
+        "black": {"size": 2, "measure": "gap", "comparison": "<", "threshold": 1000},
+        "exemptions": {worst: "不可抗力（汛情）"},
+    })  # fmt: skip
+    html, page = page_tables(client, day.isoformat())
+    black = re.search(r'data-testid="black-list-units">(.*?)</dd>', html).group(1).split("、")
+    assert worst not in black and black == [c[1] for c in page["county"][-3:-1]][::-1]
+    assert f"{worst}（不可抗力（汛情））" in html
+    sentence = next(
+        p for p in paragraphs(build(office, cycle, day)[2]) if p.startswith("县（市、区）红黑榜")
+    )
+    assert f"黑榜{'、'.join(black)}；免于列入黑榜：{worst}（不可抗力（汛情））" in sentence
+    assert "经认定的不可抗力等情形免于列入黑榜" in sentence
+    with pytest.raises(ValidationError):
+        actions.set_unit_ranking(office, demo, {"order": "sideways"})
+    with pytest.raises(ValidationError):
+        actions.set_unit_ranking(
+            office,
+            demo,
+            {"red": {"size": 3, "measure": "score", "comparison": ">", "threshold": 1}},
+        )
+
+
+def test_equal_figures_share_a_place_as_并列(demo, office, client):
+    # Before any key project has reported, every county stands at 0.0%: all 并列第1.
+    day = dt.date(2026, 1, 5)
+    html, page = page_tables(client, day.isoformat())
+    content = build(office, Cycle.objects.get(plan=demo, code="202601"), day)[2]
+    assert bulletin_tables(content) == page
+    assert page["county"] and {c[0] for c in page["county"]} == {"并列第1"}
+    assert html.count("<td>并列第1</td>") >= len(page["county"]) + len(page["zone"])
+    assert {c[4] for c in page["county"]} <= {"0.0%", "—"}
