@@ -125,6 +125,25 @@ def dashboard_data(plan: Plan, user, as_of: dt.date) -> dict:
     return report_data.build(plan, user, as_of)
 
 
+def watch_counts(plan: Plan, user) -> dict[str, int]:
+    """An overseer's home-page counts: red items (tasks and targets) and targets at risk
+    of missing the year, from the status store when it serves today (as the ledger they
+    link to reads it), else from the live computation."""
+    cache, _behind = usable(plan, timezone.localdate())
+    if cache is not None:
+        counts = cache.counts
+        risky = CurrentStatus.objects.filter(plan=plan, kind="indicator", row__at_risk=True)
+        return {
+            "red": counts["indicators"]["red"] + counts["tasks"]["red"],
+            "at_risk": risky.count(),
+        }
+    data = report_data.build(plan, user, timezone.localdate())
+    return {
+        "red": len(data["red"]),
+        "at_risk": sum(1 for r in data["indicators"] if r.get("at_risk")),
+    }
+
+
 def header(plan: Plan, cache: StatusCache, *, behind: bool = False) -> dict:
     """What every page read from the table says about it."""
     return {
@@ -217,6 +236,8 @@ def ledger_page_rows(plan: Plan, filters) -> QuerySet:
         rows = rows.filter(area=filters.area)
     if filters.q:
         rows = rows.filter(name__contains=filters.q)
+    if filters.risk:
+        rows = rows.filter(kind="indicator", row__at_risk=True)
     return rows.order_by(*ORDER).values_list("row", flat=True)
 
 
@@ -244,7 +265,7 @@ def ledger_rows(plan: Plan, cache: StatusCache, filters) -> QuerySet | Counted:
     """``ledger_page_rows``, with the total taken from the counts when the filters are
     only by status and type."""
     rows = ledger_page_rows(plan, filters)
-    if filters.unit or filters.area or filters.q:
+    if filters.unit or filters.area or filters.q or filters.risk:
         return rows
     kinds = [f"{filters.type}s"] if filters.type else ["indicators", "tasks"]
     statuses = [filters.status] if filters.status else report_data.STATUSES

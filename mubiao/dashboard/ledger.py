@@ -53,14 +53,17 @@ class Filters:
     area: str = ""
     type: str = ""
     q: str = ""
+    risk: str = ""  # "1": only targets at risk of missing the year (有完不成风险, 预警)
 
     @classmethod
     def from_query(cls, query) -> Filters:
-        return cls(**{k: query.get(k, "").strip() for k in ("status", "unit", "area", "type", "q")})
+        keys = ("status", "unit", "area", "type", "q", "risk")
+        return cls(**{k: query.get(k, "").strip() for k in keys})
 
     def keep(self, row: dict) -> bool:
         return (
-            (not self.status or row["status"] == self.status)
+            (not self.risk or bool(row.get("at_risk")))
+            and (not self.status or row["status"] == self.status)
             and (not self.unit or self.unit in row["units"])
             and (not self.area or row["area"] == self.area)
             and (not self.type or row["type"] == self.type)

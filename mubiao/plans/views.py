@@ -41,6 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "plans/home.html",
         {
+            "to_do": _to_do(user, units),
+            "watch": [_watch(user, p) for p in overseen],
             "overseen": overseen_stats,
             "my_work": my_work,
             "unit_roots": units,
@@ -49,6 +51,35 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("-created_at")[:10],
         },
     )
+
+
+def _to_do(user, units: list[OrgUnit]) -> dict[str, int] | None:
+    """A unit person's counts, one per inbox group (each links to that list)."""
+    from mubiao.reporting.inbox import inbox_of
+
+    if not units:
+        return None
+    box = inbox_of(user)
+    return {key: len(rows) for key, rows in box.groups.items()}
+
+
+def _watch(user, plan: Plan) -> dict:
+    """An overseer's counts for one plan: the office's 待审核 / 未报送 / 红灯, a leader's
+    红灯 / 预警. Red and at risk come from the status store (the ledger's filters);
+    the others are the lengths of the review queue and the missing-reports page."""
+    from mubiao.dashboard.current import watch_counts
+    from mubiao.reporting import access as report_access
+    from mubiao.reporting.inbox import latest_open_cycle, not_submitted, review_queue
+
+    counts = watch_counts(plan, user)
+    row: dict = {"plan": plan, "red": counts["red"], "at_risk": counts["at_risk"]}
+    row["reviews"] = report_access.reviews_plan(user, plan)
+    if row["reviews"]:
+        row["to_review"] = review_queue(plan).count()
+        cycle = latest_open_cycle(plan)
+        row["cycle"] = cycle
+        row["missing"] = not_submitted(user, plan, cycle).count() if cycle else None
+    return row
 
 
 def _my_rows(tasks, units: list[OrgUnit]) -> list[dict]:

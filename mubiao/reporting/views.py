@@ -7,12 +7,10 @@ status and nothing saved.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,71 +18,41 @@ from django.views.decorators.http import require_POST
 
 from mubiao.audit import events
 from mubiao.audit.models import AuditEntry
-from mubiao.monitor.deadlines import is_due_soon
 from mubiao.orgs import access as org_access
 from mubiao.plans import access as plan_access
-from mubiao.plans.models import Assignment, Plan
+from mubiao.plans.models import Plan
 from mubiao.reporting import access, actions, merge, workflow
 from mubiao.reporting import excel as excel_io
+from mubiao.reporting import inbox as inbox_data
 from mubiao.reporting.models import Cycle, Evidence, Reminder, Report, ReportVersion
 
 S = Report.State
-# A cycle stays in the inbox this long after its lock, so overdue reports stay in sight.
-KEEP_AFTER_LOCK = dt.timedelta(days=31)
-REPORT_RELATED = ("cycle__plan__issuer", "unit", "task", "indicator", "project")
-
-
-def current_cycles(plans) -> QuerySet[Cycle]:
-    """Cycles that have opened and are not long past their lock."""
-    today = workflow.today()
-    return Cycle.objects.filter(
-        plan__in=plans, opens_on__lte=today, locks_on__gte=today - KEEP_AFTER_LOCK
-    ).select_related("plan")
+KEEP_AFTER_LOCK = inbox_data.KEEP_AFTER_LOCK
+REPORT_RELATED = inbox_data.REPORT_RELATED
+current_cycles = inbox_data.current_cycles
+_queue = inbox_data.review_queue
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The unit's to-do list: returned, overdue, due soon, to report; and its reminders."""
+    """The unit's to-do list: returned, overdue, due soon, to report; and its reminders.
+    ``?group=returned`` (or another group) shows that list alone: the home page's counts
+    link there."""
     user = request.user
     plans = plan_access.visible_plans(user)
-    cycles = list(current_cycles(plans))  # their slots are made ahead (mubiao tick)
-    own = access.reports_to_fill(user).filter(cycle__in=cycles)
-    # Key projects' months are many per unit: counted here, listed on the projects' page.
-    mine = (
-        own.filter(project__isnull=True)
-        .select_related(*REPORT_RELATED)
-        .order_by("cycle__due_on", "unit__path", "task__order", "pk")
-    )
+    box = inbox_data.inbox_of(user)
+    cycles, own, mine = box.cycles, box.own, box.mine
     today = workflow.today()
-    groups: dict[str, list[Report]] = {
-        "to_merge": [], "returned": [], "overdue": [], "due_soon": [], "todo": []
-    }  # fmt: skip
-    done = []
-    for report in mine:
-        report.sentence = workflow.describe(report)
-        if report.state == S.SUBMITTED and report.is_consolidation and report.task_id:
-            late = workflow.late_parts(report)
-            if late:
-                names = "、".join(p.unit.short_name for p in late)
-                report.sentence = _("Parts sent after you submitted: %(units)s.") % {"units": names}
-                groups["to_merge"].append(report)
-                continue
-        if report.state in (S.SUBMITTED, S.APPROVED):
-            done.append(report)
-        elif report.is_overdue_on(today):  # 逾期, sent back or not (monitor.deadlines)
-            groups["overdue"].append(report)
-        elif report.state == S.RETURNED:
-            groups["returned"].append(report)
-        elif is_due_soon(report.cycle.due_on, today, open_=True,
-                         window=report.cycle.plan.warning_days):  # fmt: skip
-            groups["due_soon"].append(report)
-        else:
-            groups["todo"].append(report)
+    only = request.GET.get("group", "")
+    groups = box.groups
+    if only in groups:
+        groups = {only: groups[only]}
     reviewing = [p for p in plans if access.reviews_plan(user, p)]
     overseen = [p for p in plans if plan_access.oversees(user, p)]
     context = {
         "groups": groups,
-        "done": done,
+        "only": only if only in box.groups else "",
+        "done": [] if only in box.groups else box.done,
         "reminders": Reminder.objects.filter(recipient=user, channel=Reminder.Channel.APP)
         .select_related("report__cycle", "report__task", "report__indicator", "report__unit")
         .order_by("-sent_at")[:20],
@@ -332,16 +300,6 @@ def evidence_file(request: HttpRequest, code, sha256: str) -> FileResponse:
         filename=item.name,
         content_type=item.content_type,
     )
-
-
-def _queue(plan: Plan) -> QuerySet[Report]:
-    """What the supervisor decides on: consolidated reports and standalone indicators'.
-
-    Co-units' parts are the lead unit's to accept or return (the supervisor may too, from
-    the report page), so they stay out of the queue.
-    """
-    whole = Q(role=Assignment.Role.LEAD) | Q(task__isnull=True)
-    return access.plan_reports(plan).filter(whole, state=S.SUBMITTED)
 
 
 def _plan_for_reviewer(user, plan_code: str) -> Plan:
