@@ -150,7 +150,7 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
                 blocks.append({
                     "kind": "table", "caption": title,
                     "header": ["名次", "单位", "得分", "按时报送率", "绿灯占比", "逾期事项"],
-                    "rows": [[_place(r), r["unit"], "—" if r["score"] is None else f"{r['score']:.1f}",
+                    "rows": [[_place(r, rows), r["unit"], "—" if r["score"] is None else f"{r['score']:.1f}",
                               _pct(r["on_time_rate"]), _pct(r["share_green"]), str(r["overdue"])]
                              for r in rows],
                 })  # fmt: skip
@@ -158,20 +158,24 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
 
 
 def _lists_sentence(sequence: dict, rules: str) -> str:
-    """红黑榜 of one sequence: who is on each list, who was spared, and the rule."""
+    """红黑榜 of one sequence: the rule, who is on each list, who was spared."""
     lists = sequence["lists"]
-    text = f"{sequence['name_zh']}红黑榜（{rules}）：红榜{'、'.join(lists['red']) or '空缺'}；"
-    text += f"黑榜{'、'.join(lists['black']) or '空缺'}"
-    if lists["spared"]:
-        text += "；免于列入黑榜：" + "、".join(
-            f"{s['unit']}（{s['reason']}）" for s in lists["spared"]
-        )
+    red = "、".join(lists["red"]) or "空缺"
+    black = "、".join(lists["black"]) or "空缺"
+    text = f"按红黑榜规则（{rules}），本期{sequence['name_zh']}红榜：{red}；黑榜：{black}"
+    spared = lists["spared"]
+    if len(spared) == 1:
+        text += f"；{spared[0]['unit']}因{spared[0]['reason']}免于列入黑榜"
+    elif spared:
+        text += "；" + "、".join(f"{s['unit']}（{s['reason']}）" for s in spared) + "免于列入黑榜"
     return text + "。"
 
 
-def _place(r: dict) -> str:
+def _place(r: dict, rows: list[dict]) -> str:
+    """第3, or 并列第1 when another unit shares the place."""
     if r["rank"]:
-        return f"{'并列' if r.get('tied') else ''}{r['rank']}"
+        tied = r.get("tied") or sum(1 for o in rows if o["rank"] == r["rank"]) > 1
+        return f"{'并列' if tied else ''}第{r['rank']}"
     return "免于排名" if r["apart"] == "exempt" else "暂不排名"
 
 

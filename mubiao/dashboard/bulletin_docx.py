@@ -147,7 +147,7 @@ def _paragraph(
 def _heading(doc, text: str, level: int) -> None:
     """一、… in 黑体 (level 1), （一）… in 楷体 (level 2): plain paragraphs, black, no theme."""
     font = HEADING_1 if level == 1 else HEADING_2
-    _paragraph(doc, text, font=font)
+    _paragraph(doc, text, font=font).paragraph_format.keep_with_next = True
 
 
 # ── the head: issuing office, number, title, addressees ──────────────────────────────
@@ -206,8 +206,10 @@ def _block(doc, block: dict) -> None:
 
 
 def _table(doc, block: dict) -> None:
+    """A table at the text's width, columns as wide as their longest entries need
+    (bounded), the header row repeated on every page, no row split across pages."""
     if block.get("caption"):
-        _paragraph(
+        caption = _paragraph(
             doc,
             block["caption"],
             indent=False,
@@ -215,14 +217,41 @@ def _table(doc, block: dict) -> None:
             font=HEADING_1,
             size=14,
         )
+        caption.paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1, cols=len(block["header"]))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     for cell, text in zip(table.rows[0].cells, block["header"], strict=True):
         _cell(cell, text, HEADING_1)
     for row in block["rows"]:
         for cell, text in zip(table.add_row().cells, row, strict=True):
             _cell(cell, str(text), BODY_FONT)
+    widths = _widths(block)
+    for i, width in enumerate(widths):
+        table.columns[i].width = width
+        for cell in table.columns[i].cells:
+            cell.width = width
+    for i, row in enumerate(table.rows):
+        props = row._tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+        if i == 0:
+            props.append(OxmlElement("w:tblHeader"))  # repeated at the top of each page
+
+
+#: The text's width on A4 with the 公文 margins (210 − 28 − 26 mm).
+TEXT_WIDTH_MM = 156
+
+
+def _widths(block: dict) -> list[Mm]:
+    """Each column's share of the text width by its longest entry (4 to 12 characters:
+    绿灯 and 第1 on one line; a header counts for half, as it may wrap)."""
+    weights = []
+    for i, head in enumerate(block["header"]):
+        longest = max([len(str(row[i])) for row in block["rows"]] + [len(head) // 2, 4])
+        weights.append(min(longest, 12))
+    total = sum(weights)
+    return [Mm(TEXT_WIDTH_MM * w / total) for w in weights]
 
 
 def _cell(cell, text: str, font: str) -> None:

@@ -188,7 +188,8 @@ def red_black(
     exemptions: Mapping[str, str] | None = None,
 ) -> RedBlack:
     """The 红黑榜 of one ranking. ``exemptions`` (unit → reason: 不可抗力, 已完成全年目标 …)
-    keep a unit off the black list only; a unit is never on both lists.
+    keep a unit off the black list only, and it is listed as spared only when it would
+    have entered (one of the worst ``size`` admitted); a unit is never on both lists.
 
     >>> ranked = FigureRanking("completion").rank({"甲": 120.0, "乙": 105.0, "丙": 80.0, "丁": 60.0})
     >>> rb = red_black(ranked, ListRule(5, "completion", ">", 100), ListRule(2, "completion", "<", 100),
@@ -201,9 +202,16 @@ def red_black(
     reds = [u for u in ordered if red and red.admits(u)][: red.size if red else 0]
     taken = {u.unit for u in reds}
     candidates = [u for u in reversed(ordered) if black and black.admits(u) and u.unit not in taken]
-    spared = tuple((u.unit, exemptions[u.unit]) for u in candidates if u.unit in exemptions)
-    blacks = [u for u in candidates if u.unit not in exemptions][: black.size if black else 0]
-    return RedBlack(tuple(reds), tuple(blacks), spared)
+    blacks: list[RankedUnit] = []
+    spared: list[tuple[str, str]] = []
+    for u in candidates:  # worst first; an exempt unit is spared only if it would enter
+        if black is None or len(blacks) >= black.size:
+            break
+        if u.unit in exemptions:
+            spared.append((u.unit, exemptions[u.unit]))
+        else:
+            blacks.append(u)
+    return RedBlack(tuple(reds), tuple(blacks), tuple(spared))
 
 
 @dataclass(frozen=True, slots=True)

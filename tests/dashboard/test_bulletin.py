@@ -93,7 +93,7 @@ def test_the_bulletin_has_every_element_of_an_official_document(reported, login)
     targets = [line for line in lines if line.startswith("完成投资 | ")]  # the targets' table
     assert targets and targets[0].endswith(" | 600 | 40.0% | -10.0 | 红灯"), targets
     assert "排名办法：得分 = 40 × 按时报送率" in text
-    assert "1 | 市发展改革委" in text and "暂不排名 | 市统计局" in text
+    assert "第1 | 市发展改革委" in text and "暂不排名 | 市统计局" in text
     problems = lines[lines.index("三、存在问题") : lines.index("四、下步工作要求")]
     investment = [p for p in problems if p.split("（")[0].endswith("完成投资")]
     assert len(investment) == 1  # listed once
@@ -148,6 +148,13 @@ def test_the_word_file_is_a4_with_chinese_fonts_and_page_numbers(reported):
     assert 'w:eastAsia="黑体"' in document and 'w:eastAsia="楷体_GB2312"' in document
     assert 'w:eastAsia="方正小标宋简体"' in document
     assert "Heading" not in document  # no theme headings (blue, Latin fonts)
+    # Each table repeats its header row on every page and splits no row across pages;
+    # its columns are as wide as their entries need (序号 narrow, 事项 wide).
+    assert document.count("<w:tblHeader/>") == document.count("<w:tbl>") > 0
+    assert "<w:cantSplit/>" in document
+    grids = re.findall(r"<w:tblGrid>(.*?)</w:tblGrid>", document)
+    widths = [int(w) for w in re.findall(r'w:w="(\d+)"', grids[-1])]  # 附件2's items
+    assert widths[1] > widths[0] and abs(sum(widths) - 156 * 56.7) < 60
     footer = xml["word/footer1.xml"]
     assert "— " in footer and " PAGE " in footer and " —" in footer
 

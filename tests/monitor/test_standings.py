@@ -82,6 +82,15 @@ def test_it_builds_the_red_and_black_lists_with_conditions_and_exemptions():
     )
 
 
+def test_an_exemption_is_listed_only_for_a_unit_that_would_have_entered():
+    ranked = FigureRanking("completion").rank({"甲": 95.0, "乙": 80.0, "丙": 70.0, "丁": 60.0})
+    lists = red_black(ranked, None, ListRule(1, "completion", "<", 100),
+                      {"甲": "已完成全年目标", "丁": "不可抗力"})  # fmt: skip
+    # 丁 (the worst) is spared and 丙 takes its place; 甲 was never going to enter.
+    assert [u.unit for u in lists.black] == ["丙"]
+    assert lists.spared == (("丁", "不可抗力"),)
+
+
 def test_it_never_puts_a_unit_on_both_lists():
     ranked = FigureRanking("completion").rank({"甲": 99.0, "乙": 98.0})
     lists = red_black(
