@@ -138,11 +138,37 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
         raise PermissionDenied("ranking")
     data = current.dashboard_data(plan, request.user, as_of_of(request, plan))
     as_of = dt.date.fromisoformat(data["as_of"])
+    if data.get("ranking"):
+        data = {**data, "ranking": {
+            **data["ranking"], "rows": _places(data["ranking"]["rows"]),
+            "counties": _places(data["ranking"]["counties"])}}  # fmt: skip
     return render(
         request,
         "dashboard/ranking.html",
         _context(request, plan, as_of, data=data, units=standings_of(plan, as_of)),
     )
+
+
+def _places(rows: list[dict]) -> list[dict]:
+    """Each ranked row with its place as printed: 第3, 并列第1 where units share it
+    (English: 3, =1), as the bulletin prints it."""
+    zh = not (get_language() or "").startswith("en")
+    counts: dict[int, int] = {}
+    for r in rows:
+        if r["rank"] is not None:
+            counts[r["rank"]] = counts.get(r["rank"], 0) + 1
+    out = []
+    for r in rows:
+        place = None
+        if r["rank"] is not None:
+            tied = counts[r["rank"]] > 1
+            place = (
+                f"{'并列' if tied else ''}第{r['rank']}"
+                if zh
+                else f"{'=' if tied else ''}{r['rank']}"
+            )
+        out.append({**r, "place": place})
+    return out
 
 
 def _chart_labels() -> dict:

@@ -70,6 +70,15 @@ def test_the_ranking_page_and_the_bulletin_rank_counties_and_zones_alike(demo, o
     words = "按重点项目投资完成率从高到低排名（保留1位小数，数值相同者并列）"
     assert words in html and f"排名办法：{words}。" in paragraphs(content)
     assert 'data-testid="red-black"' not in html  # no lists unless the plan uses them
+    # The reporting ranking: the same places on the page and in the bulletin, ties 并列.
+    full = html.split('data-testid="ranking-full"')[1].split("</table>")[0]
+    on_page = re.findall(r'<tr><td class="num">(.*?)</td><td[^>]*>([^<]*?)[ <]', full)
+    printed = next(b for b in next(s for s in content["sections"] if s["heading"].startswith(
+        "二、"))["blocks"] if b["kind"] == "table" and b["caption"] == "市直单位")["rows"]  # fmt: skip
+    assert [p for p in on_page if p[0] != "—"] == [
+        (r[0], r[1]) for r in printed if r[0].startswith(("第", "并列"))
+    ]
+    assert on_page[0][0] == "并列第1"
 
     # Worst first, with a 红黑榜: red for completion ≥ 0 (top 3), black for the bottom 2
     # below 序时进度, the last county spared by an exemption.
