@@ -1,7 +1,7 @@
 """Writes on plans: importing a source text, building the plan's tree, issuing it.
 
 - Import: start_import → (background) run_extraction → save_review (any number of
-  times) → accept_import.
+  times), split_import_task → accept_import (a large draft: in the background, run_accept).
 - The tree: create/update/move/delete of areas, tasks, targets and milestones;
   assign_unit / unassign_unit; close_task, complete_milestone, change_target (a reason
   once issued, effective from a date); renumber.
@@ -134,7 +134,7 @@ def heartbeat(draft: ImportDraft, every: float = HEARTBEAT_SECONDS):
     def beat() -> None:
         try:
             while not stop.wait(every):
-                ImportDraft.objects.filter(pk=draft.pk, status=ImportDraft.Status.RUNNING).update(
+                ImportDraft.objects.filter(pk=draft.pk, status__in=ImportDraft.BUSY).update(
                     heartbeat_at=timezone.now()
                 )
         finally:
@@ -184,26 +184,38 @@ MAX_ATTEMPTS = 2
 
 
 def recover_stalled_imports(now) -> int:
-    """Drafts left "running" by a worker that died: read again (a fresh task), or, after
-    MAX_ATTEMPTS readings, failed with a sentence. A ``mubiao tick`` job; returns how many.
+    """Drafts left "running" or "accepting" by a worker that died: a reading is read
+    again (a fresh task), or, after MAX_ATTEMPTS readings, failed with a sentence; an
+    accept resumes from its last committed chunk, or after MAX_ACCEPT_ATTEMPTS is given
+    up cleanly (``give_up_accepting``). A ``mubiao tick`` job; returns how many.
 
     Each draft is claimed with a conditional update on its stale heartbeat, so two ticks
     never both recover it, and a worker that was only slow (and touched it since) keeps it.
     """
     from django.conf import settings
 
-    from mubiao.plans.tasks import extract_import
+    from mubiao.plans.tasks import accept_in_background, extract_import
 
     cutoff = now - dt.timedelta(seconds=settings.MUBIAO_TASK_STALE_SECONDS)
-    stale = ImportDraft.objects.filter(status=ImportDraft.Status.RUNNING, heartbeat_at__lt=cutoff)
+    stale = ImportDraft.objects.filter(status__in=ImportDraft.BUSY, heartbeat_at__lt=cutoff)
     done = 0
     for draft in stale:
         claim = ImportDraft.objects.filter(
             pk=draft.pk, status=draft.status, heartbeat_at=draft.heartbeat_at
         )
-        retry = draft.attempts < MAX_ATTEMPTS
+        was = draft.status
+        accepting = was == ImportDraft.Status.ACCEPTING
+        if accepting:
+            attempts = draft.accepting.get("attempts", 1)
+            retry = attempts < MAX_ACCEPT_ATTEMPTS
+        else:
+            attempts, retry = draft.attempts, draft.attempts < MAX_ATTEMPTS
         with transaction.atomic():
-            if retry:
+            if accepting:
+                changes: dict[str, Any] = {"heartbeat_at": now}
+                if retry:
+                    changes["accepting"] = {**draft.accepting, "attempts": attempts + 1}
+            elif retry:
                 changes = {"status": ImportDraft.Status.QUEUED, "progress": 0, "heartbeat_at": now}
             else:
                 changes = {
@@ -216,12 +228,17 @@ def recover_stalled_imports(now) -> int:
                 }  # fmt: skip
             if not claim.update(**changes):
                 continue
+            if accepting and not retry:
+                draft.refresh_from_db()
+                draft = give_up_accepting(draft, now)
+            after = {"status": draft.status if accepting else changes["status"]}
             record(None, Event.IMPORT_RECOVER, f"import:{draft.code}",
-                   before={"status": draft.status, "attempts": draft.attempts},
-                   after={"status": changes["status"]})  # fmt: skip
+                   before={"status": was, "attempts": attempts},
+                   after={**after, "resume": accepting and retry})  # fmt: skip
             if retry:
                 code = str(draft.code)
-                transaction.on_commit(lambda code=code: extract_import.enqueue(code))
+                task = accept_in_background if accepting else extract_import
+                transaction.on_commit(lambda code=code, task=task: task.enqueue(code))
         done += 1
     return done
 
@@ -260,12 +277,114 @@ def _check_reviewable(user, draft: ImportDraft) -> None:
         raise ValidationError(_("This import is not ready for review."))
 
 
-@transaction.atomic
-def accept_import(user, draft: ImportDraft) -> Plan:
-    """Turn the reviewed draft into plan items with their document; all or nothing."""
+# A draft with more items than this (tasks and targets) is accepted by the worker, in
+# chunks of ACCEPT_CHUNK items, each its own short transaction: a unit's submission in
+# between finds the write lock free. A smaller one is accepted at once, in the request.
+ACCEPT_INLINE_ITEMS = 400
+ACCEPT_CHUNK = 250
+MAX_ACCEPT_ATTEMPTS = 3
+
+
+def accept_import(user, draft: ImportDraft) -> Plan | None:
+    """Turn the reviewed draft into plan items with their document.
+
+    A small draft is accepted at once, all or nothing, and its plan returned. A large one
+    is queued for the worker (returns None; the review page shows its progress): its
+    chunks commit one by one with their place, so a worker that dies resumes from the
+    last chunk (``recover_stalled_imports``), and after its last attempt a new plan made
+    by it is removed again; the plan is never left half built.
+    """
     _check_reviewable(user, draft)
     data = with_edits(draft.draft or {}, draft.edits)
-    plan = draft.plan or _new_plan(draft, data)
+    size = len(data.get("tasks", [])) + len(data.get("targets", []))
+    with transaction.atomic():
+        draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+        _check_reviewable(user, draft)
+        draft.accepting = {"user": user.pk, "phase": "start", "done": 0, "attempts": 1}
+        if size <= ACCEPT_INLINE_ITEMS:
+            while _accept_step(draft, data):
+                pass
+            return draft.plan
+        _set(draft, status=ImportDraft.Status.ACCEPTING, progress=0, accepting=draft.accepting)
+        record(user, Event.IMPORT_REVIEW, f"import:{draft.code}", after={"accept": "queued"})
+        from mubiao.plans.tasks import accept_in_background
+
+        code = str(draft.code)
+        transaction.on_commit(lambda: accept_in_background.enqueue(code))
+    return None
+
+
+def run_accept(draft: ImportDraft, after_chunk=None) -> ImportDraft:
+    """Accept a queued draft chunk by chunk (the background task's body), each chunk one
+    transaction that also commits the place reached; resumes from that place."""
+    data = with_edits(draft.draft or {}, draft.edits)
+    with heartbeat(draft):
+        while True:
+            with transaction.atomic():
+                draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+                if draft.status != ImportDraft.Status.ACCEPTING:
+                    return draft  # resolved meanwhile (recovered, or done by another run)
+                more = _accept_step(draft, data)
+            if not more:
+                return draft
+            if after_chunk is not None:
+                after_chunk(draft)
+
+
+def _accept_step(draft: ImportDraft, data: dict[str, Any]) -> bool:
+    """One chunk of accepting, saved with its place; False once the draft is accepted."""
+    from django.contrib.auth import get_user_model
+
+    state = draft.accepting
+    phase = state["phase"]
+    if phase == "start":
+        plan = draft.plan or _new_plan(draft, data)
+        state["new_plan"] = draft.plan is None
+        draft.plan = plan
+        draft.document = _document_for(draft, plan, data)
+        builder = _PlanBuilder(plan, draft.document, data)
+        state["areas"] = [a.pk if a else None for a in builder.areas()]
+        state.update(phase="tasks", done=0, tasks={}, counts=builder.counts)
+    elif phase in ("tasks", "targets"):
+        assert draft.plan is not None and draft.document is not None
+        builder = _PlanBuilder(draft.plan, draft.document, data, state["counts"])
+        areas = _areas_of(state["areas"])
+        items = data.get(phase, [])
+        chunk = range(state["done"], min(state["done"] + ACCEPT_CHUNK, len(items)))
+        if phase == "tasks":
+            made = builder.tasks(areas, chunk)
+            state["tasks"].update({str(i): t.pk for i, t in made.items()})
+        else:
+            tasks = Task.objects.in_bulk(state["tasks"].values())
+            builder.indicators(
+                areas, {int(i): tasks[pk] for i, pk in state["tasks"].items()}, chunk
+            )
+        state["counts"], state["done"] = builder.counts, chunk.stop
+        if chunk.stop >= len(items):
+            state.update(phase="targets" if phase == "tasks" else "finish", done=0)
+    else:  # finish
+        assert draft.plan is not None
+        user = get_user_model().objects.filter(pk=state.get("user")).first()
+        _set(draft, status=ImportDraft.Status.ACCEPTED, progress=100, accepted_at=timezone.now(), message="",
+             plan=draft.plan, document=draft.document, accepting={**state, "phase": "done"})  # fmt: skip
+        record(user, Event.IMPORT_ACCEPT, f"import:{draft.code}",
+               after={"plan": draft.plan.code, **state["counts"]})  # fmt: skip
+        _judge(draft.plan, "all")
+        return False
+    total = len(data.get("tasks", [])) + len(data.get("targets", [])) or 1
+    done = state["done"] + (len(data.get("tasks", [])) if state["phase"] == "targets" else 0)
+    done = total if state["phase"] == "finish" else done
+    _set(draft, plan=draft.plan, document=draft.document, accepting=state,
+         progress=min(99, round(100 * done / total)))  # fmt: skip
+    return True
+
+
+def _areas_of(ids: list[int | None]) -> list[Area | None]:
+    found = Area.objects.in_bulk([i for i in ids if i is not None])
+    return [found.get(i) if i is not None else None for i in ids]
+
+
+def _document_for(draft: ImportDraft, plan: Plan, data: dict[str, Any]) -> Document:
     document = Document.objects.filter(plan=plan, sha256=draft.sha256).first()
     if document is None:
         document = Document.objects.create(
@@ -277,16 +396,30 @@ def accept_import(user, draft: ImportDraft) -> Plan:
             text=draft.text,
             sha256=draft.sha256,
         )
-    builder = _PlanBuilder(plan, document, data)
-    counts = builder.build()
-    draft.document = document
-    draft.plan = plan
-    draft.status = ImportDraft.Status.ACCEPTED
-    draft.accepted_at = timezone.now()
-    draft.save(update_fields=["document", "plan", "status", "accepted_at"])
-    record(user, Event.IMPORT_ACCEPT, f"import:{draft.code}", after={"plan": plan.code, **counts})
-    _judge(plan, "all")
-    return plan
+    return document
+
+
+def give_up_accepting(draft: ImportDraft, now) -> ImportDraft:
+    """An accept that stopped MAX_ACCEPT_ATTEMPTS times: a plan it was making is removed
+    again (the draft goes back to review, nothing kept); into an existing plan, what was
+    written stays, matched by its words, so accepting again completes it."""
+    state = draft.accepting
+    plan = draft.plan
+    if state.get("new_plan") and plan is not None:
+        ImportDraft.objects.filter(pk=draft.pk).update(plan=None, document=None)
+        plan.delete()
+        draft.plan = draft.document = None
+        message = _(
+            "Accepting this import stopped %(n)s times before it finished. The plan it was "
+            "making has been removed again; nothing was kept. Accept it again."
+        ) % {"n": state.get("attempts", 0)}  # fmt: skip
+    else:
+        message = _(
+            "Accepting this import stopped %(n)s times before it finished. Part of it is "
+            "already in the plan; accept it again to complete it (nothing is duplicated)."
+        ) % {"n": state.get("attempts", 0)}  # fmt: skip
+    return _set(draft, status=ImportDraft.Status.READY, progress=0, message=message,
+                accepting={}, plan=draft.plan, document=draft.document)  # fmt: skip
 
 
 def _new_plan(draft: ImportDraft, data: dict[str, Any]) -> Plan:
@@ -305,22 +438,21 @@ def _new_plan(draft: ImportDraft, data: dict[str, Any]) -> Plan:
 class _PlanBuilder:
     """Areas from headings, tasks with their units, indicators; matched items are updated."""
 
-    def __init__(self, plan: Plan, document: Document, data: dict[str, Any]) -> None:
+    def __init__(self, plan: Plan, document: Document, data: dict[str, Any], counts=None) -> None:
         self.plan, self.document, self.data = plan, document, data
         self.units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=plan.issuer.path)}
-        self.counts = {"areas": 0, "tasks": 0, "targets": 0, "units": 0}
-
-    def build(self) -> dict[str, int]:
-        areas = self.areas()
-        tasks = self.tasks(areas)
-        self.indicators(areas, tasks)
-        return self.counts
+        self.counts = dict(counts or {"areas": 0, "tasks": 0, "targets": 0, "units": 0})
+        self.taken: dict[Any, set[str]] = {}
 
     def next_code(self, model, prefix: str) -> str:
-        taken = set(model.objects.filter(plan=self.plan).values_list("code", flat=True))
+        taken = self.taken.get(model)
+        if taken is None:  # read once per chunk, then kept up to date here
+            taken = set(model.objects.filter(plan=self.plan).values_list("code", flat=True))
+            self.taken[model] = taken
         n = len(taken) + 1
         while f"{prefix}{n:03d}" in taken:
             n += 1
+        taken.add(f"{prefix}{n:03d}")
         return f"{prefix}{n:03d}"
 
     def areas(self) -> list[Area | None]:
@@ -340,12 +472,18 @@ class _PlanBuilder:
             made.append(area)
         return made
 
-    def tasks(self, areas: list[Area | None]) -> dict[int, Task]:
+    def tasks(self, areas: list[Area | None], indexes: range) -> dict[int, Task]:
         made: dict[int, Task] = {}
-        for index, item in enumerate(self.data.get("tasks", [])):
+        items = self.data.get("tasks", [])
+        texts = {items[i]["text"] for i in indexes}
+        found: dict[str, Task] = {}  # the plan's tasks this chunk matches, read at once
+        for old in Task.objects.filter(plan=self.plan, text__in=texts).order_by("-pk"):
+            found[old.text] = old
+        for index in indexes:
+            item = items[index]
             if item.get("skip"):
                 continue
-            task = Task.objects.filter(plan=self.plan, text=item["text"]).first()
+            task = found.get(item["text"])
             if task is None:
                 task = Task(plan=self.plan, code=self.next_code(Task, "t"))
                 self.counts["tasks"] += 1
@@ -358,6 +496,7 @@ class _PlanBuilder:
             task.document, task.span_start, task.span_end = self.document, *item["span"]
             task.order = index
             task.save()
+            found[task.text] = task
             self.assign(task, item)
             made[index] = task
         return made
@@ -392,23 +531,33 @@ class _PlanBuilder:
         self.units[unit.code] = unit
         return unit
 
-    def indicators(self, areas: list[Area | None], tasks: dict[int, Task]) -> None:
+    def indicators(self, areas: list[Area | None], tasks: dict[int, Task], indexes: range) -> None:
         owner = {
             t: i
             for i, item in enumerate(self.data.get("tasks", []))
             for t in item.get("targets", [])
         }
-        for index, item in enumerate(self.data.get("targets", [])):
+        items = self.data.get("targets", [])
+        metrics = {items[i]["metric"] for i in indexes}
+        found: dict[str, Indicator] = {}  # the plan's targets this chunk matches
+        for old in Indicator.objects.filter(plan=self.plan, metric__in=metrics).order_by("-pk"):
+            found[old.metric] = old
+        for index in indexes:
+            item = items[index]
             if item.get("skip"):
                 continue
-            indicator = Indicator.objects.filter(plan=self.plan, metric=item["metric"]).first()
+            indicator = found.get(item["metric"])
             if indicator is None:
                 indicator = Indicator(plan=self.plan, code=self.next_code(Indicator, "i"))
                 self.counts["targets"] += 1
             self.fill(indicator, item, areas, tasks.get(owner.get(index, -1)))
             indicator.order = index
-            indicator.full_clean(exclude=["plan", "area", "task", "document"])
+            # Codes are unique by next_code; the field and constraint checks still run.
+            indicator.full_clean(
+                exclude=["plan", "area", "task", "document"], validate_unique=False
+            )
             indicator.save()
+            found[indicator.metric] = indicator
 
     def fill(self, ind: Indicator, item: dict, areas: list, task: Task | None) -> None:
         ind.metric = item["metric"][:200]

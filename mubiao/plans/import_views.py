@@ -120,10 +120,7 @@ def review_import(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         return _post_review(request, draft)
     # A stalled reading (its worker died) is not waited for: the page says so instead.
-    reading = (
-        draft.status in (ImportDraft.Status.QUEUED, ImportDraft.Status.RUNNING)
-        and not draft.stalled
-    )
+    reading = draft.status in (ImportDraft.Status.QUEUED, *ImportDraft.BUSY) and not draft.stalled
     if request.htmx:
         if not reading:  # done: let htmx reload the whole page with the review
             return HttpResponse(headers={"HX-Refresh": "true"})
@@ -193,6 +190,11 @@ def _post_review(request: HttpRequest, draft: ImportDraft) -> HttpResponse:
             return redirect(_review_url(draft, request.GET.get("page", ""), f"task-{index}"))
         if request.POST.get("accept"):
             plan = actions.accept_import(request.user, draft)
+            if plan is None:  # a large draft: the worker accepts it, the page shows how far
+                messages.success(
+                    request, _("The import is being accepted in the background; this page shows how far it is.")
+                )  # fmt: skip
+                return redirect(draft)
             messages.success(request, _("Imported into %(plan)s.") % {"plan": plan.name})
             return redirect("plans:edit", plan.code)  # the office builds the tree next
     except ValidationError as exc:

@@ -698,6 +698,7 @@ class ImportDraft(models.Model):
         RUNNING = "running", _("being read")
         READY = "ready", _("ready for review")
         FAILED = "failed", _("could not be read")
+        ACCEPTING = "accepting", _("being accepted")
         ACCEPTED = "accepted", _("accepted")
 
     code = models.UUIDField(_("code"), unique=True, default=uuid.uuid4, editable=False)
@@ -751,6 +752,10 @@ class ImportDraft(models.Model):
         related_name="+",
     )
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    # A large draft is accepted by the worker in chunks; each chunk commits its place here
+    # (phase, items done, the rows made so far, who accepted), so a worker that dies
+    # resumes where the last committed chunk ended.
+    accepting = models.JSONField(_("accepting in the background"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -763,6 +768,9 @@ class ImportDraft(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("imports:review", args=[self.code])
 
+    # A worker is on it: being read, or being accepted (a heartbeat, a stalled retry).
+    BUSY = (Status.RUNNING, Status.ACCEPTING)
+
     @property
     def stalled(self) -> bool:
         """Running, but its worker has not touched it for longer than the timeout: the
@@ -770,7 +778,7 @@ class ImportDraft(models.Model):
         from django.conf import settings
         from django.utils import timezone
 
-        if self.status != self.Status.RUNNING or self.heartbeat_at is None:
+        if self.status not in self.BUSY or self.heartbeat_at is None:
             return False
         limit = dt.timedelta(seconds=settings.MUBIAO_TASK_STALE_SECONDS)
         return timezone.now() - self.heartbeat_at > limit

@@ -22,3 +22,13 @@ def extract_import(code: str) -> str:
     except Exception:
         logger.exception("reading import %s failed", code)
         return fail_extraction(draft).status
+
+
+@task
+def accept_in_background(code: str) -> str:
+    """Accept one large reviewed import, chunk by chunk; the review page polls its
+    progress. A crash leaves the last committed chunk's place for the stalled retry."""
+    from mubiao.plans.actions import run_accept
+
+    draft = ImportDraft.objects.get(code=code)
+    return run_accept(draft).status
