@@ -10,6 +10,7 @@ from mubiao.plans.models import Plan
 from mubiao.projects.models import Chain, Project
 
 CATEGORY_WORDS = {"新开工": "new", "续建": "ongoing", "竣工": "completing", "前期": "preparatory"}
+TIER_WORDS = {"省重点": "province", "市重点": "city", "县重点": "county"}
 
 
 def load_chains(plan: Plan, items: list[dict[str, Any]]) -> dict[str, Chain]:
@@ -51,6 +52,9 @@ def load_projects(plan: Plan, data: dict[str, Any], document=None) -> int:
         category = CATEGORY_WORDS.get(item.get("category"), item.get("category"))
         if category not in Project.Category.values:
             raise LoadError(f"{where}: unknown category {item.get('category')!r}")
+        tier = TIER_WORDS.get(item.get("tier"), item.get("tier") or "")
+        if tier and tier not in Project.Tier.values:
+            raise LoadError(f"{where}: unknown tier {item.get('tier')!r}")
         chain_code = item.get("chain")
         if chain_code and chain_code not in chains:
             raise LoadError(f"{where}: unknown chain {chain_code!r}")
@@ -66,6 +70,7 @@ def load_projects(plan: Plan, data: dict[str, Any], document=None) -> int:
                 "lead": unit(item.get("lead"), where),
                 "chain": chains.get(chain_code) if chain_code else None,
                 "note": (item.get("note") or "").strip(),
+                "tier": tier,
                 "synthetic": bool(item.get("synthetic", False)),
                 "order": i,
                 "document": document if span[0] is not None else None,

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mubiao.monitor import (
     DEFAULT_SCHEDULE,
@@ -118,6 +119,13 @@ class Progress:
         return bool(self.months)
 
     @property
+    def stage_label(self) -> str | None:
+        """The reported stage's name; None (shown 未填报) when no month is approved."""
+        if not self.reported:
+            return None
+        return str(dict(Project.Stage.choices).get(self.stage, self.stage))
+
+    @property
     def last_month(self) -> int:
         return max(self.months) if self.months else 0
 
@@ -188,8 +196,9 @@ def _progress(project: Project, months: dict, year: int, schedule: Schedule) -> 
     if p.reported and p.expected:
         p.against_expected = float(p.ytd) / float(p.expected)
         p.status = BANDS.classify(p.against_expected).status
-    elif p.reported:
-        p.status = Status.GREEN  # nothing expected yet (no plan, or January)
+    elif p.reported and plan:
+        p.status = Status.GREEN  # nothing expected yet (a project starting later)
+    # No annual plan: nothing to judge against, so no light (grey), never a green one.
     return p
 
 
@@ -326,4 +335,92 @@ def summary(projects, year: int, as_of: dt.date) -> dict | None:
         "start_rate_basis": basis,
         "started": starts["started"],
         "planned_to_start": starts["planned"],
+    }
+
+
+def last_year_series(plan: Plan) -> list[float] | None:
+    """Last year's monthly completed investment of the pool, in 万元, when the plan states
+    it: the key projects' schedule ``{"type": "seasonal", "last_year": [...], "unit": "亿元"}``
+    (a profile without a unit gives 序时进度 only, not a year-on-year base)."""
+    data = plan.project_schedule or {}
+    values, unit = data.get("last_year"), data.get("unit")
+    scale = {"亿元": 10_000.0, "万元": 1.0}.get(str(unit))
+    if not isinstance(values, list | tuple) or len(values) != 12 or scale is None:
+        return None
+    return [float(v) * scale if v is not None else float("nan") for v in values]
+
+
+def _breakdown(rows: list[Progress], key, choices, missing: str) -> list[dict]:
+    """n, plan, YTD and completion rate per value of ``key`` (in the choices' order, then
+    the rows without one, labelled ``missing``)."""
+    groups: dict[str, list[Progress]] = defaultdict(list)
+    for r in rows:
+        groups[key(r)].append(r)
+    out = []
+    for value, label in [*choices, ("", None)]:
+        items = groups.get(value)
+        if not items:
+            continue
+        ytd = sum((r.ytd for r in items), Decimal(0))
+        plan = sum((r.project.annual_plan or Decimal(0) for r in items), Decimal(0))
+        out.append(
+            {
+                "key": value,
+                "label": str(label) if label is not None else missing,
+                "n": len(items),
+                "plan": float(plan),
+                "ytd": float(ytd),
+                "rate": completion_rate(max(float(ytd), 0.0), float(plan)),
+                "behind": sum(1 for r in items if r.behind),
+            }
+        )
+    return out
+
+
+def figures(projects, year: int, as_of: dt.date) -> dict | None:
+    """The key projects' figures as bulletins print them (PRACTICE.md §4), JSON-ready:
+    everything in :func:`summary`, plus
+
+    - ``increment``: the data month's own investment (本月新增, 万元), from approved months;
+    - ``yoy``: year-to-date against last year's same months (同比, a fraction: 0.052 is
+      +5.2%), None unless the plan states last year's series with its unit
+      (:func:`last_year_series`); ``last_year_ytd`` the base (万元);
+    - ``by_tier`` (省/市/县重点), ``by_stage`` (the reported stage; 未填报 where no month
+      is approved) and ``by_category`` (新开工/续建/竣工/前期): each a list of
+      {key, label, n, plan, ytd, rate, behind}, key "" for 未分级 / 未填报.
+
+    None when there are no projects. For the bulletin: ``figures(plan.projects.all(),
+    plan.year, as_of)``.
+    """
+    head = summary(projects, year, as_of)
+    if head is None:
+        return None
+    rows = progress_of(projects.select_related("plan"), year, as_of)
+    return {**head, **breakdowns(rows, as_of)}
+
+
+def breakdowns(rows: list[Progress], as_of: dt.date) -> dict:
+    """The month's increment, year-on-year and the breakdowns of :func:`figures`, from
+    rows already computed (the projects pages)."""
+    through = reference_month(as_of)
+    month = through.month if through else 0
+    increment = sum((r.months.get(month, Decimal(0)) for r in rows), Decimal(0))
+    ytd = float(sum((r.ytd for r in rows), Decimal(0)))
+    series = last_year_series(rows[0].project.plan) if rows else None
+    base = sum(series[:month]) if series and month else None
+    yoy = (ytd / base - 1.0) if base and base == base and base > 0 else None
+    return {
+        "month": month,
+        "increment": float(increment),
+        "yoy": yoy,
+        "last_year_ytd": base if yoy is not None else None,
+        "by_tier": _breakdown(
+            rows, lambda r: r.project.tier, Project.Tier.choices, _("tier not stated")
+        ),
+        "by_stage": _breakdown(
+            rows, lambda r: r.stage if r.reported else "", Project.Stage.choices, _("not reported")
+        ),
+        "by_category": _breakdown(
+            rows, lambda r: r.project.category, Project.Category.choices, _("not stated")
+        ),
     }

@@ -58,6 +58,11 @@ class Project(SourceSpan):
         COMPLETED = "completed", _("completed")
         SUSPENDED = "suspended", _("suspended")
 
+    class Tier(models.TextChoices):
+        PROVINCE = "province", _("provincial key project")
+        CITY = "city", _("city key project")
+        COUNTY = "county", _("county key project")
+
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="projects"
     )
@@ -105,6 +110,8 @@ class Project(SourceSpan):
     stage = models.CharField(
         _("stage"), max_length=16, choices=Stage.choices, default=Stage.NOT_STARTED
     )
+    # 省/市/县重点: the level of government that lists it (blank: not stated).
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, blank=True)
     # The plan's targets this project counts towards (the 1,000 projects, ¥150 bn …).
     counts_toward = models.ManyToManyField(
         Indicator, verbose_name=_("counts toward"), blank=True, related_name="projects"

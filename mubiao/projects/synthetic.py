@@ -23,6 +23,15 @@ GENERIC_CHAINS = [None, None, None]  # about a third of projects belong to no ch
 CATEGORY_WEIGHTS = [("new", 40), ("ongoing", 45), ("completing", 10), ("preparatory", 5)]
 
 
+def _tier(rng: random.Random, total: Decimal) -> str:
+    """省/市/县重点: large projects are more often listed by the province (模拟数据)."""
+    province = 0.35 if total >= 100_000 else 0.05
+    draw = rng.random()
+    if draw < province:
+        return Project.Tier.PROVINCE
+    return Project.Tier.CITY if draw < province + 0.4 else Project.Tier.COUNTY
+
+
 def _category(rng: random.Random) -> str:
     return rng.choices([c for c, _ in CATEGORY_WEIGHTS], [w for _, w in CATEGORY_WEIGHTS])[0]
 
@@ -64,6 +73,7 @@ def make_projects(plan: Plan, count: int = 1000) -> int:
         | Indicator.objects.filter(plan=plan, metric__contains="完成投资")
     )
     projects = []
+    tiers = random.Random(SEED + 1)  # its own stream: the library's other fields stay as seeded
     for n in range(1, count + 1):
         county = rng.choice(counties)
         chain = rng.choice(chains)
@@ -79,7 +89,7 @@ def make_projects(plan: Plan, count: int = 1000) -> int:
                 category=category, county=county, lead=county, chain=chain,
                 total_investment=total, annual_plan=(total * share).quantize(Decimal("1")),
                 planned_start=planned, actual_start=actual, planned_end=end, stage=stage,
-                synthetic=True, order=100 + n,
+                synthetic=True, order=100 + n, tier=_tier(tiers, total),
             )
         )  # fmt: skip
     created = Project.objects.bulk_create(projects)

@@ -93,8 +93,16 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         return response
     today = timezone.localdate()
     rows = pm.progress_of(
-        projects.select_related("county", "chain").order_by("order", "code"), plan.year, today
+        projects.select_related("county", "chain", "plan").order_by("order", "code"),
+        plan.year,
+        today,
     )
+    figures = pm.breakdowns(rows, today)
+    figures["tables"] = [
+        (_("By tier"), figures["by_tier"]),
+        (_("By stage"), figures["by_stage"]),
+        (_("By category"), figures["by_category"]),
+    ]
     if request.GET.get("behind") == "1":
         rows = [r for r in rows if r.behind]
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -109,6 +117,7 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
             "query": query.urlencode(),
             "m": measures(projects, today, plan.start_rate_basis),
             "t": pm.totals(rows, plan.year, today),
+            "f": figures,
             "targets": _targets(request.user, plan, today),
             "counties": access.visible_units(request.user).filter(level="county"),
             "chains": Chain.objects.filter(plan=plan),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 from mubiao.reporting import actions
 from tests.projects.conftest import make_project
@@ -24,7 +25,7 @@ def test_it_shows_completion_and_filters_the_projects_behind_schedule(world, log
     clock("2026-07-02")
     client = login("supervisor")
     page = client.get(f"/plans/{world.plan.code}/projects/").text
-    assert 'data-testid="completion-rate"' in page and "5010" in page
+    assert 'data-testid="completion-rate"' in page and "5,010" in page
     behind = client.get(f"/plans/{world.plan.code}/projects/?behind=1").text
     assert "滞后项目" in behind and "示范县重点项目p1" not in behind
 
@@ -42,7 +43,7 @@ def test_it_draws_the_projects_monthly_curve_from_a_json_block(world, login, pro
     # months of data (the world's plan states no schedule): 6/12 by June
     assert curve["planned"][11] == 12000.0 and curve["planned"][5] == 6000.0
     assert "<script>" not in page and "style=" not in page  # CSP: no inline code
-    assert 'data-testid="project-ytd"' in page and "1234.00" in page
+    assert 'data-testid="project-ytd"' in page and "1,234.00" in page
 
 
 def test_it_shows_a_countys_projects_and_figures(world, login, project, month, clock):
@@ -72,3 +73,27 @@ def test_it_refuses_the_figures_page_of_an_unknown_cycle(world, login, project, 
         login("county").get(f"/plans/{world.plan.code}/projects/reporting/209913/").status_code
         == 404
     )
+
+
+def test_a_project_with_no_figures_shows_no_light_and_not_reported(world, login, month, clock):
+    named = make_project(world, "named", name="南信合高铁", annual_plan=None)
+    big = make_project(world, "big", name="大项目", annual_plan=Decimal(1234567))
+    clock("2026-06-02")
+    approve_month(world, month("202605", named), "300")
+    approve_month(world, month("202605", big), "23456.5")
+    clock("2026-07-02")
+    page = login("supervisor").get(f"/plans/{world.plan.code}/projects/").text
+    rows = {
+        name: row
+        for row in re.findall(r"<tr>.*?</tr>", page, re.S)
+        for name in ("南信合高铁", "大项目", "示范县重点项目p1")
+        if name in row
+    }
+    assert "light-green" not in rows["南信合高铁"] and "无年度计划" in rows["南信合高铁"]
+    assert "1,234,567" in rows["大项目"] and "23,457" in rows["大项目"]  # thousands separated
+    # p1 never reported: its stage is 未填报, not the library's 在建, and it has no light
+    assert re.search(r'data-testid="stage">未填报<', rows["示范县重点项目p1"])
+    assert "light-green" not in rows["示范县重点项目p1"]
+    assert 'data-testid="breakdowns"' in page and "按项目级别" in page
+    detail = login("supervisor").get(named.get_absolute_url()).text
+    assert "light-green" not in detail
