@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import threading
 from contextlib import contextmanager
 from decimal import Decimal
@@ -44,6 +45,8 @@ from mubiao.plans.models import (
     TargetRevision,
     Task,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_IMPORT_CHARS = 2_000_000
 
@@ -132,11 +135,16 @@ def heartbeat(draft: ImportDraft, every: float = HEARTBEAT_SECONDS):
     stop = threading.Event()
 
     def beat() -> None:
+        from django.db import OperationalError
+
         try:
             while not stop.wait(every):
-                ImportDraft.objects.filter(pk=draft.pk, status__in=ImportDraft.BUSY).update(
-                    heartbeat_at=timezone.now()
-                )
+                try:
+                    ImportDraft.objects.filter(pk=draft.pk, status__in=ImportDraft.BUSY).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except OperationalError:  # the write lock busy (a chunk being written):
+                    logger.warning("heartbeat of import %s skipped: database busy", draft.code)
         finally:
             connection.close()  # this thread's own connection
 

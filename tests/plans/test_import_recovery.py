@@ -4,6 +4,7 @@ read again, or failed with a sentence after its last attempt; the page stops wai
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from django.utils import timezone
@@ -76,3 +77,23 @@ def test_both_recoveries_are_tick_jobs():
     from mubiao.lib import tick
 
     assert {"plans.stalled-imports", "reporting.evidence-strays"} <= set(tick.jobs())
+
+
+def test_a_heartbeat_that_meets_a_busy_database_beats_again(killed, monkeypatch):
+    from django.db import OperationalError
+
+    calls: list[str] = []
+    real = ImportDraft.objects.filter
+
+    def flaky(*args, **kwargs):
+        calls.append("beat")
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ImportDraft.objects, "filter", flaky)
+    with actions.heartbeat(killed, every=0.05):
+        deadline = time.monotonic() + 10
+        while len(calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert len(calls) >= 3  # the first beat failed; the thread went on beating
