@@ -157,16 +157,20 @@ def database_from_url(url: str) -> dict:
 def sqlite_database(path: Path) -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's backend, retrying a locked BEGIN for MUBIAO_DB_LOCK_WAIT s (lib/db.py).
+        "ENGINE": "mubiao.lib.sqlite3",
         "NAME": path,
         "OPTIONS": {
             # WAL lets readers go on while one unit's submission is written; IMMEDIATE
             # takes the write lock at BEGIN, so concurrent writers queue instead of failing.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": 5,  # the busy timeout of one attempt
         },
     }
+
+
+DB_LOCK_WAIT = env_int("MUBIAO_DB_LOCK_WAIT", 20)  # seconds a write waits for the lock
 
 
 DATABASE_URL = env_str("DATABASE_URL")
@@ -202,6 +206,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "mubiao.lib.db.BusyMiddleware",
     "mubiao.lib.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
