@@ -43,5 +43,10 @@ def test_placeholders_survive_translation():
 def test_the_compiled_catalogue_matches_the_source():
     with PO.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [msgid for _, msgid, msgstr in entries() if compiled.gettext(msgid) != msgstr]
+    contexts = set(re.findall(r'^msgctxt "(.*)"$', PO.read_text(encoding="utf-8"), re.M))
+
+    def compiled_texts(msgid: str) -> set[str]:  # with and without pgettext's contexts
+        return {compiled.gettext(msgid)} | {compiled.pgettext(c, msgid) for c in contexts}
+
+    stale = [msgid for _, msgid, msgstr in entries() if msgstr not in compiled_texts(msgid)]
     assert not stale, "run `make messages` to recompile the translations"

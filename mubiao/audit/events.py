@@ -32,6 +32,9 @@ class Event(StrEnum):
     PLAN_CHANGE = "plan.change"
     PLAN_RENUMBER = "plan.renumber"
     PLAN_ISSUE = "plan.issue"
+    PLAN_IMPORT_WORKBOOK = "plan.import_workbook"
+    PLAN_COPY = "plan.copy"
+    TASK_REORDER = "task.reorder"
     AREA_CREATE = "area.create"
     AREA_CHANGE = "area.change"
     AREA_MOVE = "area.move"
@@ -119,6 +122,9 @@ _LABELS: dict[Event, str | Promise] = {
     Event.PLAN_CHANGE: _("changed the plan"),
     Event.PLAN_RENUMBER: _("renumbered the plan"),
     Event.PLAN_ISSUE: _("issued tasks"),
+    Event.PLAN_IMPORT_WORKBOOK: _("filled the plan from a task-division workbook"),
+    Event.PLAN_COPY: _("copied a plan for the next year"),
+    Event.TASK_REORDER: _("reordered the tasks"),
     Event.AREA_CREATE: _("added an area"),
     Event.AREA_CHANGE: _("changed an area"),
     Event.AREA_MOVE: _("moved an area"),

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1549,3 +1550,271 @@ def _apply_change(user, cr: ChangeRequest) -> None:
 
 def target_history(ind: Indicator) -> list[TargetRevision]:
     return list(ind.revisions.select_related("changed_by"))
+
+
+# ── Whole plans: the task-division workbook (任务分解表), next year's copy ─────────
+
+
+def _issued_anything(plan: Plan) -> bool:
+    return (
+        Task.objects.filter(plan=plan, issued_at__isnull=False).exists()
+        or Indicator.objects.filter(plan=plan, issued_at__isnull=False).exists()
+    )
+
+
+def _free_plan_code(base: str) -> str:
+    code, n = base, 1
+    while Plan.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def _tree_counts(plan: Plan) -> dict[str, int]:
+    return {
+        "areas": Area.objects.filter(plan=plan).count(),
+        "tasks": Task.objects.filter(plan=plan).count(),
+        "targets": Indicator.objects.filter(plan=plan).count(),
+    }
+
+
+@transaction.atomic
+def import_workbook(
+    user, plan: Plan | None, data: bytes, *, issuer: OrgUnit | None = None, name: str = "",
+    year: int | None = None,
+) -> Plan:  # fmt: skip
+    """Fill a plan from a 任务分解表 (``plans.workbook``): a new draft plan (``plan=None``,
+    with issuer, name and year), or a plan none of whose tasks is issued, whose tree the
+    workbook then replaces (tasks and targets of the same text are kept, with their codes
+    and milestones). All or nothing: WorkbookRefused lists every problem with its row and
+    column, and nothing is saved."""
+    from mubiao.plans import workbook
+
+    if plan is None:
+        if issuer is None or not access.supervises(user, issuer):
+            raise PermissionDenied(_("Only the supervision office may change the plan."))
+        if not name.strip():
+            raise ValidationError({"name": _("Give the new plan a name.")})
+        year = year or timezone.localdate().year
+    else:
+        _check_office(user, plan)
+        if _issued_anything(plan):
+            raise ValidationError(
+                _("This plan has issued tasks: a workbook can fill only a plan not yet issued; "
+                  "import it as a new plan instead.")
+            )  # fmt: skip
+        issuer, year = plan.issuer, plan.year
+    parsed = workbook.parse(data, year=year, issuer=issuer)
+    if plan is None:
+        plan = Plan(code=_free_plan_code(f"{issuer.code}-{year}"), name=name.strip(),
+                    issuer=issuer, year=year, status=Plan.Status.DRAFT)  # fmt: skip
+        plan.full_clean()
+        plan.save()
+        record(user, Event.PLAN_CREATE, f"plan:{plan.code}", after=_snapshot(plan, PLAN_FIELDS))
+    before = _tree_counts(plan)
+    _WorkbookFill(plan).fill(parsed)
+    _judge(plan, "all")
+    record(user, Event.PLAN_IMPORT_WORKBOOK, f"plan:{plan.code}", before=before,
+           after=parsed.counts)  # fmt: skip
+    return plan
+
+
+class _WorkbookFill:
+    """Writes a parsed workbook into the plan; what the workbook no longer holds goes."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.codes = {
+            model: set(model.objects.filter(plan=plan).values_list("code", flat=True))
+            for model in (Area, Task, Indicator)
+        }
+        self.areas: dict[tuple[int | None, str], list[Area]] = {}
+        for area in Area.objects.filter(plan=plan).order_by("order", "pk"):
+            self.areas.setdefault((area.parent_id, area.name), []).append(area)
+        self.tasks: dict[str, list[Task]] = {}
+        for task in Task.objects.filter(plan=plan).order_by("order", "pk"):
+            self.tasks.setdefault(task.text or task.title, []).append(task)
+        self.alone: dict[str, list[Indicator]] = {}
+        for ind in Indicator.objects.filter(plan=plan, task__isnull=True).order_by("order", "pk"):
+            self.alone.setdefault(ind.metric, []).append(ind)
+        self.kept: dict[type, set[int]] = {Area: set(), Task: set(), Indicator: set()}
+        self.alone_order = 0
+
+    def code(self, model, prefix: str) -> str:
+        taken = self.codes[model]
+        n = len(taken) + 1
+        while f"{prefix}{n:03d}" in taken:
+            n += 1
+        taken.add(f"{prefix}{n:03d}")
+        return f"{prefix}{n:03d}"
+
+    def fill(self, parsed) -> None:
+        self.block(parsed.loose, None)
+        top: Area | None = None
+        orders: dict[int | None, int] = {}
+        for row in parsed.areas:
+            parent = None if row.top else top
+            key = parent.pk if parent else None
+            area = self.area(row, parent, orders.get(key, 0))
+            orders[key] = orders.get(key, 0) + 1
+            if row.top:
+                top = area
+            self.block(row, area)
+        Task.objects.filter(plan=self.plan).exclude(pk__in=self.kept[Task]).delete()
+        Indicator.objects.filter(plan=self.plan).exclude(pk__in=self.kept[Indicator]).delete()
+        Area.objects.filter(plan=self.plan).exclude(pk__in=self.kept[Area]).update(parent=None)
+        Area.objects.filter(plan=self.plan).exclude(pk__in=self.kept[Area]).delete()
+
+    def area(self, row, parent: Area | None, order: int) -> Area:
+        found = self.areas.get((parent.pk if parent else None, row.name)) or []
+        area = found.pop(0) if found else Area(plan=self.plan, code=self.code(Area, "a"))
+        area.name, area.number, area.parent, area.order = row.name, row.number, parent, order
+        area.save()
+        self.kept[Area].add(area.pk)
+        return area
+
+    def block(self, row, area: Area | None) -> None:
+        for target in row.targets:
+            found = self.alone.get(target.metric) or []
+            ind = found.pop(0) if found else None
+            ind = self.indicator(ind, target, area=area, task=None, order=self.alone_order)
+            self.alone_order += 1
+            self.assign(ind.assignments, {"indicator": ind}, target.lead, target.co)
+        for order, item in enumerate(row.tasks):
+            found = self.tasks.get(item.text) or []
+            task = found.pop(0) if found else Task(plan=self.plan, code=self.code(Task, "t"))
+            task.area, task.number, task.text = area, item.number, item.text
+            task.title = _title(item.text)[:200]
+            task.leader, task.deadline, task.rhythm = item.leader, item.deadline, item.rhythm
+            task.order = order
+            if task.pk:
+                task.version += 1
+            task.save()
+            self.kept[Task].add(task.pk)
+            self.assign(task.assignments, {"task": task}, item.lead, item.co)
+            mine = {}
+            for ind in task.indicators.order_by("order", "pk"):
+                mine.setdefault(ind.metric, []).append(ind)
+            for index, target in enumerate(item.targets):
+                found_ind = mine.get(target.metric) or []
+                self.indicator(found_ind.pop(0) if found_ind else None, target, area=area,
+                               task=task, order=index)  # fmt: skip
+
+    def indicator(self, ind, target, *, area, task, order) -> Indicator:
+        if ind is None:
+            ind = Indicator(plan=self.plan, code=self.code(Indicator, "i"),
+                            period=str(self.plan.year))  # fmt: skip
+        elif ind.pk in self.kept[Indicator]:
+            ind = Indicator(plan=self.plan, code=self.code(Indicator, "i"),
+                            period=str(self.plan.year))  # fmt: skip
+        if ind.kind != target.kind or not ind.accumulation:
+            ind.accumulation = ACCUMULATION.get(target.kind, "cumulative")
+        if ind.comparator != target.comparator:
+            ind.direction = "down" if target.comparator == "<=" else "up"
+        ind.metric, ind.kind, ind.comparator = target.metric, target.kind, target.comparator
+        ind.value, ind.value_max, ind.unit = target.value, target.value_max, target.unit
+        ind.area, ind.task, ind.order = area, task, order
+        if ind.pk:
+            ind.version += 1
+        ind.save()
+        self.kept[Indicator].add(ind.pk)
+        return ind
+
+    def assign(self, manager, subject: dict[str, Any], lead, co) -> None:
+        wanted = [(u, Assignment.Role.LEAD) for u in [lead] if u] + [
+            (u, Assignment.Role.CO) for u in co
+        ]
+        manager.exclude(unit__in=[u for u, _r in wanted]).delete()
+        for order, (unit, role) in enumerate(wanted):
+            Assignment.objects.update_or_create(
+                unit=unit, **subject, defaults={"role": role, "order": order}
+            )
+
+
+def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def copy_plan(user, source: Plan, *, year: int | None = None, name: str = "") -> Plan:
+    """Next year's plan from this one (copy last year's plan): its areas, tasks, targets
+    with their values as a starting point, units and milestones, dates moved by the years
+    between; a draft, nothing issued, acknowledged or done."""
+    _check_office(user, source)
+    year = year or source.year + 1
+    if year <= source.year:
+        raise ValidationError({"year": _("The copy is for a later year than %(year)s.")
+                               % {"year": source.year}})  # fmt: skip
+    years, old = year - source.year, str(source.year)
+    if not name.strip():
+        name = (
+            source.name.replace(old, str(year)) if old in source.name else (f"{source.name} {year}")
+        )
+    code_base = (
+        source.code.replace(old, str(year)) if old in source.code else (f"{source.code}-{year}")
+    )
+    plan = Plan(
+        code=_free_plan_code(code_base), name=name.strip()[:200], issuer=source.issuer,
+        year=year, status=Plan.Status.DRAFT, summary=source.summary,
+        acknowledge_days=source.acknowledge_days, warning_days=source.warning_days,
+        progress_schedule=source.progress_schedule, project_schedule=source.project_schedule,
+        rate_decimals=source.rate_decimals, start_rate_basis=source.start_rate_basis,
+    )  # fmt: skip
+    plan.full_clean()
+    plan.save()
+    from mubiao.dashboard.models import BandSetting
+    from mubiao.plans.models import Frame
+
+    frames: dict[int, Frame] = {}
+    for frame in Frame.objects.filter(plan=source).order_by("parent_id", "order", "pk"):
+        frames[frame.pk] = Frame.objects.create(
+            plan=plan, code=frame.code, name=frame.name, description=frame.description,
+            parent=frames.get(frame.parent_id), order=frame.order,
+        )  # fmt: skip
+    areas: dict[int, Area] = {}
+    pending = list(Area.objects.filter(plan=source).order_by("order", "pk"))
+    while pending:
+        ready = [a for a in pending if a.parent_id is None or a.parent_id in areas]
+        for a in ready:
+            areas[a.pk] = Area.objects.create(
+                plan=plan, code=a.code, number=a.number, name=a.name, subtitle=a.subtitle,
+                parent=areas.get(a.parent_id), frame=frames.get(a.frame_id), order=a.order,
+            )  # fmt: skip
+        pending = [a for a in pending if a.pk not in areas]
+    tasks: dict[int, Task] = {}
+    for t in Task.objects.filter(plan=source).order_by("order", "pk"):
+        tasks[t.pk] = Task.objects.create(
+            plan=plan, area=areas.get(t.area_id), code=t.code, number=t.number, title=t.title,
+            text=t.text, leader=t.leader, deadline=_shift_year(t.deadline, years),
+            order=t.order, rhythm=t.rhythm,
+        )  # fmt: skip
+        for m in t.milestones.all():
+            Milestone.objects.create(task=tasks[t.pk], text=m.text, order=m.order,
+                                     due=_shift_year(m.due, years))  # fmt: skip
+    inds: dict[int, Indicator] = {}
+    copied = [f.name for f in Indicator._meta.concrete_fields if f.name in TARGET_FIELDS]
+    for ind in Indicator.objects.filter(plan=source).order_by("order", "pk"):
+        values = {name: getattr(ind, name) for name in copied if name not in ("task", "area")}
+        period = ind.period.replace(old, str(year), 1) if ind.period.startswith(old) else ind.period
+        values["period"] = period
+        inds[ind.pk] = Indicator.objects.create(
+            plan=plan, code=ind.code, task=tasks.get(ind.task_id), area=areas.get(ind.area_id),
+            order=ind.order, **values,
+        )  # fmt: skip
+    for a in Assignment.objects.filter(Q(task__plan=source) | Q(indicator__plan=source)):
+        Assignment.objects.create(
+            task=tasks.get(a.task_id), indicator=inds.get(a.indicator_id), unit_id=a.unit_id,
+            role=a.role, assumed=a.assumed, order=a.order,
+        )  # fmt: skip
+    for band in BandSetting.objects.filter(plan=source):
+        BandSetting.objects.create(plan=plan, rule=band.rule, data=band.data)
+    counts = _tree_counts(plan)
+    _judge(plan, "all")
+    record(user, Event.PLAN_COPY, f"plan:{plan.code}",
+           after={"from": source.code, "year": year, **counts})  # fmt: skip
+    return plan

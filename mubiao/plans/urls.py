@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editor, views
+from . import editor, views, workbook_views
 
 app_name = "plans"
 E = "<slug:plan_code>/edit/"
@@ -18,6 +18,9 @@ urlpatterns = [
     # The editor (the office only)
     path(E, editor.editor, name="edit"),
     path(E + "renumber/", editor.renumber, name="renumber"),
+    path(E + "workbook/", workbook_views.plan_workbook, name="workbook"),
+    path(E + "workbook.xlsx", workbook_views.export, name="workbook-export"),
+    path(E + "copy/", workbook_views.copy, name="copy"),
     path(E + "issue/", editor.issue, name="issue"),
     path(E + "units/", editor.unit_picker, name="unit-picker"),
     path(E + "areas/new/", editor.area_save, name="area-new"),
