@@ -12,9 +12,10 @@ standings. Nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mubiao.dashboard import report_data, statuses
@@ -22,8 +23,8 @@ from mubiao.dashboard.history import corrections_after
 from mubiao.dashboard.models import CurrentStatus, StatusCache, UnitStanding
 from mubiao.dashboard.status import overdue_reports
 from mubiao.monitor import Linear, Status, deadlines, expected_fraction
-from mubiao.orgs.models import OrgUnit
-from mubiao.plans.models import Area, Assignment, Indicator, Plan, Task
+from mubiao.plans.models import Area, Assignment, Plan
+from mubiao.projects.measures import summary as project_summary
 
 #: Ledger order: targets first, then tasks, each in plan order.
 ORDER = ("kind", "order", "subject_pk")
@@ -66,8 +67,7 @@ def usable(plan: Plan, as_of: dt.date) -> tuple[StatusCache | None, bool]:
     if as_of != timezone.localdate():
         return None, False
     last = StatusCache.objects.filter(plan=plan).first()
-    size = Indicator.objects.filter(plan=plan).count() + Task.objects.filter(plan=plan).count()
-    if last is None or size <= inline_limit():
+    if last is None or statuses.plan_size(plan) <= inline_limit():
         return None, False
     return last, True
 
@@ -76,33 +76,154 @@ def usable(plan: Plan, as_of: dt.date) -> tuple[StatusCache | None, bool]:
 
 
 def report_data_for(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
-    """Everything ``report_data.build`` returns (every row, every overdue item), read from
-    the store when it holds ``as_of`` for an overseer, else rebuilt from the rows: what the
-    API's ledger and indicators, the area pages, ``mubiao ledger``, the Excel ledger and
-    the bulletin read, so they say what the dashboard says."""
+    """Every row and every overdue item of ``plan`` as of ``as_of``, as ``user`` may see
+    them (``scope_all``: the office's command line and the bulletin): what the API's ledger
+    and indicators, the area pages, ``mubiao ledger``, the Excel ledger and the bulletin
+    read. Today's store when it holds ``as_of``, else the same rows built for that day
+    (``statuses.judge_day``): one row builder either way."""
+    return _view(plan, user, as_of, scope_all=scope_all, every=True)
+
+
+def day_view(plan: Plan, as_of: dt.date, *, every: bool = True) -> dict:
+    """The whole plan judged as of ``as_of`` into a ``Day`` and read as the store is read,
+    whatever the store holds: what a view of another day shows, and what a test compares
+    today's store with."""
+    return _from_day(statuses.judge_day(plan, as_of), every=every)
+
+
+def task_rows(plan: Plan, task, as_of: dt.date) -> tuple[dict, list[dict]]:
+    """A task's row and its targets' rows as of ``as_of`` (the caller has checked that the
+    user may read the task): today's store rows when it holds ``as_of``, else the task
+    judged for that day through the same row builder."""
+    indicators = task.indicators.all()
+    if statuses.store_is_current(plan, as_of) is not None:
+        stored = CurrentStatus.objects.filter(
+            Q(task=task) | Q(indicator__in=indicators.values("pk")), plan=plan
+        ).order_by(*ORDER)
+        rows = [(r.kind, r.row) for r in stored]
+    else:
+        day = statuses.judge_day(
+            plan, as_of, (indicators, plan.tasks.filter(pk=task.pk)), projects=plan.projects.none()
+        )
+        rows = [
+            (r.kind, r.row) for r in sorted(day.rows, key=lambda r: (r.kind, r.order, r.subject_pk))
+        ]
+    task_row = next(row for kind, row in rows if kind == "task")
+    return task_row, [row for kind, row in rows if kind == "indicator"]
+
+
+def dashboard_data(plan: Plan, user, as_of: dt.date) -> dict:
+    """What the dashboard and the ranking show: ``report_data_for`` with the lists cut to
+    what the page shows (the ledger has the rest); for an overseer, today's store with a
+    few small reads, or its last figures said to be behind while ``mubiao tick`` catches
+    up on a big plan."""
+    return _view(plan, user, as_of, scope_all=False, every=False)
+
+
+def _view(plan: Plan, user, as_of: dt.date, *, scope_all: bool, every: bool) -> dict:
     from mubiao.plans import access as plan_access
 
-    if scope_all or plan_access.oversees(user, plan):
-        cache = statuses.store_is_current(plan, as_of)
+    oversees = scope_all or plan_access.oversees(user, plan)
+    if oversees:
+        cache, behind = usable(plan, as_of) if not every else (
+            statuses.store_is_current(plan, as_of), False)  # fmt: skip
         if cache is not None:
-            return full_from_table(plan, cache)
-    return report_data.build(plan, user, as_of, scope_all=scope_all)
+            return full_from_table(plan, cache) if every else from_table(plan, cache, behind=behind)
+        return _from_day(statuses.judge_day(plan, as_of), every=every)
+    return _unit_view(plan, user, as_of, every=every)
 
 
-def full_from_table(plan: Plan, cache: StatusCache) -> dict:
-    """``from_table`` with every row: the indicators', the tasks', all red, good and
-    overdue items."""
-    data = dict(_read(plan, cache, behind=False))
-    rows = CurrentStatus.objects.filter(plan=plan).order_by(*ORDER)
-    data["indicators"] = list(rows.filter(kind="indicator").values_list("row", flat=True))
-    data["tasks"] = list(rows.filter(kind="task").values_list("row", flat=True))
+def _unit_view(plan: Plan, user, as_of: dt.date, *, every: bool) -> dict:
+    """A unit's own items: today's store rows of what it may see when the store holds
+    ``as_of``, else those items judged for that day; its reports and projects only."""
+    from mubiao.plans import access as plan_access
+    from mubiao.projects import access as project_access
+    from mubiao.reporting import access as report_access
+
+    indicators = plan_access.visible_indicators(user, plan)
+    tasks = plan_access.visible_tasks(user, plan)
+    reports = report_access.visible_reports(user, plan)
+    projects = project_access.visible_projects(user, plan)
+    cache = statuses.store_is_current(plan, as_of)
+    if cache is None:
+        day = statuses.judge_day(plan, as_of, (indicators, tasks), reports, projects)
+        return _from_day(day, every=every, reports=reports)
+    rows = list(
+        CurrentStatus.objects.filter(plan=plan)
+        .filter(Q(indicator__in=indicators.values("pk")) | Q(task__in=tasks.values("pk")))
+        .order_by(*ORDER)
+    )
+    kinds = Counter((r.kind, r.status) for r in rows)
+    task_areas = Counter((r.top_area_id, r.status) for r in rows if r.kind == "task")
+    counts, areas = statuses.summary_of(
+        plan, [(*k, n) for k, n in kinds.items()], [(*k, n) for k, n in task_areas.items()]
+    )
+    day = statuses.Day(
+        plan=plan, as_of=as_of, rows=rows, counts=counts, areas=areas,
+        overdue_milestones=sum(r.overdue_milestones for r in rows if r.kind == "task"),
+        ranking=None, overdue_reports=0,
+        projects=project_summary(projects, plan.year, as_of),
+        synthetic=reports.filter(synthetic=True).exists(), scoped=True,
+    )  # fmt: skip
+    return _from_day(day, every=every, reports=reports)
+
+
+def _from_day(day: statuses.Day, *, every: bool, reports=None) -> dict:
+    """A ``Day``'s rows read as the store's are: the same keys, the same figures."""
+    plan, as_of = day.plan, day.as_of
+    ordered = sorted(day.rows, key=lambda r: (r.kind, r.order, r.subject_pk))
+    data = {
+        "plan": {"code": plan.code, "name": plan.name, "year": plan.year},
+        "as_of": as_of.isoformat(),
+        "oversees": not day.scoped,
+        "synthetic": day.synthetic,
+        **_reading(plan, as_of, day.counts, day.areas, day.projects),
+        "headline": [r.row for r in ordered if r.kind == "indicator" and r.headline],
+        "trends": [r.trend for r in ordered if r.kind == "indicator" and r.headline],
+    }
+    _every_row(plan, data, [r.row for r in ordered], as_of, reports)
+    report_data.add_ranking(data, day.ranking)
+    return data if every else shown(data)
+
+
+def shown(data: dict) -> dict:
+    """The dashboard's cut of a full view: the first red, good and overdue items."""
+    overdue = data["overdue"]
+    return {
+        **{k: v for k, v in data.items() if k not in ("indicators", "tasks")},
+        "red": data["red"][:SHOWN],
+        "good": data["good"][:SHOWN],
+        "overdue": {
+            "reports": overdue["reports"][:OVERDUE_SHOWN],
+            "milestones": overdue["milestones"][:OVERDUE_SHOWN],
+            "total": overdue["total"],
+        },
+    }
+
+
+def _reading(plan: Plan, as_of: dt.date, counts: dict, areas: list, projects) -> dict:
+    return {
+        "linear_fraction": round(expected_fraction(as_of, plan.year, Linear()), 4),
+        "time_progress": report_data.time_progress(plan, as_of),
+        "counts": counts,
+        "red_total": counts["indicators"]["red"] + counts["tasks"]["red"],
+        "areas": areas,
+        "corrections": [report_data.correction_row(c) for c in corrections_after(plan, as_of)],
+        "projects": projects,
+    }
+
+
+def _every_row(plan: Plan, data: dict, rows: list[dict], as_of: dt.date, reports=None) -> None:
+    """Every row, and the red, good and overdue lists drawn from them."""
+    data["indicators"] = [r for r in rows if r["type"] == "indicator"]
+    data["tasks"] = [r for r in rows if r["type"] == "task"]
     every = data["indicators"] + data["tasks"]
     data["red"] = [r for r in every if r["status"] == "red"]
     band = deadlines.ahead_band()
     data["good"] = [r for r in every if r["status"] == "done"] + [
         r for r in data["indicators"] if band.holds(r["status"], r.get("ratio"))
     ]
-    late = [report_data.overdue_row(r, cache.as_of) for r in overdue_reports(plan, cache.as_of)]
+    late = [report_data.overdue_row(r, as_of) for r in overdue_reports(plan, as_of, reports)]
     milestones = [
         {"task_code": t["code"], "task": t["name"], "units": t["lead_units"], **m}
         for t in data["tasks"]
@@ -110,19 +231,15 @@ def full_from_table(plan: Plan, cache: StatusCache) -> dict:
     ]
     data["overdue"] = {"reports": late, "milestones": milestones,
                        "total": len(late) + len(milestones)}  # fmt: skip
+
+
+def full_from_table(plan: Plan, cache: StatusCache) -> dict:
+    """``from_table`` with every row: the indicators', the tasks', all red, good and
+    overdue items."""
+    data = dict(_read(plan, cache, behind=False))
+    rows = CurrentStatus.objects.filter(plan=plan).order_by(*ORDER)
+    _every_row(plan, data, list(rows.values_list("row", flat=True)), cache.as_of)
     return data
-
-
-def dashboard_data(plan: Plan, user, as_of: dt.date) -> dict:
-    """What the dashboard shows: from the table for overseers when it serves ``as_of``,
-    else ``report_data.build`` (the live computation, also each unit's own view)."""
-    from mubiao.plans import access as plan_access
-
-    if plan_access.oversees(user, plan):
-        cache, behind = usable(plan, as_of)
-        if cache is not None:
-            return from_table(plan, cache, behind=behind)
-    return report_data.build(plan, user, as_of)
 
 
 def watch_counts(plan: Plan, user) -> dict[str, int]:
@@ -137,7 +254,7 @@ def watch_counts(plan: Plan, user) -> dict[str, int]:
             "red": counts["indicators"]["red"] + counts["tasks"]["red"],
             "at_risk": risky.count(),
         }
-    data = report_data.build(plan, user, timezone.localdate())
+    data = report_data_for(plan, user, timezone.localdate())
     return {
         "red": len(data["red"]),
         "at_risk": sum(1 for r in data["indicators"] if r.get("at_risk")),
@@ -175,20 +292,14 @@ def _read(plan: Plan, cache: StatusCache, *, behind: bool) -> dict:
     )
     data = {
         **header(plan, cache, behind=behind),
-        "linear_fraction": round(expected_fraction(as_of, plan.year, Linear()), 4),
-        "time_progress": report_data.time_progress(plan, as_of),
-        "counts": counts,
+        **_reading(plan, as_of, counts, cache.areas, cache.projects),
         "headline": [row for row, _trend in headline],
         "red": list(
             rows.filter(status="red").order_by(*ORDER).values_list("row", flat=True)[:SHOWN]
         ),
-        "red_total": counts["indicators"]["red"] + counts["tasks"]["red"],
         "overdue": _overdue(plan, cache, rows),
         "good": _good(rows),
-        "areas": cache.areas,
         "trends": [trend for _row, trend in headline],
-        "corrections": [report_data.correction_row(c) for c in corrections_after(plan, as_of)],
-        "projects": cache.projects,
     }
     report_data.add_ranking(data, cache.ranking)
     return data
@@ -275,9 +386,8 @@ def ledger_rows(plan: Plan, cache: StatusCache, filters) -> QuerySet | Counted:
 
 def ledger_units(plan: Plan) -> list[str]:
     """The unit names the ledger's filter offers: every unit with an assignment."""
-    units = OrgUnit.objects.filter(
-        pk__in=UnitStanding.objects.filter(plan=plan, assigned=True).values("unit")
-    ).values_list("short_name", flat=True)
+    standings = UnitStanding.objects.filter(plan=plan, assigned=True)
+    units = standings.values_list("unit__short_name", flat=True)
     return sorted(set(units))
 
 

@@ -1,10 +1,10 @@
-"""The report data, built once: the dashboard, the ledger (HTML, Excel, JSON) and the
-bulletin are small renderers over the dict ``build`` returns.
+"""The pieces of a status row: what ``statuses.build_rows`` (the one row builder) puts in
+each row of the store, and the figures drawn from the rows (areas, ranking, time
+progress, overdue items). Everything is plain data (str, int, float, bool, None, lists
+and dicts), so the rows and the views read from them serialise to JSON as is.
 
-``build(plan, user, as_of)`` sees only what ``user`` may see (``orgs.access``); the
-ranking and the unit bars are for overseers. Its cost is a constant number of queries
-whatever the plan's size. Everything in the dict is plain data (str, int, float, bool,
-None, lists and dicts), so it serialises to JSON as is.
+Nothing here reads the store or judges a plan: ``statuses`` writes the store (today) or
+builds a day in memory (``judge_day``), and ``current`` reads either for every view.
 """
 
 from __future__ import annotations
@@ -12,16 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from mubiao.dashboard.history import corrections_after
 from mubiao.dashboard.models import RankingSetting
-from mubiao.dashboard.status import PlanStatus, compute, overdue_reports, report_tallies
+from mubiao.dashboard.status import PlanStatus
 from mubiao.monitor import (
     Judgement,
-    Linear,
     RankingFormula,
     Status,
     UnitScorecard,
-    count_statuses,
     deadlines,
     expected_fraction,
     fixed,
@@ -34,11 +31,7 @@ from mubiao.monitor import (
     time_progress_zh,
 )
 from mubiao.orgs.models import OrgUnit
-from mubiao.plans import access as plan_access
 from mubiao.plans.models import Area, Assignment, Indicator, Plan, Task
-from mubiao.projects import access as project_access
-from mubiao.projects.measures import summary as project_summary
-from mubiao.reporting import access as report_access
 from mubiao.reporting.models import Report
 
 STATUSES = [s.value for s in Status]
@@ -53,57 +46,6 @@ DEFAULT_RANKING = {
     "tie_breaks": [{"measure": "overdue", "order": "asc"}],
 }
 SEVERITY = {s.value: deadlines.severity(s) for s in deadlines.SEVERITY}
-
-
-def build(plan: Plan, user, as_of: dt.date, *, scope_all: bool = False) -> dict:
-    """Everything the dashboard, ledger and bulletin show about ``plan`` as of ``as_of``.
-
-    ``scope_all`` skips the access check (the CLI and the bulletin, run by the office).
-    """
-    oversees = scope_all or plan_access.oversees(user, plan)
-    if oversees:
-        result = compute(plan, as_of)
-    else:
-        scope = (plan_access.visible_indicators(user, plan), plan_access.visible_tasks(user, plan))
-        result = compute(plan, as_of, *scope)
-    assignments = Assigned(plan_assignments(plan))
-    reports = (
-        report_access.plan_reports(plan) if oversees else report_access.visible_reports(user, plan)
-    )
-    ind_rows, task_rows = subject_rows(result, assignments)
-    overdue = _overdue(plan, as_of, reports, task_rows)
-    data = {
-        "plan": {"code": plan.code, "name": plan.name, "year": plan.year},
-        "as_of": as_of.isoformat(),
-        "oversees": oversees,
-        "synthetic": reports.filter(synthetic=True).exists(),
-        "linear_fraction": round(expected_fraction(as_of, plan.year, Linear()), 4),
-        "time_progress": time_progress(plan, as_of),
-        "counts": {
-            "indicators": _counts(r["status"] for r in ind_rows),
-            "tasks": _counts(r["status"] for r in task_rows),
-        },
-        "headline": [r for r in ind_rows if r["headline"]],
-        "indicators": ind_rows,
-        "tasks": task_rows,
-        "red": _red(ind_rows, task_rows),
-        "red_total": len(_red(ind_rows, task_rows)),
-        "overdue": overdue,
-        "good": _good(ind_rows, task_rows),
-        "areas": _areas(plan, task_rows),
-        "trends": [trend_of(i, result) for i in result.indicators if i.headline],
-        "corrections": [correction_row(c) for c in corrections_after(plan, as_of)],
-        "projects": project_summary(
-            project_access.visible_projects(user, plan) if not oversees else plan.projects.all(),
-            plan.year,
-            as_of,
-        ),
-    }
-    ranking = None
-    if oversees:
-        ranking = ranking_from(plan, scorecards(plan, as_of, result, assignments, reports))
-    add_ranking(data, ranking)
-    return data
 
 
 def time_progress(plan: Plan, as_of: dt.date) -> dict:
@@ -261,34 +203,12 @@ def _task_row(task: Task, result: PlanStatus, assignments) -> dict:
         "explain_zh": "；".join(j.explain_zh for j in reasons),
         "explain_en": " ".join(j.explain_en for j in reasons),
         "overdue_milestones": overdue_ms,
+        "reasons": [{"zh": j.explain_zh, "en": j.explain_en} for j in reasons],
+        "milestones": [
+            {"text": m.text, "due": m.due.isoformat(), "status": str(j.status)}
+            for m, j in result.milestone_judgements.get(task.pk, [])
+        ],
     }
-
-
-def _counts(statuses) -> dict[str, int]:
-    counted = count_statuses(statuses)
-    return {s: counted.get(Status(s), 0) for s in STATUSES}
-
-
-def _red(ind_rows: list[dict], task_rows: list[dict]) -> list[dict]:
-    return [r for r in ind_rows + task_rows if r["status"] == "red"]
-
-
-def _good(ind_rows: list[dict], task_rows: list[dict]) -> list[dict]:
-    """Done items, and indicators ahead of schedule (the ahead band: 超序时进度)."""
-    done = [r for r in ind_rows + task_rows if r["status"] == "done"]
-    band = deadlines.ahead_band()
-    ahead = [r for r in ind_rows if band.holds(r["status"], r.get("ratio"))]
-    return done + ahead
-
-
-def _overdue(plan: Plan, as_of: dt.date, reports, task_rows: list[dict]) -> dict:
-    late = [overdue_row(r, as_of) for r in overdue_reports(plan, as_of, reports)]
-    milestones = [
-        {"task_code": t["code"], "task": t["name"], "units": t["lead_units"], **m}
-        for t in task_rows
-        for m in t["overdue_milestones"]
-    ]
-    return {"reports": late, "milestones": milestones, "total": len(late) + len(milestones)}
 
 
 def overdue_row(r: Report, as_of: dt.date) -> dict:
@@ -303,21 +223,6 @@ def overdue_row(r: Report, as_of: dt.date) -> dict:
         "task_code": r.task.code if r.task_id else "",
         "days": (as_of - r.cycle.due_on).days,
     }
-
-
-def _areas(plan: Plan, task_rows: list[dict]) -> list[dict]:
-    """Each top area with the roll-up of its tasks (sub-areas' tasks included)."""
-    parent = dict(Area.objects.filter(plan=plan).values_list("pk", "parent_id"))
-
-    def top(area_id):
-        while area_id is not None and parent.get(area_id) is not None:
-            area_id = parent[area_id]
-        return area_id
-
-    lights: dict[int | None, list[str]] = defaultdict(list)
-    for row in task_rows:
-        lights[top(row["area_id"])].append(row["status"])
-    return areas_from(plan, lights)
 
 
 def areas_from(plan: Plan, lights: dict[int | None, list[str]]) -> list[dict]:
@@ -371,33 +276,6 @@ def ranking_formula(plan: Plan) -> tuple[RankingFormula, dict[str, str]]:
     if setting is None:
         return RankingFormula.from_data(DEFAULT_RANKING), {}
     return RankingFormula.from_data(setting.formula), dict(setting.exemptions)
-
-
-def scorecards(
-    plan: Plan, as_of: dt.date, result: PlanStatus, assignments: Assigned, reports
-) -> list[tuple[OrgUnit, UnitScorecard]]:
-    """Each assigned unit's scorecard: the lights of the items it leads and its reports."""
-    lights: dict[int, list] = defaultdict(list)
-    overdue_ms: dict[int, int] = defaultdict(int)
-    units: dict[int, OrgUnit] = {}
-    for a in assignments.all:
-        units[a.unit_id] = a.unit
-        if a.role != Assignment.Role.LEAD:
-            continue
-        if a.task_id and a.task_id in result.task_status:
-            lights[a.unit_id].append(result.task_status[a.task_id])
-            overdue_ms[a.unit_id] += sum(
-                1
-                for _, j in result.milestone_judgements.get(a.task_id, [])
-                if j.explanation.reason == "milestone-overdue"
-            )
-        elif a.indicator_id and a.indicator_id in result.indicator_judgements:
-            lights[a.unit_id].append(result.indicator_judgements[a.indicator_id].status)
-    tallies = report_tallies(plan, as_of, reports)
-    return [
-        (unit, scorecard(unit, count_statuses(lights[pk]), overdue_ms[pk], tallies.get(pk, {})))
-        for pk, unit in units.items()
-    ]
 
 
 def scorecard(unit: OrgUnit, lights, overdue_milestones: int, tally: dict) -> UnitScorecard:
@@ -476,12 +354,10 @@ def correction_row(change) -> dict:
 
 __all__ = [
     "DEFAULT_RANKING",
-    "build",
     "correction_row",
     "plan_assignments",
     "ranking_formula",
     "ranking_from",
-    "scorecards",
     "subject_rows",
     "trend_of",
 ]

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mubiao.dashboard import report_data
@@ -182,7 +182,7 @@ def _apply(plan: Plan, header: StatusCache | None, found: Affected, on: dt.date)
             return 0
         current = header is not None and not header.stale and header.as_of == on
         if header is None or not current:
-            small = _size(plan) <= inline_limit()
+            small = plan_size(plan) <= inline_limit()
             if header is not None and on == timezone.localdate() and small:
                 corrected = _keys(found) if found.correction else set()
                 return len(rebuild(plan, on, corrected=corrected).changes)
@@ -211,7 +211,8 @@ def _keys(found: Affected) -> set[str]:
     return {f"i{pk}" for pk in found.indicators} | {f"t{pk}" for pk in found.tasks}
 
 
-def _size(plan: Plan) -> int:
+def plan_size(plan: Plan) -> int:
+    """The plan's targets and tasks: what judging it whole costs."""
     return Indicator.objects.filter(plan=plan).count() + Task.objects.filter(plan=plan).count()
 
 
@@ -366,7 +367,6 @@ def _replace_rows(plan: Plan, result: PlanStatus, found: Affected) -> None:
 def _refresh_standings(plan: Plan, header: StatusCache, units: Iterable[int] | None = None) -> None:
     """Recount the standings of some units (default: all) from the rows and the reports,
     then the ranking and the overdue total kept with the header."""
-    as_of = header.as_of
     lead_tasks = Assignment.objects.filter(role=LEAD, task__plan=plan)
     lead_indicators = Assignment.objects.filter(role=LEAD, indicator__plan=plan)
     assigned = Assignment.objects.filter(Q(task__plan=plan) | Q(indicator__plan=plan))
@@ -379,64 +379,154 @@ def _refresh_standings(plan: Plan, header: StatusCache, units: Iterable[int] | N
         assigned = assigned.filter(unit_id__in=units)
         reports = reports.filter(unit_id__in=units)
         standings = standings.filter(unit_id__in=units)
-    lights: dict[int, Counter] = defaultdict(Counter)
-    overdue_ms: dict[int, int] = defaultdict(int)
-    for unit_id, status, late_ms in lead_tasks.filter(
-        task__current_status__isnull=False
-    ).values_list(
-        "unit_id", "task__current_status__status", "task__current_status__overdue_milestones"
-    ):
-        lights[unit_id][status] += 1
-        overdue_ms[unit_id] += late_ms
-    for unit_id, status in lead_indicators.filter(
-        indicator__current_status__isnull=False
-    ).values_list("unit_id", "indicator__current_status__status"):
-        lights[unit_id][status] += 1
+    lights: list[tuple[int, str, int]] = list(
+        lead_tasks.filter(task__current_status__isnull=False).values_list(
+            "unit_id", "task__current_status__status", "task__current_status__overdue_milestones"
+        )
+    )
+    lights += [
+        (unit_id, status, 0)
+        for unit_id, status in lead_indicators.filter(
+            indicator__current_status__isnull=False
+        ).values_list("unit_id", "indicator__current_status__status")
+    ]
     with_items = set(assigned.values_list("unit_id", flat=True).distinct())
-    tallies = report_tallies(plan, as_of, reports)
+    made = standings_of(plan, lights, with_items, report_tallies(plan, header.as_of, reports))
     standings.delete()
+    UnitStanding.objects.bulk_create(made, batch_size=1000)
+    every = list(UnitStanding.objects.filter(plan=plan).select_related("unit"))
+    header.ranking, header.overdue_reports = ranking_of(plan, every)
+
+
+def standings_of(
+    plan: Plan,
+    lights: Iterable[tuple[int, str, int]],
+    with_items: set[int],
+    tallies: dict[int, dict[str, int]],
+) -> list[UnitStanding]:
+    """The units' standings (unsaved) from the lights of the items they lead (unit, status,
+    overdue milestones), the units with an assignment and their report tallies: what
+    the store keeps and what a view of another day builds in memory."""
+    counted: dict[int, Counter[str]] = defaultdict(Counter)
+    overdue_ms: dict[int, int] = defaultdict(int)
+    for unit_id, status, late_ms in lights:
+        counted[unit_id][status] += 1
+        overdue_ms[unit_id] += late_ms
     made = []
     for unit_id in sorted(with_items | set(tallies)):
         tally = tallies.get(unit_id, {})
         made.append(
             UnitStanding(
                 plan=plan, unit_id=unit_id, assigned=unit_id in with_items,
-                lights=dict(lights[unit_id]), overdue_milestones=overdue_ms[unit_id],
+                lights=dict(counted[unit_id]), overdue_milestones=overdue_ms[unit_id],
                 counted=tally.get("counted", 0), on_time=tally.get("on_time", 0),
                 late=tally.get("late", 0), overdue=tally.get("overdue", 0),
             )
         )  # fmt: skip
-    UnitStanding.objects.bulk_create(made, batch_size=1000)
-    _rank(plan, header)
+    return made
 
 
-def _rank(plan: Plan, header: StatusCache) -> None:
-    """The ranking of every assigned unit's standing, and the overdue reports in all."""
+def ranking_of(plan: Plan, standings: list[UnitStanding]) -> tuple[dict, int]:
+    """The ranking of every assigned unit's standing (their ``unit`` loaded), and the
+    overdue reports in all."""
     from mubiao.dashboard.current import standing_card
 
-    every = list(UnitStanding.objects.filter(plan=plan).select_related("unit"))
-    header.overdue_reports = sum(s.overdue for s in every)
-    cards = [(s.unit, standing_card(s)) for s in every if s.assigned]
-    header.ranking = report_data.ranking_from(plan, cards)
+    cards = [(s.unit, standing_card(s)) for s in standings if s.assigned]
+    return report_data.ranking_from(plan, cards), sum(s.overdue for s in standings)
 
 
 def _summarise(plan: Plan, header: StatusCache) -> None:
     """Count the rows into the header: lights by kind, and each top area's roll-up."""
     rows = CurrentStatus.objects.filter(plan=plan)
+    kinds = rows.values_list("kind", "status").annotate(n=Count("pk")).order_by()
+    by_area = rows.filter(kind="task").values_list("top_area", "status").annotate(n=Count("pk"))
+    late = rows.filter(kind="task", overdue_milestones__gt=0).aggregate(n=Sum("overdue_milestones"))
+    header.counts, header.areas = summary_of(plan, kinds, by_area.order_by())
+    header.overdue_milestones = late["n"] or 0
+
+
+def summary_of(
+    plan: Plan,
+    kinds: Iterable[tuple[str, str, int]],
+    task_areas: Iterable[tuple[int | None, str, int]],
+) -> tuple[dict[str, dict[str, int]], list[dict]]:
+    """The counts by kind and status, and each top area's roll-up, from the rows counted
+    (kind, status, n) and the tasks' (top area, status, n)."""
     counts = {
         "indicators": dict.fromkeys(report_data.STATUSES, 0),
         "tasks": dict.fromkeys(report_data.STATUSES, 0),
     }
-    for kind, status, n in rows.values_list("kind", "status").annotate(n=Count("pk")).order_by():
-        counts[f"{kind}s"][status] = n
+    for kind, status, n in kinds:
+        counts[f"{kind}s"][status] += n
     lights: dict[int | None, list[str]] = defaultdict(list)
-    by_area = rows.filter(kind="task").values_list("top_area", "status").annotate(n=Count("pk"))
-    for top_area, status, n in by_area.order_by():
+    for top_area, status, n in task_areas:
         lights[top_area] += [status] * n
-    header.counts = counts
-    header.areas = report_data.areas_from(plan, lights)
-    late = rows.filter(kind="task", overdue_milestones__gt=0).aggregate(n=Sum("overdue_milestones"))
-    header.overdue_milestones = late["n"] or 0
+    return counts, report_data.areas_from(plan, lights)
+
+
+@dataclass
+class Day:
+    """A day's store in memory: what ``rebuild`` would write if it judged the plan as of
+    ``as_of``, built from the same judgement by the same builders (``build_rows``,
+    ``summary_of``, ``standings_of``, ``ranking_of``). A view of another day than the
+    store's reads it; ``scoped`` when it holds only what a unit may see (no ranking)."""
+
+    plan: Plan
+    as_of: dt.date
+    rows: list[CurrentStatus]
+    counts: dict[str, dict[str, int]]
+    areas: list[dict]
+    overdue_milestones: int
+    ranking: dict | None
+    overdue_reports: int
+    projects: dict | None
+    synthetic: bool
+    scoped: bool
+
+
+def judge_day(
+    plan: Plan,
+    as_of: dt.date,
+    scope: tuple[QuerySet[Indicator], QuerySet[Task]] | None = None,
+    reports: QuerySet[Report] | None = None,
+    projects: QuerySet | None = None,
+) -> Day:
+    """Judge the plan (or the ``scope`` a unit may see) as of ``as_of`` into a ``Day``.
+
+    ``reports`` and ``projects``: those the reader may see (default: all the plan's)."""
+    result = compute(plan, as_of) if scope is None else compute(plan, as_of, *scope)
+    rows = build_rows(result, whole=scope is None)
+    kinds = Counter((r.kind, r.status) for r in rows)
+    task_areas = Counter((r.top_area_id, r.status) for r in rows if r.kind == "task")
+    counts, areas = summary_of(
+        plan, [(*k, n) for k, n in kinds.items()], [(*k, n) for k, n in task_areas.items()]
+    )
+    reports = reports if reports is not None else Report.objects.filter(cycle__plan=plan)
+    ranking, overdue = None, 0
+    if scope is None:
+        status_of = {(r.kind, r.subject_pk): r for r in rows}
+        lights: list[tuple[int, str, int]] = []
+        with_items: set[int] = set()
+        for unit_id, task_id, indicator_id, role in Assignment.objects.filter(
+            Q(task__plan=plan) | Q(indicator__plan=plan)
+        ).values_list("unit_id", "task_id", "indicator_id", "role"):
+            with_items.add(unit_id)
+            row = status_of.get(("task", task_id) if task_id else ("indicator", indicator_id))
+            if role == LEAD and row is not None:
+                lights.append((unit_id, row.status, row.overdue_milestones))
+        standings = standings_of(plan, lights, with_items, report_tallies(plan, as_of, reports))
+        units = OrgUnit.objects.in_bulk([s.unit_id for s in standings])
+        for s in standings:
+            s.unit = units[s.unit_id]
+        ranking, overdue = ranking_of(plan, standings)
+    return Day(
+        plan=plan, as_of=as_of, rows=rows, counts=counts, areas=areas,
+        overdue_milestones=sum(r.overdue_milestones for r in rows if r.kind == "task"),
+        ranking=ranking, overdue_reports=overdue,
+        projects=project_summary(projects if projects is not None else plan.projects.all(),
+                                 plan.year, as_of),
+        synthetic=reports.filter(synthetic=True).exists(), scoped=scope is not None,
+    )  # fmt: skip
 
 
 @dataclass
@@ -563,11 +653,13 @@ def store_is_current(plan: Plan, day: dt.date) -> StatusCache | None:
 __all__ = [
     "ALL",
     "Affected",
+    "Day",
     "JudgedAdmin",
     "Rebuilt",
     "affected",
     "apply",
     "build_rows",
+    "judge_day",
     "mark_stale",
     "new_day",
     "rebuild",

@@ -26,8 +26,6 @@ from mubiao.dashboard import bulletin as bulletins
 from mubiao.dashboard import current
 from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.models import Bulletin
-from mubiao.dashboard.report_data import build
-from mubiao.dashboard.status import compute
 from mubiao.dashboard.unit_standings import standings_of
 from mubiao.lib.dates import parse_as_of
 from mubiao.lib.http import Refused
@@ -220,16 +218,14 @@ def task(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
     the_task = plan_access.get_task_for_user(request.user, plan_code, task_code)
     plan = the_task.plan
     as_of = as_of_of(request, plan)
-    result = compute(plan, as_of, the_task.indicators.all(), plan.tasks.filter(pk=the_task.pk))
-    indicators = [(i, result.indicator_judgements[i.pk]) for i in result.indicators]
+    task_row, indicators = current.task_rows(plan, the_task, as_of)
     reports = _reports_of(request.user, plan, as_of).filter(task=the_task)
     return render(
         request,
         "dashboard/task.html",
         _context(
-            request, plan, as_of, task=the_task, status=result.task_status[the_task.pk],
-            reasons=result.task_reasons[the_task.pk], indicators=indicators,
-            milestones=result.milestone_judgements.get(the_task.pk, []), reports=reports,
+            request, plan, as_of, task=the_task, row=task_row, indicators=indicators,
+            reports=reports,
         ),
     )  # fmt: skip
 
@@ -280,7 +276,7 @@ def ledger(request: HttpRequest, plan_code: str) -> HttpResponse:
         # Called by the template, so a cached page does not query them.
         units, areas = partial(current.ledger_units, plan), partial(current.ledger_areas, plan)
     else:
-        data = build(plan, request.user, as_of)
+        data = current.report_data_for(plan, request.user, as_of)
         rows = ledgers.rows(data, filters)
         units = sorted({u for r in data["indicators"] + data["tasks"] for u in r["units"]})
         areas = sorted({r["area"] for r in data["tasks"] + data["indicators"] if r["area"]})

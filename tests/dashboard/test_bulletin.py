@@ -15,8 +15,8 @@ from docx import Document
 
 from mubiao.audit.models import AuditEntry
 from mubiao.dashboard.bulletin import publish, render_docx
+from mubiao.dashboard.current import report_data_for
 from mubiao.dashboard.models import Bulletin
-from mubiao.dashboard.report_data import build
 from mubiao.reporting.models import Cycle, Report
 from mubiao.reporting.signals import report_reopened
 from tests.dashboard.helpers import approve, report_value, submit
@@ -217,7 +217,7 @@ def test_only_the_supervision_office_publishes(reported, login):
 
 
 def test_the_word_renderer_works_from_the_report_data_alone(reported):
-    data = build(reported.plan, None, dt.date(2026, 7, 10), scope_all=True)
+    data = report_data_for(reported.plan, None, dt.date(2026, 7, 10), scope_all=True)
     text = text_of(render_docx(data, Cycle.objects.get(plan=reported.plan, code="202606")))
     assert "本期无红灯事项" not in text
     assert "模拟数据" not in text

@@ -1,8 +1,12 @@
-"""The current-status table against the live computation, after every kind of event.
+"""Today's status store against the same day rebuilt, after every kind of action.
 
-The overseers' dashboard and ledger read the table (``dashboard.current``); it must say
-exactly what ``report_data.build`` computes from the rows, whether it was rebuilt or
-refreshed piece by piece after an approval, a submission or an edit of the plan.
+Every view of today reads the store (``dashboard.current``), kept piece by piece inside
+the actions; a view of another day judges the whole plan as of that day into the same
+rows through the same builder (``statuses.judge_day``). The two must say the same for
+today after an approval, a return, a reopening, a late unlock, a submission, an edit of
+a target, new bands or a new ranking formula, a closed task, a completed milestone, a
+change of assignments or key projects, and a new day; and a past day's view must say
+what that day showed.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ from django.utils import timezone
 
 from mubiao.dashboard import current
 from mubiao.dashboard import ledger as ledgers
+from mubiao.dashboard.history import statuses_as_of
 from mubiao.dashboard.models import BandSetting, CurrentStatus, StatusCache, UnitStanding
-from mubiao.dashboard.report_data import build
 from mubiao.orgs.models import Membership
 from mubiao.plans.models import Indicator, Milestone, Task
 from mubiao.reporting import actions
@@ -33,11 +37,14 @@ SAME = [
 
 
 def agree(plan) -> dict:
-    """Assert the table says what the live computation says as of its day; return it."""
+    """Assert the store says what the whole plan rebuilt for its day says; return it."""
     cache = StatusCache.objects.get(plan=plan)
     assert not cache.stale
     table = current.from_table(plan, cache)
-    live = build(plan, None, cache.as_of, scope_all=True)
+    live = current.day_view(plan, cache.as_of)
+    assert "table" not in live  # judged anew, not read from the store
+    for key in ("red", "good", "overdue"):  # the dashboard's cut of the day, the same
+        assert current.shown(live)[key] == table[key], key
     for key in SAME:
         assert table[key] == live[key], key
     assert table["red"] == live["red"][: current.SHOWN]
@@ -51,6 +58,11 @@ def agree(plan) -> dict:
     assert "table" in full  # read from the store
     for key in live:
         assert full[key] == live[key], key
+    # The history agrees: each subject's last change row is its status in the store.
+    last = statuses_as_of(plan, cache.as_of)
+    for row in CurrentStatus.objects.filter(plan=plan):
+        key = f"i{row.subject_pk}" if row.kind == "indicator" else f"t{row.subject_pk}"
+        assert last.get(key) == row.status, key
     for status in ("", "red", "green", "grey"):
         for kind in ("", "indicator", "task"):
             filters = ledgers.Filters(status=status, type=kind)
@@ -179,10 +191,7 @@ def test_todays_pages_and_the_same_pages_rebuilt_for_today_agree(month, login, s
     stored = client.get(f"{P}/ranking/").context["data"]
     rebuilt = client.get(f"{P}/ranking/?as_of={today}").context["data"]
     assert "table" in stored
-    assert (
-        stored["ranking"]
-        == build(month.plan, None, timezone.localdate(), scope_all=True)["ranking"]
-    )
+    assert stored["ranking"] == current.day_view(month.plan, timezone.localdate())["ranking"]
     assert stored["ranking"]["rows"] == rebuilt["ranking"]["rows"]
     page = client.get(f"{P}/").context["data"]
     shown = len(page["overdue"]["reports"]) + len(page["overdue"]["milestones"])
@@ -322,3 +331,47 @@ def test_a_key_project_added_or_changed_refreshes_the_projects_and_their_targets
     statuses.apply(plan, [project])
     assert StatusCache.objects.get(plan=plan).projects["plan"] == 24000
     agree(plan)
+
+
+def test_a_past_day_shows_what_that_day_showed(month, login, slot, clock):
+    from mubiao.lib import tick
+
+    plan, day = month.plan, timezone.localdate()
+    then = current.report_data_for(plan, None, day, scope_all=True)
+    page_then = login("supervisor").get(f"{P}/").context["data"]
+    unit_then = login("fgw").get(f"{P}/").context["data"]
+    assert "table" in then and "table" in page_then  # read from the store that day
+    clock("2026-04-20", 10)
+    assert tick.run_once(only=["statuses.new-day"]) == {"statuses.new-day": 1}
+    actions.approve(month.users["supervisor"], slot("swj", "t2"))  # unknown to that day
+    agree(plan)  # today: the store and the rebuild
+    again = current.report_data_for(plan, None, day, scope_all=True)
+    assert "table" not in again  # judged for that day, through the same builder
+    assert {k: v for k, v in then.items() if k != "table"} == again
+    past = f"{P}/?as_of={day.isoformat()}"
+    assert login("fgw").get(past).context["data"] == unit_then
+    office = login("supervisor")
+    page = office.get(past).context["data"]
+    assert {k: v for k, v in page_then.items() if k != "table"} == page
+    assert page["counts"] != office.get(f"{P}/").context["data"]["counts"]  # days differ
+    # What that day showed is what the history recorded for it.
+    codes = {
+        f"i{pk}": code for code, pk in Indicator.objects.filter(plan=plan).values_list("code", "pk")
+    }
+    codes |= {
+        f"t{pk}": code for code, pk in Task.objects.filter(plan=plan).values_list("code", "pk")
+    }
+    recorded = {codes[k]: v for k, v in statuses_as_of(plan, day).items()}
+    assert recorded == {r["code"]: r["status"] for r in again["indicators"] + again["tasks"]}
+
+
+def test_a_returned_consolidation_leaves_the_store_right(month, slot):
+    """A lead unit taking back its consolidation changes its tallies (a submission no
+    longer counted): the store and the rebuild agree after it."""
+    from mubiao.reporting.models import Report
+
+    report = slot("swj", "t2")
+    report.refresh_from_db()
+    assert report.state == Report.State.SUBMITTED
+    actions.return_report(month.users["supervisor"], report, "请补充协办单位的材料")
+    agree(month.plan)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from mubiao.dashboard.current import report_data_for
 from mubiao.dashboard.models import StatusChange
-from mubiao.dashboard.report_data import build
 from mubiao.demo import load_demo
 from mubiao.reporting.models import Report, ReportValue, ReportVersion, Review
 
@@ -39,7 +39,7 @@ def test_loading_the_demo_twice_changes_nothing(demo):
 
 
 def test_the_spread_is_realistic(demo):
-    data = build(demo, None, dt.date(2026, 11, 10), scope_all=True)
+    data = report_data_for(demo, None, dt.date(2026, 11, 10), scope_all=True)
     lights = Counter(r["status"] for r in data["indicators"] + data["tasks"])
     total = sum(lights.values())
     assert lights["green"] / total > 0.4

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from mubiao.dashboard.current import report_data_for
 from mubiao.dashboard.history import record, statuses_as_of
 from mubiao.dashboard.models import StatusChange
-from mubiao.dashboard.report_data import build
 from mubiao.reporting.models import Report
 from mubiao.reporting.signals import report_reopened
 from tests.dashboard.helpers import approve, report_value, submit
@@ -61,7 +61,7 @@ def test_a_past_view_rebuilds_as_it_was_shown_and_a_later_correction_is_flagged(
         report_value(plan, "fgw", "202606", task="t1", values={"investment": 690},
                      submitted="2026-07-05", approved="2026-07-08")  # fmt: skip
     with time_machine.travel("2026-07-10 09:00 +0800", tick=False):
-        shown_then = shown(build(plan, world.users["supervisor"], D("2026-07-10")))
+        shown_then = shown(report_data_for(plan, world.users["supervisor"], D("2026-07-10")))
         record(plan, D("2026-07-10"))
     assert shown_then["indicator:investment"] == "yellow"
     # In August the June figure is found wrong: the report is reopened and corrected.
@@ -76,7 +76,7 @@ def test_a_past_view_rebuilds_as_it_was_shown_and_a_later_correction_is_flagged(
         "yellow", "red", True,
     )  # fmt: skip
     # As of 10 July the view, recomputed or read from history, is what was shown then.
-    rebuilt = build(plan, world.users["supervisor"], D("2026-07-10"))
+    rebuilt = report_data_for(plan, world.users["supervisor"], D("2026-07-10"))
     assert shown(rebuilt) == shown_then
     assert from_history(world, D("2026-07-10")) == shown_then
     # ... and it says that a figure was corrected later.
@@ -85,7 +85,9 @@ def test_a_past_view_rebuilds_as_it_was_shown_and_a_later_correction_is_flagged(
     ]
     # Today's view uses the corrected figure.
     assert (
-        shown(build(plan, world.users["supervisor"], D("2026-08-04")))["indicator:investment"]
+        shown(report_data_for(plan, world.users["supervisor"], D("2026-08-04")))[
+            "indicator:investment"
+        ]
         == "red"
     )
 
@@ -103,7 +105,7 @@ def test_the_history_agrees_with_the_live_computation_on_every_recorded_day(worl
         record(plan, D(day))
     for day in days:
         assert from_history(world, D(day)) == shown(
-            build(plan, world.users["supervisor"], D(day))
+            report_data_for(plan, world.users["supervisor"], D(day))
         ), day
 
 

@@ -192,9 +192,9 @@ def test_band_settings_are_validated_and_used(reported, login):
                                       {"start": 0.8, "end": None, "status": "green"}]})  # fmt: skip
     import datetime as dt
 
-    from mubiao.dashboard.report_data import build
+    from mubiao.dashboard.current import report_data_for
 
-    data = build(reported.plan, reported.users["leader"], dt.date(2026, 7, 10))
+    data = report_data_for(reported.plan, reported.users["leader"], dt.date(2026, 7, 10))
     assert next(r for r in data["indicators"] if r["code"] == "investment")["status"] == "green"
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from mubiao.dashboard.report_data import build
+from mubiao.dashboard.current import report_data_for
 from tests.dashboard.helpers import report_value, submit
 
 D = dt.date.fromisoformat
@@ -43,7 +43,7 @@ def investment(world):
     ],
 )
 def test_it_judges_each_item_with_what_was_approved_by_that_day(investment, as_of, code, status, reason):  # fmt: skip
-    data = build(investment.plan, investment.users["supervisor"], D(as_of))
+    data = report_data_for(investment.plan, investment.users["supervisor"], D(as_of))
     found = row(data, code)
     assert found["status"] == status
     if reason:
@@ -51,7 +51,7 @@ def test_it_judges_each_item_with_what_was_approved_by_that_day(investment, as_o
 
 
 def test_it_gives_actual_expected_and_forecast_of_a_headline_target(investment):
-    data = build(investment.plan, investment.users["leader"], D("2026-07-10"))
+    data = report_data_for(investment.plan, investment.users["leader"], D("2026-07-10"))
     head = {r["code"]: r for r in data["headline"]}
     inv = head["investment"]
     assert inv["actual"] == 690
@@ -74,20 +74,20 @@ def test_only_the_lead_units_value_counts(world):
     from tests.dashboard.helpers import approve
 
     approve(version, "2026-07-04")
-    data = build(world.plan, world.users["supervisor"], D("2026-07-10"))
+    data = report_data_for(world.plan, world.users["supervisor"], D("2026-07-10"))
     assert row(data, "investment")["actual"] is None
 
 
 def test_a_report_not_yet_approved_does_not_count(world):
     submit(world.plan, "fgw", "202606", task="t1", values={"investment": 900},
            submitted="2026-07-03")  # fmt: skip
-    data = build(world.plan, world.users["supervisor"], D("2026-07-10"))
+    data = report_data_for(world.plan, world.users["supervisor"], D("2026-07-10"))
     assert row(data, "investment")["status"] == "red"
     assert row(data, "investment")["actual"] is None
 
 
 def test_counts_red_list_and_areas_agree(investment):
-    data = build(investment.plan, investment.users["supervisor"], D("2026-07-10"))
+    data = report_data_for(investment.plan, investment.users["supervisor"], D("2026-07-10"))
     counts = data["counts"]["indicators"]
     assert sum(counts.values()) == len(data["indicators"]) == 4
     assert counts["red"] == len([r for r in data["red"] if r["type"] == "indicator"])
@@ -100,7 +100,7 @@ def test_overdue_reports_and_timeliness_feed_the_ranking(investment):
 
     Report.objects.create(cycle=Report.objects.first().cycle, unit=investment.units["tjj"],
                           indicator=investment.plan.indicators.get(code="gdp"), role="lead")  # fmt: skip
-    data = build(investment.plan, investment.users["supervisor"], D("2026-07-10"))
+    data = report_data_for(investment.plan, investment.users["supervisor"], D("2026-07-10"))
     assert [(r["unit_code"], r["cycle_code"]) for r in data["overdue"]["reports"]] == [
         ("tjj", "202606")
     ]
@@ -123,7 +123,7 @@ def test_overdue_reports_and_timeliness_feed_the_ranking(investment):
     ],
 )
 def test_each_persona_sees_only_its_scope(investment, persona, indicators, tasks, ranking):
-    data = build(investment.plan, investment.users[persona], D("2026-07-10"))
+    data = report_data_for(investment.plan, investment.users[persona], D("2026-07-10"))
     assert {r["code"] for r in data["indicators"]} == indicators
     assert {r["code"] for r in data["tasks"]} == tasks
     assert (data["ranking"] is not None) is ranking
@@ -132,5 +132,5 @@ def test_each_persona_sees_only_its_scope(investment, persona, indicators, tasks
 def test_the_report_data_is_plain_json(investment):
     import json
 
-    data = build(investment.plan, investment.users["supervisor"], D("2026-07-10"))
+    data = report_data_for(investment.plan, investment.users["supervisor"], D("2026-07-10"))
     assert json.loads(json.dumps(data)) == data

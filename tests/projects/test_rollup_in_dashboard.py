@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from mubiao.dashboard.current import report_data_for
 from mubiao.dashboard.models import StatusChange
-from mubiao.dashboard.report_data import build
 from mubiao.reporting import actions
 from tests.projects.conftest import make_project
 
@@ -25,7 +25,7 @@ def test_approved_months_are_the_targets_actuals(
     clock("2026-07-02")
     approve_month(world, month("202606"), "20000", django_capture_on_commit_callbacks)
     approve_month(world, month("202606", second), "10000", django_capture_on_commit_callbacks)
-    data = build(world.plan, world.users["leader"], dt.date(2026, 7, 2))
+    data = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 2))
     rows = {r["code"]: r for r in data["indicators"]}
     assert rows["investment"]["actual"] == 3.0  # 30,000 万元 = 3 亿元
     assert rows["projects"]["actual"] == 2.0  # two projects under way
@@ -33,7 +33,7 @@ def test_approved_months_are_the_targets_actuals(
 
 
 def test_before_any_month_has_ended_nothing_is_rolled_up(world, project):
-    data = build(world.plan, world.users["leader"], dt.date(2026, 1, 20))
+    data = report_data_for(world.plan, world.users["leader"], dt.date(2026, 1, 20))
     rows = {r["code"]: r for r in data["indicators"]}
     assert rows["investment"]["actual"] is None
 
@@ -43,8 +43,8 @@ def test_a_past_view_counts_only_what_was_approved_by_then(
 ):
     clock("2026-07-02")
     approve_month(world, month("202606"), "20000", django_capture_on_commit_callbacks)
-    before = build(world.plan, world.users["leader"], dt.date(2026, 7, 1))
-    after = build(world.plan, world.users["leader"], dt.date(2026, 7, 2))
+    before = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 1))
+    after = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 2))
     assert {r["code"]: r["actual"] for r in before["indicators"]}["investment"] == 0.0
     assert {r["code"]: r["actual"] for r in after["indicators"]}["investment"] == 2.0
 
@@ -73,7 +73,7 @@ def test_the_dashboard_sums_up_the_key_projects(
 ):
     clock("2026-07-02")
     approve_month(world, month("202606"), "6000", django_capture_on_commit_callbacks)
-    data = build(world.plan, world.users["leader"], dt.date(2026, 7, 2))
+    data = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 2))
     assert data["projects"]["n"] == 1 and data["projects"]["ytd"] == 6000.0
     assert data["projects"]["plan"] == 12000.0
     client.force_login(world.users["leader"])

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from mubiao.api.actions import create_token
 from mubiao.dashboard.bulletin import render_docx
-from mubiao.dashboard.report_data import build
+from mubiao.dashboard.current import report_data_for
 from mubiao.lib import text
 from mubiao.lib.office import safe_cell, unsafe_cell
 from mubiao.plans.models import Task
@@ -149,7 +149,7 @@ def test_every_writer_copes_with_control_characters_already_stored(dirty, march,
     assert ledger.status_code == 200
     sheet = load_workbook(io.BytesIO(ledger.content)).active
     assert "实施重点项目" in {c for row in sheet.iter_rows(values_only=True) for c in row}
-    data = build(dirty.plan, None, dt.date(2026, 4, 1), scope_all=True)
+    data = report_data_for(dirty.plan, None, dt.date(2026, 4, 1), scope_all=True)
     doc = Document(io.BytesIO(render_docx(data, march)))
     assert doc.paragraphs  # it opens
     assert "\x01" not in json.dumps([p.text for p in doc.paragraphs])
