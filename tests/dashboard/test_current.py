@@ -191,7 +191,12 @@ def test_todays_pages_and_the_same_pages_rebuilt_for_today_agree(month, login, s
     stored = client.get(f"{P}/ranking/").context["data"]
     rebuilt = client.get(f"{P}/ranking/?as_of={today}").context["data"]
     assert "table" in stored
-    assert stored["ranking"] == current.day_view(month.plan, timezone.localdate())["ranking"]
+
+    def plain(ranking: dict) -> dict:  # without the page's printed places (第3, 并列第1)
+        strip = lambda rows: [{k: v for k, v in r.items() if k != "place"} for r in rows]  # noqa: E731
+        return {**ranking, "rows": strip(ranking["rows"]), "counties": strip(ranking["counties"])}
+
+    assert plain(stored["ranking"]) == current.day_view(month.plan, timezone.localdate())["ranking"]
     assert stored["ranking"]["rows"] == rebuilt["ranking"]["rows"]
     page = client.get(f"{P}/").context["data"]
     shown = len(page["overdue"]["reports"]) + len(page["overdue"]["milestones"])
