@@ -205,10 +205,7 @@ def workbook(
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet.append([str(label) for _key, label, _w in COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.fill = PatternFill("solid", fgColor="DDE3EA")
+    header_style(sheet[2])
     keys = [key for key, _label, _w in COLUMNS]
     col = {key: i + 1 for i, key in enumerate(keys)}
     for n, row in enumerate(selected, start=1):
@@ -226,8 +223,16 @@ def workbook(
     for i, (_key, _label, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.row_dimensions[2].height = 32
-    sheet.freeze_panes = "D3"
-    sheet.print_title_rows = "2:2"
+    print_ready(sheet, header_row=2, freeze="D3")
+    return book
+
+
+def print_ready(sheet, *, header_row: int, freeze: str) -> None:
+    """A sheet as offices print it: A4 landscape fitted to the page width, the header row
+    repeated on every page and frozen on screen (``freeze``: the first cell that
+    scrolls), page numbers "n / N" in the footer. Shared by the other Excel exports."""
+    sheet.freeze_panes = freeze
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -237,7 +242,14 @@ def workbook(
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
     sheet.oddFooter.center.text = "&P / &N"
-    return book
+
+
+def header_style(row) -> None:
+    """Bold, wrapped, centred and shaded: the ledger's header cells."""
+    for cell in row:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.fill = PatternFill("solid", fgColor="DDE3EA")
 
 
 def xlsx_bytes(data: dict, selected: list[dict], plan=None) -> bytes:

@@ -53,7 +53,8 @@ class Project(SourceSpan):
         PREPARATORY = "preparatory", _("preparatory")
 
     class Stage(models.TextChoices):
-        NOT_STARTED = "not_started", _("not started")
+        # "not started" alone is a report's 未填报; a project's stage is 未开工
+        NOT_STARTED = "not_started", _("not yet started")
         BUILDING = "building", _("under construction")
         COMPLETED = "completed", _("completed")
         SUSPENDED = "suspended", _("suspended")

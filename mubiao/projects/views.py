@@ -23,6 +23,7 @@ from mubiao.projects import access as project_access
 from mubiao.projects import actions
 from mubiao.projects import figures_excel as figures_excel_io
 from mubiao.projects import measures as pm
+from mubiao.projects.analysis_excel import analysis_xlsx
 from mubiao.projects.excel import ProjectSheetError, export_projects
 from mubiao.projects.models import Chain, Project
 from mubiao.projects.rollup import indicator_actuals
@@ -85,7 +86,7 @@ def measures(projects: QuerySet[Project], as_of: dt.date, basis: str) -> dict:
 def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     projects = _filtered(request, project_access.visible_projects(request.user, plan))
-    if request.GET.get("format") == "xlsx":
+    if request.GET.get("format") == "xlsx" and request.GET.get("layout") != "analysis":
         response = HttpResponse(
             export_projects(projects.order_by("order", "code")), content_type=XLSX
         )
@@ -97,6 +98,15 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         plan.year,
         today,
     )
+    if request.GET.get("format") == "xlsx":  # the analysis layout
+        selected = [r for r in rows if r.behind] if request.GET.get("behind") == "1" else rows
+        response = HttpResponse(
+            analysis_xlsx(selected, f"{plan.name} · {_('Key projects')}", today),
+            content_type=XLSX,
+        )
+        name = f"{plan.code}-projects-analysis-{today.isoformat()}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
     figures = pm.breakdowns(rows, today)
     figures["tables"] = [
         (_("By tier"), figures["by_tier"]),
