@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from mubiao.api import views as api_views
 from mubiao.api.v1 import api as api_v1
+from mubiao.orgs import account_views
 from mubiao.orgs import views as org_views
 from mubiao.orgs.security import ThrottledAuthenticationForm, admin_login
 from mubiao.plans import unit_views
@@ -36,6 +37,28 @@ units = (
     "orgs",
 )
 
+# Accounts kept by the office and unit heads (mubiao/orgs/account_views.py).
+people = (
+    [
+        path("", account_views.account_list, name="list"),
+        path("new/", account_views.account_new, name="new"),
+        path("bulk/", account_views.bulk, name="bulk"),
+        path("bulk/template.xlsx", account_views.bulk_template, name="bulk-template"),
+        path("bulk/passwords.xlsx", account_views.bulk_passwords, name="bulk-passwords"),
+        path("<str:username>/", account_views.account_detail, name="detail"),
+        path("<str:username>/edit/", account_views.account_edit, name="edit"),
+        path("<str:username>/reset/", account_views.account_reset, name="reset"),
+        path("<str:username>/active/", account_views.account_active, name="active"),
+        path("<str:username>/roles/", account_views.membership_add, name="role-add"),
+        path(
+            "<str:username>/roles/<slug:unit_code>/<slug:role>/",
+            account_views.membership_save,
+            name="role-save",
+        ),
+    ],
+    "accounts",
+)
+
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
@@ -45,6 +68,13 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", account_views.password_change, name="password-change"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.PasswordLinkView.as_view(),
+        name="password-link",
+    ),
+    path("people/", include(people)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("plans/", include("mubiao.plans.urls")),
     path("plans/", include("mubiao.projects.urls")),

@@ -23,6 +23,8 @@ OVERSEER_PAGES = [
     f"/monitor/{P}/tasks/t1/", f"/monitor/{P}/?as_of=2026-03-20", f"/monitor/{P}/bulletins/",
     f"/reporting/{P}/review/", f"/reporting/{P}/cycles/202603/missing/",
     f"/reporting/{P}/cycles/202604/missing/", f"/reporting/{P}/tasks/t1/history/",
+    "/people/", "/people/?unit=county", "/people/new/", "/people/fgw/", "/people/bulk/",
+    "/people/bulk/template.xlsx", "/accounts/password/",
 ]  # fmt: skip
 UNIT_PAGES = [
     "/", "/reporting/", f"/monitor/{P}/", f"/monitor/{P}/ledger/",

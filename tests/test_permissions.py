@@ -77,7 +77,54 @@ WEB = {
     "ask to change a task of one's unit": (
         "post", "/plans/demo-2026/tasks/t1/request-change/", {"fgw": 302, "swj": 302, "anonymous": 302}, 403,
     ),
+    # Accounts: the office keeps every unit's; a unit head its subtree's reporters (below).
+    "open the accounts list": ("get", "/people/", {"supervisor": 200, "anonymous": 302}, 403),
+    "open the new-account form": ("get", "/people/new/", {"supervisor": 200, "anonymous": 302}, 403),
+    "create an account": ("post", "/people/new/", {"supervisor": 400, "anonymous": 302}, 403),
+    "open an account": ("get", "/people/fgw/", {"supervisor": 200, "anonymous": 302}, 403),
+    "edit an account": ("post", "/people/fgw/edit/", {"supervisor": 302, "anonymous": 302}, 403),
+    "reset a password": ("post", "/people/fgw/reset/", {"supervisor": 200, "anonymous": 302}, 403),
+    "deactivate an account": ("post", "/people/swj/active/", {"supervisor": 302, "anonymous": 302}, 403),
+    "give a role": ("post", "/people/fgw/roles/", {"supervisor": 302, "anonymous": 302}, 403),
+    "change a role": ("post", "/people/fgw/roles/fgw/reporter/", {"supervisor": 302, "anonymous": 302}, 403),
+    "download the account list template": (
+        "get", "/people/bulk/template.xlsx", {"supervisor": 200, "anonymous": 302}, 403,
+    ),
+    "upload an account list": ("post", "/people/bulk/", {"supervisor": 400, "anonymous": 302}, 403),
+    "download the new passwords": (
+        "post", "/people/bulk/passwords.xlsx", {"supervisor": 302, "anonymous": 302}, 403,
+    ),
+    "change one's own password": ("get", "/accounts/password/", {"anonymous": 302}, 200),
 }  # fmt: skip
+
+# A unit head (of the county government) on the accounts pages: its own subtree's
+# reporters only. (persona → status; the office's column is the matrix's above.)
+HEAD_ACCOUNTS = {
+    "open the accounts list": ("get", "/people/", 200),
+    "open a county reporter's account": ("get", "/people/county/", 200),
+    "reset a county reporter's password": ("post", "/people/county/reset/", 200),
+    "deactivate a county reporter": ("post", "/people/county/active/", 302),
+    "open a city reporter's account": ("get", "/people/fgw/", 403),
+    "reset a city reporter's password": ("post", "/people/fgw/reset/", 403),
+    "reset the office's password": ("post", "/people/supervisor/reset/", 403),
+    "deactivate a city reporter": ("post", "/people/fgw/active/", 403),
+    "give a county reporter a role": ("post", "/people/county/roles/", 302),
+    "download the account list template": ("get", "/people/bulk/template.xlsx", 200),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("action", HEAD_ACCOUNTS)
+def test_a_unit_head_on_the_accounts_pages(client, world, action):
+    from django.contrib.auth import get_user_model
+
+    from mubiao.orgs.models import Membership
+
+    head = get_user_model().objects.create_user("county-head", password="pw")
+    Membership.objects.create(user=head, unit=world.units["county"], role=Membership.Role.HEAD)
+    method, url, status = HEAD_ACCOUNTS[action]
+    client.force_login(head)
+    assert getattr(client, method)(url).status_code == status, action
+
 
 API = {
     "read the plan": ("/plans/demo-2026", {"outsider": 403}, 200),

@@ -87,6 +87,15 @@ class Event(StrEnum):
     MEMBERSHIP_ADD = "membership.add"
     MEMBERSHIP_CHANGE = "membership.change"
     MEMBERSHIP_DELETE = "membership.delete"
+    # Accounts kept by the office and unit heads (orgs.actions)
+    USER_RESET_PASSWORD = "user.reset_password"
+    USER_RESET_LINK = "user.reset_link"
+    USER_DEACTIVATE = "user.deactivate"
+    USER_REACTIVATE = "user.reactivate"
+    USER_SET_PASSWORD = "user.set_password"
+    USERS_IMPORT = "users.import"
+    # Reminding units that have not acknowledged their tasks (plans.actions)
+    TASK_REMIND_ACKNOWLEDGE = "task.remind_acknowledge"
     # Supervision (supervision.actions): the nodes, instructions, notices, escalation
     SUPERVISION_REGISTER = "supervision.register"
     SUPERVISION_ASSIGN = "supervision.assign"
@@ -170,6 +179,13 @@ _LABELS: dict[Event, str | Promise] = {
     Event.MEMBERSHIP_ADD: _("added a membership"),
     Event.MEMBERSHIP_CHANGE: _("changed a membership"),
     Event.MEMBERSHIP_DELETE: _("removed a membership"),
+    Event.USER_RESET_PASSWORD: _("reset a password to a temporary one"),
+    Event.USER_RESET_LINK: _("made a one-time link to set a password"),
+    Event.USER_DEACTIVATE: _("deactivated an account"),
+    Event.USER_REACTIVATE: _("reactivated an account"),
+    Event.USER_SET_PASSWORD: _("set their own password"),
+    Event.USERS_IMPORT: _("created accounts from an Excel list"),
+    Event.TASK_REMIND_ACKNOWLEDGE: _("reminded units to acknowledge their tasks"),
     Event.SUPERVISION_REGISTER: _("registered a supervision item"),
     Event.SUPERVISION_ASSIGN: _("assigned a supervision item"),
     Event.SUPERVISION_ACKNOWLEDGE: _("acknowledged a supervision item"),

@@ -2,8 +2,9 @@
 
 The plan tree, key projects, bulletins, bands, rankings and API tokens change only through
 their actions (``*/actions.py``: permission, atomic write, audit row, status store), so
-their admin pages are for looking. Memberships, units and users stay editable in the
-admin; those edits are written to the audit trail (``mubiao/orgs/admin.py``).
+their admin pages are for looking. So are memberships (the accounts pages give, change and
+remove roles, ``orgs/actions.py``); units and users stay editable in the admin, and a
+user's edits there are written to the audit trail (``mubiao/orgs/admin.py``).
 """
 
 from __future__ import annotations

@@ -124,3 +124,113 @@ def get_unit_for_user(user: User, code: str) -> OrgUnit:
     if not visible_units(user).filter(pk=unit.pk).exists():
         raise PermissionDenied("unit")
     return unit
+
+
+# ── Accounts: who keeps whose login ────────────────────────────────────────────────
+#
+# The supervision office keeps the accounts of every unit of its government (any role);
+# a unit head keeps the reporters of their own unit and the units below it, nobody else.
+# An account is kept by someone only if every one of its memberships is: a head cannot
+# reset the password of a reporter who is also a supervisor elsewhere. Nobody keeps their
+# own account here (they change their own password), and only a superuser keeps a staff
+# or superuser account.
+
+HEAD_GRANTS = frozenset({str(Membership.Role.REPORTER)})
+ALL_ROLES = [str(value) for value, _label in Membership.Role.choices]
+
+
+def account_scopes(user: User) -> list[tuple[OrgUnit, frozenset[str]]]:
+    """(unit, the roles the user may grant in its subtree), one per relevant membership."""
+    scopes: list[tuple[OrgUnit, frozenset[str]]] = []
+    every = frozenset(ALL_ROLES)
+    for m in memberships(user):
+        if m.role == Membership.Role.SUPERVISOR:
+            scopes.append((m.unit.governing_unit(), every))
+        elif m.role == Membership.Role.HEAD:
+            scopes.append((m.unit, HEAD_GRANTS))
+    return scopes
+
+
+def keeps_accounts(user: User) -> bool:
+    """The user keeps someone's accounts (the office, a unit head): the navigation's link."""
+    return is_superuser(user) or bool(account_scopes(user))
+
+
+def grantable_roles(user: User, unit: OrgUnit) -> list[str]:
+    """The roles the user may give a person in ``unit`` (in the order of Membership.Role)."""
+    if is_superuser(user):
+        return list(ALL_ROLES)
+    allowed: set[str] = set()
+    for root, roles in account_scopes(user):
+        if unit.is_within(root):
+            allowed |= roles
+    return [r for r in ALL_ROLES if r in allowed]
+
+
+def may_grant(user: User, unit: OrgUnit, role: str) -> bool:
+    return role in grantable_roles(user, unit)
+
+
+def account_units(user: User) -> QuerySet[OrgUnit]:
+    """Units the user may create accounts in (or list the accounts of)."""
+    if is_superuser(user):
+        return OrgUnit.objects.all()
+    roots = [root for root, _roles in account_scopes(user)]
+    if not roots:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(subtree_q("", roots))
+
+
+def account_memberships(user: User) -> QuerySet[Membership]:
+    """The memberships the user may see on the accounts pages: any role in the office's
+    government; a head's own subtree's reporters (and the head's own membership there)."""
+    rows = Membership.objects.select_related("user", "unit__parent")
+    if is_superuser(user):
+        return rows
+    scopes = account_scopes(user)
+    if not scopes:
+        return rows.none()
+    q = reduce(
+        or_,
+        (Q(unit__path__startswith=root.path, role__in=list(roles)) for root, roles in scopes),
+    )
+    return rows.filter(q)
+
+
+def keeps_account(actor: User, person: Any) -> bool:
+    """The actor may reset, deactivate or change this person's account."""
+    if not getattr(actor, "is_authenticated", False) or person.pk == actor.pk:
+        return False
+    if is_superuser(actor):
+        return True
+    if person.is_superuser or person.is_staff:
+        return False
+    held = list(Membership.objects.filter(user=person).select_related("unit"))
+    if not held:
+        return False
+    return all(may_grant(actor, m.unit, m.role) for m in held)
+
+
+def get_account_for_user(actor: User, username: str) -> Any:
+    """The person behind ``username``: 404 unknown, 403 when the actor does not keep them
+    and sees none of their memberships on the accounts pages."""
+    from django.contrib.auth import get_user_model
+
+    person = get_user_model().objects.filter(username=username).first()
+    if person is None:
+        raise Http404("account")
+    if not keeps_account(actor, person) and not (
+        account_memberships(actor).filter(user=person).exists()
+    ):
+        raise PermissionDenied("account")
+    return person
+
+
+def get_account_unit(user: User, code: str) -> OrgUnit:
+    """A unit the user keeps accounts in: 404 unknown, 403 known but not theirs."""
+    unit: OrgUnit | None = OrgUnit.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404("unit")
+    if not account_units(user).filter(pk=unit.pk).exists():
+        raise PermissionDenied("unit")
+    return unit

@@ -1,10 +1,11 @@
-"""Units, memberships and users in the admin: editable, and every change audited.
+"""Units, memberships and users in the admin.
 
-Who belongs to which unit in which role decides what a person may see and do, so each
-change made here (a membership added, changed or removed, directly or in a unit's
-page; a user added, changed or deleted, with their staff and superuser flags, groups and
-permissions) writes an audit row with what it was before and after, in the admin's own
-transaction.
+Who belongs to which unit in which role decides what a person may see and do, so
+memberships are read-only here: they change only through the accounts pages' actions
+(``orgs/actions.py``: permission, atomic write, audit row). Units stay editable; users'
+staff and superuser flags, groups and permissions are a superuser's, and each addition,
+change and deletion of a user made here writes an audit row with what it was before and
+after, in the admin's own transaction.
 """
 
 from __future__ import annotations
@@ -15,34 +16,22 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Model, QuerySet
-from django.forms import BaseInlineFormSet, ModelForm
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from mubiao.audit.events import Event
 from mubiao.audit.models import record
+from mubiao.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Membership, OrgUnit
+from .models import Membership, OrgUnit, Profile
 
 User = get_user_model()
 
 
-def membership_state(m: Membership) -> dict[str, Any]:
-    return {"user": m.user.get_username(), "unit": m.unit.code, "role": m.role, "title": m.title}
-
-
-def membership_target(m: Membership) -> str:
-    return f"membership:{m.user.get_username()}@{m.unit.code}"
-
-
-def _stored_membership(pk: Any) -> dict[str, Any] | None:
-    found = Membership.objects.select_related("user", "unit").filter(pk=pk).first()
-    return membership_state(found) if found is not None else None
-
-
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "title"]
+    readonly_fields = fields
 
 
 @admin.register(OrgUnit)
@@ -53,72 +42,20 @@ class OrgUnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline]
 
-    def save_formset(
-        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
-    ) -> None:
-        if formset.model is not Membership:
-            super().save_formset(request, form, formset, change)
-            return
-        before = {
-            f.instance.pk: _stored_membership(f.instance.pk) for f in formset.forms if f.instance.pk
-        }
-        deleted = {
-            f.instance.pk: (membership_target(f.instance), before.get(f.instance.pk))
-            for f in formset.deleted_forms
-            if f.instance.pk
-        }
-        super().save_formset(request, form, formset, change)
-        for target, state in deleted.values():
-            record(request.user, Event.MEMBERSHIP_DELETE, target, before=state)
-        for m in formset.new_objects:
-            record(
-                request.user, Event.MEMBERSHIP_ADD, membership_target(m), after=membership_state(m)
-            )
-        for m, _fields in formset.changed_objects:
-            record(
-                request.user, Event.MEMBERSHIP_CHANGE, membership_target(m),
-                before=before.get(m.pk), after=membership_state(m),
-            )  # fmt: skip
-
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
+    """Looked at here; given, changed and removed on the accounts pages (audited)."""
+
     list_display = ["user", "unit", "role", "title"]
     list_filter = ["role"]
-    search_fields = ["user__username", "unit__name", "unit__short_name"]
-    autocomplete_fields = ["user", "unit"]
+    search_fields = ["user__username", "user__first_name", "unit__name", "unit__short_name"]
 
-    def save_model(
-        self, request: HttpRequest, obj: Membership, form: ModelForm, change: bool
-    ) -> None:
-        before = _stored_membership(obj.pk) if change else None
-        super().save_model(request, obj, form, change)
-        record(
-            request.user,
-            Event.MEMBERSHIP_CHANGE if change else Event.MEMBERSHIP_ADD,
-            membership_target(obj),
-            before=before,
-            after=membership_state(obj),
-        )
 
-    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        record(
-            request.user,
-            Event.MEMBERSHIP_DELETE,
-            membership_target(obj),
-            before=membership_state(obj),
-        )
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        for m in queryset.select_related("user", "unit"):
-            record(
-                request.user,
-                Event.MEMBERSHIP_DELETE,
-                membership_target(m),
-                before=membership_state(m),
-            )
-        super().delete_queryset(request, queryset)
+@admin.register(Profile)
+class ProfileAdmin(ReadOnlyAdmin):
+    list_display = ["user", "phone", "must_change_password", "created_by"]
+    search_fields = ["user__username", "user__first_name", "phone"]
 
 
 def user_state(user: Model) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from mubiao.orgs.access import supervising_roots, user_units
+from mubiao.orgs.access import keeps_accounts, supervising_roots, user_units
 
 
 def site(request) -> dict:
@@ -10,5 +10,6 @@ def site(request) -> dict:
     return {
         "demo_mode": settings.DEMO,
         "my_units": user_units(user) if user is not None else [],
+        "keeps_accounts": bool(user is not None and keeps_accounts(user)),
         "can_import": bool(user is not None and (user.is_superuser or supervising_roots(user))),
     }

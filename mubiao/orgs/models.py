@@ -127,3 +127,32 @@ class Membership(models.Model):
     @property
     def is_oversight(self) -> bool:
         return self.role in self.OVERSIGHT
+
+
+class Profile(models.Model):
+    """What an account carries beyond Django's user: a phone, and whether its password is a
+    temporary one (set by the office) that must be changed before anything else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("account profile")
+        verbose_name_plural = _("account profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
