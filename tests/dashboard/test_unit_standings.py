@@ -142,3 +142,11 @@ def test_equal_figures_share_a_place_as_并列(demo, office, client):
     assert page["county"] and {c[0] for c in page["county"]} == {"并列第1"}
     assert html.count("<td>并列第1</td>") >= len(page["county"]) + len(page["zone"])
     assert {c[4] for c in page["county"]} <= {"0.0%", "—"}
+
+
+def test_the_ranking_page_prints_its_tables_once_in_the_body(demo, office, client):
+    html = client.get(f"{P}/ranking/?as_of=2026-11-10").text
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and "排名" in title
+    assert html.count('data-testid="units-county"') == 1
+    assert html.index('data-testid="units-county"') > html.index("</title>")
