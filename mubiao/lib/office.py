@@ -13,6 +13,7 @@ import io
 import zipfile
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
@@ -30,6 +31,18 @@ class UnsafeWorkbook(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason  # "not_xlsx" | "macros" | "too_big" | "bad_sheet"
+
+
+# Every upload of a workbook (reports, project figures, plans, account lists) says the same.
+WORKBOOK_REFUSALS = {
+    "not_xlsx": gettext_lazy("this is not an Excel (.xlsx) file"),
+    "macros": gettext_lazy("workbooks with macros are not accepted"),
+    "too_big": gettext_lazy("the workbook unpacks to more than 100 MB"),
+    "bad_sheet": gettext_lazy(
+        "a worksheet in this file is damaged and cannot be read; open it in Excel or WPS, "
+        "save it again and upload that copy"
+    ),
+}
 
 
 def safe_cell(value: Any) -> Any:

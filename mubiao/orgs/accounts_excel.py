@@ -12,12 +12,19 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from mubiao.lib.office import UnsafeWorkbook, open_workbook, safe_cell, sheet_rows, unsafe_cell
+from mubiao.lib.office import (
+    WORKBOOK_REFUSALS,
+    UnsafeWorkbook,
+    open_workbook,
+    safe_cell,
+    sheet_rows,
+    unsafe_cell,
+)
 from mubiao.orgs import access
 from mubiao.orgs.actions import (
     FIELD_COLUMNS,
@@ -32,15 +39,6 @@ from mubiao.orgs.models import Membership, OrgUnit
 HEADER = ["单位", "登录名", "姓名", "手机号码", "角色", "职务", "电子邮箱"]
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
-REFUSALS = {
-    "not_xlsx": gettext_lazy("this is not an Excel (.xlsx) file"),
-    "macros": gettext_lazy("workbooks with macros are not accepted"),
-    "too_big": gettext_lazy("the workbook unpacks to more than 100 MB"),
-    "bad_sheet": gettext_lazy(
-        "a worksheet in this file is damaged and cannot be read; open it in Excel or WPS, "
-        "save it again and upload that copy"
-    ),
-}
 
 
 def role_names(roles: list[str]) -> dict[str, str]:
@@ -126,7 +124,7 @@ def read_list(actor: Any, data: bytes) -> AccountRows:
         rows = iter(sheet_rows(open_workbook(data).worksheets[0]))
     except (UnsafeWorkbook, IndexError) as exc:
         reason = getattr(exc, "reason", "bad_sheet")
-        raise AccountListError([RowProblem(0, "—", str(REFUSALS[reason]))]) from None
+        raise AccountListError([RowProblem(0, "—", str(WORKBOOK_REFUSALS[reason]))]) from None
     header = [_text(c) for c in next(rows, [])]
     if header[: len(HEADER)] != HEADER:
         missing = [h for h in HEADER if h not in header]

@@ -576,7 +576,7 @@ def _decimal(text: str) -> Decimal:
 def parse(data: bytes, *, year: int, issuer: OrgUnit) -> Parsed:
     """Read and check a workbook for a plan of ``year`` under ``issuer``; WorkbookRefused
     lists every problem (in the active language)."""
-    from mubiao.reporting.excel import WORKBOOK_REFUSALS
+    from mubiao.lib.office import WORKBOOK_REFUSALS
 
     if len(data) > MAX_UPLOAD:
         raise WorkbookRefused([Problem(0, "—", "", _("The file is larger than 5 MB."))])

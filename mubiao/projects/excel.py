@@ -17,11 +17,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from mubiao.lib.office import UnsafeWorkbook, open_workbook, safe_cell, sheet_rows
+from mubiao.lib.office import (
+    WORKBOOK_REFUSALS,
+    UnsafeWorkbook,
+    open_workbook,
+    safe_cell,
+    sheet_rows,
+)
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Plan
 from mubiao.projects.models import Chain
-from mubiao.reporting.excel import WORKBOOK_REFUSALS
 
 HEADER = [
     "项目编号", "项目名称", "所在县区", "产业链", "类别", "建设阶段", "总投资（万元）",

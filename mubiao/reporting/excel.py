@@ -29,11 +29,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from mubiao.lib.office import (
+    WORKBOOK_REFUSALS,
     UnsafeWorkbook,
     open_workbook,
     read_back,
@@ -58,15 +58,6 @@ REPORT_HEADER = [
 ]
 VALUE_HEADER = ["报告编号", "指标编码", "指标", "目标", "计量单位", "累计完成值"]
 MAX_UPLOAD = 5 * 1024 * 1024
-WORKBOOK_REFUSALS = {
-    "not_xlsx": gettext_lazy("this is not an Excel (.xlsx) file"),
-    "macros": gettext_lazy("workbooks with macros are not accepted"),
-    "too_big": gettext_lazy("the workbook unpacks to more than 100 MB"),
-    "bad_sheet": gettext_lazy(
-        "a worksheet in this file is damaged and cannot be read; open it in Excel or WPS, "
-        "save it again and upload that copy"
-    ),
-}
 safe, unsafe = safe_cell, unsafe_cell
 
 
