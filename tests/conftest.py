@@ -114,6 +114,18 @@ def _fresh_page_caches():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the product's default language (Chinese), whatever the test
+    before it activated: a figure's labels are read in the active language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # The demo's template, built once per session right after the test database (see below).
 _DEMO: list = []
 

@@ -81,7 +81,7 @@ def test_a_county_reports_a_projects_month_and_the_city_totals_move(
     page.get_by_test_id("queue").locator("input[name=report]").check()
     page.get_by_role("button", name="批量审核通过所勾选报告").click()
     page.goto(ledger)
-    expect(page.get_by_test_id("ytd")).to_have_text("1500")
+    expect(page.get_by_test_id("ytd")).to_have_text("1,500")  # grouped as on every projects page
     expect(page.get_by_test_id("rollup-investment")).to_contain_text("完成投资: 0.15 亿元")
     expect(page.get_by_test_id("rollup-projects")).to_contain_text("实施重点项目: 1 个")
     assert Report.objects.get(cycle=last_month, project__code="p1").state == "approved"

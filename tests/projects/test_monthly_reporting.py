@@ -54,7 +54,7 @@ def test_it_takes_a_months_figures_with_a_photo_over_http(login, month):
     assert entry.target.endswith("/county/project:p1")
     assert entry.after["figures"] == {"invested": "1500.5", "stage": "building"}
     page = client.get(f"/reporting/r/{report.code}/").text
-    assert 'data-testid="project-figures"' in page and "1500.50" in page
+    assert 'data-testid="project-figures"' in page and "1,500.50" in page
 
 
 @pytest.mark.parametrize(
