@@ -7,11 +7,15 @@ system Chromium. Where Chromium is missing the tests skip, except in CI
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 
 import pytest
+from django.utils import timezone
 
+from mubiao.reporting.cycles import ensure_reports
+from mubiao.reporting.models import Cycle
 from tests.conftest import build_world
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -63,3 +67,17 @@ def log_in(page, live_server, bworld):
         return page
 
     return as_
+
+
+# A reporting cycle open today (due in two days), its report slots made.
+@pytest.fixture
+def open_cycle(bworld):
+    today = timezone.localdate()
+    cycle = Cycle.objects.create(
+        plan=bworld.plan, code="now", kind=Cycle.Kind.CUSTOM, name="本期报告",
+        start=today - dt.timedelta(days=30), end=today,
+        opens_on=today - dt.timedelta(days=1), due_on=today + dt.timedelta(days=2),
+        locks_on=today + dt.timedelta(days=10),
+    )  # fmt: skip
+    ensure_reports(cycle)
+    return cycle

@@ -5,33 +5,15 @@ refresh. Screenshots of each page are kept in var/artefacts/phone-390/ (not comm
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
-
-from mubiao.reporting.cycles import ensure_reports
-from mubiao.reporting.models import Cycle
 
 pytestmark = pytest.mark.browser
 
 ARTEFACTS = Path(__file__).resolve().parents[2] / "var" / "artefacts" / "phone-390"
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def open_cycle(bworld):
-    today = timezone.localdate()
-    cycle = Cycle.objects.create(
-        plan=bworld.plan, code="now", kind=Cycle.Kind.CUSTOM, name="本期报告",
-        start=today - dt.timedelta(days=30), end=today,
-        opens_on=today - dt.timedelta(days=1), due_on=today + dt.timedelta(days=2),
-        locks_on=today + dt.timedelta(days=10),
-    )  # fmt: skip
-    ensure_reports(cycle)
-    return cycle
 
 
 def keep(page, name: str) -> None:

@@ -7,32 +7,15 @@ that expired long ago).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from mubiao.audit.models import AuditEntry
-from mubiao.reporting.cycles import ensure_reports
-from mubiao.reporting.models import Cycle, Evidence, Report
+from mubiao.reporting.models import Evidence, Report
 
 pytestmark = pytest.mark.browser
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture
-def open_cycle(bworld):
-    today = timezone.localdate()
-    cycle = Cycle.objects.create(
-        plan=bworld.plan, code="now", kind=Cycle.Kind.CUSTOM, name="本期报告",
-        start=today - dt.timedelta(days=30), end=today,
-        opens_on=today - dt.timedelta(days=1), due_on=today + dt.timedelta(days=2),
-        locks_on=today + dt.timedelta(days=10),
-    )  # fmt: skip
-    ensure_reports(cycle)
-    return cycle
 
 
 def switch(page, log_in, persona: str):
