@@ -148,6 +148,9 @@ def _numeric_zh(j: Judgement, inputs: Mapping[str, Any]) -> str:
         parts.append(
             f"差{num(j.measure, _points(unit, '个百分点'))}" if j.measure is not None else ""
         )
+    elif is_level(j):
+        if j.ratio is not None and not j.rule.endswith("-ceiling"):
+            parts.append(f"为目标值的{_pct(j.ratio)}")
     else:
         parts.append(f"序时进度{_pct(j.expected_fraction)}，应达{num(j.expected, unit)}")
         if j.ratio is not None:
@@ -155,6 +158,27 @@ def _numeric_zh(j: Judgement, inputs: Mapping[str, Any]) -> str:
     parts.append(_why_zh(j))
     text = "，".join(p for p in parts if p)
     return text + _forecast_zh(j, unit)
+
+
+def is_level(j: Judgement) -> bool:
+    """A level (stock) judged against the target itself: no baseline to move from, or a
+    keep-target ("700家左右"). No 序时进度 applies to it, so its sentence prints none and no
+    "应达" equal to the target; a stock with a baseline moves along the schedule and does."""
+    return _level(j.explanation)
+
+
+def _level(ex: Explanation) -> bool:
+    return ex.inputs.get("accumulation") == "stock" and (
+        ex.inputs.get("baseline") is None or ex.rule.endswith("-near")
+    )
+
+
+#: The default bands' words for time progress, said of the target for a level.
+_LEVEL_LABELS = {
+    "明显滞后于序时进度": "明显低于目标",
+    "略慢于序时进度": "略低于目标",
+    "达到序时进度": "达到目标",
+}
 
 
 def _why_zh(j: Judgement) -> str:
@@ -165,8 +189,10 @@ def _why_zh(j: Judgement) -> str:
         return "序时尚无要求，判为绿灯"
     if reason == "memory":
         return "连续多月未完成月度任务，判为红灯"
-    label = f"{band.label}，" if band is not None and band.label else ""
-    return f"{label}判为{j.status.zh}"
+    label = band.label if band is not None and band.label else ""
+    if label and is_level(j):  # no 序时进度 for a level: its words are said of the target
+        label = _LEVEL_LABELS.get(label, "" if "序时进度" in label else label)
+    return f"{label}，判为{j.status.zh}" if label else f"判为{j.status.zh}"
 
 
 def _forecast_zh(j: Judgement, unit: str | None) -> str:
@@ -194,6 +220,9 @@ def _numeric_en(j: Judgement, inputs: Mapping[str, Any]) -> str:
     ]
     if inputs["accumulation"] == "rate":
         parts.append(f"gap {num(j.measure, _points(unit, ' pp'))}" if j.measure is not None else "")
+    elif is_level(j):
+        if j.ratio is not None and not j.rule.endswith("-ceiling"):
+            parts.append(f"{_pct(j.ratio)} of the target")
     else:
         parts.append(f"expected {_pct(j.expected_fraction)} of the year, {num(j.expected, unit)}")
         if j.ratio is not None:
@@ -248,13 +277,14 @@ def band_en(band: Band, ex: Explanation) -> str:
         if over_high is None:
             return f"more than {_pc(over_low)} over the limit"
         return f"{_pc(over_low)} to {_pc(over_high)} over the limit"
+    against = "the target" if _level(ex) else "expected progress"
     if bound == "near":  # 1 − |deviation| ÷ expected
         if math.isinf(s):
-            return f"more than {_pc(1 - e)} off expected progress"
+            return f"more than {_pc(1 - e)} off {against}"
         if math.isinf(e):
-            return f"within {_pc(1 - s)} of expected progress"
-        return f"{_pc(1 - e)} to {_pc(1 - s)} off expected progress"
-    return _share(s, e, "of expected progress")
+            return f"within {_pc(1 - s)} of {against}"
+        return f"{_pc(1 - e)} to {_pc(1 - s)} off {against}"
+    return _share(s, e, f"of {against}")
 
 
 def _pc(share: float | None) -> str:

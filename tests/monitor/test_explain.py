@@ -163,3 +163,44 @@ def test_it_says_the_band_in_words_not_interval_notation(facts, bands, words):
     j = judge(facts, date(2026, 10, 25), bands)
     assert words in j.explain_en
     assert "band" not in j.explain_en and "[" not in j.explain_en and "inf" not in j.explain_en
+
+
+def _level(cmp, target, value, period="202610", baseline=None, direction="up", **kw):
+    return IndicatorFacts("count", cmp, target, 2026, "stock", direction, unit="家",
+                          baseline=baseline, metric="高新技术企业",
+                          observations=(Observation(period, value, date(2026, 11, 8)),), **kw)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("facts", "zh", "en", "absent"),
+    [
+        # A keep-target level ("700家左右"): no 序时进度, no 应达 equal to the target.
+        (
+            _level("~", 700.0, 680.0, direction="keep"),
+            "高新技术企业：截至2026-10-31为680家，目标700家左右，为目标值的97.1%，接近预期，判为绿灯",
+            "680家 as of 2026-10-31, target about 700家, 97.1% of the target, "
+            "within 5% of the target: green",
+            ("序时进度", "应达", "expected progress"),
+        ),
+        # A floor level without a baseline: judged against the target, said of the target.
+        (
+            _level(">=", 700.0, 650.0),
+            "截至2026-10-31为650家，目标不低于700家，为目标值的92.9%，略低于目标，判为黄灯",
+            "650家 as of 2026-10-31, target at least 700家, 92.9% of the target, "
+            "85% to 100% of the target: yellow",
+            ("序时进度", "应达", "expected progress"),
+        ),
+        # A level rising from a baseline moves along the schedule: its 序时进度 stays.
+        (
+            _level(">=", 700.0, 640.0, period="202606", baseline=600.0),
+            "截至2026-06-30为640家，目标不低于700家，序时进度50.0%，应达650家，为序时目标的98.5%",
+            "expected 50.0% of the year, 650家, 98.5% of expected",
+            ("为目标值的",),
+        ),
+    ],
+)
+def test_a_level_target_is_said_against_its_target_not_a_time_progress(facts, zh, en, absent):
+    j = judge(facts, date(2026, 11, 10))
+    assert zh in j.explain_zh and en in j.explain_en
+    for words in absent:
+        assert words not in j.explain_zh and words not in j.explain_en
