@@ -95,6 +95,8 @@ WEB = {
         "post", "/people/bulk/passwords.xlsx", {"supervisor": 302, "anonymous": 302}, 403,
     ),
     "change one's own password": ("get", "/accounts/password/", {"anonymous": 302}, 200),
+    # Supervision: anyone logged in marks their own reminders read (back to the page).
+    "mark one's supervision reminders read": ("post", "/supervision/messages/read/", {}, 302),
 }  # fmt: skip
 
 # A unit head (of the county government) on the accounts pages: its own subtree's
@@ -134,6 +136,7 @@ API = {
     "read a unit": ("/units/county", {"fgw": 403, "swj": 403, "outsider": 403}, 200),
     "read the key projects": ("/plans/demo-2026/projects", {"outsider": 403}, 200),
     "read the ledger": ("/plans/demo-2026/ledger", {"outsider": 403}, 200),
+    "read one's supervision reminders": ("/supervision/messages", {}, 200),
 }  # fmt: skip
 
 

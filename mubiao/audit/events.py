@@ -110,6 +110,7 @@ class Event(StrEnum):
     NOTICE_ISSUE = "supervision.notice"
     NOTICE_RECEIVE = "supervision.notice_received"
     NOTICE_ANSWER = "supervision.notice_answer"
+    SUPERVISION_MESSAGES_READ = "supervision.messages_read"
 
     @property
     def label(self) -> str | Promise:
@@ -199,6 +200,7 @@ _LABELS: dict[Event, str | Promise] = {
     Event.NOTICE_ISSUE: _("issued a supervision notice"),
     Event.NOTICE_RECEIVE: _("received a supervision notice"),
     Event.NOTICE_ANSWER: _("answered a supervision notice"),
+    Event.SUPERVISION_MESSAGES_READ: _("marked supervision reminders read"),
 }
 
 

@@ -35,6 +35,7 @@ from mubiao.supervision.models import (
     Feedback,
     FeedbackFile,
     Instruction,
+    Message,
     Node,
     Notice,
     Priority,
@@ -551,3 +552,27 @@ def escalate(
     record(user, Event.SUPERVISION_ESCALATE, target_of(item), after={"kind": kind, "on": on.isoformat()},
            note=outcome)  # fmt: skip
     return found
+
+
+# ── Reminders read ───────────────────────────────────────────────────────────────────
+
+
+@transaction.atomic
+def mark_messages_read(user) -> int:
+    """Mark every unread in-app supervision reminder of ``user`` read; returns how many.
+
+    A person marks only their own reminders (the query is theirs by construction). It is
+    audited like the reporting reminders' read mark: one row when anything changed, so the
+    trail can tell a reminder that was never seen from one that was read and not acted on.
+    """
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to mark your reminders read."))
+    unread = Message.objects.select_for_update().filter(
+        recipient=user, channel=Message.Channel.APP, read_at__isnull=True
+    )
+    keys = sorted(set(unread.values_list("key", flat=True)))
+    count = unread.update(read_at=timezone.now())
+    if count:
+        record(user, Event.SUPERVISION_MESSAGES_READ, f"user:{user.get_username()}",
+               after={"read": count, "keys": keys[:50]})  # fmt: skip
+    return count

@@ -340,3 +340,28 @@ def write_instruction(request, plan_code: str, payload: InstructionIn):
     made = actions.write_instruction(request.user, plan, text=payload.text, subject=payload.subject,
                                      obj=obj, urgency=payload.urgency, want=payload.want)  # fmt: skip
     return Status(201, instruction_out(made))
+
+
+class MessageOut(Schema):
+    item: uuid.UUID
+    key: str
+    text: str
+    sent_at: dt.datetime
+
+
+class ReadOut(Schema):
+    read: int = Field(description="how many reminders were marked read")
+
+
+@router.get("/supervision/messages", response={200: list[MessageOut], **ERRORS})
+def unread_messages(request):
+    """The caller's unread in-app supervision reminders, the newest first (at most 20)."""
+    return [{"item": m.item.code, "key": m.key, "text": m.text, "sent_at": m.sent_at}
+            for m in access.unread_messages(request.user)]  # fmt: skip
+
+
+@router.post("/supervision/messages/read", response={200: ReadOut, **ERRORS})
+def mark_messages_read(request):
+    """Mark all of the caller's in-app supervision reminders read (the same action as the
+    page's “mark all as read”)."""
+    return {"read": actions.mark_messages_read(request.user)}

@@ -386,11 +386,12 @@ def instruction_detail(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    from django.utils import timezone
+    """Mark the person's in-app supervision reminders read, then back to the page they
+    came from (a local path only)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
 
-    from mubiao.supervision.models import Message
-
-    Message.objects.filter(recipient=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    return redirect(request.POST.get("next") or "supervision:home")
+    actions.mark_messages_read(request.user)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("supervision:home")

@@ -96,3 +96,17 @@ def test_who_registers_an_item(api, world, clock, persona):
     r = api(persona, "post", "/plans/demo-2026/supervision/items", {"title": "会议议定事项", "matter": "落实会议精神",
                                                                     "source": "meeting", "tasks": ["t1"]})  # fmt: skip
     assert r.status_code == (201 if persona == "supervisor" else 403)
+
+
+def test_reminders_are_read_and_marked_read_through_the_api(api, world, item_in):
+    from mubiao.audit.models import AuditEntry
+
+    item = item_in(S.ASSIGNED)
+    unread = api("fgw", "get", "/supervision/messages").json()
+    assert [m["item"] for m in unread] == [str(item.code)]
+    assert api("supervisor", "get", "/supervision/messages").json() == []
+    assert api("fgw", "post", "/supervision/messages/read").json() == {"read": 1}
+    assert api("fgw", "get", "/supervision/messages").json() == []
+    assert api("fgw", "post", "/supervision/messages/read").json() == {"read": 0}
+    assert AuditEntry.objects.filter(action="supervision.messages_read").count() == 1
+    assert len(api("swj", "get", "/supervision/messages").json()) == 1

@@ -164,3 +164,28 @@ def test_the_tick_job_is_registered():
     from mubiao.lib import tick
 
     assert tick.jobs()["supervision.notices"] is notices.generate
+
+
+def test_mark_all_read_goes_through_the_action_and_is_audited(client, world, item_in):
+    from mubiao.audit.models import AuditEntry
+    from mubiao.supervision.models import Message
+
+    item = item_in(S.ASSIGNED)  # the assignment told fgw and swj in the app
+    fgw, swj = world.users["fgw"], world.users["swj"]
+    assert Message.objects.filter(recipient=fgw, channel="app", read_at__isnull=True).count() == 1
+    client.force_login(fgw)
+    inbox = client.get("/reporting/").content.decode()
+    assert (
+        item.number in re.search(r'data-testid="supervision-inbox">(.*?)</section>', inbox, re.S)[1]
+    )
+    done = client.post("/supervision/messages/read/", {"next": "/reporting/"})
+    assert done.status_code == 302 and done["Location"] == "/reporting/"
+    assert not Message.objects.filter(recipient=fgw, read_at__isnull=True).exists()
+    assert Message.objects.filter(recipient=swj, read_at__isnull=True).count() == 1  # not theirs
+    entry = AuditEntry.objects.get(action="supervision.messages_read")
+    assert entry.actor == fgw and entry.after["read"] == 1
+    # nothing left to mark: no second row; a foreign "next" is not followed
+    again = client.post("/supervision/messages/read/", {"next": "https://example.com/"})
+    assert again["Location"] == "/supervision/"
+    assert AuditEntry.objects.filter(action="supervision.messages_read").count() == 1
+    assert client.get("/supervision/messages/read/").status_code == 405
