@@ -93,7 +93,11 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     ranking = data["ranking"]
     excerpts = None
     if ranking:
-        excerpts = {"rows": excerpt(ranking["rows"]), "counties": excerpt(ranking["counties"])}
+        # Places first (ties counted over the whole table), then the excerpt.
+        excerpts = {
+            "rows": excerpt(places(ranking["rows"])),
+            "counties": excerpt(places(ranking["counties"])),
+        }
     return render(
         request,
         "dashboard/dashboard.html",
@@ -138,8 +142,8 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
     as_of = dt.date.fromisoformat(data["as_of"])
     if data.get("ranking"):
         data = {**data, "ranking": {
-            **data["ranking"], "rows": _places(data["ranking"]["rows"]),
-            "counties": _places(data["ranking"]["counties"])}}  # fmt: skip
+            **data["ranking"], "rows": places(data["ranking"]["rows"]),
+            "counties": places(data["ranking"]["counties"])}}  # fmt: skip
     return render(
         request,
         "dashboard/ranking.html",
@@ -147,9 +151,10 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
     )
 
 
-def _places(rows: list[dict]) -> list[dict]:
+def places(rows: list[dict]) -> list[dict]:
     """Each ranked row with its place as printed: 第3, 并列第1 where units share it
-    (English: 3, =1), as the bulletin prints it."""
+    (English: 3, =1), as the bulletin prints it: the ranking page and the dashboard's
+    excerpt both use it."""
     zh = not (get_language() or "").startswith("en")
     counts: dict[int, int] = {}
     for r in rows:

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
@@ -150,3 +151,17 @@ def test_the_ranking_page_prints_its_tables_once_in_the_body(demo, office, clien
     assert "<" not in title and "排名" in title
     assert html.count('data-testid="units-county"') == 1
     assert html.index('data-testid="units-county"') > html.index("</title>")
+
+
+def test_the_dashboards_ranking_excerpt_prints_ties_as_the_ranking_page_does(
+    demo, office, client
+):
+    # Units sharing a place print 并列第1 in the excerpt as on the full ranking page.
+    places = re.compile(r'<tr><td class="num">(.*?)</td>')
+    with time_machine.travel("2026-11-10 10:00 +0800", tick=False):
+        full = client.get(f"{P}/ranking/").text.split('data-testid="ranking-full"')[1]
+        board = client.get(f"{P}/").text.split('data-testid="ranking"')[1]
+    on_page = places.findall(full.split("</table>")[0])
+    shown = places.findall(board.split("</table>")[0])
+    assert on_page[0] == "并列第1" and shown[0] == "并列第1"
+    assert set(shown) <= set(on_page)
