@@ -153,9 +153,7 @@ def test_the_ranking_page_prints_its_tables_once_in_the_body(demo, office, clien
     assert html.index('data-testid="units-county"') > html.index("</title>")
 
 
-def test_the_dashboards_ranking_excerpt_prints_ties_as_the_ranking_page_does(
-    demo, office, client
-):
+def test_the_dashboards_ranking_excerpt_prints_ties_as_the_ranking_page_does(demo, office, client):
     # Units sharing a place print 并列第1 in the excerpt as on the full ranking page.
     places = re.compile(r'<tr><td class="num">(.*?)</td>')
     with time_machine.travel("2026-11-10 10:00 +0800", tick=False):
