@@ -1432,8 +1432,10 @@ def request_change(
     unit: OrgUnit | None = None,
 ) -> ChangeRequest:  # fmt: skip
     """A unit assigned to an issued task asks to change one of its targets, its deadline
-    or an assignment, with a reason (and evidence, a file)."""
+    or an assignment, with a reason (and evidence: one uploaded file, or a list of them,
+    checked like a report's evidence by ``reporting.evidence.check_files``)."""
     assignment = _my_assignment(user, task, unit)
+    evidence = _checked_evidence(evidence)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the change.")})
     plan = task.plan
@@ -1446,7 +1448,8 @@ def request_change(
         reason=reason.strip(), effective_from=day, requested_by=user,
     )  # fmt: skip
     if evidence is not None:
-        cr.evidence.save(evidence.name, evidence, save=False)
+        evidence.upload.seek(0)
+        cr.evidence.save(evidence.name, evidence.upload, save=False)
     cr.save()
     text = _("%(unit)s asks to change task %(number)s %(title)s (%(kind)s): %(reason)s") % {
         "unit": assignment.unit.short_name, "number": task.number, "title": task.title,
@@ -1455,6 +1458,29 @@ def request_change(
     record(user, Event.CHANGE_REQUEST, f"change:{cr.code}",
            after={"task": task.code, "kind": kind, **proposed}, note=cr.reason)  # fmt: skip
     return cr
+
+
+def _checked_evidence(evidence):
+    """The change request's evidence file, checked (count, size, type by content); None if
+    nothing was attached. A request holds one file: several are refused after the checks
+    every evidence upload gets."""
+    from mubiao.reporting.evidence import check_files
+
+    if evidence is None:
+        return None
+    uploads = [u for u in (evidence if isinstance(evidence, list | tuple) else [evidence]) if u]
+    if not uploads:
+        return None
+    try:
+        checked = check_files(uploads)
+    except ValidationError as exc:
+        raise ValidationError({"evidence": exc.messages}) from None
+    if len(checked) > 1:
+        raise ValidationError(
+            {"evidence": _("A change request carries one file of evidence: put the pages "
+                           "into one PDF and attach that.")}
+        )  # fmt: skip
+    return checked[0]
 
 
 def _check_proposal(task: Task, kind: str, proposed: dict, indicator: Indicator | None):

@@ -569,7 +569,7 @@ def task_request_change(request: HttpRequest, plan_code: str, task_code: str) ->
         actions.request_change(
             request.user, task, kind=kind, proposed=proposed, reason=post.get("reason", ""),
             effective_from=_date(post.get("effective_from", ""), "effective_from"),
-            indicator=indicator, evidence=request.FILES.get("evidence"),
+            indicator=indicator, evidence=request.FILES.getlist("evidence"),
         )  # fmt: skip
         messages.success(request, _("Your request has been sent to the office."))
     except ValidationError as exc:

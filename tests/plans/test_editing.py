@@ -4,15 +4,26 @@ milestones and assignments; the office only; an audit row each; stale edits refu
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from mubiao.audit.models import AuditEntry
 from mubiao.plans import actions
-from mubiao.plans.models import Area, Assignment, Indicator, Milestone, TargetRevision, Task
+from mubiao.plans.models import (
+    Area,
+    Assignment,
+    ChangeRequest,
+    Indicator,
+    Milestone,
+    TargetRevision,
+    Task,
+)
 from mubiao.reporting.cycles import ensure_cycles, ensure_reports
 from mubiao.reporting.models import Cycle, Report
 
@@ -310,3 +321,56 @@ def test_closing_a_task_judges_it_again_in_the_same_transaction(world, office, c
     before = StatusChange.objects.filter(task=task).count()
     actions.close_task(office, task)
     assert StatusChange.objects.filter(task=task).count() == before + 1
+
+
+# Change-request evidence: the same checks as a report's evidence
+
+
+def _workbook(*members: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        for member in members:
+            z.writestr(member, "<x/>")
+    return out.getvalue()
+
+
+PDF = b"%PDF-1.7\n" + b"\x00" * 32
+
+
+def _ask(client, *files):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    return client.post(
+        "/plans/demo-2026/tasks/t1/request-change/",
+        {"kind": "deadline", "deadline": "2026-11-30", "reason": "工期", "evidence": list(files)},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        ([("台账.xlsx", _workbook("xl/workbook.xml", "xl/vbaProject.bin"))], "contains macros"),
+        ([("run.pdf", b"#!/bin/sh\nrm -rf /\n")], "not an accepted file"),
+        ([(f"p{i}.pdf", PDF) for i in range(11)], "11 files were attached"),
+        ([("a.pdf", PDF), ("b.pdf", PDF)], "one file of evidence"),
+    ],
+)  # fmt: skip
+def test_change_request_evidence_is_checked_and_nothing_is_saved_on_refusal(
+    world, login, settings, tmp_path, files, said
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = login("swj")
+    answer = _ask(client, *(SimpleUploadedFile(name, data) for name, data in files))
+    assert said in answer.content.decode()
+    assert not ChangeRequest.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_change_request_evidence_that_passes_is_stored(world, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    answer = _ask(login("swj"), SimpleUploadedFile("../../证明.pdf", PDF))
+    assert "sent to the office" in answer.content.decode()
+    cr = ChangeRequest.objects.get()
+    assert cr.evidence.name == f"change-requests/{cr.code}/证明.pdf"
+    assert (tmp_path / cr.evidence.name).read_bytes() == PDF
