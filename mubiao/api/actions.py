@@ -52,3 +52,15 @@ def revoke_token(user, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         record(user, Event.TOKEN_REVOKE, f"token:{token.prefix}")
     return token
+
+
+def revoke_all_tokens(actor, person, *, why: str) -> int:
+    """Revoke every live token of ``person`` (a password reset or a deactivation by
+    ``actor``), inside the caller's transaction; one audit row per token. Returns how many."""
+    live = list(ApiToken.objects.select_for_update().filter(user=person, revoked_at__isnull=True))
+    now = timezone.now()
+    for token in live:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record(actor, Event.TOKEN_REVOKE, f"token:{token.prefix}", note=why)
+    return len(live)

@@ -259,6 +259,7 @@ def reset_password(actor: Any, person: Any) -> str:
     person.save(update_fields=["password"])
     Profile.objects.update_or_create(user=person, defaults={"must_change_password": True})
     record(actor, Event.USER_RESET_PASSWORD, user_target(person))
+    _revoke_tokens(actor, person, "password reset")
     return password
 
 
@@ -271,6 +272,7 @@ def reset_link(actor: Any, person: Any) -> str:
     person.save(update_fields=["password"])
     Profile.objects.update_or_create(user=person, defaults={"must_change_password": False})
     record(actor, Event.USER_RESET_LINK, user_target(person))
+    _revoke_tokens(actor, person, "password reset")
     uid = urlsafe_base64_encode(force_bytes(person.pk))
     token = default_token_generator.make_token(person)
     return reverse("password-link", args=[uid, token])
@@ -291,7 +293,16 @@ def set_active(actor: Any, person: Any, *, active: bool) -> Any:
         record(actor, Event.USER_REACTIVATE, user_target(person), before=before, after=after)
     else:
         record(actor, Event.USER_DEACTIVATE, user_target(person), before=before, after=after)
+        _revoke_tokens(actor, person, "deactivated")
     return person
+
+
+def _revoke_tokens(actor: Any, person: Any, why: str) -> None:
+    """A reset or a deactivation ends the person's API tokens too (revoked, so they stay
+    dead after a reactivation or a new password)."""
+    from mubiao.api.actions import revoke_all_tokens
+
+    revoke_all_tokens(actor, person, why=why)
 
 
 @transaction.atomic

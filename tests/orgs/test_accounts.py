@@ -291,3 +291,38 @@ def test_profiles_are_read_only_in_the_admin(client, world):
     Profile.objects.create(user=world.users["fgw"])
     assert client.get("/admin/orgs/profile/").status_code == 200
     assert client.get("/admin/orgs/profile/add/").status_code == 403
+
+
+def _bearer(token: str) -> int:
+    from django.test import Client
+
+    return Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+
+
+@pytest.mark.parametrize("mode", ["temporary", "link"])
+def test_a_password_reset_revokes_the_persons_api_tokens(client, world, mode):
+    from mubiao.api.actions import create_token
+
+    fgw = world.users["fgw"]
+    token, raw = create_token(fgw, name="统计平台", read_only=True)
+    assert _bearer(raw) == 200
+    client.force_login(world.users["supervisor"])
+    client.post("/people/fgw/reset/", {"mode": mode})
+    actions.set_own_password(User.objects.get(pk=fgw.pk), "Fgw-own-2026!")  # back in business
+    token.refresh_from_db()
+    assert token.revoked_at is not None and _bearer(raw) == 401
+    row = AuditEntry.objects.get(action="token.revoke", target=f"token:{token.prefix}")
+    assert row.actor == world.users["supervisor"] and row.note == "password reset"
+
+
+def test_deactivation_revokes_the_persons_api_tokens_for_good(client, world):
+    from mubiao.api.actions import create_token
+
+    token, raw = create_token(world.users["swj"], name="大屏", read_only=True)
+    other, other_raw = create_token(world.users["fgw"], name="大屏", read_only=True)
+    client.force_login(world.users["supervisor"])
+    client.post("/people/swj/active/", {"active": "0"})
+    client.post("/people/swj/active/", {"active": "1"})
+    token.refresh_from_db()
+    assert token.revoked_at is not None and _bearer(raw) == 401
+    assert _bearer(other_raw) == 200  # nobody else's token is touched
