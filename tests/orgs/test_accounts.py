@@ -319,7 +319,7 @@ def test_deactivation_revokes_the_persons_api_tokens_for_good(client, world):
     from mubiao.api.actions import create_token
 
     token, raw = create_token(world.users["swj"], name="大屏", read_only=True)
-    other, other_raw = create_token(world.users["fgw"], name="大屏", read_only=True)
+    _, other_raw = create_token(world.users["fgw"], name="大屏", read_only=True)
     client.force_login(world.users["supervisor"])
     client.post("/people/swj/active/", {"active": "0"})
     client.post("/people/swj/active/", {"active": "1"})
