@@ -45,6 +45,12 @@ WEB = {
         "get", "/monitor/demo-2026/ranking/",
         {"supervisor": 200, "leader": 200, "viewer": 200, "anonymous": 302}, 403,
     ),
+    "open the ranking settings": (
+        "get", "/monitor/demo-2026/ranking/settings/", {"supervisor": 200, "anonymous": 302}, 403,
+    ),
+    "change the ranking settings": (
+        "post", "/monitor/demo-2026/ranking/settings/", {"supervisor": 302, "anonymous": 302}, 403,
+    ),
     "manage my API tokens": ("get", "/account/tokens/", {"anonymous": 302}, 200),
     "open the admin": ("get", "/admin/", {"anonymous": 302}, 302),
     # Building and issuing the plan: the office only; acknowledging: the units assigned.

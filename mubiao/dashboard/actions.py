@@ -17,7 +17,7 @@ from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.dashboard import statuses
 from mubiao.dashboard.bulletin import may_publish
-from mubiao.dashboard.models import BandSetting, RankingSetting
+from mubiao.dashboard.models import DEFAULT_RANKING, BandSetting, RankingSetting
 from mubiao.monitor import Bands, RankingFormula
 from mubiao.plans.models import Plan
 
@@ -89,7 +89,6 @@ def set_unit_ranking(user, plan: Plan, setting: dict[str, Any] | None) -> Rankin
     """How counties and functional zones are ranked by key-project investment completion
     (``order``) and the plan's 红黑榜 (``red``, ``black``, ``exemptions``), as
     ``unit_standings.parse`` reads it; None or {} ranks highest first with no lists."""
-    from mubiao.dashboard.report_data import DEFAULT_RANKING
     from mubiao.dashboard.unit_standings import parse
 
     _check(user, plan)

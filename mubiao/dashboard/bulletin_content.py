@@ -134,6 +134,7 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
         blocks.append(_unit_table("", sequence["rows"]))
         if sequence["lists"] is not None:
             blocks.append(_text(_lists_sentence(sequence, units["lists_zh"])))
+        blocks.extend(_text(line) for line in _standing_sentences(sequence, units))
     p = data.get("projects")
     if p:
         blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）重点项目开工和滞后情况"})
@@ -155,6 +156,28 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
                              for r in rows],
                 })  # fmt: skip
     return blocks
+
+
+def _standing_sentences(sequence: dict, units: dict) -> list[str]:
+    """方阵, 首末位次数 and 积分 of one sequence, each with its rule, where the plan uses them."""
+    lines = []
+    if sequence.get("tiered"):
+        tiered = "；".join(
+            f"{t['zh']}：{'、'.join(t['units']) or '空缺'}" for t in sequence["tiered"]
+        )
+        lines.append(f"按{units['tiers_zh']}，本期{sequence['name_zh']}{tiered}。")
+    rows = sequence["rows"]
+    if units.get("counts_zh"):
+        firsts = "、".join(f"{r['unit']}{r['firsts']}次" for r in rows if r["firsts"]) or "无"
+        lasts = "、".join(f"{r['unit']}{r['lasts']}次" for r in rows if r["lasts"]) or "无"
+        lines.append(
+            f"{units['counts_zh']}。{sequence['name_zh']}排第1：{firsts}；排末位：{lasts}。"
+        )
+    if units.get("points_zh"):
+        scored = sorted(rows, key=lambda r: -float(r["points"] or 0))
+        listed = "、".join(f"{r['unit']}{r['points'] or '0.0'}分" for r in scored)
+        lines.append(f"{units['points_zh']}。{sequence['name_zh']}积分：{listed}。")
+    return lines
 
 
 def _lists_sentence(sequence: dict, rules: str) -> str:

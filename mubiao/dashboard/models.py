@@ -109,6 +109,18 @@ class BandSetting(models.Model):
             raise ValidationError({"data": str(exc)}) from exc
 
 
+#: The ranking when a plan states none: timeliness and progress count equally, and each
+#: overdue item costs five points.
+DEFAULT_RANKING = {
+    "terms": [
+        {"measure": "on_time_rate", "weight": 40},
+        {"measure": "share_green", "weight": 40},
+        {"measure": "overdue", "weight": -5},
+    ],
+    "tie_breaks": [{"measure": "overdue", "order": "asc"}],
+}
+
+
 class RankingSetting(models.Model):
     """A plan's ranking formula (JSON as ``RankingFormula.to_data``) and exemptions."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from mubiao.dashboard.models import RankingSetting
+from mubiao.dashboard.models import DEFAULT_RANKING, RankingSetting
 from mubiao.dashboard.status import PlanStatus
 from mubiao.monitor import (
     Judgement,
@@ -35,16 +35,6 @@ from mubiao.plans.models import Area, Assignment, Indicator, Plan, Task
 from mubiao.reporting.models import Report
 
 STATUSES = [s.value for s in Status]
-#: The ranking when a plan states none: timeliness and progress count equally, and each
-#: overdue item costs five points.
-DEFAULT_RANKING = {
-    "terms": [
-        {"measure": "on_time_rate", "weight": 40},
-        {"measure": "share_green", "weight": 40},
-        {"measure": "overdue", "weight": -5},
-    ],
-    "tie_breaks": [{"measure": "overdue", "order": "asc"}],
-}
 SEVERITY = {s.value: deadlines.severity(s) for s in deadlines.SEVERITY}
 
 
@@ -353,7 +343,6 @@ def correction_row(change) -> dict:
 
 
 __all__ = [
-    "DEFAULT_RANKING",
     "correction_row",
     "plan_assignments",
     "ranking_formula",

@@ -25,7 +25,21 @@ from typing import Any
 
 from mubiao.monitor import fixed, gap_points
 from mubiao.monitor.ranking import RankedUnit
-from mubiao.monitor.standings import FigureRanking, ListRule, rank_sequences, red_black
+from mubiao.monitor.standings import (
+    FigureRanking,
+    ListRule,
+    PointsRule,
+    ScoreTier,
+    Tier,
+    add_points,
+    assign_score_tiers,
+    assign_tiers,
+    describe_points,
+    describe_tiers,
+    place_counts,
+    rank_sequences,
+    red_black,
+)
 from mubiao.plans.models import Plan
 
 #: The kinds of unit, in the order their tables print, with their names.
@@ -43,27 +57,84 @@ def parse(setting: dict[str, Any] | None) -> dict[str, Any]:
     """The setting checked: order, the list rules (``ListRule``) and exemptions; raises
     ValueError/TypeError/KeyError on anything else."""
     setting = dict(setting or {})
-    unknown = set(setting) - {"order", "red", "black", "exemptions"}
+    unknown = set(setting) - {"order", "measure", "red", "black", "exemptions", "tiers", "points"}
     if unknown:
         raise ValueError(f"unknown keys: {', '.join(sorted(unknown))}")
     order = setting.get("order", "desc")
     if order not in ("desc", "asc"):
         raise ValueError("order is 'desc' (highest first) or 'asc' (lowest first)")
+    measure = setting.get("measure", "completion")
+    if measure not in MEASURES:
+        raise ValueError(f"the ranking's measure is one of {', '.join(MEASURES)}")
     rules: dict[str, ListRule | None] = {}
     for side in ("red", "black"):
         rule = setting.get(side)
         if rule is None:
             rules[side] = None
             continue
-        measure = rule.get("measure", "completion")
-        if measure not in MEASURES:
+        on = rule.get("measure", "completion")
+        if on not in MEASURES:
             raise ValueError(f"a list's measure is one of {', '.join(MEASURES)}")
         rules[side] = ListRule(
-            int(rule["size"]), measure, rule["comparison"], float(rule["threshold"]),
-            labels=MEASURES[measure],
+            int(rule["size"]), on, rule["comparison"], float(rule["threshold"]),
+            labels=MEASURES[on],
         )  # fmt: skip
     exemptions = {str(k): str(v) for k, v in dict(setting.get("exemptions") or {}).items()}
-    return {"order": order, "red": rules["red"], "black": rules["black"], "exemptions": exemptions}
+    return {
+        "order": order, "measure": measure, "red": rules["red"], "black": rules["black"],
+        "exemptions": exemptions, "tiers": _tiers(setting.get("tiers")),
+        "points": _points(setting.get("points")),
+    }  # fmt: skip
+
+
+def _tiers(data: dict[str, Any] | None) -> tuple[str, list] | None:
+    """("place", [Tier]) or ("figure", [ScoreTier]) from
+    ``{"by": "place", "bands": [{"zh": "第一方阵", "en": "first tier", "first": 1, "last": 3}]}``
+    or ``{"by": "figure", "bands": [{"zh": …, "en": …, "at_least": 100}, {… "at_least": null}]}``."""
+    if not data:
+        return None
+    by, bands = data.get("by", "place"), list(data.get("bands") or [])
+    if by not in ("place", "figure"):
+        raise ValueError("tiers go by 'place' (bands of places) or 'figure' (thresholds)")
+    if not bands:
+        raise ValueError("tiers need at least one band")
+    out: list = []
+    for band in bands:
+        zh, en = str(band["zh"]).strip(), str(band.get("en") or band["zh"]).strip()
+        if not zh:
+            raise ValueError("a tier needs a name")
+        if by == "place":
+            first, last = int(band["first"]), int(band["last"])
+            if 0 in (first, last) or ((first > 0) == (last > 0) and first > last):
+                raise ValueError(f"tier {zh}: places {first} to {last} are not a band")
+            out.append(Tier(zh, en, first, last))
+        else:
+            at_least = band.get("at_least")
+            out.append(ScoreTier(zh, en, None if at_least is None else float(at_least)))
+    return by, out
+
+
+#: What a project earns points by: started by the data month (1 or 0), its year-to-date
+#: investment (万元), its completion of the annual plan (%).
+POINT_MEASURES = {
+    "started": ("开工项目", "projects started"),
+    "ytd": ("累计完成投资（万元）", "investment to date (10,000 yuan)"),
+    "completion": ("年度计划完成率（%）", "completion of the annual plan (%)"),
+}
+
+
+def _points(data: list | None) -> list[PointsRule]:
+    rules = []
+    for rule in list(data or []):
+        measure = rule["measure"]
+        if measure not in POINT_MEASURES:
+            raise ValueError(f"a points rule's measure is one of {', '.join(POINT_MEASURES)}")
+        per, at_least = rule.get("per"), rule.get("at_least")
+        rules.append(PointsRule(
+            measure, float(rule["points"]), None if per is None else float(per),
+            None if at_least is None else float(at_least), labels=POINT_MEASURES[measure],
+        ))  # fmt: skip
+    return rules
 
 
 def setting_of(plan: Plan) -> dict[str, Any]:
@@ -74,32 +145,28 @@ def setting_of(plan: Plan) -> dict[str, Any]:
 
 
 def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
-    """{"formula_zh", "formula_en", "sequences": [{kind, name_zh, name_en, rows, lists}]}:
-    one sequence per kind of unit; each row {unit, plan, ytd, completion, gap, place,
-    place_en, rank, tied}; ``lists`` the 红黑榜 (None when the plan uses none)."""
-    from mubiao.projects.measures import progress_of, totals
+    """{"formula_zh", "formula_en", "lists_zh", "lists_en", "tiers_zh", "tiers_en",
+    "counts_zh", "counts_en", "points_zh", "points_en", "sequences": [{kind, name_zh,
+    name_en, rows, lists}]}: one sequence per kind of unit; each row {unit, plan, ytd,
+    completion, gap, place, place_en, rank, tied, tier, tier_en, firsts, lasts, points};
+    ``lists`` the 红黑榜 (None when the plan uses none)."""
+    from mubiao.projects.measures import progress_of, reference_month
 
     setting = setting_of(plan)
     decimals = plan.rate_decimals
-    ranking = FigureRanking(
-        "completion", setting["order"], decimals=decimals, labels=MEASURES["completion"]
-    )
-    groups: dict[str, list] = defaultdict(list)
-    kinds: dict[str, str] = {}
-    for r in progress_of(plan.projects.select_related("county", "plan"), plan.year, as_of):
-        if r.project.county_id is None:
-            continue
-        name = r.project.county.short_name or r.project.county.name
-        groups[name].append(r)
-        kinds[name] = "zone" if r.project.county.kind == "zone" else "county"
-    figures: dict[str, tuple[dict, float | None, float | None]] = {}
-    for name, items in groups.items():
-        t = totals(items, plan.year, as_of)
-        rate = None if t["rate"] is None else t["rate"] * 100
-        gap = None if rate is None else gap_points(rate, t["share"] * 100, decimals)
-        figures[name] = (t, rate, gap)
+    measure = setting["measure"]
+    ranking = FigureRanking(measure, setting["order"], decimals=decimals, labels=MEASURES[measure])
+    progress = [
+        r for r in progress_of(plan.projects.select_related("county", "plan"), plan.year, as_of)
+        if r.project.county_id is not None
+    ]  # fmt: skip
+    figures, kinds = _unit_figures(progress, plan.year, as_of, decimals)
+    index = MEASURE_INDEX[measure]
     best_first = dataclasses.replace(ranking, order="desc")
-    ranked = rank_sequences({n: f[1] for n, f in figures.items()}, kinds, ranking)
+    ranked = rank_sequences({n: f[index] for n, f in figures.items()}, kinds, ranking)
+    through = reference_month(as_of)
+    counts = _counts(plan, progress, as_of, kinds, best_first, decimals) if through else {}
+    points = _unit_points(progress, through, setting["points"])
     sequences = []
     for kind in sorted(ranked, key=lambda k: list(KINDS).index(k) if k in KINDS else 99):
         units = [_with_figures(u, figures) for u in ranked[kind]]
@@ -108,27 +175,158 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
             # The red list is taken from the best, the black from the worst, whichever
             # order the table prints in.
             best = [_with_figures(u, figures) for u in best_first.rank(
-                {u.unit: figures[u.unit][1] for u in units})]  # fmt: skip
+                {u.unit: figures[u.unit][index] for u in units})]  # fmt: skip
             rb = red_black(best, setting["red"], setting["black"], setting["exemptions"])
             lists = {
                 "red": [u.unit for u in rb.red],
                 "black": [u.unit for u in rb.black],
                 "spared": [{"unit": u, "reason": why} for u, why in rb.spared],
             }
+        tiers = _tiers_of(setting["tiers"], best_first, units, measure)
         name_zh, name_en = KINDS.get(kind, (kind, kind))
+        rows = []
+        for u in units:
+            row = _row(u, *figures[u.unit], decimals)
+            tier = tiers.get(u.unit)
+            firsts, lasts = counts.get(u.unit, (0, 0))
+            row.update(tier=tier.zh if tier else "", tier_en=tier.en if tier else "",
+                       firsts=firsts, lasts=lasts,
+                       points=fixed(points[u.unit], 1) if u.unit in points else "")  # fmt: skip
+            rows.append(row)
         sequences.append({
             "kind": kind, "name_zh": name_zh, "name_en": name_en, "lists": lists,
-            "rows": [_row(u, *figures[u.unit], decimals) for u in units],
+            "rows": rows, "tiered": _tiered(setting["tiers"], tiers, units),
         })  # fmt: skip
     formula = ranking.describe()
     rules = _rules_in_words(setting)
+    tiers_words = (
+        describe_tiers(setting["tiers"][1], MEASURES[measure]) if setting["tiers"] else None
+    )
+    months = through.month if through else 0
+    points_words = describe_points(setting["points"]) if setting["points"] else None
     return {
         "formula_zh": formula.zh,
         "formula_en": formula.en,
         "lists_zh": rules[0],
         "lists_en": rules[1],
+        "tiers_zh": tiers_words.zh if tiers_words else "",
+        "tiers_en": tiers_words.en if tiers_words else "",
+        "counts_zh": (
+            f"首末位次数：1–{months}月每月按{MEASURES[measure][0]}从高到低排名，统计各单位排第1和"
+            "排末位的次数（并列者各计一次）"
+            if months > 1
+            else ""
+        ),
+        "counts_en": (
+            f"first and last places: each month from January to {_MONTHS_EN[months]} ranked by "
+            f"{MEASURES[measure][1]}, highest first; how often each unit was first and last "
+            "(units tied each count)"
+            if months > 1
+            else ""
+        ),
+        "points_zh": (points_words.zh + "，按单位汇总") if points_words else "",
+        "points_en": (points_words.en + ", summed per unit") if points_words else "",
         "sequences": sequences,
     }
+
+
+def with_words(standings: dict[str, Any]) -> dict[str, Any]:
+    """The standings with ``words``: (zh, en, id) of each rule in use beyond the order
+    (tiers, first and last places, points), for the page to print."""
+    words = [
+        (standings[f"{key}_zh"], standings[f"{key}_en"], key)
+        for key in ("tiers", "counts", "points")
+        if standings[f"{key}_zh"]
+    ]
+    return {**standings, "words": words}
+
+
+_MONTHS_EN = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")  # fmt: skip
+#: The position of each measure in a unit's figures (totals, completion, gap).
+MEASURE_INDEX = {"completion": 1, "gap": 2}
+
+
+def _unit_figures(
+    progress: list, year: int, as_of: dt.date, decimals: int
+) -> tuple[dict[str, tuple[dict, float | None, float | None]], dict[str, str]]:
+    """unit name → (totals, completion %, gap in points), and unit name → kind."""
+    from mubiao.projects.measures import totals
+
+    groups: dict[str, list] = defaultdict(list)
+    kinds: dict[str, str] = {}
+    for r in progress:
+        name = r.project.county.short_name or r.project.county.name
+        groups[name].append(r)
+        kinds[name] = "zone" if r.project.county.kind == "zone" else "county"
+    figures: dict[str, tuple[dict, float | None, float | None]] = {}
+    for name, items in groups.items():
+        t = totals(items, year, as_of)
+        rate = None if t["rate"] is None else t["rate"] * 100
+        gap = None if rate is None else gap_points(rate, t["share"] * 100, decimals)
+        figures[name] = (t, rate, gap)
+    return figures, kinds
+
+
+def _counts(plan, progress, as_of, kinds, ranking, decimals) -> dict[str, tuple[int, int]]:
+    """unit → (times first, times last) over the year's months up to the data month, each
+    month ranked best first on the figures through that month (as approved by now)."""
+    from mubiao.projects.measures import _progress, reference_month
+
+    through = reference_month(as_of)
+    index = MEASURE_INDEX[ranking.measure]
+    rankings = []
+    for month in range(1, through.month + 1):
+        day = as_of if month == through.month else dt.date(plan.year, month + 1, 1)
+        rows = [
+            _progress(r.project, {m: (v, r.stage) for m, v in r.months.items() if m <= month},
+                      plan.year, r.schedule)
+            for r in progress
+        ]  # fmt: skip
+        figures, _ = _unit_figures(rows, plan.year, day, decimals)
+        for seq in rank_sequences(
+            {n: f[index] for n, f in figures.items()}, kinds, ranking
+        ).values():
+            rankings.append(seq)
+    return place_counts(rankings)
+
+
+def _unit_points(progress, through, rules: list[PointsRule]) -> dict[str, float]:
+    if not rules:
+        return {}
+    items = []
+    for r in progress:
+        started = r.project.actual_start is not None and (
+            through is None or r.project.actual_start <= through
+        )
+        figures = {
+            "started": 1.0 if started else 0.0,
+            "ytd": float(r.ytd),
+            "completion": None if r.rate is None else r.rate * 100,
+        }
+        items.append((r.project.county.short_name or r.project.county.name, figures))
+    return add_points(items, rules)
+
+
+def _tiered(tiers, of_unit: dict, units) -> list[dict] | None:
+    """Each tier with its units in the table's order (None when the plan sets none)."""
+    if not tiers:
+        return None
+    return [
+        {"zh": t.zh, "en": t.en, "units": [u.unit for u in units if of_unit.get(u.unit) is t]}
+        for t in tiers[1]
+    ]
+
+
+def _tiers_of(tiers, best_first, units, measure) -> dict:
+    """unit → its tier (places counted best first, whichever order the table prints)."""
+    if not tiers:
+        return {}
+    by, bands = tiers
+    if by == "figure":
+        return assign_score_tiers(units, bands, measure, best_first.decimals)
+    best = best_first.rank({u.unit: u.measures.get(measure) for u in units})
+    return assign_tiers(best, bands)
 
 
 def _with_figures(unit: RankedUnit, figures: dict) -> RankedUnit:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("<slug:plan_code>/", views.dashboard, name="dashboard"),
     path("<slug:plan_code>/ledger/", views.ledger, name="ledger"),
     path("<slug:plan_code>/ranking/", views.ranking, name="ranking"),
+    path("<slug:plan_code>/ranking/settings/", views.ranking_settings, name="ranking-settings"),
     path("<slug:plan_code>/areas/<slug:area_code>/", views.area, name="area"),
     path("<slug:plan_code>/tasks/<slug:task_code>/", views.task, name="task"),
     path(

@@ -26,7 +26,7 @@ from mubiao.dashboard import bulletin as bulletins
 from mubiao.dashboard import current
 from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.models import Bulletin
-from mubiao.dashboard.unit_standings import standings_of
+from mubiao.dashboard.unit_standings import POINT_MEASURES, standings_of, with_words
 from mubiao.lib.dates import parse_as_of
 from mubiao.lib.http import Refused
 from mubiao.lib.text import printable_tree
@@ -147,7 +147,14 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
     return render(
         request,
         "dashboard/ranking.html",
-        _context(request, plan, as_of, data=data, units=standings_of(plan, as_of)),
+        _context(
+            request,
+            plan,
+            as_of,
+            data=data,
+            units=with_words(standings_of(plan, as_of)),
+            may_set=dashboard_actions.may_set_conventions(request.user, plan),
+        ),
     )
 
 
@@ -425,3 +432,166 @@ def bulletin_pdf(request: HttpRequest, plan_code: str, code: str) -> HttpRespons
     if not item.pdf:
         raise Http404("pdf")
     return FileResponse(item.pdf.open("rb"), as_attachment=True, filename=item.pdf_name)
+
+
+COMPARISONS = (">=", ">", "<=", "<")
+
+
+def _number(text: str, field: str, whole: bool = False) -> float:
+    try:
+        value = float(text.replace("，", "").strip())
+    except ValueError:
+        raise ValidationError(
+            _("%(field)s must be a number, not “%(text)s”.") % {"field": field, "text": text}
+        ) from None
+    if whole and value != int(value):
+        raise ValidationError(_("%(field)s must be a whole number.") % {"field": field})
+    return value
+
+
+def _lines(text: str) -> list[list[str]]:
+    """Non-empty lines, each split on | into trimmed cells."""
+    return [
+        [cell.strip() for cell in line.split("|")] for line in text.splitlines() if line.strip()
+    ]
+
+
+def unit_ranking_from_form(post) -> dict:
+    """The setting ``set_unit_ranking`` takes, from the settings form; a field that is not
+    what it should be is a ValidationError with a sentence naming it."""
+    setting: dict = {
+        "measure": post.get("measure", "completion"),
+        "order": post.get("order", "desc"),
+    }
+    for side, name in (("red", _("Red list")), ("black", _("Black list"))):
+        if not post.get(f"{side}_on"):
+            continue
+        comparison = post.get(f"{side}_comparison", "")
+        if comparison not in COMPARISONS:
+            raise ValidationError(_("%(list)s: choose a comparison.") % {"list": name})
+        size = _number(post.get(f"{side}_size", ""), _("%(list)s: size") % {"list": name}, True)
+        if size < 1:
+            raise ValidationError(_("%(list)s holds at least one unit.") % {"list": name})
+        setting[side] = {
+            "size": int(size),
+            "measure": post.get(f"{side}_measure", "completion"),
+            "comparison": comparison,
+            "threshold": _number(
+                post.get(f"{side}_threshold", ""), _("%(list)s: threshold") % {"list": name}
+            ),
+        }
+    exemptions = {}
+    for line in post.get("exemptions", "").splitlines():
+        if not line.strip():
+            continue
+        unit, sep, reason = line.replace("：", ":").partition(":")
+        if not sep or not unit.strip() or not reason.strip():
+            raise ValidationError(
+                _("Write each exemption as “unit: reason”, not “%(line)s”.") % {"line": line}
+            )
+        exemptions[unit.strip()] = reason.strip()
+    if exemptions:
+        setting["exemptions"] = exemptions
+    by = post.get("tiers_by", "")
+    if by in ("place", "figure"):
+        bands = []
+        for cells in _lines(post.get("tiers", "")):
+            if by == "place":
+                if len(cells) != 4:
+                    raise ValidationError(
+                        _("Write each tier of places as “name | English name | first | last”.")
+                    )
+                bands.append({"zh": cells[0], "en": cells[1] or cells[0],
+                              "first": int(_number(cells[2], cells[0], True)),
+                              "last": int(_number(cells[3], cells[0], True))})  # fmt: skip
+            else:
+                if len(cells) != 3:
+                    raise ValidationError(
+                        _("Write each tier of figures as “name | English name | at least”.")
+                    )
+                bands.append({"zh": cells[0], "en": cells[1] or cells[0],
+                              "at_least": _number(cells[2], cells[0]) if cells[2] else None})  # fmt: skip
+        if not bands:
+            raise ValidationError(_("Tiers need at least one line."))
+        setting["tiers"] = {"by": by, "bands": bands}
+    points = []
+    for cells in _lines(post.get("points", "")):
+        if len(cells) != 4:
+            raise ValidationError(
+                _("Write each points rule as “measure | points | per | at least”.")
+            )
+        if cells[0] not in POINT_MEASURES:
+            raise ValidationError(
+                _("“%(measure)s” is not a points measure: use started, ytd or completion.")
+                % {"measure": cells[0]}
+            )
+        points.append({"measure": cells[0], "points": _number(cells[1], cells[0]),
+                       "per": _number(cells[2], cells[0]) if cells[2] else None,
+                       "at_least": _number(cells[3], cells[0]) if cells[3] else None})  # fmt: skip
+    if points:
+        setting["points"] = points
+    return setting
+
+
+def _form_of(setting: dict) -> dict:
+    """The stored setting as the form shows it."""
+    form: dict = {"measure": setting.get("measure", "completion"),
+                  "order": setting.get("order", "desc")}  # fmt: skip
+    for side in ("red", "black"):
+        rule = setting.get(side)
+        form[side] = dict(rule, on=True) if rule else {"on": False}
+    form["exemptions"] = "\n".join(
+        f"{u}：{why}" for u, why in (setting.get("exemptions") or {}).items()
+    )
+    tiers = setting.get("tiers") or {}
+    form["tiers_by"] = tiers.get("by", "")
+    form["tiers"] = "\n".join(
+        " | ".join(str(v) for v in (b["zh"], b.get("en", ""), b["first"], b["last"]))
+        if tiers.get("by") == "place"
+        else " | ".join((b["zh"], b.get("en", ""), "" if b.get("at_least") is None else f"{b['at_least']:g}"))
+        for b in tiers.get("bands", [])
+    )  # fmt: skip
+    form["points"] = "\n".join(
+        " | ".join((p["measure"], f"{p['points']:g}", "" if p.get("per") is None else f"{p['per']:g}",
+                    "" if p.get("at_least") is None else f"{p['at_least']:g}"))
+        for p in setting.get("points") or []
+    )  # fmt: skip
+    return form
+
+
+@login_required
+def ranking_settings(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """How counties and functional zones are ranked: the measure, the order, the 红黑榜 with
+    its exemptions, tiers and points (the supervision office only), saved through
+    ``set_unit_ranking``."""
+    from mubiao.dashboard.models import RankingSetting
+
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    if not dashboard_actions.may_set_conventions(request.user, plan):
+        raise PermissionDenied("ranking settings")
+    stored = RankingSetting.objects.filter(plan=plan).values_list("units", flat=True).first() or {}
+    form = _form_of(stored)
+    if request.method == "POST":
+        try:
+            setting = unit_ranking_from_form(request.POST)
+            dashboard_actions.set_unit_ranking(request.user, plan, setting)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            form = {**_form_of({}), **{k: request.POST.get(k, "") for k in
+                    ("measure", "order", "exemptions", "tiers_by", "tiers", "points")}}  # fmt: skip
+            for side in ("red", "black"):
+                form[side] = {"on": bool(request.POST.get(f"{side}_on")),
+                              **{k: request.POST.get(f"{side}_{k}", "") for k in
+                                 ("size", "measure", "comparison", "threshold")}}  # fmt: skip
+            status = 400
+        else:
+            messages.success(request, _("The ranking of counties and zones is saved."))
+            return redirect("dashboard:ranking", plan.code)
+    else:
+        status = 200
+    return render(
+        request,
+        "dashboard/ranking_settings.html",
+        _context(request, plan, timezone.localdate(), form=form, comparisons=COMPARISONS),
+        status=status,
+    )

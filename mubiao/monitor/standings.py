@@ -251,6 +251,86 @@ def _holds(tier: Tier, rank: int, count: int) -> bool:
     return first <= rank <= last
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreTier:
+    """A band of figures: the units whose figure is at least ``at_least`` (None: any
+    figure), taken in the order given, the first tier a unit reaches winning
+    (``ScoreTier("第一方阵", "first tier", 100)``: completion of 100% or more)."""
+
+    zh: str
+    en: str
+    at_least: float | None
+
+
+def assign_score_tiers(
+    ranked: Sequence[RankedUnit],
+    tiers: Sequence[ScoreTier],
+    measure: str,
+    decimals: int | None = None,
+) -> dict[str, ScoreTier | None]:
+    """Each ranked unit's tier by its figure (``measure``, rounded to ``decimals`` as
+    printed: 99.96 printed 100.0 reaches 100); units without a rank, none.
+
+    >>> ranked = FigureRanking("c").rank({"甲": 120.0, "乙": 100.0, "丙": 80.0})
+    >>> t = assign_score_tiers(ranked, [ScoreTier("第一方阵", "first", 100), ScoreTier("第二方阵", "second", None)], "c")
+    >>> {u: x.zh for u, x in t.items()}
+    {'甲': '第一方阵', '乙': '第一方阵', '丙': '第二方阵'}
+    """
+    out: dict[str, ScoreTier | None] = {}
+    for unit in ranked:
+        value = unit.measures.get(measure)
+        if unit.rank is None or value is None:
+            out[unit.unit] = None
+            continue
+        if decimals is not None:
+            value = rounded(value, decimals)
+        out[unit.unit] = next(
+            (t for t in tiers if t.at_least is None or value >= t.at_least - 1e-9), None
+        )
+    return out
+
+
+def describe_tiers(
+    tiers: Sequence[Tier] | Sequence[ScoreTier], labels: tuple[str, str] | None = None
+) -> Bilingual:
+    """The tiers in words: ``第1至3位为第一方阵；…`` or ``完成率不低于100为第一方阵；其余为…``."""
+    zh: list[str] = []
+    en: list[str] = []
+    for t in tiers:
+        if isinstance(t, ScoreTier):
+            name_zh, name_en = labels or ("数值", "the figure")
+            if t.at_least is None:
+                zh.append(f"其余为{t.zh}")
+                en.append(f"the rest: {t.en}")
+            else:
+                zh.append(f"{name_zh}不低于{t.at_least:g}为{t.zh}")
+                en.append(f"{name_en} at least {t.at_least:g}: {t.en}")
+        else:
+            zh.append(f"{_places_zh(t.first, t.last)}为{t.zh}")
+            en.append(f"{_places_en(t.first, t.last)}: {t.en}")
+    return Bilingual("方阵：" + "；".join(zh), "tiers: " + "; ".join(en))
+
+
+def _places_zh(first: int, last: int) -> str:
+    if first < 0 and last == -1:
+        return f"后{-first}位"
+    if first < 0:
+        return f"倒数第{-last}至第{-first}位"
+    if last < 0:
+        return f"第{first}位至倒数第{-last}位"
+    return f"第{first}位" if first == last else f"第{first}至{last}位"
+
+
+def _places_en(first: int, last: int) -> str:
+    if first < 0 and last == -1:
+        return f"the last {-first}"
+    if first < 0:
+        return f"{-last} to {-first} from the end"
+    if last < 0:
+        return f"place {first} to {-last} from the end"
+    return f"place {first}" if first == last else f"places {first} to {last}"
+
+
 def place_counts(rankings: Iterable[Sequence[RankedUnit]]) -> dict[str, tuple[int, int]]:
     """unit → (times first, times last) across rankings (ties count for each unit tied).
 

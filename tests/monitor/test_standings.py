@@ -194,3 +194,32 @@ def test_it_shows_equal_scores_as_ties():
 def test_it_refuses_a_malformed_formula(data, message):
     with pytest.raises(ValueError, match=message):
         RankingFormula.from_data(data)
+
+
+def test_tiers_by_figure_take_the_first_threshold_reached_and_say_so():
+    from mubiao.monitor.standings import ScoreTier, assign_score_tiers, describe_tiers
+
+    tiers = [ScoreTier("第一方阵", "first tier", 100), ScoreTier("第二方阵", "second tier", 80),
+             ScoreTier("第三方阵", "third tier", None)]  # fmt: skip
+    ranked = FigureRanking("completion", decimals=1).rank(
+        {"甲": 100.0, "乙": 99.96, "丙": 80.0, "丁": 12.0, "戊": None}
+    )
+    got = {
+        u: (t.zh if t else None) for u, t in assign_score_tiers(ranked, tiers, "completion").items()
+    }
+    assert got == {
+        "甲": "第一方阵",
+        "乙": "第二方阵",
+        "丙": "第二方阵",
+        "丁": "第三方阵",
+        "戊": None,
+    }
+    words = describe_tiers(tiers, ("完成率", "completion"))
+    assert words.zh == "方阵：完成率不低于100为第一方阵；完成率不低于80为第二方阵；其余为第三方阵"
+    assert words.en == (
+        "tiers: completion at least 100: first tier; completion at least 80: second tier; "
+        "the rest: third tier"
+    )
+    places = describe_tiers([Tier("前3位", "top 3", 1, 3), Tier("后3位", "bottom 3", -3, -1)])
+    assert places.zh == "方阵：第1至3位为前3位；后3位为后3位"
+    assert places.en == "tiers: places 1 to 3: top 3; the last 3: bottom 3"
