@@ -139,6 +139,7 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
     if p:
         blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）重点项目开工和滞后情况"})
         blocks.append(_text(_projects_sentence(p)))
+        blocks.extend(_project_figures(plan, dt.date.fromisoformat(data["as_of"])))
         behind = _behind_projects(plan, dt.date.fromisoformat(data["as_of"]))
         if behind:
             blocks.append(_text("滞后较多的项目：" + "；".join(behind) + "。"))
@@ -155,6 +156,36 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
                               _pct(r["on_time_rate"]), _pct(r["share_green"]), str(r["overdue"])]
                              for r in rows],
                 })  # fmt: skip
+    return blocks
+
+
+TIER_ZH = {"province": "省重点项目", "city": "市重点项目", "county": "县重点项目", "": "未分级项目"}
+
+
+def _project_figures(plan: Plan, as_of: dt.date) -> list[dict]:
+    """The key projects' figures as bulletins print them (``projects.measures.figures``):
+    the data month's increment (and 同比 where last year's series is stated), and a table
+    by tier (省/市/县重点). Funds secured (资金到位) are not printed: the projects' monthly
+    reports do not carry them."""
+    from mubiao.projects.measures import figures
+
+    f = figures(plan.projects.all(), plan.year, as_of)
+    if f is None or not f["month"]:
+        return []
+    text = f"{f['month']}月当月完成投资{fixed(f['increment'], 0)}万元"
+    if f["yoy"] is not None:
+        change = f["yoy"] * 100
+        word = "增长" if change >= 0 else "下降"
+        text += f"，1–{f['month']}月累计同比{word}{fixed(abs(change), 1)}%"
+    blocks = [_text(text + "。")]
+    tiers = f["by_tier"]
+    if tiers and any(t["key"] for t in tiers):
+        blocks.append({
+            "kind": "table", "caption": "分级别重点项目完成情况",
+            "header": ["级别", "项目数", "年度计划（万元）", "累计完成（万元）", "完成率", "滞后项目"],
+            "rows": [[TIER_ZH.get(t["key"], t["label"]), str(t["n"]), fixed(t["plan"], 0),
+                      fixed(t["ytd"], 0), _pct(t["rate"]), str(t["behind"])] for t in tiers],
+        })  # fmt: skip
     return blocks
 
 
