@@ -4,7 +4,10 @@ From the home page, every same-site link a persona's pages offer is followed (GE
 downloads, the admin, the API and logout left out). Each page must have a title and a
 way back (the breadcrumbs or the site's home link), no template syntax in what is shown
 (a raw ``{# … #}`` or ``{{ … }}``), no raw cycle codes ("202610" where a person reads
-"2026年10月"), and, in Chinese, no English words outside codes and names of formats.
+"2026年10月"), in Chinese no English words outside codes and names of formats, and in
+English no period named in Chinese ("2026年3月", "2026年03月报告": a cycle's stored
+name, made in Chinese, where the page should say "March 2026"). The crawl runs after
+March's due date, so the dashboard's overdue table and the inbox's overdue list show.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ TEMPLATE_SYNTAX = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}")
 RAW_CYCLE = re.compile(
     r"(?<![\d.\-/:])20\d\d(?:0[1-9]|1[0-2])(?![\d])|(?<![\w-])20\d\dQ[1-4](?![\w-])"
 )
+# A period as Chinese names it; in English pages it is a cycle name left untranslated.
+CHINESE_PERIOD = re.compile(r"20\d\d年(?:\d{1,2}月|第[一二三四1-4]季度|[上下]半年)")
 
 
 class Page(HTMLParser):
@@ -38,6 +43,10 @@ class Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.text: list[str] = []
+        # the text outside form boxes: a textarea holds what a document will say (the
+        # bulletin's default sentences are Chinese in any UI), not what the page says
+        self.prose: list[str] = []
+        self._in_box = False
         self.title = ""
         self.links: list[str] = []
         self.crumbs = False
@@ -51,6 +60,8 @@ class Page(HTMLParser):
             self._skip += 1
         if tag == "title":
             self._in_title = True
+        if tag == "textarea":
+            self._in_box = True
         if tag == "nav" and "crumbs" in (attrs.get("class") or ""):
             self.crumbs = True
         if tag == "a" and attrs.get("href"):
@@ -63,12 +74,16 @@ class Page(HTMLParser):
             self._skip -= 1
         if tag == "title":
             self._in_title = False
+        if tag == "textarea":
+            self._in_box = False
 
     def handle_data(self, data):
         if self._in_title:
             self.title += data
         elif not self._skip:
             self.text.append(data)
+            if not self._in_box:
+                self.prose.append(data)
 
 
 def english_words(text: str, names: set[str]) -> set[str]:
@@ -106,6 +121,8 @@ def crawl(client, language: str, names: set[str]) -> dict[str, list[str]]:
             found.append(f"raw cycle code {m.group()!r}")
         if language == "zh-hans" and (words := english_words(shown, names)):
             found.append(f"English words {sorted(words)[:12]}")
+        if language == "en" and (m := CHINESE_PERIOD.search(" ".join([page.title, *page.prose]))):
+            found.append(f"period in Chinese {m.group()!r}")
         if found:
             problems[url] = found
         for href in page.links:
@@ -128,6 +145,7 @@ def reported(world, slot, clock):
     actions.submit(users["fgw"], slot("fgw", "t1"), Content(progress="已开工386个",
                    values={"projects": "386", "investment": "412.5"}))  # fmt: skip
     actions.approve(users["supervisor"], slot("fgw", "t1"))
+    clock("2026-04-08")  # past March's due date (04-05): the rest is overdue
     return world
 
 

@@ -67,11 +67,14 @@ class Cycle(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     @property
     def label(self) -> str:
-        """The period as people say it: 2026年10月 / October 2026 (never the code 202610)."""
+        """The period as people say it, in the active language: 2026年10月 / October 2026
+        (never the code 202610, nor ``name``, which keeps the language it was created in).
+        The one way a cycle is named on a page: ``{{ cycle.label }}``, or, for stored data
+        that kept only the code and name, the ``cycle_label`` filter (reporting tags)."""
         return period_label(self.code, fallback=self.name)
 
 

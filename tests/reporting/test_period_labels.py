@@ -43,3 +43,35 @@ def test_the_missing_page_names_cycles_not_codes(login, march):
     text = page.content.decode()
     assert "2026年3月" in text
     assert not re.search(r">\s*2026\d\d\s*<", text)
+
+
+@pytest.mark.parametrize(("language", "shown", "not_shown"), [
+    ("zh-hans", "2026年3月", "March 2026"),
+    ("en", "March 2026", "2026年"),
+])  # fmt: skip
+def test_the_dashboards_overdue_table_names_cycles_in_the_pages_language(
+    login, march, clock, language, shown, not_shown
+):
+    # March's cycle was made (with its name) in Chinese; on 04-08 its slots are overdue
+    assert march.name.startswith("2026年")
+    clock("2026-04-08")
+    client = login("leader")
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    page = client.get(reverse("dashboard:dashboard", args=[march.plan.code]))
+    table = re.search(r'data-testid="overdue">(.*?)</table>', page.content.decode(), re.S)
+    assert table, "the overdue table is shown"
+    cells = re.findall(r'data-label="[^"]+">([^<]*· [^<]*)</td>', table.group(1))
+    assert cells and all(c.startswith(f"{shown} · ") for c in cells), cells
+    assert not_shown not in table.group(1)
+
+
+@pytest.mark.parametrize(("language", "label"), [("zh-hans", "2026年3月"), ("en", "March 2026")])
+def test_a_cycle_reads_in_the_active_language_wherever_it_is_printed(march, language, label):
+    from django.template import Context, Template
+
+    with translation.override(language):
+        assert str(march) == march.label == label
+        filtered = Template(
+            "{% load reporting %}{{ c|cycle_label }}|{{ code|cycle_label:name }}|{{ x|cycle_label:name }}"
+        ).render(Context({"c": march, "code": "202603", "name": march.name, "x": "spring"}))
+        assert filtered == f"{label}|{label}|{march.name}"

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import template
 
+from mubiao.reporting.models import Cycle, period_label
+
 register = template.Library()
 
 
@@ -18,3 +20,14 @@ def plain(value) -> str:
         text = format(value.normalize(), "f")
         return text
     return str(value)
+
+
+@register.filter
+def cycle_label(value, name: str = "") -> str:
+    """A cycle's name in the active language, from a Cycle or its period code (stored data
+    such as the dashboard's keeps the code and the name it was created with):
+    ``{{ r.cycle_code|cycle_label:r.cycle }}`` → 2026年3月 / March 2026; a custom code
+    falls back to ``name``."""
+    if isinstance(value, Cycle):
+        return value.label
+    return period_label(str(value or ""), fallback=name)
