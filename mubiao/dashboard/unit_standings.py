@@ -117,7 +117,7 @@ def _tiers(data: dict[str, Any] | None) -> tuple[str, list] | None:
 #: What a project earns points by: started by the data month (1 or 0), its year-to-date
 #: investment (万元), its completion of the annual plan (%).
 POINT_MEASURES = {
-    "started": ("开工项目", "projects started"),
+    "started": ("开工项目", "project started"),
     "ytd": ("累计完成投资（万元）", "investment to date (10,000 yuan)"),
     "completion": ("年度计划完成率（%）", "completion of the annual plan (%)"),
 }

@@ -127,3 +127,19 @@ def test_bad_input_is_a_sentence_and_nothing_is_saved(demo, office, client, chan
     assert sentence in response.text
     assert not RankingSetting.objects.filter(plan=demo).exclude(units={}).exists()
     assert re.search(r'name="tiers"[^>]*>[^<]*第', response.text)  # the form keeps the input
+
+
+def test_the_rules_and_the_form_read_in_english(demo, office, client):
+    with time_machine.travel("2026-11-10 10:00 +0800", tick=False):
+        client.post(f"{P}/ranking/settings/", FORM)
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        html = client.get(f"{P}/ranking/").text
+        form = client.get(f"{P}/ranking/settings/").text
+    assert (
+        "tiers: places 1 to 3: first tier; places 4 to 7: second tier; the last 3: third tier"
+        in html
+    )
+    assert "first and last places: each month from January to October ranked by" in html
+    assert "points = 2 per project started; 1 per 10 of completion of the annual plan (%)" in html
+    assert "Times first" in html and "first tier" in html
+    assert "Black list (黑榜): taken from the worst" in form and "Tiers by" in form
