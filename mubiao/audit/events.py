@@ -104,6 +104,7 @@ class Event(StrEnum):
     SUPERVISION_REPORT = "supervision.report"
     SUPERVISION_RETURN = "supervision.return"
     SUPERVISION_CLOSE = "supervision.close"
+    SUPERVISION_CANCEL = "supervision.cancel"
     SUPERVISION_ESCALATE = "supervision.escalate"
     INSTRUCTION_WRITE = "supervision.instruct"
     INSTRUCTION_ANSWER = "supervision.answer"
@@ -194,6 +195,7 @@ _LABELS: dict[Event, str | Promise] = {
     Event.SUPERVISION_REPORT: _("reported a supervision item done"),
     Event.SUPERVISION_RETURN: _("returned a supervision item"),
     Event.SUPERVISION_CLOSE: _("closed a supervision item"),
+    Event.SUPERVISION_CANCEL: _("cancelled a supervision item"),
     Event.SUPERVISION_ESCALATE: _("recorded an escalation"),
     Event.INSTRUCTION_WRITE: _("wrote an instruction"),
     Event.INSTRUCTION_ANSWER: _("answered an instruction"),

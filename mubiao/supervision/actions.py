@@ -80,6 +80,17 @@ def _check(user, item: SupervisionItem, action: str) -> workflow.Transition:
         raise PermissionDenied(
             _("A unit cannot close its own item: the supervision office closes it after checking.")
         )
+    if action == "cancel" and "lead" in actors:
+        raise PermissionDenied(
+            _("A unit cannot cancel its own item: only the supervision office withdraws an item.")
+        )
+    if action == "cancel" and item.state == S.CLOSED and "office" in actors:
+        day = timezone.localtime(item.closed_at).date().isoformat() if item.closed_at else ""
+        raise ValidationError(
+            _("This item was closed (销号) on %(day)s, so it can no longer be cancelled: a closed "
+              "item stays on record as done.")
+            % {"day": day}
+        )  # fmt: skip
     if not (t.actors & actors):
         raise PermissionDenied(_("You may not do this on this supervision item."))
     raise ValidationError(
@@ -92,7 +103,7 @@ def _move(user, item: SupervisionItem, t: workflow.Transition, comment: str = ""
     before = item.state
     item.state = t.target
     stamp = {"assign": "assigned_at", "acknowledge": "acknowledged_at", "report": "reported_at",
-             "close": "closed_at"}.get(t.action)  # fmt: skip
+             "close": "closed_at", "cancel": "cancelled_at"}.get(t.action)  # fmt: skip
     fields = ["state"]
     if stamp:
         setattr(item, stamp, now)
@@ -333,6 +344,22 @@ def close(user, item: SupervisionItem, comment: str = "") -> SupervisionItem:
     return item
 
 
+@transaction.atomic
+def cancel(user, item: SupervisionItem, reason: str) -> SupervisionItem:
+    """撤销: the office withdraws an item before 办结 (registered by mistake, overtaken by
+    events, merged into another), saying why. The item leaves the units' inboxes and the
+    office's queue; the units that had it are told."""
+    item = _lock(item)
+    t = _check(user, item, "cancel")
+    reason = _text(reason, _("Say why the item is cancelled: a reason is required."), 2000)
+    had_units = item.state in workflow.WITH_UNIT or item.state == S.REPORTED
+    node = _move(user, item, t, reason)
+    record(user, Event.SUPERVISION_CANCEL, **_trail(item, node))
+    if had_units and item.lead_unit_id:
+        reminders.item_cancelled(item, reason)
+    return item
+
+
 # ── Leader instructions (批示) ────────────────────────────────────────────────────────
 
 
@@ -522,6 +549,10 @@ def answer_notice(user, notice: Notice, text: str) -> Notice:
         raise PermissionDenied(_("Only the unit the notice is addressed to answers it."))
     if notice.answered_at:
         raise ValidationError(_("This notice has been answered already."))
+    if notice.item.state == S.CANCELLED:
+        raise ValidationError(
+            _("The supervision office cancelled this item (撤销), so its notice needs no answer.")
+        )
     body = _text(text, _("Write the answer: what has been done and when it will be finished."))
     now = timezone.now()
     notice.answer, notice.answered_at, notice.answered_by = body, now, user

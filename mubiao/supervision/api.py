@@ -23,7 +23,9 @@ from mubiao.supervision.models import Instruction, Notice, SupervisionItem
 router = Router(tags=["supervision"])
 ERRORS: dict[int, type[Schema]] = {401: schemas.Error, 403: schemas.Error, 404: schemas.Error,
                                    422: schemas.Error}  # fmt: skip
-State = Literal["registered", "assigned", "acknowledged", "in_progress", "reported", "closed"]
+State = Literal[
+    "registered", "assigned", "acknowledged", "in_progress", "reported", "closed", "cancelled"
+]
 
 
 class NodeOut(Schema):
@@ -77,6 +79,7 @@ class ItemOut(Schema):
     indicators: list[str]
     registered_at: dt.datetime
     closed_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
     closed_on_time: bool | None
     actions: list[str] = Field(description="what the caller may do now (the workflow table)")
 
@@ -172,6 +175,7 @@ def item_out(request, item: SupervisionItem) -> dict[str, Any]:
         "deadline": item.deadline, "tasks": [t.code for t in item.tasks.all()],
         "indicators": [i.code for i in item.indicators.all()],
         "registered_at": item.created_at, "closed_at": item.closed_at,
+        "cancelled_at": item.cancelled_at,
         "closed_on_time": item.closed_on_time,
         "actions": [t.action for t in workflow.allowed_actions(request.user, item)],
     }  # fmt: skip
@@ -292,6 +296,18 @@ def close_item(request, code: uuid.UUID, payload: CommentIn):
     """办结, 销号 (the office)."""
     item = access.get_item_for_user(request.user, code)
     actions.close(request.user, item, payload.comment)
+    return _done(request, item)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., max_length=2000)
+
+
+@router.post("/supervision/items/{code}/cancel", response={200: ItemDetail, **ERRORS})
+def cancel_item(request, code: uuid.UUID, payload: ReasonIn):
+    """撤销 (the office), with a reason, from any state before 办结."""
+    item = access.get_item_for_user(request.user, code)
+    actions.cancel(request.user, item, payload.reason)
     return _done(request, item)
 
 

@@ -43,7 +43,8 @@ def _age(item: SupervisionItem, days: int) -> None:
     """Move an item's whole history ``days`` back (demo only: a story needs a past)."""
     item.refresh_from_db()  # the actions worked on their own copies
     back = dt.timedelta(days=days)
-    fields = ["created_at", "assigned_at", "acknowledged_at", "reported_at", "closed_at"]
+    fields = ["created_at", "assigned_at", "acknowledged_at", "reported_at", "closed_at",
+              "cancelled_at"]  # fmt: skip
     for name in fields:
         value = getattr(item, name)
         if value:
@@ -133,6 +134,12 @@ def load_demo_supervision(plan: Plan) -> int:
     actions.report_done(u["swj"], f, "节日期间主要商品供应充足，价格平稳。", "投放储备肉: 300 吨")
     actions.close(u["duchashi"], f, "复核通过。")
     _age(f, 60)
+    # 8. Assigned, then cancelled (撤销): merged into item (4).
+    g = _item(u, plan, "批而未供土地专项核查", "核查全市批而未供土地底数，形成台账。", "manual",
+              tasks=tasks[2:3])  # fmt: skip
+    actions.assign(u["duchashi"], g, lead_unit=fgw, deadline=today + dt.timedelta(days=30))
+    actions.cancel(u["duchashi"], g, f"已并入“{c.title}”一并督办。")
+    _age(g, 20)
     # An instruction waiting for the office's answer, and one answered.
     actions.write_instruction(u["mayor"], plan, subject="task", obj=tasks[6], urgency="urgent", want="answer",
                               text="这项工作目前进展如何？请督查室了解后报我。", synthetic=True)  # fmt: skip

@@ -45,6 +45,7 @@ class SupervisionItem(models.Model):
         IN_PROGRESS = "in_progress", _("in progress")  # 办理
         REPORTED = "reported", _("reported, awaiting check")  # 反馈 → 复核
         CLOSED = "closed", _("closed")  # 办结 (销号)
+        CANCELLED = "cancelled", _("cancelled")  # 撤销: the office withdrew it before 办结
 
     class Source(models.TextChoices):
         INSTRUCTION = "instruction", _("leader's instruction")
@@ -98,6 +99,7 @@ class SupervisionItem(models.Model):
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     synthetic = models.BooleanField(_("synthetic demo data"), default=False)
 
     class Meta:

@@ -55,7 +55,9 @@ def _annotate(items) -> list[SupervisionItem]:
 def unit_inbox(user, items: QuerySet[SupervisionItem] | None = None) -> dict[str, list]:
     """The unit's supervision to-do list (all plans, or the given items)."""
     items = items if items is not None else access.items_of_units(user)
-    rows = _annotate(with_notices(items.exclude(state=S.CLOSED)).order_by("deadline", "pk"))
+    rows = _annotate(
+        with_notices(items.exclude(state__in=workflow.ENDED)).order_by("deadline", "pk")
+    )
     groups: dict[str, list] = {"to_acknowledge": [], "overdue": [], "to_answer": [], "waiting": []}
     for item in rows:
         if item.state == S.ASSIGNED and access.in_lead_unit(user, item):
@@ -73,7 +75,9 @@ def open_notices(user) -> list[Notice]:
     """Notices to the user's units not yet answered, the earliest answer-by date first."""
     if not access.unit_q(user).children:
         return []
-    found = Notice.objects.filter(access.unit_q(user), answered_at__isnull=True)
+    found = Notice.objects.filter(access.unit_q(user), answered_at__isnull=True).exclude(
+        item__state=S.CANCELLED
+    )
     return list(found.select_related("item__plan", "unit", "plan").order_by("answer_by", "pk"))
 
 
@@ -86,6 +90,9 @@ def office_queue(user, plan: Plan) -> dict[str, list]:
             items.filter(state__in=workflow.WITH_UNIT).order_by("deadline", "pk")
         ),
         "closed": _annotate(items.filter(state=S.CLOSED).order_by("-closed_at", "-pk")[:50]),
+        "cancelled": _annotate(
+            items.filter(state=S.CANCELLED).order_by("-cancelled_at", "-pk")[:50]
+        ),
     }
 
 
@@ -135,8 +142,10 @@ def standing(plan: Plan, on: dt.date | None = None) -> list[dict]:
     rows: dict[int, dict] = defaultdict(
         lambda: {"closed": 0, "on_time": 0, "open": 0, "overdue": 0}
     )
-    items = SupervisionItem.objects.filter(plan=plan, lead_unit__isnull=False).select_related(
-        "lead_unit"
+    items = (
+        SupervisionItem.objects.filter(plan=plan, lead_unit__isnull=False)
+        .exclude(state=S.CANCELLED)  # withdrawn by the office: neither done nor owed
+        .select_related("lead_unit")
     )
     for item in items:
         row = rows[item.lead_unit_id]
@@ -161,10 +170,13 @@ def bulletin_section(plan: Plan, as_of: dt.date) -> dict:
     """督办事项办理情况 as of the end of ``as_of``: the figures and the open items' list.
 
     Counts only what had happened by then (items registered, closed by that day), so a
-    bulletin built again for the same date says the same."""
+    bulletin built again for the same date says the same. An item cancelled (撤销) by that
+    day is left out, as if never registered."""
     end = dt.datetime.combine(as_of, dt.time.max, tzinfo=timezone.get_current_timezone())
     items = list(
-        SupervisionItem.objects.filter(plan=plan, created_at__lte=end).select_related("lead_unit")
+        SupervisionItem.objects.filter(plan=plan, created_at__lte=end)
+        .exclude(cancelled_at__lte=end)
+        .select_related("lead_unit")
     )
     closed = [i for i in items if i.closed_at and i.closed_at <= end]
     still_open = [i for i in items if not (i.closed_at and i.closed_at <= end)]
@@ -202,7 +214,9 @@ def durations(item: SupervisionItem, now: dt.datetime | None = None) -> list[dic
     rows = []
     for i, node in enumerate(nodes):
         until = (
-            nodes[i + 1].at if i + 1 < len(nodes) else (None if node.state_to == S.CLOSED else now)
+            nodes[i + 1].at
+            if i + 1 < len(nodes)
+            else (None if node.state_to in workflow.ENDED else now)
         )
         rows.append({
             "node": node, "label": labels.get(node.action, workflow.REGISTER_NODE),

@@ -82,6 +82,15 @@ def item_assigned(item: SupervisionItem) -> int:
     return send(item, f"item:{item.code}:assigned", text, units)
 
 
+def item_cancelled(item: SupervisionItem, reason: str) -> int:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("%(number)s “%(title)s” was cancelled by the supervision office: %(reason)s "
+                 "Nothing more is asked of your unit.") % {
+            "number": item.number, "title": item.title, "reason": reason}  # fmt: skip
+    units = [item.lead_unit, *item.co_units.all()]
+    return send(item, f"item:{item.code}:cancelled", text, units)
+
+
 def item_returned(item: SupervisionItem, comment: str) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         text = _("%(number)s “%(title)s” was returned by the supervision office: %(comment)s") % {

@@ -244,6 +244,9 @@ def _act(request: HttpRequest, item: SupervisionItem) -> str:
     if action == "close":
         actions.close(user, item, comment)
         return _("Closed (销号).")
+    if action == "cancel":
+        actions.cancel(user, item, post.get("reason", ""))
+        return _("Cancelled (撤销); the units no longer have it to do.")
     if action == "notice":
         n = actions.issue_notice(user, item, post.get("colour", ""), post.get("reason", ""),
                                  _date(post.get("answer_by", "")))  # fmt: skip

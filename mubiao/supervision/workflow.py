@@ -6,15 +6,16 @@ it row by row. People read :func:`describe`'s sentences, never the state codes.
 The nodes (PRACTICE §6): 立项 (``registered``) → 交办 (``assigned``: lead and co units told,
 with a deadline) → 签收 (``acknowledged`` by the lead unit) → 办理 (``in_progress``: feedback
 rounds) → 反馈 (``reported``: the lead unit says it is done) → 复核 (the office checks: accept
-or return with a comment) → 办结 (``closed``, 销号).
+or return with a comment) → 办结 (``closed``, 销号). Before 办结 the office may instead
+withdraw the item (撤销, ``cancelled``) with a reason: it leaves every list of work to do.
 
 Who ("actor"):
 - ``office``: the supervision office (督查室) of the plan's government;
 - ``lead``: a person of the item's lead unit (or of a unit above it);
 - ``co``: a person of one of its co-units.
 
-A unit never closes its own item: ``close`` is the office's, and is refused to anyone who
-also belongs to the lead unit.
+A unit never closes or cancels its own item: ``close`` and ``cancel`` are the office's,
+and are refused to anyone who also belongs to the lead unit.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ TRANSITIONS: tuple[Transition, ...] = (
                _set(S.REPORTED), S.IN_PROGRESS, _set("office"), needs_text=True),
     Transition("close", gettext_lazy("Accept and close (销号)"), gettext_lazy("Closed (办结)"),
                _set(S.REPORTED), S.CLOSED, _set("office"), primary=True),
+    Transition("cancel", gettext_lazy("Cancel the item (撤销)"), gettext_lazy("Cancelled (撤销)"),
+               _set(S.REGISTERED, S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.REPORTED),
+               S.CANCELLED, _set("office"), needs_text=True),
 )  # fmt: skip
 
 BY_ACTION = {t.action: t for t in TRANSITIONS}
@@ -70,6 +74,8 @@ REGISTER_NODE = gettext_lazy("Registered (立项)")
 #: States where the lead unit has the item in hand (notices and overdue apply).
 WITH_UNIT = _set(S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS)
 OPEN = _set(S.REGISTERED, S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.REPORTED)
+#: States an item never leaves: closed (办结) or cancelled (撤销).
+ENDED = _set(S.CLOSED, S.CANCELLED)
 
 
 def today() -> dt.date:
@@ -93,8 +99,8 @@ def actors_of(user, item: SupervisionItem) -> set[str]:
 def transition_allowed(t: Transition, item: SupervisionItem, actors: set[str]) -> bool:
     if item.state not in t.sources or not (t.actors & actors):
         return False
-    if t.action == "close" and "lead" in actors:
-        return False  # a unit cannot close its own item
+    if t.action in ("close", "cancel") and "lead" in actors:
+        return False  # a unit cannot close or cancel its own item
     return True
 
 
@@ -114,6 +120,8 @@ def describe(item: SupervisionItem) -> str:
     """A plain sentence for the item's state, as the reader should read it."""
     if item.state == S.CLOSED:
         return _("Closed (销号): the office accepted the unit's report.")
+    if item.state == S.CANCELLED:
+        return _("Cancelled (撤销) by the supervision office; nothing more is asked of the units.")
     if item.state == S.REPORTED:
         return _("Reported done; waiting for the supervision office's check.")
     if is_overdue(item):

@@ -23,7 +23,10 @@ def make_item(world, state: str = S.REGISTERED, *, deadline: dt.date = DEADLINE,
     item = actions.register(sup, world.plan, title="推进重点项目", matter="请加快重点项目建设进度。",
                             source="manual", links=links)  # fmt: skip
     order = [S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.REPORTED, S.CLOSED]
-    steps = order[: order.index(state) + 1] if state in order else []
+    if state == S.CANCELLED:  # cancelled once the units had it
+        steps = [S.ASSIGNED, S.CANCELLED]
+    else:
+        steps = order[: order.index(state) + 1] if state in order else []
     for step in steps:
         if step == S.ASSIGNED:
             actions.assign(sup, item, lead_unit=world.units["fgw"], deadline=deadline,
@@ -36,6 +39,8 @@ def make_item(world, state: str = S.REGISTERED, *, deadline: dt.date = DEADLINE,
             actions.report_done(fgw, item, "全部完成")
         elif step == S.CLOSED:
             actions.close(sup, item)
+        elif step == S.CANCELLED:
+            actions.cancel(sup, item, "已并入其他事项")
     item.refresh_from_db()
     assert item.state == state
     return item

@@ -31,7 +31,7 @@ def test_the_loop_through_the_api(api, world, clock):
     assert made.status_code == 201, made.content
     code = made.json()["item"]
     item = api("supervisor", "get", f"/supervision/items/{code}").json()
-    assert item["state"] == "registered" and item["actions"] == ["assign"]
+    assert item["state"] == "registered" and item["actions"] == ["assign", "cancel"]
     assert api("fgw", "post", f"/supervision/items/{code}/assign",
                {"lead_unit": "fgw", "deadline": "2026-04-20"}).status_code == 403  # fmt: skip
     r = api("supervisor", "post", f"/supervision/items/{code}/assign",
@@ -110,3 +110,21 @@ def test_reminders_are_read_and_marked_read_through_the_api(api, world, item_in)
     assert api("fgw", "post", "/supervision/messages/read").json() == {"read": 0}
     assert AuditEntry.objects.filter(action="supervision.messages_read").count() == 1
     assert len(api("swj", "get", "/supervision/messages").json()) == 1
+
+
+def test_the_office_cancels_through_the_api(api, world, item_in):
+    item = item_in(S.ASSIGNED)
+    path = f"/supervision/items/{item.code}/cancel"
+    assert api("fgw", "post", path, {"reason": "不办了"}).status_code == 403
+    assert api("supervisor", "post", path, {"reason": " "}).status_code == 422
+    done = api("supervisor", "post", path, {"reason": "已并入其他事项"}).json()
+    assert done["state"] == "cancelled" and done["actions"] == [] and done["cancelled_at"]
+    assert done["nodes"][-1] == {
+        **done["nodes"][-1],
+        "action": "cancel",
+        "comment": "已并入其他事项",
+    }
+    again = api("supervisor", "post", path, {"reason": "再撤销"})
+    assert again.status_code == 422 and "cannot be done now" in again.json()["error"]["message"]
+    listed = api("supervisor", "get", "/plans/demo-2026/supervision/items?state=cancelled").json()
+    assert [i["code"] for i in listed["items"]] == [str(item.code)]

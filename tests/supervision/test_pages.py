@@ -44,6 +44,7 @@ WRITES = {  # action posted on the item page from its source state: who gets thr
     "report": (S.IN_PROGRESS, {"fgw"}),
     "return": (S.REPORTED, {"supervisor"}),
     "close": (S.REPORTED, {"supervisor"}),
+    "cancel": (S.IN_PROGRESS, {"supervisor"}),
 }
 
 
@@ -59,6 +60,7 @@ def test_who_may_post_what(client, world, item_in, action, persona):
         "deadline": "2026-04-20",
         "text": "进展",
         "comment": "意见",
+        "reason": "已并入其他事项",
     }
     status = client.post(f"/supervision/items/{item.code}/", body).status_code
     expected = 302 if persona in allowed or persona == "anonymous" else (404 if False else None)
@@ -189,3 +191,22 @@ def test_mark_all_read_goes_through_the_action_and_is_audited(client, world, ite
     assert again["Location"] == "/supervision/"
     assert AuditEntry.objects.filter(action="supervision.messages_read").count() == 1
     assert client.get("/supervision/messages/read/").status_code == 405
+
+
+def test_cancelling_on_the_item_page_shows_in_its_history(client, world, item_in):
+    item = item_in(S.ACKNOWLEDGED)
+    url = f"/supervision/items/{item.code}/"
+    client.force_login(world.users["supervisor"])
+    assert 'data-testid="cancel-form"' in client.get(url).content.decode()
+    bad = client.post(url, {"action": "cancel", "reason": ""}, **ZH)
+    assert bad.status_code == 422
+    assert "撤销原因" in re.search(r'data-testid="error">([^<]+)', bad.content.decode())[1]
+    assert client.post(url, {"action": "cancel", "reason": "已并入其他事项"}).status_code == 302
+    page = client.get(url, **ZH).content.decode()
+    assert _state(client.get(url)) == "cancelled"
+    assert re.findall(r'data-testid="node" data-action="(\w+)"', page)[-1] == "cancel"
+    assert "已并入其他事项" in page and 'data-testid="cancel-form"' not in page
+    client.force_login(world.users["fgw"])
+    assert 'data-testid="cancel-form"' not in client.get(url).content.decode()
+    inbox = client.get("/supervision/demo-2026/").content.decode()
+    assert item.number not in inbox

@@ -29,6 +29,8 @@ def call(world, item, action: str, persona: str):
         return actions.report_done(user, item, "完成")
     if action == "return":
         return actions.return_item(user, item, "材料不全")
+    if action == "cancel":
+        return actions.cancel(user, item, "已并入其他事项")
     return actions.close(user, item)
 
 
@@ -73,6 +75,7 @@ MATRIX = {  # action → personas allowed, from its source state
     "report": {"fgw"},
     "return": {"supervisor"},
     "close": {"supervisor"},
+    "cancel": {"supervisor"},
 }
 
 
@@ -192,3 +195,66 @@ def test_time_spent_at_each_node(world, item_in, clock):
     assert [r["node"].action for r in rows] == ["register", "assign", "acknowledge"]
     assert spent_text(rows[1]["spent"]) == "2 d 5 h"
     assert rows[2]["current"] and rows[2]["spent"].total_seconds() == 0
+
+
+@pytest.mark.parametrize("state", sorted(workflow.OPEN))
+def test_the_office_cancels_from_any_state_before_closing(world, item_in, state):
+    item = item_in(state)
+    actions.cancel(world.users["supervisor"], item, "市政府已调整工作安排")
+    item.refresh_from_db()
+    assert item.state == S.CANCELLED and item.cancelled_at is not None
+    node = item.nodes.last()
+    assert (node.action, node.state_from, node.comment) == ("cancel", state, "市政府已调整工作安排")
+    entry = AuditEntry.objects.get(action="supervision.cancel")
+    assert entry.before == {"state": state} and entry.note == "市政府已调整工作安排"
+    assert workflow.allowed_actions(world.users["supervisor"], item) == []
+    assert workflow.describe(item).startswith("Cancelled")
+
+
+def test_cancelling_needs_a_reason_and_the_office(world, item_in):
+    item = item_in(S.IN_PROGRESS)
+    with pytest.raises(ValidationError, match="reason is required"):
+        actions.cancel(world.users["supervisor"], item, " ")
+    with pytest.raises(PermissionDenied, match="cannot cancel its own item"):
+        actions.cancel(world.users["fgw"], item, "不想办了")
+    for persona in ("swj", "leader", "viewer", "county"):
+        with pytest.raises(PermissionDenied):
+            actions.cancel(world.users[persona], item, "撤销")
+    item.refresh_from_db()
+    assert item.state == S.IN_PROGRESS
+    assert not AuditEntry.objects.filter(action="supervision.cancel").exists()
+
+
+def test_a_closed_item_cannot_be_cancelled(world, item_in):
+    item = item_in(S.CLOSED)
+    with pytest.raises(ValidationError, match=r"closed .*on 2026-04-01.*no longer be cancelled"):
+        actions.cancel(world.users["supervisor"], item, "撤销")
+    item.refresh_from_db()
+    assert item.state == S.CLOSED and item.cancelled_at is None
+
+
+def test_a_cancelled_item_leaves_the_inbox_and_its_notices_need_no_answer(world, item_in, clock):
+    from mubiao.supervision import notices, queues
+
+    item = item_in(S.IN_PROGRESS)
+    clock("2026-04-25")
+    notices.generate()
+    fgw = world.users["fgw"]
+    assert item in queues.unit_inbox(fgw)["overdue"]
+    notice = item.notices.get()
+    assert queues.open_notices(fgw) == [notice]
+    actions.cancel(world.users["supervisor"], item, "已并入其他事项")
+    assert not any(item in rows for rows in queues.unit_inbox(fgw).values())
+    assert queues.open_notices(fgw) == []
+    with pytest.raises(ValidationError, match="cancelled this item"):
+        actions.answer_notice(fgw, notice, "已完成")
+    with pytest.raises(ValidationError, match="cannot be done now"):
+        actions.give_feedback(fgw, item, "继续推进")
+    queue = queues.office_queue(world.users["supervisor"], world.plan)
+    assert [i.pk for i in queue["cancelled"]] == [item.pk]
+    assert not any(item.pk == i.pk for k, rows in queue.items() if k != "cancelled" for i in rows)
+    assert queues.panel(world.plan)["total"] == 0
+    assert queues.standing(world.plan) == []
+    assert notices.generate() == 0  # no notice for a withdrawn item
+    told = item.messages.filter(key=f"item:{item.code}:cancelled", channel="app")
+    assert {m.recipient.username for m in told} == {"fgw", "swj"}
