@@ -18,6 +18,7 @@ import datetime as dt
 from mubiao.dashboard.unit_standings import standings_of
 from mubiao.monitor import fixed, gap_points
 from mubiao.monitor.progress import gap_words_zh
+from mubiao.monitor.ranking import place_words
 from mubiao.plans.models import Plan
 
 STATUS_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成", "grey": "未评价"}
@@ -229,7 +230,7 @@ def _place(r: dict, rows: list[dict]) -> str:
     """第3, or 并列第1 when another unit shares the place."""
     if r["rank"]:
         tied = r.get("tied") or sum(1 for o in rows if o["rank"] == r["rank"]) > 1
-        return f"{'并列' if tied else ''}第{r['rank']}"
+        return place_words(r["rank"], bool(tied)).zh
     return "免于排名" if r["apart"] == "exempt" else "暂不排名"
 
 

@@ -31,6 +31,7 @@ from mubiao.lib.dates import parse_as_of
 from mubiao.lib.http import Refused
 from mubiao.lib.text import printable_tree
 from mubiao.monitor import deadlines
+from mubiao.monitor.ranking import place_words
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Area, Plan
 from mubiao.reporting import access as report_access
@@ -171,12 +172,8 @@ def places(rows: list[dict]) -> list[dict]:
     for r in rows:
         place = None
         if r["rank"] is not None:
-            tied = counts[r["rank"]] > 1
-            place = (
-                f"{'并列' if tied else ''}第{r['rank']}"
-                if zh
-                else f"{'=' if tied else ''}{r['rank']}"
-            )
+            words = place_words(r["rank"], counts[r["rank"]] > 1)
+            place = words.zh if zh else words.en
         out.append({**r, "place": place})
     return out
 

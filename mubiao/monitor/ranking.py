@@ -184,6 +184,18 @@ class RankingFormula:
         return text + ties + tail
 
 
+def place_words(rank: int | None, tied: bool) -> Bilingual:
+    """A place as printed: ``第3`` / ``3``, ``并列第5`` / ``=5`` when units share it, ``—``
+    without a rank. The one wording of places: rankings, the pages and the bulletin.
+
+    >>> place_words(5, True), place_words(None, False).en
+    (Bilingual(zh='并列第5', en='=5'), '—')
+    """
+    if rank is None:
+        return Bilingual("—", "—")
+    return Bilingual(f"{'并列' if tied else ''}第{rank}", f"{'=' if tied else ''}{rank}")
+
+
 @dataclass(frozen=True, slots=True)
 class RankedUnit:
     """A unit's place: ``rank`` is None for exempt or unrated units (see ``note``);
@@ -199,16 +211,12 @@ class RankedUnit:
     @property
     def place_zh(self) -> str:
         """``第3``, ``并列第5`` or ``—``."""
-        if self.rank is None:
-            return "—"
-        return f"{'并列' if self.tied else ''}第{self.rank}"
+        return place_words(self.rank, self.tied).zh
 
     @property
     def place_en(self) -> str:
         """``3``, ``=5`` or ``—``."""
-        if self.rank is None:
-            return "—"
-        return f"{'=' if self.tied else ''}{self.rank}"
+        return place_words(self.rank, self.tied).en
 
     @property
     def ranked(self) -> bool:
