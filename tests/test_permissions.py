@@ -294,3 +294,56 @@ def test_a_city_leader_supervising_a_county_may_not_publish_the_citys_bulletin(
     from mubiao.dashboard.models import Bulletin
 
     assert not Bulletin.objects.exists()
+
+
+# Supervision from a report or a key project: the office registers an item, a leader writes
+# an instruction (批示), each linked to it; the page shows each link only to who may use it.
+# action: (url, {persona: status}); personas not listed get 403, anonymous 302.
+RAISE_FROM = {
+    "register an item on a report": ("/supervision/demo-2026/new/?report={report}", {"supervisor": 200}),
+    "instruct on a report": ("/supervision/demo-2026/instruct/?report={report}", {"leader": 200}),
+    "register an item on a key project": ("/supervision/demo-2026/new/?project=p1", {"supervisor": 200}),
+    "instruct on a key project": ("/supervision/demo-2026/instruct/?project=p1", {"leader": 200}),
+}  # fmt: skip
+LINKS_SHOWN = {"supervisor": {"raise-item"}, "leader": {"instruct-link"}}  # others: none
+
+
+@pytest.fixture
+def report_and_project(world, slot):
+    from tests.projects.conftest import make_project
+
+    return slot("fgw", "t1"), make_project(world)
+
+
+@pytest.mark.parametrize(("action", "persona"), [(a, p) for a in RAISE_FROM for p in ROLES])
+def test_supervision_from_a_report_or_key_project(
+    client, world, report_and_project, action, persona
+):
+    report, _project = report_and_project
+    url, special = RAISE_FROM[action]
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    status = client.get(url.format(report=report.code)).status_code
+    assert status == (302 if persona == "anonymous" else special.get(persona, 403)), persona
+
+
+@pytest.mark.parametrize("persona", [p for p in ROLES if p != "anonymous"])
+def test_the_report_and_project_pages_show_the_links_by_role(
+    client, world, report_and_project, persona
+):
+    import re
+
+    report, project = report_and_project
+    client.force_login(world.users[persona])
+    for url, query in ((f"/reporting/r/{report.code}/", f"report={report.code}"),
+                       (f"/plans/demo-2026/projects/{project.code}/", f"project={project.code}")):  # fmt: skip
+        page = client.get(url)
+        if persona in LINKS_SHOWN:
+            assert page.status_code == 200, (persona, url)
+        elif page.status_code != 200:
+            continue  # who may not open the page sees no link (the matrices above)
+        html = page.content.decode()
+        shown = set(
+            re.findall(r'data-testid="(raise-item|instruct-link)" href="[^"]*\?' + query, html)
+        )
+        assert shown == LINKS_SHOWN.get(persona, set()), (persona, url)

@@ -146,9 +146,8 @@ def raise_item(request: HttpRequest, plan_code: str) -> HttpResponse:
 
     user = request.user
     plan = plan_access.get_plan_for_user(user, plan_code)
-    query = urlencode(
-        [(k, v) for k, v in request.GET.items() if k in ("task", "indicator", "source")]
-    )
+    keys = ("task", "indicator", "report", "project", "source")
+    query = urlencode([(k, v) for k, v in request.GET.items() if k in keys])
     if access.is_office(user, plan):
         return redirect(f"{reverse('supervision:new', args=[plan.code])}?{query}")
     if access.is_leader(user, plan):

@@ -210,3 +210,36 @@ def test_cancelling_on_the_item_page_shows_in_its_history(client, world, item_in
     assert 'data-testid="cancel-form"' not in client.get(url).content.decode()
     inbox = client.get("/supervision/demo-2026/").content.decode()
     assert item.number not in inbox
+
+
+def test_an_item_and_an_instruction_from_a_report_and_a_key_project(client, world, slot):
+    from tests.projects.conftest import make_project
+
+    report, project = slot("fgw", "t1"), make_project(world)
+    client.force_login(world.users["supervisor"])
+    page = client.get(f"/reporting/r/{report.code}/").content.decode()
+    href = re.search(r'data-testid="raise-item" href="([^"]+)"', page)[1].replace("&amp;", "&")
+    form = client.get(href, **ZH).content.decode()
+    assert f'name="report" value="{report.code}"' in form
+    made = client.post(href.split("?")[0], {"report": str(report.code), "title": "催报", "matter": "请按时报送",
+                                            "source": "overdue_report"})  # fmt: skip
+    assert made.status_code == 302
+    item = SupervisionItem.objects.get(title="催报")
+    assert list(item.reports.all()) == [report] and item.source == "overdue_report"
+    shown = client.get(made["Location"]).content.decode()
+    assert f'href="/reporting/r/{report.code}/"' in shown
+
+    client.force_login(world.users["leader"])
+    page = client.get(f"/plans/demo-2026/projects/{project.code}/").content.decode()
+    href = re.search(r'data-testid="instruct-link" href="([^"]+)"', page)[1].replace("&amp;", "&")
+    assert client.get(href).status_code == 200
+    sent = client.post(
+        href.split("?")[0], {"project": project.code, "text": "请加快项目进度", "want": "item"}
+    )
+    assert sent.status_code == 302
+    instruction = Instruction.objects.get(project=project)
+    assert list(instruction.became.projects.all()) == [project]
+    assert instruction.became.title == project.name
+    # the shared raise link forwards a report or a project too
+    go = client.get(f"/supervision/demo-2026/raise/?project={project.code}")
+    assert go["Location"] == f"/supervision/demo-2026/instruct/?project={project.code}"

@@ -33,15 +33,24 @@ def supervision_inbox(context) -> dict:
 
 
 @register.inclusion_tag("supervision/_raise_link.html", takes_context=True)
-def supervision_raise(context, plan, task=None, indicator=None) -> dict:
-    """“Register an item” for the office, “write an instruction” for a leader."""
+def supervision_raise(context, plan, task=None, indicator=None, report=None,
+                      project=None) -> dict:  # fmt: skip
+    """“Register an item” for the office, “write an instruction” for a leader, on a task, a
+    target, a report or a key project; the new item or instruction links to it."""
+    from urllib.parse import urlencode
+
     user = context["request"].user
-    query = (
-        f"task={task.code}"
-        if task is not None
-        else f"indicator={indicator.code}"
-        if indicator
-        else ""
-    )
-    return {"plan": plan, "query": query, "office": access.is_office(user, plan),
-            "leader": access.is_leader(user, plan)}  # fmt: skip
+    source = "manual"
+    if task is not None:
+        pairs = [("task", task.code)]
+    elif indicator is not None:
+        pairs = [("indicator", indicator.code)]
+    elif report is not None:
+        pairs = [("report", str(report.code))]
+        source = "overdue_report" if report.is_overdue else "manual"
+    elif project is not None:
+        pairs = [("project", project.code)]
+    else:
+        pairs = []
+    return {"plan": plan, "query": urlencode(pairs), "source": source,
+            "office": access.is_office(user, plan), "leader": access.is_leader(user, plan)}  # fmt: skip
