@@ -99,7 +99,9 @@ def get_notice_for_user(user: User, code: object) -> Notice:
 
 def visible_instructions(user: User, plan: Plan) -> QuerySet[Instruction]:
     """An overseer sees all of the plan's instructions; a unit those that became its items."""
-    found = Instruction.objects.filter(plan=plan).select_related("author", "became", "plan")
+    found = Instruction.objects.filter(plan=plan).select_related(
+        "author", "became", "plan", "task", "indicator", "report", "project", "on_item"
+    )
     if plan_access.oversees(user, plan):
         return found
     return found.filter(became__in=visible_items(user, plan))

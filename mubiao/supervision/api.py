@@ -17,6 +17,8 @@ from mubiao.api import schemas
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Plan
+from mubiao.projects import access as project_access
+from mubiao.reporting import access as report_access
 from mubiao.supervision import access, actions, workflow
 from mubiao.supervision.models import Instruction, Notice, SupervisionItem
 
@@ -77,6 +79,8 @@ class ItemOut(Schema):
     deadline: dt.date | None
     tasks: list[str]
     indicators: list[str]
+    reports: list[uuid.UUID]
+    projects: list[str]
     registered_at: dt.datetime
     closed_at: dt.datetime | None
     cancelled_at: dt.datetime | None
@@ -111,6 +115,10 @@ class ItemIn(Schema):
     priority: Literal["normal", "urgent", "very_urgent"] = "normal"
     tasks: list[str] = Field(default_factory=list, max_length=50)
     indicators: list[str] = Field(default_factory=list, max_length=50)
+    reports: list[str] = Field(default_factory=list, max_length=50, description="reports' codes")
+    projects: list[str] = Field(
+        default_factory=list, max_length=50, description="key projects' codes"
+    )
 
 
 class AssignIn(Schema):
@@ -136,8 +144,11 @@ class AnswerIn(Schema):
 
 class InstructionIn(Schema):
     text: str = Field(..., max_length=2000)
-    subject: Literal["task", "indicator", "item", "plan"] = "plan"
-    code: str = Field("", max_length=64, description="the task's or target's code, or the item's")
+    subject: Literal["task", "indicator", "report", "project", "item", "plan"] = "plan"
+    code: str = Field(
+        "", max_length=64,
+        description="the code of the task, target, report, key project or supervision item",
+    )  # fmt: skip
     urgency: Literal["normal", "urgent", "very_urgent"] = "normal"
     want: Literal["item", "answer"] = "item"
 
@@ -147,6 +158,7 @@ class InstructionOut(Schema):
     plan: str
     author: str | None
     subject: str
+    on: str | None = Field(description="the code of what it is about (none for the plan)")
     text: str
     urgency: str
     want: str
@@ -174,6 +186,8 @@ def item_out(request, item: SupervisionItem) -> dict[str, Any]:
         "co_units": [u.code for u in item.co_units.all()],
         "deadline": item.deadline, "tasks": [t.code for t in item.tasks.all()],
         "indicators": [i.code for i in item.indicators.all()],
+        "reports": [r.code for r in item.reports.all()],
+        "projects": [p.code for p in item.projects.all()],
         "registered_at": item.created_at, "closed_at": item.closed_at,
         "cancelled_at": item.cancelled_at,
         "closed_on_time": item.closed_on_time,
@@ -199,7 +213,9 @@ def _plan(request, plan_code: str) -> Plan:
 def _page(request, qs: QuerySet, f: ItemFilters) -> dict[str, Any]:
     count = qs.count()
     start = (f.page - 1) * f.page_size
-    rows = qs.prefetch_related("co_units", "tasks", "indicators")[start : start + f.page_size]
+    rows = qs.prefetch_related("co_units", "tasks", "indicators", "reports", "projects")[
+        start : start + f.page_size
+    ]
     return {"count": count, "page": f.page, "page_size": f.page_size,
             "pages": max(1, -(-count // f.page_size)), "items": [item_out(request, i) for i in rows]}  # fmt: skip
 
@@ -220,10 +236,26 @@ def register_item(request, plan_code: str, payload: ItemIn):
     links = {
         "tasks": [plan_access.get_task_for_user(request.user, plan.code, c) for c in payload.tasks],
         "indicators": [_indicator(request.user, plan, c) for c in payload.indicators],
+        "reports": [_report(request.user, c) for c in payload.reports],
+        "projects": [
+            project_access.get_project_for_user(request.user, plan.code, c)
+            for c in payload.projects
+        ],
     }
     item = actions.register(request.user, plan, title=payload.title, matter=payload.matter,
                             source=payload.source, priority=payload.priority, links=links)  # fmt: skip
     return Status(201, item_detail_out(request, item))
+
+
+def _report(user, code: str):
+    """A report by its public code, through the reporting access rule (404 / 403)."""
+    from django.utils.translation import gettext as _
+
+    try:
+        parsed = uuid.UUID(code)
+    except ValueError as exc:
+        raise ValidationError(_("%(code)s is not a report's code.") % {"code": code}) from exc
+    return report_access.get_report_for_user(user, parsed)
 
 
 def _indicator(user, plan: Plan, code: str):
@@ -325,9 +357,14 @@ def answer_notice(request, code: uuid.UUID, payload: AnswerIn):
     return notice_out(notice)
 
 
+def _on(i: Instruction) -> str | None:
+    obj = i.task or i.indicator or i.report or i.project or i.on_item
+    return None if obj is None else str(obj.code)
+
+
 def instruction_out(i: Instruction) -> dict[str, Any]:
     return {"code": i.code, "plan": i.plan.code, "author": i.author.get_username() if i.author else None,
-            "subject": i.subject, "text": i.text, "urgency": i.urgency, "want": i.want, "at": i.at,
+            "subject": i.subject, "on": _on(i), "text": i.text, "urgency": i.urgency, "want": i.want, "at": i.at,
             "item": i.became.code if i.became_id else None,
             "item_state": i.became.state if i.became_id else None, "answer": i.answer,
             "answered_at": i.answered_at}  # fmt: skip
@@ -341,13 +378,18 @@ def list_instructions(request, plan_code: str):
 
 @router.post("/plans/{plan_code}/instructions", response={201: InstructionOut, **ERRORS})
 def write_instruction(request, plan_code: str, payload: InstructionIn):
-    """批示 (a leader): on a task, a target, a supervision item, or the plan as a whole."""
+    """批示 (a leader): on a task, a target, a report, a key project, a supervision item, or
+    the plan as a whole; ``want: item`` registers an item linked to it."""
     plan = _plan(request, plan_code)
     obj: Any = None
     if payload.subject == "task":
         obj = plan_access.get_task_for_user(request.user, plan.code, payload.code)
     elif payload.subject == "indicator":
         obj = _indicator(request.user, plan, payload.code)
+    elif payload.subject == "report":
+        obj = _report(request.user, payload.code)
+    elif payload.subject == "project":
+        obj = project_access.get_project_for_user(request.user, plan.code, payload.code)
     elif payload.subject == "item":
         try:
             obj = access.get_item_for_user(request.user, uuid.UUID(payload.code))

@@ -128,3 +128,58 @@ def test_the_office_cancels_through_the_api(api, world, item_in):
     assert again.status_code == 422 and "cannot be done now" in again.json()["error"]["message"]
     listed = api("supervisor", "get", "/plans/demo-2026/supervision/items?state=cancelled").json()
     assert [i["code"] for i in listed["items"]] == [str(item.code)]
+
+
+def test_items_and_instructions_linked_to_a_report_or_key_project(api, world, slot):
+    from mubiao.supervision.models import Instruction
+    from tests.projects.conftest import make_project
+
+    report, project = slot("fgw", "t1"), make_project(world)
+    body = {"title": "催报", "matter": "请按时报送", "source": "overdue_report",
+            "reports": [str(report.code)], "projects": [project.code]}  # fmt: skip
+    made = api("supervisor", "post", "/plans/demo-2026/supervision/items", body)
+    assert made.status_code == 201, made.content
+    assert made.json()["reports"] == [str(report.code)] and made.json()["projects"] == ["p1"]
+    item = SupervisionItem.objects.get(code=made.json()["code"])
+    assert list(item.reports.all()) == [report] and list(item.projects.all()) == [project]
+    bad = api(
+        "supervisor", "post", "/plans/demo-2026/supervision/items", {**body, "reports": ["x1"]}
+    )
+    assert bad.status_code == 422 and "x1 is not a report's code" in bad.json()["error"]["message"]
+    unknown = {**body, "projects": ["nope"]}
+    assert (
+        api("supervisor", "post", "/plans/demo-2026/supervision/items", unknown).status_code == 404
+    )
+    assert api("fgw", "post", "/plans/demo-2026/supervision/items", body).status_code == 403
+    assert SupervisionItem.objects.count() == 1
+
+    on_project = api("leader", "post", "/plans/demo-2026/instructions",
+                     {"text": "请加快进度", "subject": "project", "code": "p1"})  # fmt: skip
+    assert on_project.status_code == 201, on_project.content
+    assert on_project.json()["subject"] == "project" and on_project.json()["on"] == "p1"
+    became = SupervisionItem.objects.get(code=on_project.json()["item"])
+    assert list(became.projects.all()) == [project] and became.title == project.name
+    on_report = api("leader", "post", "/plans/demo-2026/instructions",
+                    {"text": "请说明原因", "subject": "report", "code": str(report.code), "want": "answer"})  # fmt: skip
+    assert on_report.status_code == 201 and on_report.json()["item"] is None
+    assert Instruction.objects.get(code=on_report.json()["code"]).report == report
+    listed = api("supervisor", "get", "/plans/demo-2026/instructions").json()
+    assert {i["on"] for i in listed} == {"p1", str(report.code)}
+    # a county reporter is no leader; a leader cannot instruct on what does not exist
+    assert api("county", "post", "/plans/demo-2026/instructions",
+               {"text": "x", "subject": "project", "code": "p1"}).status_code == 403  # fmt: skip
+    assert api("leader", "post", "/plans/demo-2026/instructions",
+               {"text": "x", "subject": "report", "code": str(world.plan.code)}).status_code == 422  # fmt: skip
+
+
+def test_the_openapi_document_describes_the_links_cancel_and_reminders(client, db):
+    document = client.get("/api/v1/openapi.json").json()
+    paths = document["paths"]
+    for path in ("/api/v1/supervision/items/{code}/cancel", "/api/v1/supervision/messages",
+                 "/api/v1/supervision/messages/read"):  # fmt: skip
+        assert path in paths, path
+    schemas = document["components"]["schemas"]
+    assert {"reports", "projects"} <= set(schemas["ItemIn"]["properties"])
+    assert {"reports", "projects", "cancelled_at"} <= set(schemas["ItemOut"]["properties"])
+    subjects = schemas["InstructionIn"]["properties"]["subject"]
+    assert {"report", "project"} <= set(subjects.get("enum", []))
