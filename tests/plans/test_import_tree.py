@@ -140,3 +140,34 @@ def test_a_split_at_words_not_in_the_task_is_refused_and_changes_nothing(upload,
     assert response.status_code == 400 and "不存在的词" in response.text
     draft.refresh_from_db()
     assert draft.draft == before and not AuditEntry.objects.filter(action="import.split")
+
+
+def test_both_parts_of_a_split_task_keep_its_deadline_and_their_own_text(upload, client):  # noqa: F811
+    upload(text=NOTICE)
+    draft = ImportDraft.objects.get()
+    assert draft.draft["tasks"][2]["deadline"] == "2026-06-30"
+    assert draft.draft["tasks"][1]["deadline"] is None
+    form = review_form(draft, split="2")
+    form["task-2-text"] = "新建高标准农田20万亩,6月底前完成主体工程并验收。"  # corrected first
+    form["task-2-split"] = "6月底前"
+    client.post(draft.get_absolute_url(), form)
+    draft.refresh_from_db()
+    tasks = with_edits(draft.draft, draft.edits)["tasks"]
+    assert [(t["text"], t["deadline"]) for t in tasks[2:]] == [
+        ("新建高标准农田20万亩", "2026-06-30"),
+        ("6月底前完成主体工程并验收。", "2026-06-30"),
+    ]
+    page = client.get(draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    assert page.count("2026-06-30") >= 2
+    client.post(
+        draft.get_absolute_url(),
+        review_form(draft, accept="1")
+        | {"task-2-text": "新建高标准农田20万亩", "task-3-text": "6月底前完成主体工程并验收。"},
+    )
+    plan = Plan.objects.get(name="示范市重点工作")
+    parts = Task.objects.filter(plan=plan, number__in=["3", ""]).order_by("order")
+    assert [(t.text, str(t.deadline)) for t in parts] == [
+        ("新建高标准农田20万亩", "2026-06-30"),
+        ("6月底前完成主体工程并验收。", "2026-06-30"),
+    ]
+    assert Task.objects.get(plan=plan, number="2").deadline is None
