@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from mubiao.dashboard.templatetags.dashboard import status_short
-from mubiao.lib.office import safe_cell
+from mubiao.lib.office import header_style, print_ready, safe_cell
 
 FILLS = {"red": "F8D7DA", "yellow": "FFF3CD", "green": "D4EDDA", "done": "D1ECF1", "grey": "E2E3E5"}
 # The clerk's ledger (台账), in the order an office keeps it; the code last, for reference.
@@ -225,31 +225,6 @@ def workbook(
     sheet.row_dimensions[2].height = 32
     print_ready(sheet, header_row=2, freeze="D3")
     return book
-
-
-def print_ready(sheet, *, header_row: int, freeze: str) -> None:
-    """A sheet as offices print it: A4 landscape fitted to the page width, the header row
-    repeated on every page and frozen on screen (``freeze``: the first cell that
-    scrolls), page numbers "n / N" in the footer. Shared by the other Excel exports."""
-    sheet.freeze_panes = freeze
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
-    sheet.oddFooter.center.text = "&P / &N"
-
-
-def header_style(row) -> None:
-    """Bold, wrapped, centred and shaded: the ledger's header cells."""
-    for cell in row:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.fill = PatternFill("solid", fgColor="DDE3EA")
 
 
 def xlsx_bytes(data: dict, selected: list[dict], plan=None) -> bytes:

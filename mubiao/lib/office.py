@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
 
 from mubiao.lib.text import MAX_CELL, cell_length, printable
@@ -124,3 +125,28 @@ def sheet_rows(sheet: Any) -> list[tuple]:
         return list(sheet.iter_rows(values_only=True))
     except Exception as exc:  # openpyxl and the XML parser raise many kinds
         raise UnsafeWorkbook("bad_sheet") from exc
+
+
+def print_ready(sheet, *, header_row: int, freeze: str) -> None:
+    """A sheet as offices print it: A4 landscape fitted to the page width, the header row
+    repeated on every page and frozen on screen (``freeze``: the first cell that
+    scrolls), page numbers "n / N" in the footer. Shared by every Excel export."""
+    sheet.freeze_panes = freeze
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.oddFooter.center.text = "&P / &N"
+
+
+def header_style(row) -> None:
+    """Bold, wrapped, centred and shaded: the ledger's header cells."""
+    for cell in row:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.fill = PatternFill("solid", fgColor="DDE3EA")

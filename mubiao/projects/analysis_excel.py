@@ -1,6 +1,6 @@
 """The project ledger's analysis layout: one row per project with its year judged
 against 序时进度, printed as the ledger Excel is (A4 landscape, header repeated, fitted to
-the width, frozen panes; ``dashboard.ledger.print_ready``). Headers in the user's
+the width, frozen panes; ``lib.office.print_ready``). Headers in the user's
 language with their units; figures rounded as the page shows them. Read-only: the
 reporting layout (``projects.excel``) is the one an upload reads back.
 """
@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from mubiao.dashboard.ledger import FILLS, header_style, print_ready
-from mubiao.lib.office import safe_cell
+from mubiao.dashboard.ledger import FILLS
+from mubiao.lib.office import header_style, print_ready, safe_cell
 from mubiao.monitor import Status
 from mubiao.projects.measures import Progress
 

@@ -69,14 +69,8 @@ class Content:
 
 
 def target_of(report: Report) -> str:
-    """The report's public name in the audit trail."""
-    if report.task_id:
-        subject = report.task.code
-    elif report.indicator_id:
-        subject = f"indicator:{report.indicator.code}"
-    else:
-        subject = f"project:{report.project.code}"
-    return f"report:{report.cycle.plan.code}/{report.cycle.code}/{report.unit.code}/{subject}"
+    """The report's public name in the audit trail: the plan and the report's number."""
+    return f"report:{report.cycle.plan.code}/{report.number}"
 
 
 def indicators_of(report: Report) -> list[Indicator]:

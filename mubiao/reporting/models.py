@@ -203,6 +203,20 @@ class Report(models.Model):
         return f"{self.cycle} · {self.unit} · {self.subject}"
 
     @property
+    def number(self) -> str:
+        """The report's public number, in files and the audit trail: its cycle, unit and
+        subject codes (``202603/fgw/t01``; a standalone indicator's subject reads
+        ``indicator:i10``, a key project's ``project:p001``). Unlike ``code`` (the UUID in
+        URLs) a person can read it and tell which report a row is."""
+        if self.task_id:
+            subject = self.task.code
+        elif self.indicator_id:
+            subject = f"indicator:{self.indicator.code}"
+        else:
+            subject = f"project:{self.project.code}"
+        return f"{self.cycle.code}/{self.unit.code}/{subject}"
+
+    @property
     def subject(self):
         """The task, indicator or key project reported on."""
         return self.task or self.indicator or self.project

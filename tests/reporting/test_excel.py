@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from mubiao.audit.models import AuditEntry
@@ -139,3 +141,106 @@ def test_it_downloads_and_uploads_through_the_pages(login, march, slot):
     bad = client.post(link, {"file": SimpleUploadedFile("x.xlsx", b"junk")})
     assert bad.status_code == 400
     assert login("outsider").get(link).status_code == 403
+
+
+LABELS = {
+    "zh-hans": ["按序时推进", "进度滞后", "推进受阻", "已完成"],
+    "en": ["on track", "behind schedule", "stalled", "done"],
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_template_has_numbers_a_dropdown_and_protected_headings(world, march, language):
+    with translation.override(language):
+        book = workbook(excel.export_template(world.users["fgw"], march))
+    reports, values = book["报告"], book["指标"]
+    # the report's public number, never its UUID or row id
+    assert [r[0] for r in rows(book, "报告")[1:]] == ["202603/fgw/t1", "202603/fgw/t3"]
+    assert {r[0] for r in rows(book, "指标")[1:]} == {"202603/fgw/t1"}
+    every = " ".join(str(c) for s in ("报告", "指标") for r in rows(book, s) for c in r)
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", every)
+    # the self-assessment: a dropdown of the labels in the downloader's language
+    (dropdown,) = reports.data_validations.dataValidation
+    assert dropdown.type == "list" and dropdown.showDropDown is not True  # True hides it
+    assert dropdown.formula1 == '"' + ",".join(LABELS[language]) + '"'
+    assert str(dropdown.sqref) == "H2:H3" and dropdown.showErrorMessage
+    assert not values.data_validations.dataValidation
+    # protected sheets (no password), only the value cells left open
+    for sheet, open_columns in ((reports, "EFGH"), (values, "F")):
+        assert sheet.protection.sheet and not sheet.protection.password
+        for row in sheet.iter_rows():
+            for cell in row:
+                editable = cell.row > 1 and cell.column_letter in open_columns
+                assert cell.protection.locked is not editable, cell.coordinate
+    assert reports.page_setup.orientation == "landscape" and reports.print_title_rows == "$1:$1"
+
+
+@pytest.mark.parametrize(("down", "up"), [("en", "en"), ("en", "zh-hans"), ("zh-hans", "en")])
+def test_a_filled_template_changes_exactly_the_filled_reports(world, march, slot, down, up):
+    user = world.users["fgw"]
+    actions.save_draft(user, slot("fgw", "t1"), Content(progress="原有草稿", assessment="done"))
+    with translation.override(down):
+        data = excel.export_template(user, march)
+    before = (ReportVersion.objects.count(), AuditEntry.objects.count())
+    with translation.override(up):  # unchanged, in either language: nothing changes
+        assert excel.import_file(user, march, SimpleUploadedFile("same.xlsx", data)) == []
+    assert (ReportVersion.objects.count(), AuditEntry.objects.count()) == before
+    book = workbook(data)
+    assert book["报告"]["H2"].value == LABELS[down][3]
+    book["报告"]["E3"] = "储备项目已谋划120个"
+    book["报告"]["H3"] = LABELS[down][1]
+    with translation.override(up):
+        changed = excel.import_file(user, march, upload(book))
+    assert changed == [slot("fgw", "t3")]
+    version = slot("fgw", "t3").versions.get()
+    assert (version.progress, version.assessment) == ("储备项目已谋划120个", "behind")
+    t1 = slot("fgw", "t1").versions.get()  # left alone: still the one draft
+    assert (t1.progress, t1.assessment) == ("原有草稿", "done")
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell", "value", "column", "says"),
+    [
+        ("报告", "C2", "改过的任务名", "C", "实施重点项目"),  # the subject is for reading
+        ("报告", "B3", "市商务局", "B", "市发展改革委"),
+        ("报告", "D2", "配合", "D", "牵头"),
+        ("指标", "D2", "≥ 1个", "D", "≥ 1000个"),  # so is the target
+        ("指标", "E3", "", "E", "亿元"),
+    ],
+)
+def test_a_changed_read_only_cell_is_refused_with_its_place(
+    world, march, sheet, cell, value, column, says
+):
+    user = world.users["fgw"]
+    book = workbook(excel.export_template(user, march))
+    book[sheet].protection.sheet = False  # as a clerk who lifted the protection
+    book[sheet][cell] = value or None
+    book["报告"]["E3"] = "这一行本身没有问题"
+    with translation.override("zh-hans"), pytest.raises(excel.ImportRefused) as refused:
+        excel.import_file(user, march, upload(book))
+    (problem,) = refused.value.problems
+    assert (problem.sheet, problem.row, problem.column) == (sheet, int(cell[1:]), column)
+    assert f"第 {cell[1:]} 行 {column} 列" in refused.value.messages[0]
+    assert "只读" in refused.value.messages[0] and f"“{says}”" in refused.value.messages[0]
+    assert not ReportVersion.objects.exists()
+
+
+def test_a_report_number_of_another_cycle_or_none_is_refused_in_a_sentence(world, march):
+    user = world.users["fgw"]
+    book = workbook(excel.export_template(user, march))
+    book["报告"]["A2"] = "202602/fgw/t1"
+    book["报告"]["A3"] = None
+    with translation.override("en"), pytest.raises(excel.ImportRefused) as refused:
+        excel.import_file(user, march, upload(book))
+    first, second = refused.value.messages[:2]
+    assert "row 2, column A" in first and "another cycle (February 2026)" in first
+    assert "row 3, column A" in second and "report number is missing" in second
+    assert not ReportVersion.objects.exists()
+
+
+def test_a_file_from_before_report_numbers_is_still_read(world, march, slot):
+    user = world.users["fgw"]
+    book = workbook(excel.export_template(user, march))
+    book["报告"]["A3"] = str(slot("fgw", "t3").code)  # the UUID older templates carried
+    book["报告"]["E3"] = "旧模板填的"
+    assert excel.import_file(user, march, upload(book)) == [slot("fgw", "t3")]
