@@ -2,8 +2,10 @@
 
 Sheet **项目月报**, one row per project slot of the unit in the cycle:
 ``报告编号 | 项目编号 | 项目名称 | 填报单位 | 年度计划投资（万元） | 本月完成投资（万元） | 建设阶段 | 进展情况 | 存在问题``.
-A unit fills 本月完成投资, 建设阶段 (未开工 / 在建 / 已竣工 / 停缓建), 进展情况 and 存在问题;
-the other columns are for reading. Every row is checked first and each problem reported
+报告编号 is the report's number (``Report.number``: ``202606/wancheng/project:p001``; a
+file from before, with UUIDs, is still read). A unit fills 本月完成投资, 建设阶段 (a dropdown:
+未开工 / 在建 / 已竣工 / 停缓建), 进展情况 and 存在问题; those cells are unlocked and the
+sheet protected without a password (as ``reporting.excel``), the others are for reading. Every row is checked first and each problem reported
 as (row, column, reason); if there is any, nothing is saved. Rows equal to the report's
 latest version are left alone (export → import of an unchanged file changes nothing);
 the others go through ``reporting.actions.import_reports`` (save_draft, or submit with
@@ -20,13 +22,15 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import Protection
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from mubiao.lib.office import read_back
+from mubiao.lib.office import header_style, print_ready, read_back
 from mubiao.projects import figures as fig
 from mubiao.projects.excel import STAGE, ProjectSheetError, RowError, _label, read_rows
 from mubiao.reporting import actions
 from mubiao.reporting.access import reports_to_fill
-from mubiao.reporting.excel import safe, unsafe
+from mubiao.reporting.excel import FILL_IN, safe, unsafe
 from mubiao.reporting.models import Report
 
 SHEET = "项目月报"
@@ -34,6 +38,7 @@ HEADER = [
     "报告编号", "项目编号", "项目名称", "填报单位", "年度计划投资（万元）", "本月完成投资（万元）",
     "建设阶段", "进展情况", "存在问题",
 ]  # fmt: skip
+EDITABLE = (6, 7, 8, 9)  # 本月完成投资 建设阶段 进展情况 存在问题
 
 
 def slots(user, cycle):
@@ -68,10 +73,27 @@ def export_figures(user, cycle) -> bytes:
     for r in slots(user, cycle):
         invested, stage, progress, problems = _current(r)
         sheet.append([safe(v) for v in (
-            str(r.code), r.project.code, r.project.name, r.unit.short_name, r.project.annual_plan,
+            r.number, r.project.code, r.project.name, r.unit.short_name, r.project.annual_plan,
             invested, _label(STAGE, stage) if stage else "", progress, problems,
         )])  # fmt: skip
-    sheet.freeze_panes = "A2"
+    for i, width in enumerate([30, 12, 30, 14, 14, 14, 10, 40, 30], start=1):
+        sheet.column_dimensions[chr(64 + i)].width = width
+    header_style(sheet[1])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column in EDITABLE:
+                cell.protection = Protection(locked=False)
+                cell.fill = FILL_IN
+    print_ready(sheet, header_row=1, freeze="B2")
+    sheet.protection.sheet = True  # no password: a guard against slips, not a lock
+    sheet.protection.formatColumns = sheet.protection.formatRows = False
+    if sheet.max_row > 1:
+        stages = DataValidation(
+            type="list", formula1='"' + ",".join(STAGE) + '"', allow_blank=True,
+            showErrorMessage=True, error=_("choose one of %(s)s") % {"s": "、".join(STAGE)},
+        )  # fmt: skip
+        stages.add(f"G2:G{sheet.max_row}")
+        sheet.add_data_validation(stages)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -83,11 +105,14 @@ def _text(value) -> str:
 
 def parse(user, cycle, data: bytes) -> list[tuple[Report, actions.Content]]:
     """Every changed row as (report, content); ProjectSheetError lists every problem."""
-    mine = {str(r.code): r for r in slots(user, cycle)}
+    mine = {}
+    for r in slots(user, cycle):
+        mine[r.number] = mine[str(r.code)] = r  # the UUID: a template from before numbers
     errors: list[RowError] = []
     changed = []
     for number, values in read_rows(data, HEADER):
-        report = mine.get(_text(values.get("报告编号")))
+        key = _text(values.get("报告编号"))
+        report = mine.get(key) or mine.get(key.lower())
         if report is None:
             errors.append(RowError(number, "报告编号", _("not one of your reports in this cycle")))
             continue

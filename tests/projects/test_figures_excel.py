@@ -122,3 +122,20 @@ def test_negative_monthly_investment_is_refused(world, project, june):
         import_figures(county, june, save(ws))
     assert "负数" in str(refused.value) or "negative" in str(refused.value)
     assert not ProjectFigures.objects.exists()
+
+
+def test_the_template_has_numbers_a_stage_dropdown_and_locked_headings(world, project, june):
+    county = world.users["county"]
+    ws = sheet(export_figures(county, june))
+    report = Report.objects.get(cycle=june, project__code="p1")
+    assert ws["A2"].value == report.number == f"202606/{report.unit.code}/project:p1"
+    (stages,) = ws.data_validations.dataValidation
+    assert stages.type == "list" and stages.formula1 == '"未开工,在建,已竣工,停缓建"'
+    assert str(stages.sqref) == "G2"
+    assert ws.protection.sheet and not ws.protection.password
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.protection.locked is not (cell.row > 1 and cell.column_letter in "FGHI")
+    ws["A2"] = str(report.code)  # a template from before numbers carried the UUID
+    ws["F2"] = "300"
+    assert import_figures(county, june, save(ws)) == [report]
