@@ -202,6 +202,9 @@ class Version(Schema):
     next_steps: str
     assessment: str
     values: dict[str, float | None]
+    negative_reason: str = Field(
+        "", description="the unit's reason for a figure below zero it confirmed"
+    )
 
 
 class ReviewOut(Schema):
@@ -232,6 +235,13 @@ class ReportIn(Schema):
         None,
         max_length=5_000,
         description="a lead unit submitting before all co-units reported: why it does not wait",
+    )
+    negative_reason: str | None = Field(
+        None,
+        max_length=5_000,
+        description="confirms a cumulative actual below zero where the target cannot "
+        "decline (a statistical correction), with the reason the reviewer reads; without "
+        "it such a value is refused",
     )
 
 

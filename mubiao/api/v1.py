@@ -463,6 +463,7 @@ def report_detail_out(request, r) -> dict[str, Any]:
                 "next_steps": v.next_steps,
                 "assessment": v.assessment,
                 "values": {x.indicator.code: _num(x.value) for x in v.values.all()},
+                "negative_reason": v.negative_reason,
             }
             for v in versions
         ],
@@ -511,6 +512,7 @@ def submit_report(request, code: uuid.UUID, payload: schemas.ReportIn):
         progress=payload.progress, problems=payload.problems, next_steps=payload.next_steps,
         assessment=payload.assessment, values=dict(payload.values),
         without_parts_reason=payload.without_parts_reason,
+        negative_reason=payload.negative_reason,
     )  # fmt: skip
     with transaction.atomic():
         if payload.draft:

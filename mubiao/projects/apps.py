@@ -20,5 +20,6 @@ class ProjectsConfig(AppConfig):
                 parse_figures=figures.parse,
                 write_figures=figures.write,
                 snapshot_figures=figures.snapshot,
+                below_zero=figures.below_zero,
             )
         )

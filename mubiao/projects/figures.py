@@ -51,8 +51,9 @@ def project_slots(cycle) -> list:
     ]
 
 
-def parse_amount(raw: object) -> Decimal | None:
-    """A number of 万元 as typed ("1,200.5"), None when blank; ValidationError otherwise."""
+def parse_amount(raw: object, *, negative_ok: bool = False) -> Decimal | None:
+    """A number of 万元 as typed ("1,200.5"), None when blank; ValidationError otherwise.
+    Below zero (a statistical correction, 核减) only when the unit confirmed it."""
     text = "" if raw is None else str(raw).strip().replace(",", "").replace("，", "")
     if text == "":
         return None
@@ -64,20 +65,24 @@ def parse_amount(raw: object) -> Decimal | None:
         raise ValidationError(
             _("Investment completed in the month: %(value)s is not a number.") % {"value": raw}
         )
-    if number < 0:
+    if number < 0 and not negative_ok:
+        from mubiao.reporting.actions import negative_hint
+
         raise ValidationError(
             _(
                 "Investment completed in the month cannot be negative (%(value)s): enter "
                 "what was invested this month, 0 if nothing."
             )
             % {"value": text[:40]}
+            + " "
+            + negative_hint()
         )
     return number.quantize(Decimal("0.01"))
 
 
-def parse(raw: dict[str, object], *, required: bool) -> Figures:
+def parse(raw: dict[str, object], *, required: bool, negative_ok: bool = False) -> Figures:
     """Check the month's figures; a submission needs both, a draft may leave them blank."""
-    invested = parse_amount(raw.get("invested"))
+    invested = parse_amount(raw.get("invested"), negative_ok=negative_ok)
     stage = str(raw.get("stage") or "").strip()
     if stage and stage not in Project.Stage.values:
         raise ValidationError(_("Choose the project's stage from the list."))
@@ -86,6 +91,13 @@ def parse(raw: dict[str, object], *, required: bool) -> Figures:
     if required and not stage:
         raise ValidationError(_("Choose the project's stage from the list."))
     return Figures(invested, stage)
+
+
+def below_zero(figures: Figures) -> list[str]:
+    """The figures' labels below zero (a confirmed correction), for the reviewer's note."""
+    if figures.invested is not None and figures.invested < 0:
+        return [_("Investment completed in the month")]
+    return []
 
 
 def write(version, figures: Figures | None) -> None:

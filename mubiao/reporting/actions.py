@@ -66,6 +66,10 @@ class Content:
     # "" (the form asked and got nothing) is refused; None (a caller that does not ask,
     # such as the Excel import) records the co-units not waited for with no reason.
     without_parts_reason: str | None = None
+    # A figure below zero where none can be (a total to date, a month's investment) is
+    # refused unless the unit confirms it: None = not confirmed (the form's box left
+    # unticked, the Excel import); a text = confirmed, and the reason the reviewer reads.
+    negative_reason: str | None = None
 
 
 def target_of(report: Report) -> str:
@@ -130,7 +134,17 @@ def may_be_negative(indicator: Indicator) -> bool:
     )
 
 
-def _parse_values(report: Report, values: dict[str, object]) -> dict[Indicator, Decimal | None]:
+def negative_hint() -> str:
+    """How a unit keeps a figure below zero that is true (a statistical correction)."""
+    return _(
+        "If the figure really is below zero (a statistical correction), tick the "
+        "confirmation on the report form and give the reason."
+    )
+
+
+def _parse_values(
+    report: Report, values: dict[str, object], *, negative_ok: bool = False
+) -> dict[Indicator, Decimal | None]:
     by_code = {i.code: i for i in indicators_of(report)}
     unknown = sorted(set(values) - set(by_code))
     if unknown:
@@ -152,7 +166,7 @@ def _parse_values(report: Report, values: dict[str, object]) -> dict[Indicator, 
                 _("%(metric)s: %(value)s is not a number.")
                 % {"metric": by_code[code].metric, "value": str(raw)[:40]}
             )
-        if number < 0 and not may_be_negative(by_code[code]):
+        if number < 0 and not negative_ok and not may_be_negative(by_code[code]):
             raise ValidationError(
                 _(
                     "%(metric)s: %(value)s is negative, and this target's figure is a "
@@ -160,6 +174,8 @@ def _parse_values(report: Report, values: dict[str, object]) -> dict[Indicator, 
                     "total to date."
                 )
                 % {"metric": by_code[code].metric, "value": text[:40]}
+                + " "
+                + negative_hint()
             )
         parsed[by_code[code]] = number
     return parsed
@@ -189,6 +205,7 @@ def _snapshot(version: ReportVersion | None) -> dict | None:
             for v in version.values.select_related("indicator")
         },
         "submitted": version.submitted_at is not None,
+        **({"negative_reason": version.negative_reason} if version.negative_reason else {}),
         **_figures_snapshot(version),
     }
 
@@ -206,11 +223,18 @@ def _write(
     texts = clean_texts(content)
     if content.assessment and content.assessment not in ReportVersion.Assessment.values:
         raise ValidationError(_("Choose a self-assessment from the list."))
-    values = _parse_values(report, content.values)
+    confirmed = content.negative_reason is not None
+    values = _parse_values(report, content.values, negative_ok=confirmed)
     kind = subjects.kind_of(report)
     figures = None
+    below_zero = [
+        i.metric for i, v in values.items() if v is not None and v < 0 and not may_be_negative(i)
+    ]
     if kind.parse_figures is not None:
-        figures = kind.parse_figures(content.figures, required=submit)
+        figures = kind.parse_figures(content.figures, required=submit, negative_ok=confirmed)
+        if kind.below_zero is not None:
+            below_zero += kind.below_zero(figures)
+    negative_reason = _negative_reason(content, below_zero)
     files = ev.check_files(content.files)
     before = latest_version(report)
     if before is not None and before.submitted_at is None:
@@ -224,6 +248,7 @@ def _write(
     version.problems = texts["problems"]
     version.next_steps = texts["next_steps"]
     version.assessment = content.assessment
+    version.negative_reason = negative_reason
     if submit:
         version.submitted_at = timezone.now()
         version.is_late = workflow.is_late(report)
@@ -237,6 +262,24 @@ def _write(
     for f in files:
         _store_evidence(user, report, version, f)
     return version, snapshot
+
+
+def _negative_reason(content: Content, below_zero: list[str]) -> str:
+    """The unit's reason for figures below zero it confirmed ("" when there are none);
+    a confirmation without a reason is refused, naming the figures."""
+    if not below_zero:
+        return ""
+    label = str(ReportVersion._meta.get_field("negative_reason").verbose_name)
+    reason = text.clean(content.negative_reason, label)
+    if not reason:
+        raise ValidationError(
+            _(
+                "%(figures)s below zero: give the reason (a statistical correction, for "
+                "example) to confirm it, or correct the figure."
+            )
+            % {"figures": "、".join(below_zero)}
+        )
+    return reason
 
 
 def _store_evidence(user, report: Report, version: ReportVersion, f: ev.CheckedFile) -> Evidence:

@@ -287,6 +287,9 @@ class ReportVersion(models.Model):
     # why (the supervision office reads it); the units it did not wait for are kept.
     without_parts = models.JSONField(_("co-units not waited for"), default=list, blank=True)
     without_parts_reason = models.TextField(_("reason to submit without them"), blank=True)
+    # A figure below zero where none can be (a total to date, a month's investment) that
+    # the unit confirmed: its reason, shown to the reviewer ("" when there is none).
+    negative_reason = models.TextField(_("reason for a figure below zero"), blank=True)
 
     class Meta:
         verbose_name = _("report version")

@@ -25,11 +25,14 @@ class SubjectKind:
     field: str  # the Report foreign key that holds the subject
     # Unsaved report slots a cycle gets for subjects of this kind (beyond assignments).
     slots: Callable[[Any], list[Any]] | None = None
-    # The month's figures: parse(raw, required=…) → parsed; write(version, parsed);
+    # The month's figures: parse(raw, required=…, negative_ok=…) → parsed; write(version, parsed);
     # snapshot(version) → what the audit trail records (None when there are none).
     parse_figures: Callable[..., Any] | None = None
     write_figures: Callable[[Any, Any], None] | None = None
     snapshot_figures: Callable[[Any], dict[str, Any] | None] | None = None
+    # below_zero(parsed) → the labels of parsed figures below zero (kept only when the
+    # unit confirms them with a reason; ``parse_figures(…, negative_ok=True)``).
+    below_zero: Callable[[Any], list[str]] | None = None
 
     @property
     def has_figures(self) -> bool:

@@ -92,6 +92,8 @@ def _content_from(request: HttpRequest, report: Report) -> actions.Content:
         without_parts_reason=post.get("without_parts_reason", "")
         if workflow.missing_parts(report)
         else None,
+        # The box "this figure really is below zero" ticked: its reason ("" is refused).
+        negative_reason=post.get("negative_reason", "") if post.get("confirm_negative") else None,
     )
 
 
@@ -163,6 +165,16 @@ def _figures_form(report: Report, latest: ReportVersion | None, posted) -> dict:
     return {"invested": row.invested, "stage": row.stage}
 
 
+def _negative_form(latest: ReportVersion | None, posted) -> dict:
+    """The confirmation of a figure below zero as the form shows it: what was posted after
+    a refusal, else the draft's own reason."""
+    if posted is not None:
+        return {"confirmed": bool(posted.get("confirm_negative")),
+                "reason": posted.get("negative_reason", "")}  # fmt: skip
+    reason = latest.negative_reason if latest and latest.submitted_at is None else ""
+    return {"confirmed": bool(reason), "reason": reason}
+
+
 def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
     """The page's data; after a refused POST the form shows what was typed, not the old."""
     versions = list(_versions([report]).order_by("-number"))
@@ -228,6 +240,7 @@ def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
         ],
         "missing_parts": missing_parts,
         "posted_reason": posted.get("without_parts_reason", "") if posted is not None else "",
+        "negative": _negative_form(latest, posted),
         "is_part": workflow.is_part(report),
         "late_parts": [p for p in parts if p["late"]],
         "merging": request.GET.get("merge") == "1",
