@@ -158,3 +158,32 @@ def test_bulk_approve_is_all_or_nothing(world, slot):
         S.APPROVED
     }
     assert AuditEntry.objects.filter(action="report.approve").count() == 2
+
+
+def test_bulk_approve_judges_the_batch_once_and_recounts_standings_once(world, slot):
+    """Approving many reports in one request is one call of the status store: the
+    affected subjects judged once and the units' standings recounted once, not per report."""
+    from unittest import mock
+
+    from mubiao.dashboard import statuses
+
+    chosen = [slot("fgw", "t1"), slot("fgw", "t3"), slot("swj", "t2")]
+    actions.submit(world.users["fgw"], chosen[0], content())
+    actions.submit(world.users["fgw"], chosen[1], Content(progress="储备项目200个"))
+    actions.submit(world.users["swj"], chosen[2], Content(progress="已完成"))
+    statuses.rebuild(world.plan)  # today's store exists, as after a tick
+    with (
+        mock.patch.object(statuses, "apply", wraps=statuses.apply) as apply,
+        mock.patch.object(statuses, "compute", wraps=statuses.compute) as compute,
+        mock.patch.object(
+            statuses, "_refresh_standings", wraps=statuses._refresh_standings
+        ) as recount,
+    ):
+        reviews = actions.bulk_approve(world.users["supervisor"], chosen)
+    assert len(reviews) == 3
+    assert apply.call_count == 1
+    (plan, subjects), _ = apply.call_args
+    assert plan == world.plan and sorted(r.pk for r in subjects) == sorted(r.pk for r in chosen)
+    assert compute.call_count == 1  # the three reports' tasks and targets, judged together
+    assert recount.call_count == 1  # the two units' standings, recounted together
+    assert statuses.store_is_current(world.plan, statuses.timezone.localdate()) is not None
