@@ -299,10 +299,11 @@ def set_active(actor: Any, person: Any, *, active: bool) -> Any:
 
 def _revoke_tokens(actor: Any, person: Any, why: str) -> None:
     """A reset or a deactivation ends the person's API tokens too (revoked, so they stay
-    dead after a reactivation or a new password)."""
-    from mubiao.api.actions import revoke_all_tokens
+    dead after a reactivation or a new password): the API app does it on this signal,
+    inside this transaction."""
+    from mubiao.orgs.signals import credentials_withdrawn
 
-    revoke_all_tokens(actor, person, why=why)
+    credentials_withdrawn.send(sender=type(person), actor=actor, person=person, why=why)
 
 
 @transaction.atomic
