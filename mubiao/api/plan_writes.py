@@ -10,16 +10,20 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from django.http import Http404
-from ninja import Schema
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from ninja import File, Form, Schema
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from mubiao.api import schemas
-from mubiao.api.v1 import ERRORS, _tasks, api, task_out
+from mubiao.api.v1 import ERRORS, _tasks, api, error, indicator_out, plan_out, task_out
 from mubiao.orgs import access
 from mubiao.plans import access as plan_access
-from mubiao.plans import actions
-from mubiao.plans.models import Area, ChangeRequest, Plan, Task
+from mubiao.plans import actions, workbook
+from mubiao.plans.models import Area, ChangeRequest, Indicator, Milestone, Plan, Task
 
 
 class AreaIn(Schema):
@@ -208,3 +212,273 @@ def decide(request, plan_code: str, code: uuid.UUID, payload: DecideIn):
         raise Http404("change request")
     cr = actions.decide_change(request.user, cr, approve=payload.approve, comment=payload.comment)
     return _change_out(cr)
+
+
+# --- Targets (indicators), milestones, the workbook and next year's copy -------------
+
+Kind = Literal["growth", "level", "amount", "count", "ratio", "milestone", "qualitative"]
+Comparator = Literal[">=", "<=", "~", "=", "range", "qualitative"]
+Number = str | float | None
+
+
+class TargetFields(Schema):
+    task: str | None = Field(None, max_length=64, description="code of its task; empty: none")
+    area: str | None = Field(None, max_length=64, description="code of its area, if standalone")
+    metric: str | None = Field(None, min_length=1, max_length=200)
+    kind: Kind | None = None
+    comparator: Comparator | None = None
+    value: Number = Field(None, description='a number (a string such as "5.5" is read too)')
+    value_max: Number = None
+    unit: str | None = Field(None, max_length=20)
+    period: str | None = Field(None, max_length=20)
+    baseline: Number = None
+    direction: Literal["up", "down", "keep"] | None = None
+    binding: bool | None = None
+    accumulation: Literal["", "cumulative", "rate", "stock"] | None = None
+    headline: bool | None = None
+
+
+class TargetIn(TargetFields):
+    metric: str = Field(..., min_length=1, max_length=200)
+    kind: Kind
+    comparator: Comparator
+
+
+class TargetChange(TargetFields):
+    version: int = Field(
+        ..., ge=1, le=2**31, description="the version you read; an older one is refused"
+    )
+    reason: str = Field(
+        "", max_length=5_000, description="needed to change an issued target's value"
+    )
+    effective_from: dt.date | None = None
+
+
+class TargetOut(schemas.Indicator):
+    version: int
+
+
+class MilestoneIn(Schema):
+    text: str = Field(..., min_length=1, max_length=300)
+    due: dt.date
+
+
+class MilestoneChange(Schema):
+    text: str | None = Field(None, min_length=1, max_length=300)
+    due: dt.date | None = None
+    done_on: dt.date | None = Field(None, description="mark it done on this day")
+    undone: bool = Field(False, description="mark it not done")
+
+
+class MilestoneOut(Schema):
+    id: int
+    task: str
+    text: str
+    due: dt.date
+    done_on: dt.date | None
+
+
+class CopyIn(Schema):
+    year: int | None = Field(None, ge=2000, le=2100, description="default: the next year")
+    name: str = Field("", max_length=200)
+
+
+def _target_fields(plan: Plan, payload: TargetFields, given: set[str]) -> dict[str, Any]:
+    fields = {
+        k: v
+        for k, v in payload.model_dump().items()
+        if k in given and k in TargetFields.model_fields
+    }
+    if "task" in fields:
+        fields["task"] = _task(plan, fields["task"]) if fields["task"] else None
+    if "area" in fields:
+        fields["area"] = _area(plan, fields["area"] or "")
+    for name in ("value", "value_max", "baseline"):
+        if name in fields and fields[name] is not None:
+            fields[name] = str(fields[name])
+    return {k: v for k, v in fields.items() if v is not None or k in NULLABLE}
+
+
+NULLABLE = {"task", "area", "value", "value_max", "baseline"}
+
+
+def _task(plan: Plan, code: str) -> Task:
+    task = Task.objects.filter(plan=plan, code=code).first()
+    if task is None:
+        raise Http404("task")
+    return task
+
+
+def _target(plan: Plan, code: str) -> Indicator:
+    ind = Indicator.objects.filter(plan=plan, code=code).select_related("plan", "task").first()
+    if ind is None:
+        raise Http404("indicator")
+    return ind
+
+
+def _target_out(ind: Indicator) -> dict[str, Any]:
+    ind = (
+        Indicator.objects.filter(pk=ind.pk).select_related("area", "task")
+        .prefetch_related("assignments__unit", "task__assignments__unit").get()
+    )  # fmt: skip
+    return indicator_out(ind) | {"version": ind.version}
+
+
+def _milestone(plan: Plan, task_code: str, milestone_id: int) -> Milestone:
+    m = Milestone.objects.filter(task__plan=plan, task__code=task_code, pk=milestone_id)
+    found = m.select_related("task__plan").first()
+    if found is None:
+        raise Http404("milestone")
+    return found
+
+
+def _milestone_out(m: Milestone) -> dict[str, Any]:
+    return {"id": m.pk, "task": m.task.code, "text": m.text, "due": m.due, "done_on": m.done_at}
+
+
+@api.post(
+    "/plans/{plan_code}/indicators", response={201: TargetOut, **ERRORS}, tags=["plan editing"]
+)
+def create_target(request, plan_code: str, payload: TargetIn):
+    """A new target, in a task or standing alone in an area (``plans.actions.create_target``)."""
+    plan = _office_plan(request, plan_code)
+    fields = _target_fields(
+        plan, payload, payload.model_fields_set | {"metric", "kind", "comparator"}
+    )
+    return 201, _target_out(actions.create_target(request.user, plan, **fields))
+
+
+@api.patch(
+    "/plans/{plan_code}/indicators/{code}", response={200: TargetOut, **ERRORS},
+    tags=["plan editing"],
+)  # fmt: skip
+def change_target(request, plan_code: str, code: str, payload: TargetChange):
+    """Edit a target: only the fields sent change. An issued target's value changes only
+    with a ``reason`` (and from ``effective_from``, default today); an edit made from an
+    older ``version`` is refused."""
+    plan = _office_plan(request, plan_code)
+    ind = _target(plan, code)
+    fields = _target_fields(plan, payload, payload.model_fields_set)
+    ind = actions.change_target(request.user, ind, version=payload.version, reason=payload.reason,
+                                effective_from=payload.effective_from, **fields)  # fmt: skip
+    return _target_out(ind)
+
+
+@api.delete(
+    "/plans/{plan_code}/indicators/{code}", response={204: None, **ERRORS}, tags=["plan editing"]
+)
+def delete_target(request, plan_code: str, code: str):
+    """Delete a target not yet issued."""
+    plan = _office_plan(request, plan_code)
+    actions.delete_target(request.user, _target(plan, code))
+    return 204, None
+
+
+@api.post(
+    "/plans/{plan_code}/tasks/{task_code}/milestones", response={201: MilestoneOut, **ERRORS},
+    tags=["plan editing"],
+)  # fmt: skip
+def create_milestone(request, plan_code: str, task_code: str, payload: MilestoneIn):
+    plan = _office_plan(request, plan_code)
+    m = actions.create_milestone(request.user, _task(plan, task_code), text=payload.text,
+                                 due=payload.due)  # fmt: skip
+    return 201, _milestone_out(m)
+
+
+@api.patch(
+    "/plans/{plan_code}/tasks/{task_code}/milestones/{milestone_id}",
+    response={200: MilestoneOut, **ERRORS}, tags=["plan editing"],
+)  # fmt: skip
+def change_milestone(request, plan_code: str, task_code: str, milestone_id: int,
+                     payload: MilestoneChange):  # fmt: skip
+    """Change a milestone's text or due date, or mark it done (``done_on``) or not (``undone``)."""
+    plan = _office_plan(request, plan_code)
+    m = _milestone(plan, task_code, milestone_id)
+    if payload.text is not None or payload.due is not None:
+        m = actions.update_milestone(request.user, m, text=payload.text or m.text,
+                                     due=payload.due or m.due)  # fmt: skip
+    if payload.undone:
+        m = actions.complete_milestone(request.user, m, on=False)
+    elif payload.done_on is not None:
+        m = actions.complete_milestone(request.user, m, on=payload.done_on)
+    return _milestone_out(m)
+
+
+@api.delete(
+    "/plans/{plan_code}/tasks/{task_code}/milestones/{milestone_id}",
+    response={204: None, **ERRORS}, tags=["plan editing"],
+)  # fmt: skip
+def delete_milestone(request, plan_code: str, task_code: str, milestone_id: int):
+    plan = _office_plan(request, plan_code)
+    actions.delete_milestone(request.user, _milestone(plan, task_code, milestone_id))
+    return 204, None
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BINARY = {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+
+
+@api.get(
+    "/plans/{plan_code}/workbook", response={**ERRORS}, tags=["plan editing"],
+    openapi_extra={"responses": {"200": {"description": "the 任务分解表 workbook", **BINARY}}},
+)  # fmt: skip
+def export_workbook(request, plan_code: str):
+    """The whole plan as the 任务分解表 workbook (``plans.workbook.export_plan``)."""
+    plan = _office_plan(request, plan_code)
+    response = HttpResponse(workbook.export_plan(plan), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="task-division-{plan.code}.xlsx"'
+    return response
+
+
+def _workbook_refused(request, exc: workbook.WorkbookRefused):
+    return error(request, 422, "invalid",
+                 _n_problems(len(exc.problems)), {"workbook": [str(p) for p in exc.problems]})  # fmt: skip
+
+
+def _n_problems(n: int) -> str:
+    return ngettext(
+        "The workbook was refused (%(n)s problem); nothing was saved.",
+        "The workbook was refused (%(n)s problems); nothing was saved.", n,
+    ) % {"n": n}  # fmt: skip
+
+
+@api.post("/plans/{plan_code}/workbook", response={200: schemas.PlanSummary, **ERRORS},
+          tags=["plan editing"])  # fmt: skip
+def import_workbook(request, plan_code: str, file: File[UploadedFile]):
+    """Fill a plan none of whose tasks is issued from a 任务分解表 (multipart, field
+    ``file``): all or nothing; a refusal lists each problem with its row and column."""
+    plan = _office_plan(request, plan_code)
+    try:
+        plan = actions.import_workbook(request.user, plan, file.read(workbook.MAX_UPLOAD + 1))
+    except workbook.WorkbookRefused as exc:
+        return _workbook_refused(request, exc)
+    return plan_out(plan)
+
+
+@api.post("/workbook-imports", response={201: schemas.PlanSummary, **ERRORS},
+          tags=["plan editing"])  # fmt: skip
+def import_new_plan(
+    request, file: File[UploadedFile], issuer: Form[str], name: Form[str], year: Form[int],
+):  # fmt: skip
+    """A new draft plan of ``issuer`` (a unit code) from a 任务分解表 (multipart)."""
+    unit = access.visible_units(request.user).filter(code=issuer[:64]).first()
+    if unit is None:
+        raise Http404("unit")
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("Give a year from 2000 to 2100."))
+    try:
+        plan = actions.import_workbook(request.user, None, file.read(workbook.MAX_UPLOAD + 1),
+                                       issuer=unit, name=name[:200], year=year)  # fmt: skip
+    except workbook.WorkbookRefused as exc:
+        return _workbook_refused(request, exc)
+    return 201, plan_out(plan)
+
+
+@api.post("/plans/{plan_code}/copy", response={201: schemas.PlanSummary, **ERRORS},
+          tags=["plan editing"])  # fmt: skip
+def copy_plan(request, plan_code: str, payload: CopyIn):
+    """Next year's draft plan from this one (``plans.actions.copy_plan``)."""
+    plan = _office_plan(request, plan_code)
+    return 201, plan_out(
+        actions.copy_plan(request.user, plan, year=payload.year, name=payload.name)
+    )

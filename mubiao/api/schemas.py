@@ -77,6 +77,7 @@ class Responsible(Schema):
 
 
 class Milestone(Schema):
+    id: int
     text: str
     due: dt.date
     done_on: dt.date | None

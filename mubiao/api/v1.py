@@ -291,7 +291,8 @@ def get_task(request, plan_code: str, task_code: str):
     return {
         **task_out(task),
         "milestones": [
-            {"text": m.text, "due": m.due, "done_on": m.done_at} for m in task.milestones.all()
+            {"id": m.pk, "text": m.text, "due": m.due, "done_on": m.done_at}
+            for m in task.milestones.all()
         ],
         "source_document": task.document.code if task.document else None,
         "span": [task.span_start, task.span_end] if task.span_start is not None else None,
