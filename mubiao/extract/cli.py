@@ -59,7 +59,7 @@ def render_text(plan: DraftPlan) -> str:
             if t.value is None
             else f"{t.value:g}" + (f"—{t.value_max:g}" if t.value_max is not None else "")
         )
-        flag = " [约束性]" if t.binding else ""
+        flag = (" [约束性]" if t.binding else "") + (" [主要预期目标]" if t.headline else "")
         out.append(
             f"  {i:>3}. {t.metric}  {t.comparator} {value}{t.unit or ''}  ({t.kind}){flag}  @{t.span[0]}-{t.span[1]}"
         )

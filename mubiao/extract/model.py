@@ -50,6 +50,7 @@ class Target:
     confidence: float
     deadline: str | None = None  # ISO date a dated milestone is due
     entity: str | None = None  # the government it is stated for, in a round-up text
+    headline: bool = False  # a plan-level target: stated before the first area, in no task
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +68,7 @@ class Target:
             "confidence": round(self.confidence, 2),
             "deadline": self.deadline,
             "entity": self.entity,
+            "headline": self.headline,
         }
 
 

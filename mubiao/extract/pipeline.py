@@ -140,9 +140,23 @@ def assemble(
                 t.open_ended,
             )
         )
+    _mark_headline(plan)
     if not original.strip():
         plan.warnings.append("文本为空。")
     return plan
+
+
+def _mark_headline(plan: DraftPlan) -> None:
+    """Targets stated before the first area of a text that has areas, inside no task,
+    are the plan's own (headline) targets: an opening paragraph's "全年生产总值增长5.5%
+    以上" belongs to the whole plan, not to the first area nor to none. A text with no
+    area (a 主要预期目标 paragraph alone) marks none: nothing tells its targets apart."""
+    if not plan.headings:
+        return
+    owned = {k for task in plan.tasks for k in task.targets}
+    for index, target in enumerate(plan.targets):
+        if target.heading is None and index not in owned:
+            target.headline = True
 
 
 def _title(text: str) -> str | None:

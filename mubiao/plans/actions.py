@@ -577,6 +577,7 @@ class _PlanBuilder:
         ind.unit = (item.get("unit") or "")[:32]
         ind.period = item.get("period") or str(self.plan.year)
         ind.binding = bool(item.get("binding"))
+        ind.headline = ind.headline or bool(item.get("headline"))  # never unmarks one
         ind.direction = "down" if item["comparator"] == "<=" else "up"
         ind.accumulation = ACCUMULATION.get(item["kind"], "cumulative")
         ind.area = _at(areas, item.get("heading"))

@@ -247,6 +247,8 @@ def edits_from_post(post, draft: dict[str, Any]) -> dict[str, Any]:
             and not row["skip"]
         ):
             raise ValidationError(_("Target %(n)s needs a value.") % {"n": i + 1})
+        # a plan-level (headline) target: the extractor proposes it, the reviewer decides
+        row["headline"] = post.get(prefix + "headline") == "on"
         if prefix + "task" in post:  # the task the target belongs to (re-parented)
             row["task"] = _index(post.get(prefix + "task", ""), len(draft.get("tasks", [])))
         edits["targets"][str(i)] = row

@@ -51,6 +51,7 @@ def test_it_prints_the_contract_json(tmp_path: Path, capsys: pytest.CaptureFixtu
         # the government a round-up text states the target for
         "deadline",
         "entity",
+        "headline",  # a plan-level target, stated before the first area
     }
     assert (target["value"], target["unit"], target["period"]) == (6, "%", "2026")
 

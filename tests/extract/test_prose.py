@@ -155,3 +155,64 @@ def test_the_seed_interview_reads_as_four_areas_of_about_sixty_measures() -> Non
     assert len(attached) >= 17
     assert set(numeric) - attached == {0}
     assert plan["targets"][0]["metric"].startswith("生产总值")
+    # ... which is the plan's own: stated before the first area
+    assert [i for i, t in enumerate(plan["targets"]) if t["headline"]] == [0]
+
+
+# Headline targets: a target stated before the first area of a text that has areas, and
+# inside no task, belongs to the whole plan (``headline``), not to the first area nor to
+# none. Three layouts the team wrote: an interview's opening paragraph, a notice's
+# preamble, a speech's 主要预期目标 sentence before its numbered sections.
+HEADLINE_CASES = [
+    (
+        "青阳市长谈2026年工作\n青阳市市长 林海\n"
+        "今年青阳将全力以赴稳增长,全年地区生产总值增长6%左右,一般公共预算收入增长4%。\n"
+        "扩消费 稳投资\n激发内需新活力\n"
+        "加快推动商圈改造升级,新建便民生活圈15个。持续扩大有效投资,确保重点项目完成投资300亿元以上。\n"
+        "兴产业 强创新\n培育发展新动能\n大力发展新能源汽车零部件产业,力争新增高新技术企业60家。\n",
+        [6, 4],
+    ),
+    (
+        "关于印发东湖区2026年重点工作任务分工方案的通知\n各街道办事处,区直各部门:\n"
+        "为确保完成全年目标,全区地区生产总值增长5.5%以上,城镇新增就业1.2万人,现将重点工作任务分工如下。\n"
+        "一、扩大有效需求\n1.新开工亿元以上项目40个。(牵头单位:区发改局;配合单位:区住建局)\n"
+        "二、壮大实体经济\n2.新增规上工业企业25家。(牵头单位:区工信局)\n",
+        [5.5, 1.2],
+    ),
+    (
+        "在全县经济工作会议上的讲话\n同志们:\n"
+        "今年全县经济工作的总体要求是稳中求进,主要预期目标是:地区生产总值增长7%左右,"
+        "居民人均可支配收入增长6.5%。\n"
+        "一、坚定不移抓项目\n要加快推进产业园区建设,年内建成标准化厂房10万平方米。\n"
+        "二、千方百计保民生\n要扎实推进城镇老旧小区改造,完成改造小区30个。\n",
+        [7, 6.5],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), HEADLINE_CASES)
+def test_targets_before_the_first_area_are_the_plans_headline_targets(text, values) -> None:
+    plan = extract_text(text).to_dict()
+    assert len(plan["headings"]) == 2 and plan["tasks"]
+    headline = [t for t in plan["targets"] if t["headline"]]
+    assert [t["value"] for t in headline] == values
+    assert all(t["heading"] is None for t in headline)
+    owned = {k for task in plan["tasks"] for k in task["targets"]}
+    rest = [i for i, t in enumerate(plan["targets"]) if not t["headline"]]
+    # every other target lies in an area and, here, inside a task
+    assert rest and all(plan["targets"][i]["heading"] is not None for i in rest)
+    assert set(rest) <= owned and not owned & {
+        i for i, t in enumerate(plan["targets"]) if t["headline"]
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        FEATURE,  # its opening is a review of last year: no target, so no headline
+        "今年主要预期目标是:生产总值增长6%左右,城镇新增就业1万人。",  # no area at all
+        INTERVIEW,  # every figure stands inside an area
+    ],
+)
+def test_without_a_target_before_the_first_area_none_is_headline(text) -> None:
+    assert not any(t.headline for t in extract_text(text).targets)

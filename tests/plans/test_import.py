@@ -88,6 +88,8 @@ def review_form(draft: ImportDraft, **overrides) -> dict:
                  p + "kind": t["kind"], p + "unit": t["unit"] or "",
                  p + "value": "" if t["value"] is None else str(t["value"]),
                  p + "value_max": "" if t["value_max"] is None else str(t["value_max"])}  # fmt: skip
+        if t.get("headline"):
+            form[p + "headline"] = "on"
     for i, t in enumerate(draft.draft["tasks"]):
         p = f"task-{i}-"
         form |= {p + "keep": "on", p + "text": t["text"]}

@@ -171,3 +171,32 @@ def test_both_parts_of_a_split_task_keep_its_deadline_and_their_own_text(upload,
         ("6月底前完成主体工程并验收。", "2026-06-30"),
     ]
     assert Task.objects.get(plan=plan, number="2").deadline is None
+
+
+PREAMBLE = NOTICE.replace(
+    "\n\n一、", "\n为完成全年目标,全市一般公共预算收入增长5%以上,现将任务分工如下。\n一、", 1
+)
+
+
+def test_a_target_before_the_first_area_is_accepted_as_a_headline_target(upload, client):  # noqa: F811
+    upload(text=PREAMBLE)
+    draft = ImportDraft.objects.get()
+    assert [t["headline"] for t in draft.draft["targets"]] == [True, False, False, False, False]
+    page = client.get(draft.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    checked = re.findall(r'name="target-(\d)-headline"[^>]*?(checked)?>', page)
+    assert checked == [("0", "checked"), ("1", ""), ("2", ""), ("3", ""), ("4", "")]
+    client.post(draft.get_absolute_url(), review_form(draft, accept="1"))
+    plan = Plan.objects.get(name="示范市重点工作")
+    revenue = Indicator.objects.get(plan=plan, metric__contains="一般公共预算收入")
+    assert revenue.headline and revenue.area is None and revenue.task is None
+    assert list(plan.indicators.filter(headline=True)) == [revenue]
+
+
+def test_the_reviewer_can_unmark_a_headline_target(upload, client):  # noqa: F811
+    upload(text=PREAMBLE)
+    draft = ImportDraft.objects.get()
+    form = review_form(draft, accept="1")
+    del form["target-0-headline"]
+    client.post(draft.get_absolute_url(), form)
+    plan = Plan.objects.get(name="示范市重点工作")
+    assert not plan.indicators.filter(headline=True).exists()
