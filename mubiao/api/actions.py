@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from mubiao.api.models import ApiToken, hash_token, new_raw_token
 from mubiao.audit.events import Event
 from mubiao.audit.models import record
+from mubiao.orgs.access import User
 
 MAX_TOKENS_PER_USER = 20
 
 
 @transaction.atomic
 def create_token(
-    user, *, name: str, read_only: bool = True, days: int | None = None
+    user: User, *, name: str, read_only: bool = True, days: int | None = None
 ) -> tuple[ApiToken, str]:
     """A new token and its raw value, which is shown once and never stored."""
     if not getattr(user, "is_authenticated", False):
@@ -44,7 +45,7 @@ def create_token(
 
 
 @transaction.atomic
-def revoke_token(user, token: ApiToken) -> ApiToken:
+def revoke_token(user: User, token: ApiToken) -> ApiToken:
     if token.user_id != user.pk:
         raise PermissionDenied
     if token.revoked_at is None:
@@ -54,7 +55,7 @@ def revoke_token(user, token: ApiToken) -> ApiToken:
     return token
 
 
-def revoke_all_tokens(actor, person, *, why: str) -> int:
+def revoke_all_tokens(actor: User, person: User, *, why: str) -> int:
     """Revoke every live token of ``person`` (a password reset or a deactivation by
     ``actor``), inside the caller's transaction; one audit row per token. Returns how many."""
     live = list(ApiToken.objects.select_for_update().filter(user=person, revoked_at__isnull=True))

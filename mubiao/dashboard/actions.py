@@ -7,6 +7,7 @@ audit row. Only the supervision office of the issuing government changes them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,23 +18,25 @@ from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.dashboard import statuses
 from mubiao.dashboard.bulletin import may_publish
-from mubiao.dashboard.models import DEFAULT_RANKING, BandSetting, RankingSetting
+from mubiao.dashboard.models import DEFAULT_RANKING, BandSetting, Bulletin, RankingSetting
 from mubiao.monitor import Bands, RankingFormula
+from mubiao.orgs.access import User
 from mubiao.plans.models import Plan
+from mubiao.reporting.models import Cycle
 
 
-def may_set_conventions(user, plan: Plan) -> bool:
+def may_set_conventions(user: User, plan: Plan) -> bool:
     """The plan's supervision office (supervisors of the issuing government)."""
     return may_publish(user, plan)
 
 
-def _check(user, plan: Plan) -> None:
+def _check(user: User, plan: Plan) -> None:
     if not may_set_conventions(user, plan):
         raise PermissionDenied(_("Only the supervision office may change how statuses are judged."))
 
 
 @transaction.atomic
-def set_bands(user, plan: Plan, rule: str, data: dict[str, Any] | None) -> BandSetting | None:
+def set_bands(user: User, plan: Plan, rule: str, data: dict[str, Any] | None) -> BandSetting | None:
     """The plan's bands for one rule (``Bands.to_data`` JSON), or the defaults (None)."""
     _check(user, plan)
     setting = BandSetting.objects.filter(plan=plan, rule=rule).first()
@@ -61,7 +64,7 @@ def set_bands(user, plan: Plan, rule: str, data: dict[str, Any] | None) -> BandS
 
 @transaction.atomic
 def set_ranking(
-    user, plan: Plan, formula: dict[str, Any], exemptions: dict[str, str] | None = None
+    user: User, plan: Plan, formula: dict[str, Any], exemptions: dict[str, str] | None = None
 ) -> RankingSetting:
     """The plan's ranking formula (``RankingFormula.to_data`` JSON) and exemptions."""
     _check(user, plan)
@@ -85,7 +88,7 @@ def set_ranking(
 
 
 @transaction.atomic
-def set_unit_ranking(user, plan: Plan, setting: dict[str, Any] | None) -> RankingSetting:
+def set_unit_ranking(user: User, plan: Plan, setting: dict[str, Any] | None) -> RankingSetting:
     """How counties and functional zones are ranked by key-project investment completion
     (``order``) and the plan's 红黑榜 (``red``, ``black``, ``exemptions``), as
     ``unit_standings.parse`` reads it; None or {} ranks highest first with no lists."""
@@ -132,7 +135,7 @@ def _told(narrative: dict[str, str] | None) -> dict[str, str]:
     return told
 
 
-def _check_draft(plan: Plan, cycle, draft) -> None:
+def _check_draft(plan: Plan, cycle: Cycle, draft: Bulletin | None) -> None:
     if draft is None:
         return
     if draft.cycle.plan_id != plan.pk:
@@ -142,7 +145,13 @@ def _check_draft(plan: Plan, cycle, draft) -> None:
 
 
 @transaction.atomic
-def save_bulletin_draft(user, cycle, as_of, narrative: dict[str, str] | None = None, draft=None):
+def save_bulletin_draft(
+    user: User,
+    cycle: Cycle,
+    as_of: dt.date,
+    narrative: dict[str, str] | None = None,
+    draft: Bulletin | None = None,
+) -> Bulletin:
     """Build the bulletin of ``cycle`` as of ``as_of`` as a draft, or build ``draft`` again
     with the office's edits: the content is saved for review, nothing is rendered or
     sent; audited."""
@@ -162,7 +171,13 @@ def save_bulletin_draft(user, cycle, as_of, narrative: dict[str, str] | None = N
 
 
 @transaction.atomic
-def publish_bulletin(user, cycle, as_of, narrative: dict[str, str] | None = None, draft=None):
+def publish_bulletin(
+    user: User,
+    cycle: Cycle,
+    as_of: dt.date,
+    narrative: dict[str, str] | None = None,
+    draft: Bulletin | None = None,
+) -> Bulletin:
     """Publish the bulletin (通报) of ``cycle`` as of ``as_of`` with the office's edited
     narrative (``draft``: the draft that becomes it): rendered, frozen and stored with
     its PDF copy; audited."""

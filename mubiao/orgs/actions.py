@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,7 +183,7 @@ class NewAccount:
     title: str = ""
 
 
-CLEANERS = {
+CLEANERS: dict[str, Callable[[str], str]] = {
     "username": clean_username, "full_name": clean_full_name, "phone": clean_phone,
     "email": clean_email, "title": clean_title,
 }  # fmt: skip

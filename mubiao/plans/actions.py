@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.orgs import access
+from mubiao.orgs.access import User
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.imports import match_unit, split_task, with_edits
 from mubiao.plans.models import (
@@ -65,7 +66,7 @@ ACCUMULATION = {
 
 @transaction.atomic
 def start_import(
-    user,
+    user: User,
     *,
     issuer: OrgUnit,
     text: str,
@@ -253,7 +254,7 @@ def recover_stalled_imports(now) -> int:
 
 
 @transaction.atomic
-def save_review(user, draft: ImportDraft, edits: dict[str, Any]) -> ImportDraft:
+def save_review(user: User, draft: ImportDraft, edits: dict[str, Any]) -> ImportDraft:
     """Keep the reviewer's corrections; the extracted draft itself stays as it was."""
     _check_reviewable(user, draft)
     before = draft.edits
@@ -264,7 +265,7 @@ def save_review(user, draft: ImportDraft, edits: dict[str, Any]) -> ImportDraft:
 
 
 @transaction.atomic
-def split_import_task(user, draft: ImportDraft, index: int, before: str) -> ImportDraft:
+def split_import_task(user: User, draft: ImportDraft, index: int, before: str) -> ImportDraft:
     """Cut task ``index`` of the draft in two just before the words ``before`` (see
     ``imports.split_task``); the reviewer's corrections follow the tasks they name."""
     _check_reviewable(user, draft)
@@ -279,7 +280,7 @@ def split_import_task(user, draft: ImportDraft, index: int, before: str) -> Impo
     return draft
 
 
-def _check_reviewable(user, draft: ImportDraft) -> None:
+def _check_reviewable(user: User, draft: ImportDraft) -> None:
     if not access.supervises(user, draft.issuer):
         raise PermissionDenied(_("Only the supervision office may import plans."))
     if draft.status != ImportDraft.Status.READY:
@@ -294,7 +295,7 @@ ACCEPT_CHUNK = 250
 MAX_ACCEPT_ATTEMPTS = 3
 
 
-def accept_import(user, draft: ImportDraft) -> Plan | None:
+def accept_import(user: User, draft: ImportDraft) -> Plan | None:
     """Turn the reviewed draft into plan items with their document.
 
     A small draft is accepted at once, all or nothing, and its plan returned. A large one
@@ -618,12 +619,12 @@ class EditConflict(ValidationError):
         self.current = current
 
 
-def may_edit(user, plan: Plan) -> bool:
+def may_edit(user: User, plan: Plan) -> bool:
     """Whether the user runs the office that issues the plan (builds and changes its tree)."""
     return access.supervises(user, plan.issuer)
 
 
-def _check_office(user, plan: Plan) -> None:
+def _check_office(user: User, plan: Plan) -> None:
     if not may_edit(user, plan):
         raise PermissionDenied(_("Only the supervision office may change the plan."))
 
@@ -680,7 +681,7 @@ def _judge(plan: Plan, subjects: Any) -> None:
 
 
 @transaction.atomic
-def create_plan(user, *, issuer: OrgUnit, code: str, name: str, year: int) -> Plan:
+def create_plan(user: User, *, issuer: OrgUnit, code: str, name: str, year: int) -> Plan:
     """A new, empty plan in draft; it is issued later (``issue``)."""
     if not access.supervises(user, issuer):
         raise PermissionDenied(_("Only the supervision office may change the plan."))
@@ -695,7 +696,7 @@ PLAN_FIELDS = ["name", "year", "summary", "acknowledge_days", "status"]
 
 
 @transaction.atomic
-def update_plan(user, plan: Plan, **fields: Any) -> Plan:
+def update_plan(user: User, plan: Plan, **fields: Any) -> Plan:
     _check_office(user, plan)
     unknown = set(fields) - {"name", "summary", "acknowledge_days", "year"}
     if unknown:
@@ -722,7 +723,7 @@ def _area_target(area: Area) -> str:
 
 @transaction.atomic
 def create_area(
-    user, plan: Plan, *, name: str, number: str = "", subtitle: str = "",
+    user: User, plan: Plan, *, name: str, number: str = "", subtitle: str = "",
     parent: Area | None = None,
 ) -> Area:  # fmt: skip
     _check_office(user, plan)
@@ -746,7 +747,7 @@ def _next_order(siblings) -> int:
 
 
 @transaction.atomic
-def update_area(user, area: Area, *, name: str, number: str = "", subtitle: str = "") -> Area:
+def update_area(user: User, area: Area, *, name: str, number: str = "", subtitle: str = "") -> Area:
     _check_office(user, area.plan)
     before = _snapshot(area, AREA_FIELDS)
     area.name, area.number, area.subtitle = name.strip(), number.strip(), subtitle.strip()
@@ -759,7 +760,7 @@ def update_area(user, area: Area, *, name: str, number: str = "", subtitle: str 
 
 
 @transaction.atomic
-def move_area(user, area: Area, *, parent: Area | str | None = "keep", step: int = 0) -> Area:
+def move_area(user: User, area: Area, *, parent: Area | str | None = "keep", step: int = 0) -> Area:
     """Put the area under another parent (at the end), and/or move it ``step`` places
     among its siblings (-1 up, +1 down)."""
     _check_office(user, area.plan)
@@ -802,7 +803,7 @@ def _shift(item: Any, siblings: list[Any], step: int) -> None:
 
 
 @transaction.atomic
-def delete_area(user, area: Area) -> None:
+def delete_area(user: User, area: Area) -> None:
     """Delete an empty area; one that still holds sub-areas, tasks or targets is refused."""
     _check_office(user, area.plan)
     if area.children.exists() or area.tasks.exists() or area.indicators.exists():
@@ -842,7 +843,7 @@ def _apply_task_fields(task: Task, fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def create_task(user, plan: Plan, **fields: Any) -> Task:
+def create_task(user: User, plan: Plan, **fields: Any) -> Task:
     """A new task (not yet issued); title, text, number, area, leader, deadline, rhythm."""
     _check_office(user, plan)
     task = Task(plan=plan, code=_next_code(Task, plan, "t"))
@@ -855,7 +856,7 @@ def create_task(user, plan: Plan, **fields: Any) -> Task:
 
 
 @transaction.atomic
-def update_task(user, task: Task, *, version: int | None, **fields: Any) -> Task:
+def update_task(user: User, task: Task, *, version: int | None, **fields: Any) -> Task:
     """Change a task's fields; ``version`` is the one the form showed (EditConflict if stale)."""
     _check_office(user, task.plan)
     _check_version(task, version)
@@ -869,7 +870,7 @@ def update_task(user, task: Task, *, version: int | None, **fields: Any) -> Task
 
 
 @transaction.atomic
-def move_task(user, task: Task, *, area: Area | str | None = "keep", step: int = 0) -> Task:
+def move_task(user: User, task: Task, *, area: Area | str | None = "keep", step: int = 0) -> Task:
     """Put the task in another area (at its end) and/or move it ``step`` places."""
     _check_office(user, task.plan)
     before = _snapshot(task, TASK_FIELDS)
@@ -891,7 +892,7 @@ def move_task(user, task: Task, *, area: Area | str | None = "keep", step: int =
 
 
 @transaction.atomic
-def delete_task(user, task: Task) -> None:
+def delete_task(user: User, task: Task) -> None:
     """Delete a task not yet issued; an issued task is closed instead (its reports stay)."""
     _check_office(user, task.plan)
     if task.is_issued:
@@ -907,7 +908,7 @@ def delete_task(user, task: Task) -> None:
 
 
 @transaction.atomic
-def close_task(user, task: Task, *, reopen: bool = False) -> Task:
+def close_task(user: User, task: Task, *, reopen: bool = False) -> Task:
     """Mark the task done (销号), or reopen it."""
     _check_office(user, task.plan)
     before = {"closed_at": task.closed_at.isoformat() if task.closed_at else None}
@@ -925,7 +926,7 @@ def close_task(user, task: Task, *, reopen: bool = False) -> Task:
 
 
 @transaction.atomic
-def renumber(user, plan: Plan) -> int:
+def renumber(user: User, plan: Plan) -> int:
     """Number areas (一、二、…) and the tasks in each area (1, 2, …) in their order;
     returns how many numbers changed."""
     _check_office(user, plan)
@@ -1011,7 +1012,7 @@ def _number(value: Any, field: str) -> Decimal | None:
 
 
 @transaction.atomic
-def create_target(user, plan: Plan, **fields: Any) -> Indicator:
+def create_target(user: User, plan: Plan, **fields: Any) -> Indicator:
     """A new target; in a task, or standing alone in an area."""
     _check_office(user, plan)
     ind = Indicator(plan=plan, code=_next_code(Indicator, plan, "i"))
@@ -1043,7 +1044,7 @@ def target_needs_reason(ind: Indicator, fields: dict[str, Any]) -> bool:
 
 @transaction.atomic
 def change_target(
-    user, ind: Indicator, *, version: int | None, reason: str = "", effective_from=None,
+    user: User, ind: Indicator, *, version: int | None, reason: str = "", effective_from=None,
     **fields: Any,
 ) -> Indicator:  # fmt: skip
     """Edit a target. Once it is issued, a change of its value needs a reason; the old
@@ -1054,7 +1055,7 @@ def change_target(
                           effective_from=effective_from, fields=fields)  # fmt: skip
 
 
-def _change_target(user, ind, *, version, reason, effective_from, fields) -> Indicator:
+def _change_target(user: User, ind, *, version, reason, effective_from, fields) -> Indicator:
     needs_reason = target_needs_reason(ind, fields)
     if needs_reason and not reason.strip():
         raise ValidationError(
@@ -1080,7 +1081,7 @@ def _change_target(user, ind, *, version, reason, effective_from, fields) -> Ind
 
 
 @transaction.atomic
-def move_target(user, ind: Indicator, *, step: int) -> Indicator:
+def move_target(user: User, ind: Indicator, *, step: int) -> Indicator:
     _check_office(user, ind.plan)
     _shift(ind, list(Indicator.objects.filter(plan=ind.plan, task=ind.task_id)), step)
     ind.refresh_from_db()
@@ -1090,7 +1091,7 @@ def move_target(user, ind: Indicator, *, step: int) -> Indicator:
 
 
 @transaction.atomic
-def delete_target(user, ind: Indicator) -> None:
+def delete_target(user: User, ind: Indicator) -> None:
     """Delete a target not yet issued (an issued one has reports and a history)."""
     _check_office(user, ind.plan)
     if ind.issued_at is not None:
@@ -1113,7 +1114,7 @@ def _milestone_target(m: Milestone) -> str:
 
 
 @transaction.atomic
-def create_milestone(user, task: Task, *, text: str, due) -> Milestone:
+def create_milestone(user: User, task: Task, *, text: str, due) -> Milestone:
     _check_office(user, task.plan)
     _check_deadline(task.plan, due, "due")
     milestone = Milestone(task=task, text=text.strip(), due=due,
@@ -1127,7 +1128,7 @@ def create_milestone(user, task: Task, *, text: str, due) -> Milestone:
 
 
 @transaction.atomic
-def update_milestone(user, milestone: Milestone, *, text: str, due) -> Milestone:
+def update_milestone(user: User, milestone: Milestone, *, text: str, due) -> Milestone:
     _check_office(user, milestone.task.plan)
     _check_deadline(milestone.task.plan, due, "due")
     before = {"text": milestone.text, "due": str(milestone.due)}
@@ -1141,7 +1142,7 @@ def update_milestone(user, milestone: Milestone, *, text: str, due) -> Milestone
 
 
 @transaction.atomic
-def complete_milestone(user, milestone: Milestone, *, on=None) -> Milestone:
+def complete_milestone(user: User, milestone: Milestone, *, on=None) -> Milestone:
     """Mark the milestone done on ``on`` (default today), or not done with ``on=False``."""
     _check_office(user, milestone.task.plan)
     before = {"done_at": str(milestone.done_at) if milestone.done_at else None}
@@ -1154,7 +1155,7 @@ def complete_milestone(user, milestone: Milestone, *, on=None) -> Milestone:
 
 
 @transaction.atomic
-def delete_milestone(user, milestone: Milestone) -> None:
+def delete_milestone(user: User, milestone: Milestone) -> None:
     _check_office(user, milestone.task.plan)
     target = _milestone_target(milestone)
     before = {"text": milestone.text, "due": str(milestone.due)}
@@ -1169,7 +1170,7 @@ def delete_milestone(user, milestone: Milestone) -> None:
 
 @transaction.atomic
 def assign_unit(
-    user, task: Task, unit: OrgUnit, *, role: str = Assignment.Role.CO, step: int = 0
+    user: User, task: Task, unit: OrgUnit, *, role: str = Assignment.Role.CO, step: int = 0
 ) -> Assignment:
     """Make ``unit`` the task's lead (the former lead becomes a co-unit) or a co-unit, or
     move it ``step`` places among the co-units. One lead per task."""
@@ -1217,7 +1218,7 @@ def assign_unit(
 
 
 @transaction.atomic
-def unassign_unit(user, task: Task, unit: OrgUnit) -> None:
+def unassign_unit(user: User, task: Task, unit: OrgUnit) -> None:
     _check_office(user, task.plan)
     before = _assignments_of(task)
     task.assignments.filter(unit=unit).delete()
@@ -1259,7 +1260,7 @@ def issue_problems(tasks) -> list[str]:
 
 
 @transaction.atomic
-def issue(user, plan: Plan, tasks: list[Task] | None = None) -> list[Task]:
+def issue(user: User, plan: Plan, tasks: list[Task] | None = None) -> list[Task]:
     """Issue the plan's tasks not yet issued (or the given batch): reporting starts on them,
     and every unit assigned is told. All or nothing: a task without a lead unit stops it."""
     _check_office(user, plan)
@@ -1293,7 +1294,7 @@ def issue(user, plan: Plan, tasks: list[Task] | None = None) -> list[Task]:
     return batch
 
 
-def _issue_assignment(user, task: Task, assignment: Assignment) -> None:
+def _issue_assignment(user: User, task: Task, assignment: Assignment) -> None:
     """Tell the unit its task arrived (in the app, by e-mail, to the group robot)."""
     if assignment.acknowledged_at or assignment.objection:
         Assignment.objects.filter(pk=assignment.pk).update(
@@ -1362,7 +1363,7 @@ def acknowledge_deadline(task: Task):
     return task.issued_at + dt.timedelta(days=task.plan.acknowledge_days)
 
 
-def _my_assignment(user, task: Task, unit: OrgUnit | None) -> Assignment:
+def _my_assignment(user: User, task: Task, unit: OrgUnit | None) -> Assignment:
     if not task.is_issued:
         raise ValidationError(_("This task has not been issued yet."))
     roots = access.unit_roots(user)
@@ -1376,7 +1377,7 @@ def _my_assignment(user, task: Task, unit: OrgUnit | None) -> Assignment:
 
 
 @transaction.atomic
-def acknowledge(user, task: Task, *, unit: OrgUnit | None = None) -> Assignment:
+def acknowledge(user: User, task: Task, *, unit: OrgUnit | None = None) -> Assignment:
     """签收: the unit confirms it received its part of the task."""
     assignment = _my_assignment(user, task, unit)
     assignment.acknowledged_at = timezone.now()
@@ -1389,7 +1390,7 @@ def acknowledge(user, task: Task, *, unit: OrgUnit | None = None) -> Assignment:
 
 
 @transaction.atomic
-def object_to(user, task: Task, *, reason: str, unit: OrgUnit | None = None) -> Assignment:
+def object_to(user: User, task: Task, *, reason: str, unit: OrgUnit | None = None) -> Assignment:
     """The unit objects to its part of the task, with a reason, inside the window."""
     assignment = _my_assignment(user, task, unit)
     if not reason.strip():
@@ -1428,7 +1429,7 @@ def acknowledgements(plan: Plan):
 
 @transaction.atomic
 def request_change(
-    user, task: Task, *, kind: str, proposed: dict[str, Any], reason: str,
+    user: User, task: Task, *, kind: str, proposed: dict[str, Any], reason: str,
     effective_from=None, indicator: Indicator | None = None, evidence=None,
     unit: OrgUnit | None = None,
 ) -> ChangeRequest:  # fmt: skip
@@ -1530,7 +1531,9 @@ def _date(value: Any):
 
 
 @transaction.atomic
-def decide_change(user, cr: ChangeRequest, *, approve: bool, comment: str = "") -> ChangeRequest:
+def decide_change(
+    user: User, cr: ChangeRequest, *, approve: bool, comment: str = ""
+) -> ChangeRequest:
     """The office approves (the change takes effect from its date) or refuses, with a comment."""
     _check_office(user, cr.plan)
     cr = ChangeRequest.objects.select_for_update().get(pk=cr.pk)
@@ -1556,7 +1559,7 @@ def decide_change(user, cr: ChangeRequest, *, approve: bool, comment: str = "") 
     return cr
 
 
-def _apply_change(user, cr: ChangeRequest) -> None:
+def _apply_change(user: User, cr: ChangeRequest) -> None:
     task = Task.objects.select_related("plan").get(pk=cr.task_id)
     if cr.kind == ChangeRequest.Kind.TARGET:
         ind = Indicator.objects.select_related("plan", "task").get(pk=cr.indicator_id)
@@ -1607,7 +1610,7 @@ def _tree_counts(plan: Plan) -> dict[str, int]:
 
 @transaction.atomic
 def import_workbook(
-    user, plan: Plan | None, data: bytes, *, issuer: OrgUnit | None = None, name: str = "",
+    user: User, plan: Plan | None, data: bytes, *, issuer: OrgUnit | None = None, name: str = "",
     year: int | None = None,
 ) -> Plan:  # fmt: skip
     """Fill a plan from a 任务分解表 (``plans.workbook``): a new draft plan (``plan=None``,
@@ -1768,7 +1771,7 @@ def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
 
 
 @transaction.atomic
-def copy_plan(user, source: Plan, *, year: int | None = None, name: str = "") -> Plan:
+def copy_plan(user: User, source: Plan, *, year: int | None = None, name: str = "") -> Plan:
     """Next year's plan from this one (copy last year's plan): its areas, tasks, targets
     with their values as a starting point, units and milestones, dates moved by the years
     between; a draft, nothing issued, acknowledged or done."""

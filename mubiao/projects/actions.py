@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,18 +11,19 @@ from django.utils.translation import gettext as _
 from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.orgs import access
+from mubiao.orgs.access import User
 from mubiao.plans.models import Plan
 from mubiao.projects.excel import ProjectSheetError, RowError, RowReader, read_rows
 from mubiao.projects.models import Project
 
 
-def can_manage_projects(user, plan: Plan) -> bool:
+def can_manage_projects(user: User, plan: Plan) -> bool:
     """The supervision office keeps the project library (as it keeps the plan)."""
     return access.supervises(user, plan.issuer)
 
 
 @transaction.atomic
-def import_projects(user, plan: Plan, data: bytes) -> dict[str, int]:
+def import_projects(user: User, plan: Plan, data: bytes) -> dict[str, int]:
     """Create or update projects from an uploaded sheet; raise ProjectSheetError with
     every row's problems and save nothing if any row is wrong."""
     if not can_manage_projects(user, plan):
@@ -28,8 +31,8 @@ def import_projects(user, plan: Plan, data: bytes) -> dict[str, int]:
     reader = RowReader(plan)
     existing = {p.code: p for p in Project.objects.filter(plan=plan)}
     by_name = {(p.name, p.county_id): p for p in existing.values()}
-    seen: dict[tuple, int] = {}
-    planned: list[tuple[Project | None, dict]] = []
+    seen: dict[tuple[str, int | None], int] = {}
+    planned: list[tuple[Project | None, dict[str, Any]]] = []
     for row, values in read_rows(data):
         code = reader.text(row, values, "项目编号")
         fields = reader.fields(row, values)
@@ -50,7 +53,9 @@ def import_projects(user, plan: Plan, data: bytes) -> dict[str, int]:
     return _apply(user, plan, planned)
 
 
-def _apply(user, plan: Plan, planned: list[tuple[Project | None, dict]]) -> dict[str, int]:
+def _apply(
+    user: User, plan: Plan, planned: list[tuple[Project | None, dict[str, Any]]]
+) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     next_number = Project.objects.filter(plan=plan).count() + 1
     for target, fields in planned:

@@ -8,8 +8,10 @@ the Excel importer and the CLI call these; there is no second path.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,10 +21,13 @@ from django.utils.translation import gettext as _
 from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.lib import text
+from mubiao.orgs.access import User
+from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Indicator
 from mubiao.reporting import evidence as ev
 from mubiao.reporting import subjects, workflow
 from mubiao.reporting.models import (
+    Cycle,
     Evidence,
     Reminder,
     Report,
@@ -59,7 +64,7 @@ class Content:
     assessment: str = ""
     # indicator code → the cumulative actual as typed ("" or None = not given)
     values: dict[str, object] = field(default_factory=dict)
-    files: list = field(default_factory=list)
+    files: list[ev.CheckedFile] = field(default_factory=list)
     # a key project's month: {"invested": "1200", "stage": "building"} (as typed)
     figures: dict[str, object] = field(default_factory=dict)
     # A lead unit submitting before all co-units have reported: why it does not wait.
@@ -92,7 +97,7 @@ def latest_version(report: Report) -> ReportVersion | None:
     return report.versions.order_by("-number").first()
 
 
-def _check(user, report: Report, action: str) -> workflow.Transition:
+def _check(user: User, report: Report, action: str) -> workflow.Transition:
     """The transition, or PermissionDenied / ValidationError in plain words."""
     t = workflow.BY_ACTION[action]
     actors = workflow.actors_of(user, report)
@@ -191,9 +196,9 @@ def clean_texts(content: Content) -> dict[str, str]:
     return {f: text.clean(getattr(content, f), labels[f]) for f in TEXT_FIELDS}
 
 
-def _snapshot(version: ReportVersion | None) -> dict | None:
+def _snapshot(version: ReportVersion | None) -> dict[str, Any]:
     if version is None:
-        return None
+        return {}
     return {
         "version": version.number,
         "progress": version.progress,
@@ -210,7 +215,7 @@ def _snapshot(version: ReportVersion | None) -> dict | None:
     }
 
 
-def _figures_snapshot(version: ReportVersion) -> dict:
+def _figures_snapshot(version: ReportVersion) -> dict[str, Any]:
     kind = subjects.kind_of(version.report)
     if kind.snapshot_figures is None:
         return {}
@@ -218,8 +223,8 @@ def _figures_snapshot(version: ReportVersion) -> dict:
 
 
 def _write(
-    user, report: Report, content: Content, *, submit: bool
-) -> tuple[ReportVersion, dict | None]:
+    user: User, report: Report, content: Content, *, submit: bool
+) -> tuple[ReportVersion, dict[str, Any]]:
     texts = clean_texts(content)
     if content.assessment and content.assessment not in ReportVersion.Assessment.values:
         raise ValidationError(_("Choose a self-assessment from the list."))
@@ -282,7 +287,9 @@ def _negative_reason(content: Content, below_zero: list[str]) -> str:
     return reason
 
 
-def _store_evidence(user, report: Report, version: ReportVersion, f: ev.CheckedFile) -> Evidence:
+def _store_evidence(
+    user: User, report: Report, version: ReportVersion, f: ev.CheckedFile
+) -> Evidence:
     item = Evidence(
         version=version,
         report=report,
@@ -299,7 +306,7 @@ def _store_evidence(user, report: Report, version: ReportVersion, f: ev.CheckedF
 
 
 @transaction.atomic
-def save_draft(user, report: Report, content: Content) -> ReportVersion:
+def save_draft(user: User, report: Report, content: Content) -> ReportVersion:
     """Keep what the unit has written so far; nothing is submitted."""
     report = _lock(report)
     _check(user, report, "save_draft")
@@ -315,7 +322,7 @@ def save_draft(user, report: Report, content: Content) -> ReportVersion:
 
 
 @transaction.atomic
-def submit(user, report: Report, content: Content) -> ReportVersion:
+def submit(user: User, report: Report, content: Content) -> ReportVersion:
     """Submit a version: to the lead unit (a co-unit's part) or to the supervisor."""
     report = _lock(report)
     _check(user, report, "submit")
@@ -355,7 +362,7 @@ def submit(user, report: Report, content: Content) -> ReportVersion:
 
 
 @transaction.atomic
-def reopen(user, report: Report) -> Report:
+def reopen(user: User, report: Report) -> Report:
     """The lead unit takes back its submitted consolidation to merge a part sent late.
 
     Only before the supervision office has decided, and only when a co-unit's part arrived
@@ -373,7 +380,7 @@ def reopen(user, report: Report) -> Report:
     return report
 
 
-def _review(user, report: Report, decision: str, comment: str) -> Review:
+def _review(user: User, report: Report, decision: str, comment: str) -> Review:
     version = latest_version(report)
     review = Review.objects.create(
         report=report,
@@ -386,17 +393,17 @@ def _review(user, report: Report, decision: str, comment: str) -> Review:
 
 
 @transaction.atomic
-def approve(user, report: Report, comment: str = "") -> Review:
+def approve(user: User, report: Report, comment: str = "") -> Review:
     """Approve the submitted version; the report is locked from then on."""
     review = _approve(user, report, comment)
     _judge(review.report)
     return review
 
 
-def _approve(user, report: Report, comment: str = "") -> Review:
+def _approve(user: User, report: Report, comment: str = "") -> Review:
     report = _lock(report)
     _check(user, report, "approve")
-    review = _review(user, report, Review.Decision.APPROVE, comment)
+    review = _review(user, report, Review.Decision.APPROVE, comment)  # type: ignore[arg-type]  # a TextChoices member is a str; without Django's stubs mypy sees its (value, label) tuple
     report.state = S.APPROVED
     report.approved_at = review.at
     report.save(update_fields=["state", "approved_at"])
@@ -408,13 +415,13 @@ def _approve(user, report: Report, comment: str = "") -> Review:
 
 
 @transaction.atomic
-def return_report(user, report: Report, comment: str) -> Review:
+def return_report(user: User, report: Report, comment: str) -> Review:
     """Send the submitted version back with a comment saying what to correct."""
     if not (comment or "").strip():
         raise ValidationError(_("Say what needs correcting: a comment is required to return."))
     report = _lock(report)
     _check(user, report, "return")
-    review = _review(user, report, Review.Decision.RETURN, comment)
+    review = _review(user, report, Review.Decision.RETURN, comment)  # type: ignore[arg-type]  # a TextChoices member is a str; without Django's stubs mypy sees its (value, label) tuple
     report.state = S.RETURNED
     report.returned_at = review.at
     report.save(update_fields=["state", "returned_at"])
@@ -425,7 +432,7 @@ def return_report(user, report: Report, comment: str) -> Review:
     return review
 
 
-def bulk_approve(user, reports) -> list[Review]:
+def bulk_approve(user: User, reports: Iterable[Report]) -> list[Review]:
     """Approve several submitted reports, each with its own review and audit row, in one
     transaction; their subjects are judged once, together.
 
@@ -449,7 +456,7 @@ def bulk_approve(user, reports) -> list[Review]:
 
 
 @transaction.atomic
-def unlock(user, report: Report, reason: str, *, days: int = UNLOCK_DAYS) -> Unlock:
+def unlock(user: User, report: Report, reason: str, *, days: int = UNLOCK_DAYS) -> Unlock:
     """Late unlock (补报): reopen an approved or locked report for ``days`` days."""
     if not (reason or "").strip():
         raise ValidationError(_("A late unlock needs a reason."))
@@ -480,7 +487,12 @@ def unlock(user, report: Report, reason: str, *, days: int = UNLOCK_DAYS) -> Unl
 
 @transaction.atomic
 def import_reports(
-    user, cycle, items: list[tuple[Report, Content]], *, submit_them: bool = False, source: str = ""
+    user: User,
+    cycle: Cycle,
+    items: list[tuple[Report, Content]],
+    *,
+    submit_them: bool = False,
+    source: str = "",
 ) -> list[Report]:
     """Save (or submit) several reports from one uploaded file: all of them or none.
 
@@ -509,13 +521,13 @@ URGE_EVERY = dt.timedelta(hours=4)  # the office may urge the same unit again af
 
 @dataclass
 class Urged:
-    units: list  # the units reminded now
-    waiting: list  # units urged less than URGE_EVERY ago: not reminded again yet
+    units: list[OrgUnit]  # the units reminded now
+    waiting: list[OrgUnit]  # units urged less than URGE_EVERY ago: not reminded again yet
     reminders: int  # reminder rows written (one per report × person × channel)
 
 
 @transaction.atomic
-def urge(user, cycle, unit_codes: list[str] | None = None) -> Urged:
+def urge(user: User, cycle: Cycle, unit_codes: list[str] | None = None) -> Urged:
     """催报: remind now every listed unit that has not submitted in the cycle.
 
     The supervision office only. Each reporter of the unit (or of the nearest unit above
@@ -541,7 +553,7 @@ def urge(user, cycle, unit_codes: list[str] | None = None) -> Urged:
     )
     if unit_codes is not None:
         open_reports = open_reports.filter(unit__code__in=unit_codes)
-    by_unit: dict = {}
+    by_unit: dict[OrgUnit, list[Report]] = {}
     for report in open_reports:
         by_unit.setdefault(report.unit, []).append(report)
     if not by_unit:
@@ -559,7 +571,7 @@ def urge(user, cycle, unit_codes: list[str] | None = None) -> Urged:
             continue
         urged.append(unit)
         for report in reports:
-            item = Due(report, Reminder.Kind.URGE, Reminder.Level.REPORTER)
+            item = Due(report, Reminder.Kind.URGE, Reminder.Level.REPORTER)  # type: ignore[arg-type]  # TextChoices/IntegerChoices members are a str and an int; without Django's stubs mypy sees (value, label) tuples
             with translation.override(settings.LANGUAGE_CODE):  # the units read Chinese
                 text = _("The supervision office urges: %(message)s") % {"message": message(item)}
             for person in recipients(item):
@@ -581,7 +593,7 @@ def urge(user, cycle, unit_codes: list[str] | None = None) -> Urged:
 
 
 @transaction.atomic
-def mark_reminders_read(user) -> int:
+def mark_reminders_read(user: User) -> int:
     """Mark every unread in-app reminder of ``user`` read; returns how many. A person marks
     only their own reminders (the query is theirs by construction); one audit row when
     anything changed."""

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.orgs import access as org_access
+from mubiao.orgs.access import User
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Plan
@@ -63,7 +64,7 @@ def _lock(item: SupervisionItem) -> SupervisionItem:
     )
 
 
-def _check(user, item: SupervisionItem, action: str) -> workflow.Transition:
+def _check(user: User, item: SupervisionItem, action: str) -> workflow.Transition:
     """The transition, or PermissionDenied / ValidationError in plain words."""
     t = workflow.BY_ACTION[action]
     actors = workflow.actors_of(user, item)
@@ -98,7 +99,7 @@ def _check(user, item: SupervisionItem, action: str) -> workflow.Transition:
     )
 
 
-def _move(user, item: SupervisionItem, t: workflow.Transition, comment: str = "") -> Node:
+def _move(user: User, item: SupervisionItem, t: workflow.Transition, comment: str = "") -> Node:
     now = timezone.now()
     before = item.state
     item.state = t.target
@@ -173,7 +174,7 @@ def _own(plan: Plan, objects: Iterable, label: str) -> list:
     return objects
 
 
-def _create_item(user, plan: Plan, *, title: str, matter: str, source: str,
+def _create_item(user: User, plan: Plan, *, title: str, matter: str, source: str,
                  priority: str = Priority.NORMAL, links: dict | None = None,
                  synthetic: bool = False) -> SupervisionItem:  # fmt: skip
     if source not in SupervisionItem.Source.values:
@@ -202,7 +203,7 @@ def _create_item(user, plan: Plan, *, title: str, matter: str, source: str,
 
 
 @transaction.atomic
-def register(user, plan: Plan, *, title: str, matter: str, source: str = "manual",
+def register(user: User, plan: Plan, *, title: str, matter: str, source: str = "manual",
              priority: str = Priority.NORMAL, links: dict | None = None,
              synthetic: bool = False) -> SupervisionItem:  # fmt: skip
     """立项: the office registers a matter to follow (by hand, from a meeting, a red light or
@@ -215,7 +216,7 @@ def register(user, plan: Plan, *, title: str, matter: str, source: str = "manual
 
 
 @transaction.atomic
-def assign(user, item: SupervisionItem, *, lead_unit: OrgUnit | None, deadline: dt.date | None,
+def assign(user: User, item: SupervisionItem, *, lead_unit: OrgUnit | None, deadline: dt.date | None,
            co_units: Iterable[OrgUnit] = (), comment: str = "") -> SupervisionItem:  # fmt: skip
     """交办: give the item to a lead unit (and co-units) with a deadline; the units are told."""
     item = _lock(item)
@@ -237,7 +238,7 @@ def assign(user, item: SupervisionItem, *, lead_unit: OrgUnit | None, deadline: 
 
 
 @transaction.atomic
-def acknowledge(user, item: SupervisionItem) -> SupervisionItem:
+def acknowledge(user: User, item: SupervisionItem) -> SupervisionItem:
     """签收: the lead unit confirms it has received the item."""
     item = _lock(item)
     node = _move(user, item, _check(user, item, "acknowledge"))
@@ -278,14 +279,14 @@ def parse_figures(text: str) -> list[dict]:
     return figures
 
 
-def _unit_of(user, item: SupervisionItem, actors: set[str]) -> OrgUnit:
+def _unit_of(user: User, item: SupervisionItem, actors: set[str]) -> OrgUnit:
     if "lead" in actors:
         return item.lead_unit
     roots = org_access.unit_roots(user)
     return next(u for u in item.co_units.all() if any(u.is_within(r) for r in roots))
 
 
-def _feedback(user, item: SupervisionItem, action: str, text: str, figures: str,
+def _feedback(user: User, item: SupervisionItem, action: str, text: str, figures: str,
               files: Iterable) -> Feedback:  # fmt: skip
     item = _lock(item)
     t = _check(user, item, action)
@@ -311,21 +312,21 @@ def _feedback(user, item: SupervisionItem, action: str, text: str, figures: str,
 
 
 @transaction.atomic
-def give_feedback(user, item: SupervisionItem, text: str, figures: str = "",
+def give_feedback(user: User, item: SupervisionItem, text: str, figures: str = "",
                   files: Iterable = ()) -> Feedback:  # fmt: skip
     """办理: a round of progress (text, figures, evidence) from the lead unit or a co-unit."""
     return _feedback(user, item, "feedback", text, figures, files)
 
 
 @transaction.atomic
-def report_done(user, item: SupervisionItem, text: str, figures: str = "",
+def report_done(user: User, item: SupervisionItem, text: str, figures: str = "",
                 files: Iterable = ()) -> Feedback:  # fmt: skip
     """反馈: the lead unit reports the matter done, for the office to check."""
     return _feedback(user, item, "report", text, figures, files)
 
 
 @transaction.atomic
-def return_item(user, item: SupervisionItem, comment: str) -> Node:
+def return_item(user: User, item: SupervisionItem, comment: str) -> Node:
     """复核退回: the office sends the report back, saying what is missing."""
     comment = _text(comment, _("Say what is missing: a comment is required to return."))
     item = _lock(item)
@@ -336,7 +337,7 @@ def return_item(user, item: SupervisionItem, comment: str) -> Node:
 
 
 @transaction.atomic
-def close(user, item: SupervisionItem, comment: str = "") -> SupervisionItem:
+def close(user: User, item: SupervisionItem, comment: str = "") -> SupervisionItem:
     """复核通过, 办结 (销号): the office accepts the report and closes the item."""
     item = _lock(item)
     node = _move(user, item, _check(user, item, "close"), comment)
@@ -345,7 +346,7 @@ def close(user, item: SupervisionItem, comment: str = "") -> SupervisionItem:
 
 
 @transaction.atomic
-def cancel(user, item: SupervisionItem, reason: str) -> SupervisionItem:
+def cancel(user: User, item: SupervisionItem, reason: str) -> SupervisionItem:
     """撤销: the office withdraws an item before 办结 (registered by mistake, overtaken by
     events, merged into another), saying why. The item leaves the units' inboxes and the
     office's queue; the units that had it are told."""
@@ -363,7 +364,7 @@ def cancel(user, item: SupervisionItem, reason: str) -> SupervisionItem:
 # ── Leader instructions (批示) ────────────────────────────────────────────────────────
 
 
-def _may_see_subject(user, plan: Plan, subject: str, obj) -> bool:
+def _may_see_subject(user: User, plan: Plan, subject: str, obj) -> bool:
     if subject == Instruction.Subject.PLAN:
         return plan_access.oversees(user, plan)
     if subject == Instruction.Subject.TASK:
@@ -392,7 +393,7 @@ def _subject_title(subject: str, obj) -> str:
 
 
 @transaction.atomic
-def write_instruction(user, plan: Plan, *, text: str, subject: str, obj=None,
+def write_instruction(user: User, plan: Plan, *, text: str, subject: str, obj=None,
                       urgency: str = Priority.NORMAL, want: str = Instruction.Want.ITEM,
                       synthetic: bool = False) -> Instruction:  # fmt: skip
     """批示: a leader's instruction on an item of the plan (or on the plan as a whole).
@@ -432,7 +433,7 @@ def write_instruction(user, plan: Plan, *, text: str, subject: str, obj=None,
     return instruction
 
 
-def _raise_from(user, instruction: Instruction, obj) -> SupervisionItem:
+def _raise_from(user: User, instruction: Instruction, obj) -> SupervisionItem:
     subject = instruction.subject
     links = {f"{subject}s": [obj]} if obj is not None else {}
     about = _subject_title(subject, obj)
@@ -446,7 +447,7 @@ def _raise_from(user, instruction: Instruction, obj) -> SupervisionItem:
 
 
 @transaction.atomic
-def raise_item_from(user, instruction: Instruction) -> SupervisionItem:
+def raise_item_from(user: User, instruction: Instruction) -> SupervisionItem:
     """The office turns an instruction waiting for an answer into a supervision item."""
     instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
     if not access.is_office(user, instruction.plan):
@@ -460,7 +461,7 @@ def raise_item_from(user, instruction: Instruction) -> SupervisionItem:
 
 
 @transaction.atomic
-def answer_instruction(user, instruction: Instruction, text: str) -> Instruction:
+def answer_instruction(user: User, instruction: Instruction, text: str) -> Instruction:
     """The office answers a leader's instruction in words (the leader reads it)."""
     instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
     if not access.is_office(user, instruction.plan):
@@ -481,7 +482,7 @@ def answer_instruction(user, instruction: Instruction, text: str) -> Instruction
 # ── Notices (督办单) and escalation ──────────────────────────────────────────────────
 
 
-def create_notice(user, item: SupervisionItem, colour: str, reason: str, answer_by: dt.date,
+def create_notice(user: User, item: SupervisionItem, colour: str, reason: str, answer_by: dt.date,
                   *, automatic: bool = False, on: dt.date | None = None) -> Notice:  # fmt: skip
     """Write one notice (inside the caller's transaction): numbered in turn per colour."""
     on = on or workflow.today()
@@ -497,7 +498,7 @@ def create_notice(user, item: SupervisionItem, colour: str, reason: str, answer_
 
 
 @transaction.atomic
-def issue_notice(user, item: SupervisionItem, colour: str, reason: str,
+def issue_notice(user: User, item: SupervisionItem, colour: str, reason: str,
                  answer_by: dt.date | None) -> Notice:  # fmt: skip
     """The office issues a notice by hand."""
     item = _lock(item)
@@ -515,7 +516,7 @@ def issue_notice(user, item: SupervisionItem, colour: str, reason: str,
 
 
 @transaction.atomic
-def receive_notice(user, notice: Notice) -> Notice:
+def receive_notice(user: User, notice: Notice) -> Notice:
     """The unit opens the notice: the time it was received is kept (once)."""
     if not _unit_may_answer(user, notice):
         return notice
@@ -533,12 +534,12 @@ def receive_notice(user, notice: Notice) -> Notice:
     return notice
 
 
-def _unit_may_answer(user, notice: Notice) -> bool:
+def _unit_may_answer(user: User, notice: Notice) -> bool:
     return any(notice.unit.is_within(r) for r in org_access.unit_roots(user))
 
 
 @transaction.atomic
-def answer_notice(user, notice: Notice, text: str) -> Notice:
+def answer_notice(user: User, notice: Notice, text: str) -> Notice:
     """The lead unit answers a notice: what it has done and when it will be finished."""
     notice = (
         Notice.objects.select_for_update()
@@ -565,7 +566,7 @@ def answer_notice(user, notice: Notice, text: str) -> Notice:
 
 @transaction.atomic
 def escalate(
-    user, item: SupervisionItem, kind: str, on: dt.date | None, outcome: str
+    user: User, item: SupervisionItem, kind: str, on: dt.date | None, outcome: str
 ) -> Escalation:
     """Record an interview (约谈) or a listing (挂牌督办), with its date and outcome."""
     item = _lock(item)
@@ -589,7 +590,7 @@ def escalate(
 
 
 @transaction.atomic
-def mark_messages_read(user) -> int:
+def mark_messages_read(user: User) -> int:
     """Mark every unread in-app supervision reminder of ``user`` read; returns how many.
 
     A person marks only their own reminders (the query is theirs by construction). It is
