@@ -98,7 +98,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_together(
         [
             gunicorn_argv(args.port, workers=2, host="127.0.0.1"),
-            [sys.executable, "-m", "mubiao.cli", "manage", "db_worker"],
+            [sys.executable, "-m", "mubiao.cli", "manage", "task_worker"],
             [sys.executable, "-m", "mubiao.cli", "tick", "--loop"],
         ],
         restart={1, 2},

@@ -285,7 +285,7 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Background work (imports, reminders, bulletins) goes through the database worker
-# (`mubiao manage db_worker`, started by `mubiao demo`); tests run tasks at once.
+# (`mubiao manage task_worker`, started by `mubiao demo`); tests run tasks at once.
 TASKS = {
     "default": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"

@@ -1,4 +1,4 @@
-"""Background work for plans, run by the database worker (`mubiao manage db_worker`)."""
+"""Background work for plans, run by the database worker (`mubiao manage task_worker`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Background tasks of reporting, run by the database worker (``manage.py db_worker``)."""
+"""Background tasks of reporting, run by the database worker (``manage.py task_worker``)."""
 
 from __future__ import annotations
 

@@ -195,7 +195,7 @@ def test_a_worker_killed_mid_accept_is_resumed_to_a_whole_plan(tmp_path):
     made = count("plans_indicator")
     db.close()
     assert run("-c", RECOVER).stdout.strip() == "1"
-    run("-m", "mubiao.cli", "manage", "db_worker", "--batch", "--no-startup-delay")
+    run("-m", "mubiao.cli", "manage", "task_worker", "--batch", "--no-startup-delay")
     db = sqlite3.connect(tmp_path / "mubiao.sqlite3")
     state = db.execute("select status, progress, plan_id from plans_importdraft").fetchone()
     assert state[:2] == ("accepted", 100)
