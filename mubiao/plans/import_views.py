@@ -141,8 +141,14 @@ def _review_context(draft: ImportDraft, page_number=None) -> dict[str, Any]:
         return {"draft": draft}
     data = with_edits(draft.draft, draft.edits)
     owners = target_owners(data)
+    tasks, headings = data.get("tasks", []), data.get("headings", [])
     for index, target in enumerate(data.get("targets", [])):
         target["owner"] = owners.get(index)
+        if target["owner"] is not None:  # the chosen task's words; the rest come once a page
+            target["owner_text"] = tasks[target["owner"]].get("text", "")
+    for task in tasks:
+        at = task.get("heading")
+        task["area"] = headings[at] if isinstance(at, int) and 0 <= at < len(headings) else None
     items = [("targets", i, t) for i, t in enumerate(data.get("targets", []))]
     items += [("tasks", i, t) for i, t in enumerate(data.get("tasks", []))]
     page = Paginator(items, REVIEW_PAGE).get_page(page_number)

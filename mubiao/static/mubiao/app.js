@@ -66,6 +66,23 @@ function proposeSplits() {
 
 document.addEventListener("DOMContentLoaded", proposeSplits);
 
+// Import review: a task or area select holds only its current choice; the page holds
+// every choice once (<template id=…>), copied into a select the first time it is used.
+function fillChoices(event) {
+  const select = event.target.closest && event.target.closest("select[data-choices]");
+  if (!select || select.dataset.filled) return;
+  const source = document.getElementById(select.dataset.choices);
+  if (!source) return;
+  const value = select.value;
+  select.replaceChildren(source.content.cloneNode(true));
+  select.value = value;
+  select.dataset.filled = "1";
+}
+
+["mousedown", "focusin", "keydown", "touchstart"].forEach((name) =>
+  document.addEventListener(name, fillChoices, true),
+);
+
 // Report form: beside a cumulative box, the change from last cycle as one types.
 function showDeltas() {
   document.querySelectorAll("[data-delta-for]").forEach((out) => {
