@@ -74,6 +74,9 @@ WEB = {
     "see who acknowledged": (
         "get", "/plans/demo-2026/acknowledgements/", {"supervisor": 200, "anonymous": 302}, 403,
     ),
+    "remind the units to acknowledge": (
+        "post", "/plans/demo-2026/acknowledgements/remind/", {"supervisor": 302, "anonymous": 302}, 403,
+    ),
     "see the change requests": (
         "get", "/plans/demo-2026/change-requests/", {"supervisor": 200, "anonymous": 302}, 403,
     ),

@@ -1363,6 +1363,74 @@ def acknowledge_deadline(task: Task):
     return task.issued_at + dt.timedelta(days=task.plan.acknowledge_days)
 
 
+def _waiting(plan: Plan | None, *, overdue_at=None):
+    """Issued task assignments neither acknowledged nor objected to; with ``overdue_at``,
+    only those whose acknowledge window had ended by then."""
+    rows = Assignment.objects.filter(
+        task__isnull=False, task__issued_at__isnull=False, acknowledged_at__isnull=True,
+        objection="",
+    ).select_related("task__plan", "unit__parent")  # fmt: skip
+    if plan is not None:
+        rows = rows.filter(task__plan=plan)
+    if overdue_at is not None:
+        rows = [a for a in rows if acknowledge_deadline(a.task) < overdue_at]
+    return list(rows)
+
+
+def _remind_units(assignments: list[Assignment], today) -> dict[str, int]:
+    """Remind each unit once a day of its tasks still waiting for 签收: the unit's rows are
+    claimed with one conditional UPDATE (those not yet reminded today); a unit none of
+    whose rows is claimed (already reminded, by the tick or the button) is skipped.
+    Returns {unit code: tasks reminded of}."""
+    from django.db.models import Q
+
+    by_unit: dict[tuple[int, int], list[Assignment]] = {}
+    for a in assignments:
+        by_unit.setdefault((a.task.plan_id, a.unit_id), []).append(a)
+    reminded: dict[str, int] = {}
+    for rows in by_unit.values():
+        claimed = Assignment.objects.filter(
+            Q(ack_reminded_on__isnull=True) | Q(ack_reminded_on__lt=today),
+            pk__in=[a.pk for a in rows],
+        ).update(ack_reminded_on=today)
+        if not claimed:
+            continue
+        unit, plan = rows[0].unit, rows[0].task.plan
+        tasks = "；".join(f"{a.task.number} {a.task.title}" for a in rows)
+        text = _(
+            "%(unit)s: please acknowledge (签收) the tasks issued to you, or object with a "
+            "reason: %(tasks)s"
+        ) % {"unit": unit.short_name, "tasks": tasks}
+        notify(unit_people(unit), plan, Notice.Kind.REMIND, text,
+               task=rows[0].task if len(rows) == 1 else None)  # fmt: skip
+        reminded[unit.code] = len(rows)
+    return reminded
+
+
+def remind_overdue_acknowledgements(now) -> int:
+    """A ``mubiao tick`` job: remind every unit that has not acknowledged a task after its
+    plan's window (``acknowledge_days`` after issue), once per unit a day. Returns how many
+    units were reminded."""
+    with transaction.atomic():
+        reminded = _remind_units(_waiting(None, overdue_at=now), timezone.localdate(now))
+        if reminded:
+            record(None, Event.TASK_REMIND_ACKNOWLEDGE, "tick:acknowledgements",
+                   after={"units": reminded})  # fmt: skip
+    return len(reminded)
+
+
+@transaction.atomic
+def remind_acknowledge(user: User, plan: Plan) -> dict[str, int]:
+    """The office's "remind now" on the acknowledgements page: every unit still waiting
+    on an issued task of the plan is reminded, unless it was reminded today already (so
+    pressing twice sends nothing more). Returns {unit code: tasks}."""
+    _check_office(user, plan)
+    reminded = _remind_units(_waiting(plan), timezone.localdate())
+    if reminded:
+        record(user, Event.TASK_REMIND_ACKNOWLEDGE, f"plan:{plan.code}", after={"units": reminded})
+    return reminded
+
+
 def _my_assignment(user: User, task: Task, unit: OrgUnit | None) -> Assignment:
     if not task.is_issued:
         raise ValidationError(_("This task has not been issued yet."))

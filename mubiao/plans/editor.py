@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mubiao.orgs import access
@@ -492,6 +493,23 @@ def acknowledgements(request: HttpRequest, plan_code: str) -> HttpResponse:
         "plan": plan, "rows": rows, "waiting": waiting,
         "objections": [a for a in rows if a.objection],
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def remind_acknowledge(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan = _office_plan(request, plan_code)
+    reminded = actions.remind_acknowledge(request.user, plan)
+    if reminded:
+        messages.success(request, ngettext(
+            "%(n)s unit has been reminded to acknowledge its tasks.",
+            "%(n)s units have been reminded to acknowledge their tasks.", len(reminded),
+        ) % {"n": len(reminded)})  # fmt: skip
+    else:
+        messages.info(request, _(
+            "Nobody was reminded: every unit still waiting was reminded today already."
+        ))  # fmt: skip
+    return redirect(reverse("plans:acknowledgements", args=[plan.code]))
 
 
 @login_required

@@ -521,6 +521,9 @@ class Assignment(models.Model):
     )
     objection = models.TextField(_("objection"), blank=True)
     objected_at = models.DateTimeField(_("objected"), null=True, blank=True)
+    # The day the unit was last reminded to acknowledge: claimed by a conditional update,
+    # so a unit is reminded at most once a day, by the tick or by the office's button.
+    ack_reminded_on = models.DateField(_("reminded to acknowledge on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -660,6 +663,7 @@ class Notice(models.Model):
         DECIDED = "decided", _("change request decided")
         OBJECTION = "objection", _("objection raised")
         REQUESTED = "requested", _("change requested")
+        REMIND = "remind", _("reminded to acknowledge")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<slug:plan_code>/tasks/<slug:task_code>/request-change/", editor.task_request_change,
          name="request-change"),
     path("<slug:plan_code>/acknowledgements/", editor.acknowledgements, name="acknowledgements"),
+    path("<slug:plan_code>/acknowledgements/remind/", editor.remind_acknowledge,
+         name="remind-acknowledge"),
     path("<slug:plan_code>/change-requests/", editor.change_requests, name="change-requests"),
     path("<slug:plan_code>/change-requests/<str:code>/decide/", editor.decide, name="decide"),
     # The editor (the office only)

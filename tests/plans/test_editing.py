@@ -374,3 +374,62 @@ def test_change_request_evidence_that_passes_is_stored(world, login, settings, t
     cr = ChangeRequest.objects.get()
     assert cr.evidence.name == f"change-requests/{cr.code}/证明.pdf"
     assert (tmp_path / cr.evidence.name).read_bytes() == PDF
+
+
+# Reminders to acknowledge (签收)
+
+
+def _only_t4_waits(world, office):
+    """t4 issued now to the county; every other assignment already acknowledged."""
+    from django.utils import timezone
+
+    task = Task.objects.get(plan=world.plan, code="t4")
+    Task.objects.filter(pk=task.pk).update(issued_at=None)
+    Assignment.objects.exclude(task=task).update(acknowledged_at=timezone.now())
+    task.refresh_from_db()
+    actions.issue(office, world.plan, [task])
+    return task
+
+
+def test_the_tick_reminds_a_unit_after_the_window_once_a_day(world, office, clock):
+    from django.utils import timezone
+
+    from mubiao.lib import tick
+
+    assert tick.jobs()["plans.acknowledge-reminders"] is actions.remind_overdue_acknowledgements
+    _only_t4_waits(world, office)
+    county = world.users["county"]
+    reminders = county.plan_notices.filter(kind="remind")
+    assert actions.remind_overdue_acknowledgements(timezone.now()) == 0  # still in the window
+    clock("2026-04-06")  # the window (5 days) ended on the 6th, at the hour of issue
+    assert actions.remind_overdue_acknowledgements(timezone.now()) == 0
+    clock("2026-04-08")
+    assert actions.remind_overdue_acknowledgements(timezone.now()) == 1
+    assert actions.remind_overdue_acknowledgements(timezone.now()) == 0  # once a day
+    assert reminders.count() == 1 and "县农业农村局" in reminders.get().message
+    row = last_audit("task.remind_acknowledge")
+    assert row.actor is None and row.after == {"units": {"county-agri": 1}}
+    clock("2026-04-09")
+    assert actions.remind_overdue_acknowledgements(timezone.now()) == 1
+    actions.acknowledge(county, Task.objects.get(plan=world.plan, code="t4"))
+    clock("2026-04-10")
+    assert actions.remind_overdue_acknowledgements(timezone.now()) == 0
+    assert reminders.count() == 2
+
+
+def test_the_office_reminds_now_at_most_once_a_day(world, office, clock, client):
+    _only_t4_waits(world, office)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.force_login(world.users["fgw"])
+    assert client.post("/plans/demo-2026/acknowledgements/remind/").status_code == 403
+    client.force_login(office)
+    page = client.get("/plans/demo-2026/acknowledgements/").content.decode()
+    assert 'data-testid="remind-acknowledge"' in page
+    page = client.post("/plans/demo-2026/acknowledgements/remind/", follow=True).content.decode()
+    assert "1 unit has been reminded" in page
+    page = client.post("/plans/demo-2026/acknowledgements/remind/", follow=True).content.decode()
+    assert "reminded today already" in page
+    assert world.users["county"].plan_notices.filter(kind="remind").count() == 1
+    row = last_audit("task.remind_acknowledge")
+    assert row.actor == office and row.target == "plan:demo-2026"
+    assert AuditEntry.objects.filter(action="task.remind_acknowledge").count() == 1
