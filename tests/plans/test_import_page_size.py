@@ -32,7 +32,7 @@ def _draft(tasks: int) -> dict:
                 "headline": False,
             }
             for k in range(tasks)
-        ],  # fmt: skip
+        ],
         "tasks": [
             {
                 "number": str(k + 1),
@@ -48,7 +48,7 @@ def _draft(tasks: int) -> dict:
                 "co_match": [],
             }
             for k in range(tasks)
-        ],  # fmt: skip
+        ],
         "warnings": [],
         "_text": text,
     }
