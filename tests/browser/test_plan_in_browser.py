@@ -104,5 +104,13 @@ def test_the_supervisor_splits_a_task_where_the_caret_is(log_in, live_server):
     expect(page.locator("textarea[name=task-1-text]")).to_have_value("6月底前完成项目库更新。")
     owners = page.locator("select[name$=-task] option[selected]")
     expect(owners).to_have_text([re.compile("^1. 完成固定资产投资"), re.compile("^2. 6月底前")])
+    # Each select holds its own task until used; then it takes the page's shared list.
+    choice = page.locator("select[name=target-0-task]")
+    expect(choice.locator("option")).to_have_count(2)
+    choice.focus()
+    expect(choice.locator("option")).to_have_count(3)
+    expect(choice).to_have_value("0")
+    choice.select_option("1")
+    expect(choice).to_have_value("1")
     page.get_by_test_id("accept").click()
     expect(page.locator("h1")).to_have_text("编辑目标任务体系")
