@@ -52,6 +52,17 @@ def read_bytes(data: bytes, filename: str) -> str:
     return decode(data, filename)
 
 
+def check_readable(data: bytes, filename: str) -> None:
+    """The cheap checks of `read_bytes`, without reading the text: a kind of file that
+    cannot be read, or a .docx that would unpack too far (its zip directory alone), is an
+    ExtractError. For a caller that reads a large file later, elsewhere."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".doc", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".zip", ".rar"):
+        read_bytes(data, filename)  # raises the same sentence
+    if suffix == ".docx":
+        _check_unpacked(data, filename)
+
+
 def decode(data: bytes, filename: str = "the file") -> str:
     """Text from bytes: UTF-8 (a BOM is dropped), UTF-16 with a BOM, else GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):

@@ -20,6 +20,7 @@ import logging
 import threading
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,29 +65,41 @@ ACCUMULATION = {
 }
 
 
+def _check_start(user: User, issuer: OrgUnit, plan: Plan | None, plan_name: str) -> None:
+    if not access.supervises(user, issuer):
+        raise PermissionDenied(_("Only the supervision office may import plans."))
+    if plan is not None and plan.issuer_id != issuer.pk:
+        raise ValidationError(_("That plan belongs to another government."))
+    if plan is None and not plan_name.strip():
+        raise ValidationError(_("Give the new plan a name, or choose an existing plan."))
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise ValidationError(_("The document has no text to read."))
+    if len(text) > MAX_IMPORT_CHARS:
+        raise ValidationError(_("The document is too long to import (over 2 million characters)."))
+
+
 @transaction.atomic
 def start_import(
     user: User,
     *,
     issuer: OrgUnit,
-    text: str,
+    text: str = "",
     file_name: str = "",
     kind: str = Document.Kind.OTHER,
     plan: Plan | None = None,
     plan_name: str = "",
     year: int | None = None,
+    upload: bytes | None = None,
 ) -> ImportDraft:
-    """Keep the text as read and queue its extraction."""
-    if not access.supervises(user, issuer):
-        raise PermissionDenied(_("Only the supervision office may import plans."))
-    if plan is not None and plan.issuer_id != issuer.pk:
-        raise ValidationError(_("That plan belongs to another government."))
-    if not text.strip():
-        raise ValidationError(_("The document has no text to read."))
-    if len(text) > MAX_IMPORT_CHARS:
-        raise ValidationError(_("The document is too long to import (over 2 million characters)."))
-    if plan is None and not plan_name.strip():
-        raise ValidationError(_("Give the new plan a name, or choose an existing plan."))
+    """Keep the text as read and queue its extraction. An ``upload`` (a file's bytes, too
+    large to read in the request: READ_INLINE_BYTES) is kept unread beside the draft and
+    read into its text by the worker, before the extraction (:func:`run_extraction`)."""
+    _check_start(user, issuer, plan, plan_name)
+    if upload is None:
+        _check_text(text)
     draft = ImportDraft.objects.create(
         created_by=user,
         issuer=issuer,
@@ -95,21 +108,66 @@ def start_import(
         year=year,
         kind=kind,
         file_name=file_name,
-        text=text,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text=text if upload is None else "",
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest() if upload is None else "",
     )
-    record(user, Event.IMPORT_START, f"import:{draft.code}", after={"file": file_name})
+    if upload is not None:
+        path = unread_upload(draft)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_suffix(".part")
+        part.write_bytes(upload)
+        part.replace(path)  # whole or not at all
+    record(user, Event.IMPORT_START, f"import:{draft.code}",
+           after={"file": file_name, **({"read_by": "worker"} if upload is not None else {})})  # fmt: skip
     from mubiao.plans.tasks import extract_import
 
     transaction.on_commit(lambda: extract_import.enqueue(str(draft.code)))
     return draft
 
 
+# An uploaded file larger than this is read into text by the worker, not in the request.
+READ_INLINE_BYTES = 1024 * 1024
+
+
+def unread_upload(draft: ImportDraft) -> Path:
+    """Where a large upload waits for the worker to read it (removed once read)."""
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{draft.code}.upload"
+
+
+def _read_upload(draft: ImportDraft) -> ImportDraft | None:
+    """Read a large upload into the draft's text (the unpacked-size cap applies, as in
+    the request); a file that cannot be read fails the draft with the reader's sentence
+    (returned); None when the text is there to extract."""
+    from mubiao.extract import ExtractError, read_bytes
+
+    path = unread_upload(draft)
+    if draft.text or not path.exists():
+        return None
+    _set(draft, status=ImportDraft.Status.RUNNING, progress=5)
+    try:
+        with heartbeat(draft):
+            text = read_bytes(path.read_bytes(), draft.file_name or path.name)
+        _check_text(text)
+    except (ExtractError, ValidationError) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        path.unlink(missing_ok=True)
+        return _set(draft, status=ImportDraft.Status.FAILED, progress=100, message=message)
+    _set(draft, text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    path.unlink(missing_ok=True)
+    return None
+
+
 def run_extraction(draft: ImportDraft) -> ImportDraft:
     """Read the draft's text with the extractor (the background task's body)."""
     from mubiao.extract import ExtractError, extract_text
 
-    _set(draft, status=ImportDraft.Status.RUNNING, progress=10, attempts=draft.attempts + 1)
+    _set(draft, status=ImportDraft.Status.RUNNING, attempts=draft.attempts + 1)
+    failed = _read_upload(draft)
+    if failed is not None:
+        return failed
+    _set(draft, progress=10)
     try:
         with heartbeat(draft):
             result = extract_text(draft.text, year_hint=draft.year).to_dict()

@@ -74,15 +74,22 @@ class ImportForm(forms.Form):
             raise ValidationError(_("The file is larger than 20 MB."))
         return data
 
-    def read_text(self) -> tuple[str, str]:
-        """(text, file name); the extractor's readers decide what a file holds."""
+    def read_text(self) -> dict[str, Any]:
+        """What start_import takes of the document: the text and file name, or, for a file
+        over READ_INLINE_BYTES, its bytes unread (the worker reads them) once the cheap
+        checks pass (a kind that cannot be read, a .docx that would unpack too far)."""
         from mubiao.extract import ExtractError, read_bytes
+        from mubiao.extract.readers import check_readable
 
         upload = self.cleaned_data.get("file")
         if not upload:
-            return self.cleaned_data["text"], ""
+            return {"text": self.cleaned_data["text"], "file_name": ""}
+        data = upload.read()
         try:
-            return read_bytes(upload.read(), upload.name), upload.name
+            if len(data) > actions.READ_INLINE_BYTES:
+                check_readable(data, upload.name)
+                return {"upload": data, "file_name": upload.name}
+            return {"text": read_bytes(data, upload.name), "file_name": upload.name}
         except ExtractError as exc:
             raise ValidationError(str(exc)) from exc
 
@@ -94,12 +101,10 @@ def new_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.user, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            text, file_name = form.read_text()
             draft = actions.start_import(
                 request.user,
                 issuer=form.cleaned_data["issuer"],
-                text=text,
-                file_name=file_name,
+                **form.read_text(),
                 kind=form.cleaned_data["kind"],
                 plan=form.cleaned_data.get("plan"),
                 plan_name=form.cleaned_data.get("plan_name") or "",

@@ -10,6 +10,7 @@ from docx import Document as DocxDocument
 
 from mubiao.audit.models import AuditEntry
 from mubiao.orgs.models import OrgUnit
+from mubiao.plans import actions
 from mubiao.plans.imports import match_unit, segments, unit_key
 from mubiao.plans.models import Assignment, ImportDraft, Indicator, Plan, Task
 
@@ -258,3 +259,69 @@ def test_the_progress_poll_tells_htmx_to_reload_when_reading_is_done(upload, cli
     ImportDraft.objects.filter(pk=draft.pk).update(status="running", progress=40)
     partial = client.get(draft.get_absolute_url(), headers={"HX-Request": "true"}).text
     assert '<progress max="100" value="40">' in partial
+
+
+@pytest.fixture
+def large(login, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
+    """post(file) as the supervisor with a 1 KB threshold for reading in the request;
+    returns (response, the on-commit callbacks held back: the queued reading)."""
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(actions, "READ_INLINE_BYTES", 1024)
+
+    def post(file):
+        data = {"issuer": OrgUnit.objects.get(code="city").pk, "kind": "division_notice",
+                "plan_name": "示范市重点工作", "file": file}  # fmt: skip
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            response = login("supervisor").post("/imports/", data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        return response, queued
+
+    return post
+
+
+def notice_docx(name: str = "分工方案.docx") -> io.BytesIO:
+    doc = DocxDocument()
+    for line in NOTICE.splitlines():
+        doc.add_paragraph(line)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    buffer.name = name
+    buffer.seek(0)
+    return buffer
+
+
+def test_a_large_document_is_read_by_the_worker_and_the_request_returns_at_once(large):
+    response, queued = large(notice_docx())
+    draft = ImportDraft.objects.get()
+    assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+    # Nothing read in the request: the file waits beside the queued draft.
+    assert (draft.status, draft.text) == (ImportDraft.Status.QUEUED, "")
+    assert actions.unread_upload(draft).exists() and len(queued) == 1
+    queued[0]()  # the worker: reads the .docx into text, then extracts
+    draft.refresh_from_db()
+    assert draft.status == ImportDraft.Status.READY
+    assert "新建高标准农田" in draft.text and len(draft.draft["tasks"]) == 3
+    assert draft.sha256 and not actions.unread_upload(draft).exists()
+
+
+def test_a_large_docx_bomb_is_still_refused_in_the_request(large):
+    from tests.extract.test_readers import docx_bomb
+
+    bomb = io.BytesIO(docx_bomb())
+    bomb.name = "计划.docx"
+    response, queued = large(bomb)
+    assert response.status_code == 400 and "64 MB" in response.text
+    assert not ImportDraft.objects.exists() and not queued
+
+
+def test_a_large_file_the_worker_cannot_read_fails_with_a_sentence(large, client):
+    garbage = io.BytesIO(b"PK not a zip at all " * 200)
+    garbage.name = "损坏.docx"
+    response, queued = large(garbage)
+    assert response.status_code == 302
+    queued[0]()
+    draft = ImportDraft.objects.get()
+    assert draft.status == ImportDraft.Status.FAILED
+    assert "损坏.docx is not a readable .docx file" in draft.message
+    assert not actions.unread_upload(draft).exists()
+    page = client.get(draft.get_absolute_url()).text
+    assert "损坏.docx is not a readable .docx file" in page
