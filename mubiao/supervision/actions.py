@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,7 +120,7 @@ def _move(user: User, item: SupervisionItem, t: workflow.Transition, comment: st
     return node
 
 
-def _trail(item: SupervisionItem, node: Node) -> dict:
+def _trail(item: SupervisionItem, node: Node) -> dict[str, Any]:
     """The audit row's fields for a node (the event itself is named at each call)."""
     return {"target": target_of(item), "before": {"state": node.state_from},
             "after": {"state": node.state_to, **_summary(item)}, "note": node.comment}  # fmt: skip
@@ -132,7 +134,7 @@ def _on_time(item: SupervisionItem) -> bool | None:
     return timezone.localtime(item.reported_at).date() <= item.deadline
 
 
-def _summary(item: SupervisionItem) -> dict:
+def _summary(item: SupervisionItem) -> dict[str, Any]:
     return {
         "number": item.number,
         "lead_unit": item.lead_unit.code if item.lead_unit_id else None,
@@ -140,7 +142,7 @@ def _summary(item: SupervisionItem) -> dict:
     }
 
 
-def _next_serial(model, plan: Plan, **scope) -> int:
+def _next_serial(model: type[models.Model], plan: Plan, **scope: object) -> int:
     Plan.objects.select_for_update().filter(pk=plan.pk).first()  # numbers are given in turn
     top = model.objects.filter(plan=plan, **scope).aggregate(m=Max("serial"))["m"]
     return (top or 0) + 1
@@ -165,7 +167,7 @@ def _units_of_plan(plan: Plan, units: Iterable[OrgUnit]) -> list[OrgUnit]:
     return units
 
 
-def _own(plan: Plan, objects: Iterable, label: str) -> list:
+def _own(plan: Plan, objects: Iterable[models.Model], label: str) -> list[models.Model]:
     objects = list(objects)
     for obj in objects:
         obj_plan_id = getattr(obj, "plan_id", None) or obj.cycle.plan_id
@@ -175,7 +177,8 @@ def _own(plan: Plan, objects: Iterable, label: str) -> list:
 
 
 def _create_item(user: User, plan: Plan, *, title: str, matter: str, source: str,
-                 priority: str = Priority.NORMAL, links: dict | None = None,
+                 priority: str = Priority.NORMAL,  # type: ignore[assignment]  # a TextChoices member is a str; without Django's stubs mypy sees its (value, label) tuple
+                 links: Mapping[str, Iterable[models.Model]] | None = None,
                  synthetic: bool = False) -> SupervisionItem:  # fmt: skip
     if source not in SupervisionItem.Source.values:
         raise ValidationError(_("Choose where the item comes from."))
@@ -204,7 +207,8 @@ def _create_item(user: User, plan: Plan, *, title: str, matter: str, source: str
 
 @transaction.atomic
 def register(user: User, plan: Plan, *, title: str, matter: str, source: str = "manual",
-             priority: str = Priority.NORMAL, links: dict | None = None,
+             priority: str = Priority.NORMAL,  # type: ignore[assignment]  # a TextChoices member is a str; without Django's stubs mypy sees its (value, label) tuple
+             links: Mapping[str, Iterable[models.Model]] | None = None,
              synthetic: bool = False) -> SupervisionItem:  # fmt: skip
     """立项: the office registers a matter to follow (by hand, from a meeting, a red light or
     an overdue report). ``links``: {"tasks": [...], "indicators": [...], "projects": [...],
@@ -246,13 +250,13 @@ def acknowledge(user: User, item: SupervisionItem) -> SupervisionItem:
     return item
 
 
-def parse_figures(text: str) -> list[dict]:
+def parse_figures(text: str) -> list[dict[str, str]]:
     """One figure a line, "name: number unit" (“完成投资：12.5 亿元”).
 
     >>> parse_figures("完成投资：12.5 亿元")
     [{'label': '完成投资', 'value': '12.5', 'unit': '亿元'}]
     """
-    figures = []
+    figures: list[dict[str, str]] = []
     for n, line in enumerate((text or "").splitlines(), start=1):
         line = line.strip()
         if not line:
@@ -264,7 +268,7 @@ def parse_figures(text: str) -> list[dict]:
                 value = Decimal(match["value"].replace(",", ""))
             except InvalidOperation:
                 value = None
-        if value is None or not value.is_finite() or abs(value) >= Decimal("1e15"):
+        if match is None or value is None or not value.is_finite() or abs(value) >= Decimal("1e15"):
             raise ValidationError(
                 _(
                     "Figures, line %(n)s: write “name: number unit”, for example “完成投资: 12.5 亿元”."
@@ -287,7 +291,7 @@ def _unit_of(user: User, item: SupervisionItem, actors: set[str]) -> OrgUnit:
 
 
 def _feedback(user: User, item: SupervisionItem, action: str, text: str, figures: str,
-              files: Iterable) -> Feedback:  # fmt: skip
+              files: Iterable[UploadedFile]) -> Feedback:  # fmt: skip
     item = _lock(item)
     t = _check(user, item, action)
     body = _text(text, _("Say what has been done: the feedback text is required."))
@@ -313,14 +317,14 @@ def _feedback(user: User, item: SupervisionItem, action: str, text: str, figures
 
 @transaction.atomic
 def give_feedback(user: User, item: SupervisionItem, text: str, figures: str = "",
-                  files: Iterable = ()) -> Feedback:  # fmt: skip
+                  files: Iterable[UploadedFile] = ()) -> Feedback:  # fmt: skip
     """办理: a round of progress (text, figures, evidence) from the lead unit or a co-unit."""
     return _feedback(user, item, "feedback", text, figures, files)
 
 
 @transaction.atomic
 def report_done(user: User, item: SupervisionItem, text: str, figures: str = "",
-                files: Iterable = ()) -> Feedback:  # fmt: skip
+                files: Iterable[UploadedFile] = ()) -> Feedback:  # fmt: skip
     """反馈: the lead unit reports the matter done, for the office to check."""
     return _feedback(user, item, "report", text, figures, files)
 
@@ -364,9 +368,13 @@ def cancel(user: User, item: SupervisionItem, reason: str) -> SupervisionItem:
 # ── Leader instructions (批示) ────────────────────────────────────────────────────────
 
 
-def _may_see_subject(user: User, plan: Plan, subject: str, obj) -> bool:
+def _may_see_subject(
+    user: User, plan: Plan, subject: Instruction.Subject, obj: models.Model | None
+) -> bool:
     if subject == Instruction.Subject.PLAN:
         return plan_access.oversees(user, plan)
+    if obj is None:  # every other subject names its item (write_instruction checks)
+        return False
     if subject == Instruction.Subject.TASK:
         return plan_access.visible_tasks(user, plan).filter(pk=obj.pk).exists()
     if subject == Instruction.Subject.INDICATOR:
@@ -378,7 +386,10 @@ def _may_see_subject(user: User, plan: Plan, subject: str, obj) -> bool:
     return obj.plan_id == plan.pk and access.can_see(user, obj)
 
 
-def _subject_title(subject: str, obj) -> str:
+def _subject_title(subject: Instruction.Subject | str, obj: models.Model | None) -> str:
+    subject = Instruction.Subject(subject)
+    if obj is None:  # the plan as a whole
+        return ""
     if subject == Instruction.Subject.TASK:
         return obj.title
     if subject == Instruction.Subject.INDICATOR:
@@ -393,8 +404,10 @@ def _subject_title(subject: str, obj) -> str:
 
 
 @transaction.atomic
-def write_instruction(user: User, plan: Plan, *, text: str, subject: str, obj=None,
-                      urgency: str = Priority.NORMAL, want: str = Instruction.Want.ITEM,
+def write_instruction(user: User, plan: Plan, *, text: str, subject: str,
+                      obj: models.Model | None = None,
+                      urgency: str = Priority.NORMAL,  # type: ignore[assignment]  # a TextChoices member is a str; without Django's stubs mypy sees its (value, label) tuple
+                      want: str = Instruction.Want.ITEM,  # type: ignore[assignment]  # a TextChoices member is a str; without Django's stubs mypy sees its (value, label) tuple
                       synthetic: bool = False) -> Instruction:  # fmt: skip
     """批示: a leader's instruction on an item of the plan (or on the plan as a whole).
 
@@ -405,6 +418,7 @@ def write_instruction(user: User, plan: Plan, *, text: str, subject: str, obj=No
         raise PermissionDenied(_("Only a leader of this plan's government writes instructions."))
     if subject not in Instruction.Subject.values:
         raise ValidationError(_("Choose what the instruction is about."))
+    subject = Instruction.Subject(subject)
     if subject != Instruction.Subject.PLAN and obj is None:
         raise ValidationError(_("Choose the item the instruction is about."))
     if not _may_see_subject(user, plan, subject, obj):
@@ -433,13 +447,14 @@ def write_instruction(user: User, plan: Plan, *, text: str, subject: str, obj=No
     return instruction
 
 
-def _raise_from(user: User, instruction: Instruction, obj) -> SupervisionItem:
+def _raise_from(user: User, instruction: Instruction, obj: models.Model | None) -> SupervisionItem:
     subject = instruction.subject
     links = {f"{subject}s": [obj]} if obj is not None else {}
     about = _subject_title(subject, obj)
     title = about or instruction.text.splitlines()[0]
     item = _create_item(user, instruction.plan, title=title[:200], matter=instruction.text,
-                        source=SupervisionItem.Source.INSTRUCTION, priority=instruction.urgency,
+                        source=SupervisionItem.Source.INSTRUCTION,  # type: ignore[arg-type]  # a TextChoices member is a str; mypy sees a tuple without Django's stubs
+                        priority=instruction.urgency,
                         links=links, synthetic=instruction.synthetic)  # fmt: skip
     instruction.became = item
     instruction.save(update_fields=["became"])
