@@ -63,6 +63,9 @@ WEB = {
     ),
     "add an area": ("post", "/plans/demo-2026/edit/areas/new/", {"supervisor": 302, "anonymous": 302}, 403),
     "add a task": ("post", "/plans/demo-2026/edit/tasks/new/", {"supervisor": 302, "anonymous": 302}, 403),
+    "reorder the tasks by drag": (
+        "post", "/plans/demo-2026/edit/tasks/reorder/", {"supervisor": 302, "anonymous": 302}, 403,
+    ),
     "move a task": ("post", "/plans/demo-2026/edit/tasks/t1/move/", {"supervisor": 302, "anonymous": 302}, 403),
     "assign a unit": ("post", "/plans/demo-2026/edit/tasks/t1/units/", {"supervisor": 302, "anonymous": 302}, 403),
     "change a target": ("post", "/plans/demo-2026/edit/targets/gdp/", {"supervisor": 302, "anonymous": 302}, 403),

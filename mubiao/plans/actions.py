@@ -861,6 +861,32 @@ def _shift(item: Any, siblings: list[Any], step: int) -> None:
 
 
 @transaction.atomic
+def reorder_tasks(user: User, plan: Plan, *, area: Area | None, codes: list[str]) -> list[str]:
+    """Put the tasks of one area (or those outside any area) in the order given by their
+    codes, as the editor's drag and drop sends it; the list must name each of them once."""
+    _check_office(user, plan)
+    if area is not None and area.plan_id != plan.pk:
+        raise ValidationError(_("The area belongs to another plan."))
+    siblings = sorted(Task.objects.select_for_update().filter(plan=plan, area=area),
+                      key=lambda t: (t.order, t.pk))  # fmt: skip
+    if len(codes) != len(set(codes)) or set(codes) != {t.code for t in siblings}:
+        raise ValidationError(
+            _("The new order must name every task of the area once: reload the page, "
+              "someone may have added or moved a task.")
+        )  # fmt: skip
+    before = [t.code for t in siblings]
+    by_code = {t.code: t for t in siblings}
+    for order, code in enumerate(codes):
+        if by_code[code].order != order:
+            Task.objects.filter(pk=by_code[code].pk).update(order=order)
+    if codes != before:
+        _judge(plan, "all")  # the ledger's order
+        target = f"area:{plan.code}/{area.code}" if area else f"plan:{plan.code}"
+        record(user, Event.TASK_REORDER, target, before={"order": before}, after={"order": codes})
+    return codes
+
+
+@transaction.atomic
 def delete_area(user: User, area: Area) -> None:
     """Delete an empty area; one that still holds sub-areas, tasks or targets is refused."""
     _check_office(user, area.plan)

@@ -302,6 +302,24 @@ def task_move(request: HttpRequest, plan_code: str, task_code: str) -> HttpRespo
 
 @login_required
 @require_POST
+def task_reorder(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """The new order of one area's tasks (``area``: its code, empty for the tasks outside
+    any area; ``order``: every task code once), sent by the editor's drag and drop."""
+    plan = _office_plan(request, plan_code)
+    area = _area(plan, request.POST.get("area", ""))
+    try:
+        actions.reorder_tasks(request.user, plan, area=area, codes=request.POST.getlist("order"))
+    except ValidationError as exc:
+        if request.htmx:
+            return HttpResponse(" ".join(exc.messages), status=422)
+        _refused(request, exc)
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect(_edit_url(plan, f"area-{area.code}" if area else ""))
+
+
+@login_required
+@require_POST
 def task_delete(request: HttpRequest, plan_code: str, task_code: str) -> HttpResponse:
     plan = _office_plan(request, plan_code)
     task = _task(request, plan, task_code)

@@ -30,6 +30,7 @@ urlpatterns = [
     path(E + "areas/<slug:area_code>/move/", editor.area_move, name="area-move"),
     path(E + "areas/<slug:area_code>/delete/", editor.area_delete, name="area-delete"),
     path(E + "tasks/new/", editor.task_new, name="task-new"),
+    path(E + "tasks/reorder/", editor.task_reorder, name="task-reorder"),
     path(E + "tasks/<slug:task_code>/", editor.task_edit, name="edit-task"),
     path(E + "tasks/<slug:task_code>/move/", editor.task_move, name="task-move"),
     path(E + "tasks/<slug:task_code>/delete/", editor.task_delete, name="task-delete"),

@@ -433,3 +433,31 @@ def test_the_office_reminds_now_at_most_once_a_day(world, office, clock, client)
     row = last_audit("task.remind_acknowledge")
     assert row.actor == office and row.target == "plan:demo-2026"
     assert AuditEntry.objects.filter(action="task.remind_acknowledge").count() == 1
+
+
+def test_tasks_are_reordered_by_drag_and_a_stale_order_is_refused(draft, office, client, world):
+    area = actions.create_area(office, draft, name="稳增长", number="一")
+    codes = [actions.create_task(office, draft, title=t, area=area).code for t in "甲乙丙"]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    url = f"/plans/{draft.code}/edit/tasks/reorder/"
+    client.force_login(world.users["fgw"])
+    assert client.post(url, {"area": area.code, "order": codes[::-1]}).status_code == 403
+    client.force_login(office)
+    page = client.get(f"/plans/{draft.code}/edit/").content.decode()
+    assert f'data-reorder="{url}" data-area="{area.code}"' in page and 'draggable="true"' in page
+    new = [codes[2], codes[0], codes[1]]
+    answer = client.post(url, {"area": area.code, "order": new}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 204
+
+    def order():
+        return list(Task.objects.filter(area=area).order_by("order").values_list("code", flat=True))
+
+    assert order() == new
+    row = last_audit("task.reorder")
+    assert (row.before, row.after) == ({"order": codes}, {"order": new})
+    answer = client.post(url, {"area": area.code, "order": new[:2]}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 422 and "every task of the area once" in answer.text
+    answer = client.post(url, {"area": area.code, "order": [new[0], new[0], new[1]]},
+                         HTTP_HX_REQUEST="true")  # fmt: skip
+    assert answer.status_code == 422 and order() == new
+    assert AuditEntry.objects.filter(action="task.reorder").count() == 1

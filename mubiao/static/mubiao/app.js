@@ -126,3 +126,48 @@ document.addEventListener("htmx:beforeRequest", (evt) => {
     evt.preventDefault();
   }
 });
+
+// Plan editor: drag a task within its area to reorder it (the ↑ ↓ buttons do the same
+// from the keyboard). The new order of the area's task codes is posted; on a refusal the
+// page reloads to show the order as saved.
+function dragToReorder() {
+  const token = () => {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"]; }
+    catch (e) { return ""; }
+  };
+  document.querySelectorAll("ul.editor-tasks[data-reorder]").forEach((list) => {
+    if (list.dataset.dragReady) return;
+    list.dataset.dragReady = "1";
+    let dragged = null;
+    list.addEventListener("dragstart", (ev) => {
+      dragged = ev.target.closest("li.editor-task");
+      if (!dragged || dragged.parentElement !== list) { dragged = null; return; }
+      ev.dataTransfer.effectAllowed = "move";
+      ev.dataTransfer.setData("text/plain", dragged.dataset.code);
+      dragged.classList.add("dragging");
+    });
+    list.addEventListener("dragover", (ev) => {
+      if (!dragged) return;
+      ev.preventDefault();
+      const over = ev.target.closest("li.editor-task");
+      if (!over || over === dragged || over.parentElement !== list) return;
+      const box = over.getBoundingClientRect();
+      list.insertBefore(dragged, ev.clientY < box.top + box.height / 2 ? over : over.nextSibling);
+    });
+    list.addEventListener("dragend", () => {
+      if (!dragged) return;
+      dragged.classList.remove("dragging");
+      dragged = null;
+      const body = new FormData();
+      body.append("area", list.dataset.area);
+      list.querySelectorAll(":scope > li.editor-task").forEach((li) => body.append("order", li.dataset.code));
+      fetch(list.dataset.reorder, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { "X-CSRFToken": token(), "HX-Request": "true" },
+      }).then((r) => { if (!r.ok) window.location.reload(); }, () => window.location.reload());
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", dragToReorder);
+document.addEventListener("htmx:afterSettle", dragToReorder);
