@@ -18,14 +18,15 @@ import datetime as dt
 import hashlib
 import logging
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -187,7 +188,7 @@ HEARTBEAT_SECONDS = 30.0
 
 
 @contextmanager
-def heartbeat(draft: ImportDraft, every: float = HEARTBEAT_SECONDS):
+def heartbeat(draft: ImportDraft, every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
     """Touch the draft's heartbeat every ``every`` seconds while a long step runs, from a
     thread of this process: if the process dies, so does the heartbeat."""
     from django.db import connection
@@ -251,7 +252,7 @@ def fail_extraction(draft: ImportDraft) -> ImportDraft:
 MAX_ATTEMPTS = 2
 
 
-def recover_stalled_imports(now) -> int:
+def recover_stalled_imports(now: dt.datetime) -> int:
     """Drafts left "running" or "accepting" by a worker that died: a reading is read
     again (a fresh task), or, after MAX_ATTEMPTS readings, failed with a sentence; an
     accept resumes from its last committed chunk, or after MAX_ACCEPT_ATTEMPTS is given
@@ -382,7 +383,9 @@ def accept_import(user: User, draft: ImportDraft) -> Plan | None:
     return None
 
 
-def run_accept(draft: ImportDraft, after_chunk=None) -> ImportDraft:
+def run_accept(
+    draft: ImportDraft, after_chunk: Callable[[ImportDraft], object] | None = None
+) -> ImportDraft:
     """Accept a queued draft chunk by chunk (the background task's body), each chunk one
     transaction that also commits the place reached; resumes from that place."""
     data = with_edits(draft.draft or {}, draft.edits)
@@ -467,7 +470,7 @@ def _document_for(draft: ImportDraft, plan: Plan, data: dict[str, Any]) -> Docum
     return document
 
 
-def give_up_accepting(draft: ImportDraft, now) -> ImportDraft:
+def give_up_accepting(draft: ImportDraft, now: dt.datetime) -> ImportDraft:
     """An accept that stopped MAX_ACCEPT_ATTEMPTS times: a plan it was making is removed
     again (the draft goes back to review, nothing kept); into an existing plan, what was
     written stays, matched by its words, so accepting again completes it."""
@@ -506,13 +509,16 @@ def _new_plan(draft: ImportDraft, data: dict[str, Any]) -> Plan:
 class _PlanBuilder:
     """Areas from headings, tasks with their units, indicators; matched items are updated."""
 
-    def __init__(self, plan: Plan, document: Document, data: dict[str, Any], counts=None) -> None:
+    def __init__(
+        self, plan: Plan, document: Document, data: dict[str, Any],
+        counts: dict[str, int] | None = None,
+    ) -> None:  # fmt: skip
         self.plan, self.document, self.data = plan, document, data
         self.units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=plan.issuer.path)}
         self.counts = dict(counts or {"areas": 0, "tasks": 0, "targets": 0, "units": 0})
         self.taken: dict[Any, set[str]] = {}
 
-    def next_code(self, model, prefix: str) -> str:
+    def next_code(self, model: type[models.Model], prefix: str) -> str:
         taken = self.taken.get(model)
         if taken is None:  # read once per chunk, then kept up to date here
             taken = set(model.objects.filter(plan=self.plan).values_list("code", flat=True))
@@ -687,7 +693,7 @@ def _check_office(user: User, plan: Plan) -> None:
         raise PermissionDenied(_("Only the supervision office may change the plan."))
 
 
-def _next_code(model, plan: Plan, prefix: str) -> str:
+def _next_code(model: type[models.Model], plan: Plan, prefix: str) -> str:
     taken = set(model.objects.filter(plan=plan).values_list("code", flat=True))
     n = len(taken) + 1
     while f"{prefix}{n:03d}" in taken:
@@ -799,7 +805,7 @@ def create_area(
     return area
 
 
-def _next_order(siblings) -> int:
+def _next_order(siblings: QuerySet[Any]) -> int:
     last = siblings.order_by("-order").values_list("order", flat=True).first()
     return 0 if last is None else last + 1
 
@@ -1198,7 +1204,7 @@ def _milestone_target(m: Milestone) -> str:
 
 
 @transaction.atomic
-def create_milestone(user: User, task: Task, *, text: str, due) -> Milestone:
+def create_milestone(user: User, task: Task, *, text: str, due: dt.date | None) -> Milestone:
     _check_office(user, task.plan)
     _check_deadline(task.plan, due, "due")
     milestone = Milestone(task=task, text=text.strip(), due=due,
@@ -1212,7 +1218,9 @@ def create_milestone(user: User, task: Task, *, text: str, due) -> Milestone:
 
 
 @transaction.atomic
-def update_milestone(user: User, milestone: Milestone, *, text: str, due) -> Milestone:
+def update_milestone(
+    user: User, milestone: Milestone, *, text: str, due: dt.date | None
+) -> Milestone:
     _check_office(user, milestone.task.plan)
     _check_deadline(milestone.task.plan, due, "due")
     before = {"text": milestone.text, "due": str(milestone.due)}
@@ -1392,7 +1400,7 @@ def _issue_assignment(user: User, task: Task, assignment: Assignment) -> None:
     notify(unit_people(assignment.unit), task.plan, Notice.Kind.ISSUED, text, task=task)
 
 
-def unit_people(unit: OrgUnit) -> list:
+def unit_people(unit: OrgUnit) -> list[User]:
     """The unit's reporters and heads (or, if it has none, those of the nearest unit above)."""
     from mubiao.orgs.models import Membership
     from mubiao.reporting.reminders import _unit_people
@@ -1402,7 +1410,7 @@ def unit_people(unit: OrgUnit) -> list:
     return list(people.values())
 
 
-def office_people(plan: Plan) -> list:
+def office_people(plan: Plan) -> list[User]:
     from mubiao.orgs.models import Membership
 
     rows = Membership.objects.filter(role=Membership.Role.SUPERVISOR, user__is_active=True)
@@ -1410,7 +1418,7 @@ def office_people(plan: Plan) -> list:
                  if plan.issuer.is_within(m.unit.governing_unit())}.values())  # fmt: skip
 
 
-def notify(users: list, plan: Plan, kind: str, text: str, *, task: Task | None = None) -> int:
+def notify(users: list[User], plan: Plan, kind: str, text: str, *, task: Task | None = None) -> int:
     """A notice in the app for each person; e-mail and the group robot once the
     transaction commits (a mail server down never undoes the write)."""
     Notice.objects.bulk_create(
@@ -1440,7 +1448,7 @@ def _send_out(emails: list[str], text: str) -> None:
         log.exception("sending a plan notice failed")
 
 
-def acknowledge_deadline(task: Task):
+def acknowledge_deadline(task: Task) -> dt.datetime | None:
     """The last moment a unit may object to the task (the acknowledge window's end)."""
     if task.issued_at is None:
         return None
@@ -1491,7 +1499,7 @@ def _remind_units(assignments: list[Assignment], today) -> dict[str, int]:
     return reminded
 
 
-def remind_overdue_acknowledgements(now) -> int:
+def remind_overdue_acknowledgements(now: dt.datetime) -> int:
     """A ``mubiao tick`` job: remind every unit that has not acknowledged a task after its
     plan's window (``acknowledge_days`` after issue), once per unit a day. Returns how many
     units were reminded."""
@@ -1566,7 +1574,7 @@ def object_to(user: User, task: Task, *, reason: str, unit: OrgUnit | None = Non
     return assignment
 
 
-def acknowledgements(plan: Plan):
+def acknowledgements(plan: Plan) -> QuerySet[Assignment]:
     """Every assignment of the plan's issued tasks, with its task and unit, for the office's
     list of who has and has not acknowledged."""
     return (
@@ -1671,7 +1679,7 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def _date(value: Any):
+def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
