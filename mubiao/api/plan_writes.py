@@ -94,6 +94,7 @@ class ChangeOut(Schema):
     proposed: dict[str, Any]
     current: dict[str, Any]
     effective_from: dt.date
+    evidence: str | None = Field(None, description="the name of its file of evidence, if any")
 
 
 def _office_plan(request, plan_code: str) -> Plan:
@@ -121,7 +122,8 @@ def _task_out(task: Task) -> dict[str, Any]:
 def _change_out(cr: ChangeRequest) -> dict[str, Any]:
     return {"code": cr.code, "task": cr.task.code, "kind": cr.kind, "state": cr.state,
             "proposed": cr.proposed, "current": cr.current,
-            "effective_from": cr.effective_from}  # fmt: skip
+            "effective_from": cr.effective_from,
+            "evidence": cr.evidence.name.rsplit("/", 1)[-1] if cr.evidence else None}  # fmt: skip
 
 
 @api.post("/plans/{plan_code}/areas", response={201: AreaOut, **ERRORS}, tags=["plan editing"])
@@ -482,3 +484,17 @@ def copy_plan(request, plan_code: str, payload: CopyIn):
     return 201, plan_out(
         actions.copy_plan(request.user, plan, year=payload.year, name=payload.name)
     )
+
+
+@api.post(
+    "/plans/{plan_code}/change-requests/{code}/evidence", response={200: ChangeOut, **ERRORS},
+    tags=["plan editing"],
+)  # fmt: skip
+def attach_evidence(request, plan_code: str, code: uuid.UUID, file: File[UploadedFile]):
+    """The asker attaches the file of evidence to their pending change request (multipart,
+    field ``file``), checked like a report's evidence (type by content, size)."""
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    cr = ChangeRequest.objects.filter(plan=plan, code=code).select_related("task").first()
+    if cr is None:
+        raise Http404("change request")
+    return _change_out(actions.attach_change_evidence(request.user, cr, file))

@@ -56,6 +56,7 @@ class Event(StrEnum):
     CHANGE_REQUEST = "change.request"
     CHANGE_APPROVE = "change.approve"
     CHANGE_REFUSE = "change.refuse"
+    CHANGE_EVIDENCE = "change.evidence"
     # Reporting (reporting.actions)
     REPORT_SAVE_DRAFT = "report.save_draft"
     REPORT_SUBMIT = "report.submit"
@@ -157,6 +158,7 @@ _LABELS: dict[Event, str | Promise] = {
     Event.CHANGE_REQUEST: _("asked for a change"),
     Event.CHANGE_APPROVE: _("approved a change request"),
     Event.CHANGE_REFUSE: _("refused a change request"),
+    Event.CHANGE_EVIDENCE: _("attached evidence to a change request"),
     Event.REPORT_SAVE_DRAFT: _("saved a draft"),
     Event.REPORT_REOPEN: _("reopened the consolidation to merge late parts"),
     Event.REPORT_URGE: _("urged the units that had not reported"),

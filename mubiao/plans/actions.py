@@ -1622,6 +1622,28 @@ def request_change(
     return cr
 
 
+@transaction.atomic
+def attach_change_evidence(user: User, cr: ChangeRequest, evidence) -> ChangeRequest:
+    """The asker attaches the evidence file to their pending request (the API's way: the
+    request is sent as JSON, then its file), checked as ``request_change`` checks it."""
+    cr = ChangeRequest.objects.select_for_update().select_related("task").get(pk=cr.pk)
+    if cr.requested_by_id != user.pk:
+        raise PermissionDenied(_("Only the person who asked may add evidence to the request."))
+    if cr.state != ChangeRequest.State.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if cr.evidence:
+        raise ValidationError({"evidence": _("This request already has its file of evidence.")})
+    checked = _checked_evidence(evidence)
+    if checked is None:
+        raise ValidationError({"evidence": _("Attach a file.")})
+    checked.upload.seek(0)
+    cr.evidence.save(checked.name, checked.upload, save=False)
+    cr.save(update_fields=["evidence"])
+    record(user, Event.CHANGE_EVIDENCE, f"change:{cr.code}",
+           after={"file": checked.name, "sha256": checked.sha256})  # fmt: skip
+    return cr
+
+
 def _checked_evidence(evidence):
     """The change request's evidence file, checked (count, size, type by content); None if
     nothing was attached. A request holds one file: several are refused after the checks

@@ -168,3 +168,35 @@ def test_only_the_office_edits_targets_milestones_and_workbooks_through_the_api(
     ind.refresh_from_db()
     assert ind.value == 1000 and Plan.objects.count() == plans
     assert not Indicator.objects.filter(metric="x").exists()
+
+
+def test_evidence_is_attached_through_the_api_with_the_same_checks(
+    client, world, settings, tmp_path
+):
+    import io
+    import zipfile
+
+    settings.MEDIA_ROOT = tmp_path
+    r = call(client, world, "swj", "POST", "/plans/demo-2026/tasks/t1/change-requests",
+             {"kind": "deadline", "deadline": "2026-11-30", "reason": "工期"})  # fmt: skip
+    code = r.json()["code"]
+    url = f"/api/v1/plans/demo-2026/change-requests/{code}/evidence"
+    macro = io.BytesIO()
+    with zipfile.ZipFile(macro, "w") as z:
+        z.writestr("xl/workbook.xml", "<x/>")
+        z.writestr("xl/vbaProject.bin", "x")
+
+    def send(persona, name, data):
+        _token, raw = create_token(world.users[persona], name="t", read_only=False)
+        return client.post(url, {"file": SimpleUploadedFile(name, data)},
+                           headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en"})  # fmt: skip
+
+    r = send("swj", "台账.xlsx", macro.getvalue())
+    assert r.status_code == 422 and "contains macros" in r.json()["error"]["message"]
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert send("fgw", "a.pdf", b"%PDF-1.7\n").status_code == 403
+    r = send("swj", "证明.pdf", b"%PDF-1.7\n")
+    assert r.status_code == 200 and r.json()["evidence"] == "证明.pdf"
+    assert AuditEntry.objects.filter(action="change.evidence").count() == 1
+    r = send("swj", "again.pdf", b"%PDF-1.7\n")
+    assert r.status_code == 422 and "already has" in r.json()["error"]["message"]
