@@ -18,13 +18,14 @@ import datetime as dt
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -49,6 +50,10 @@ from mubiao.plans.models import (
     TargetRevision,
     Task,
 )
+
+if TYPE_CHECKING:
+    from mubiao.plans import workbook
+    from mubiao.reporting.evidence import CheckedFile
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +94,7 @@ def start_import(
     issuer: OrgUnit,
     text: str = "",
     file_name: str = "",
-    kind: str = Document.Kind.OTHER,
+    kind: str = Document.Kind.OTHER,  # type: ignore[assignment]  # a Choices member (CONTRIBUTING: mypy and Choices)
     plan: Plan | None = None,
     plan_name: str = "",
     year: int | None = None,
@@ -567,7 +572,8 @@ class _PlanBuilder:
             task.text = item["text"]
             task.deadline = item.get("deadline")
             task.leader = "、".join(item.get("leaders") or [])[:100]
-            task.document, task.span_start, task.span_end = self.document, *item["span"]
+            start, end = item["span"]
+            task.document, task.span_start, task.span_end = self.document, start, end
             task.order = index
             task.save()
             found[task.text] = task
@@ -581,11 +587,11 @@ class _PlanBuilder:
             for match in item.get(f"{role}_match", []):
                 unit = self.unit_for(match)
                 if unit is not None and unit.pk not in wanted:
-                    wanted[unit.pk] = role
+                    wanted[unit.pk] = str(role)  # a Choices member's str is its value
         task.assignments.exclude(unit_id__in=wanted).delete()
-        for order, (unit_id, role) in enumerate(wanted.items()):
+        for order, (unit_id, wanted_role) in enumerate(wanted.items()):
             Assignment.objects.update_or_create(
-                task=task, unit_id=unit_id, defaults={"role": role, "order": order}
+                task=task, unit_id=unit_id, defaults={"role": wanted_role, "order": order}
             )
 
     def unit_for(self, match: dict[str, Any]) -> OrgUnit | None:
@@ -633,7 +639,9 @@ class _PlanBuilder:
             indicator.save()
             found[indicator.metric] = indicator
 
-    def fill(self, ind: Indicator, item: dict, areas: list, task: Task | None) -> None:
+    def fill(
+        self, ind: Indicator, item: dict[str, Any], areas: list[Area | None], task: Task | None
+    ) -> None:
         ind.metric = item["metric"][:200]
         ind.kind = item["kind"]
         ind.comparator = item["comparator"]
@@ -647,10 +655,11 @@ class _PlanBuilder:
         ind.accumulation = ACCUMULATION.get(item["kind"], "cumulative")
         ind.area = _at(areas, item.get("heading"))
         ind.task = task
-        ind.document, ind.span_start, ind.span_end = self.document, *item["span"]
+        start, end = item["span"]
+        ind.document, ind.span_start, ind.span_end = self.document, start, end
 
 
-def _at(items: list, index: int | None):
+def _at(items: list[Area | None], index: int | None) -> Area | None:
     return items[index] if index is not None and 0 <= index < len(items) else None
 
 
@@ -1134,8 +1143,8 @@ def target_needs_reason(ind: Indicator, fields: dict[str, Any]) -> bool:
 
 @transaction.atomic
 def change_target(
-    user: User, ind: Indicator, *, version: int | None, reason: str = "", effective_from=None,
-    **fields: Any,
+    user: User, ind: Indicator, *, version: int | None, reason: str = "",
+    effective_from: dt.date | None = None, **fields: Any,
 ) -> Indicator:  # fmt: skip
     """Edit a target. Once it is issued, a change of its value needs a reason; the old
     value stays in force before ``effective_from`` (default today), so earlier judgements
@@ -1145,7 +1154,10 @@ def change_target(
                           effective_from=effective_from, fields=fields)  # fmt: skip
 
 
-def _change_target(user: User, ind, *, version, reason, effective_from, fields) -> Indicator:
+def _change_target(
+    user: User, ind: Indicator, *, version: int | None, reason: str,
+    effective_from: dt.date | None, fields: dict[str, Any],
+) -> Indicator:  # fmt: skip
     needs_reason = target_needs_reason(ind, fields)
     if needs_reason and not reason.strip():
         raise ValidationError(
@@ -1234,7 +1246,9 @@ def update_milestone(
 
 
 @transaction.atomic
-def complete_milestone(user: User, milestone: Milestone, *, on=None) -> Milestone:
+def complete_milestone(
+    user: User, milestone: Milestone, *, on: dt.date | Literal[False] | None = None
+) -> Milestone:
     """Mark the milestone done on ``on`` (default today), or not done with ``on=False``."""
     _check_office(user, milestone.task.plan)
     before = {"done_at": str(milestone.done_at) if milestone.done_at else None}
@@ -1262,7 +1276,12 @@ def delete_milestone(user: User, milestone: Milestone) -> None:
 
 @transaction.atomic
 def assign_unit(
-    user: User, task: Task, unit: OrgUnit, *, role: str = Assignment.Role.CO, step: int = 0
+    user: User,
+    task: Task,
+    unit: OrgUnit,
+    *,
+    role: str = Assignment.Role.CO,  # type: ignore[assignment]  # a Choices member (CONTRIBUTING: mypy and Choices)
+    step: int = 0,
 ) -> Assignment:
     """Make ``unit`` the task's lead (the former lead becomes a co-unit) or a co-unit, or
     move it ``step`` places among the co-units. One lead per task."""
@@ -1275,7 +1294,7 @@ def assign_unit(
     if role not in Assignment.Role.values:
         raise ValidationError(_("Choose lead or co-operating unit."))
     before = _assignments_of(task)
-    if role == Assignment.Role.LEAD:
+    if role == Assignment.Role.LEAD:  # type: ignore[comparison-overlap]  # a Choices member (CONTRIBUTING: mypy and Choices)
         task.assignments.filter(role=Assignment.Role.LEAD).exclude(unit=unit).update(
             role=Assignment.Role.CO
         )
@@ -1339,7 +1358,7 @@ def _assignments_of(task: Task) -> list[str]:
 # ── Issuing (下发) and acknowledging (签收) ────────────────────────────────────────
 
 
-def issue_problems(tasks) -> list[str]:
+def issue_problems(tasks: Iterable[Task]) -> list[str]:
     """What stops these tasks being issued, one sentence each (a task needs a lead unit)."""
     problems = []
     for task in tasks:
@@ -1397,7 +1416,7 @@ def _issue_assignment(user: User, task: Task, assignment: Assignment) -> None:
         "please acknowledge it within %(days)s days."
     ) % {"unit": assignment.unit.short_name, "number": task.number, "title": task.title,
          "role": assignment.get_role_display(), "days": task.plan.acknowledge_days}  # fmt: skip
-    notify(unit_people(assignment.unit), task.plan, Notice.Kind.ISSUED, text, task=task)
+    notify(unit_people(assignment.unit), task.plan, Notice.Kind.ISSUED, text, task=task)  # type: ignore[arg-type]  # a Choices member (CONTRIBUTING: mypy and Choices)
 
 
 def unit_people(unit: OrgUnit) -> list[User]:
@@ -1406,7 +1425,7 @@ def unit_people(unit: OrgUnit) -> list[User]:
     from mubiao.reporting.reminders import _unit_people
 
     people = {u.pk: u for role in (Membership.Role.REPORTER, Membership.Role.HEAD)
-              for u in _unit_people(unit, role)}  # fmt: skip
+              for u in _unit_people(unit, str(role))}  # fmt: skip
     return list(people.values())
 
 
@@ -1455,7 +1474,7 @@ def acknowledge_deadline(task: Task) -> dt.datetime | None:
     return task.issued_at + dt.timedelta(days=task.plan.acknowledge_days)
 
 
-def _waiting(plan: Plan | None, *, overdue_at=None):
+def _waiting(plan: Plan | None, *, overdue_at: dt.datetime | None = None) -> list[Assignment]:
     """Issued task assignments neither acknowledged nor objected to; with ``overdue_at``,
     only those whose acknowledge window had ended by then."""
     rows = Assignment.objects.filter(
@@ -1465,11 +1484,11 @@ def _waiting(plan: Plan | None, *, overdue_at=None):
     if plan is not None:
         rows = rows.filter(task__plan=plan)
     if overdue_at is not None:
-        rows = [a for a in rows if acknowledge_deadline(a.task) < overdue_at]
+        rows = [a for a in rows if (end := acknowledge_deadline(a.task)) and end < overdue_at]
     return list(rows)
 
 
-def _remind_units(assignments: list[Assignment], today) -> dict[str, int]:
+def _remind_units(assignments: list[Assignment], today: dt.date) -> dict[str, int]:
     """Remind each unit once a day of its tasks still waiting for 签收: the unit's rows are
     claimed with one conditional UPDATE (those not yet reminded today); a unit none of
     whose rows is claimed (already reminded, by the tick or the button) is skipped.
@@ -1493,7 +1512,7 @@ def _remind_units(assignments: list[Assignment], today) -> dict[str, int]:
             "%(unit)s: please acknowledge (签收) the tasks issued to you, or object with a "
             "reason: %(tasks)s"
         ) % {"unit": unit.short_name, "tasks": tasks}
-        notify(unit_people(unit), plan, Notice.Kind.REMIND, text,
+        notify(unit_people(unit), plan, Notice.Kind.REMIND, text,  # type: ignore[arg-type]  # a Choices member (CONTRIBUTING: mypy and Choices)
                task=rows[0].task if len(rows) == 1 else None)  # fmt: skip
         reminded[unit.code] = len(rows)
     return reminded
@@ -1568,7 +1587,7 @@ def object_to(user: User, task: Task, *, reason: str, unit: OrgUnit | None = Non
     text = _("%(unit)s objects to task %(number)s %(title)s: %(reason)s") % {
         "unit": assignment.unit.short_name, "number": task.number, "title": task.title,
         "reason": assignment.objection}  # fmt: skip
-    notify(office_people(task.plan), task.plan, Notice.Kind.OBJECTION, text, task=task)
+    notify(office_people(task.plan), task.plan, Notice.Kind.OBJECTION, text, task=task)  # type: ignore[arg-type]  # a Choices member (CONTRIBUTING: mypy and Choices)
     record(user, Event.TASK_OBJECT, _task_target(task), after={"unit": assignment.unit.code},
            note=assignment.objection)  # fmt: skip
     return assignment
@@ -1590,7 +1609,8 @@ def acknowledgements(plan: Plan) -> QuerySet[Assignment]:
 @transaction.atomic
 def request_change(
     user: User, task: Task, *, kind: str, proposed: dict[str, Any], reason: str,
-    effective_from=None, indicator: Indicator | None = None, evidence=None,
+    effective_from: dt.date | None = None, indicator: Indicator | None = None,
+    evidence: UploadedFile | list[UploadedFile] | tuple[UploadedFile, ...] | None = None,
     unit: OrgUnit | None = None,
 ) -> ChangeRequest:  # fmt: skip
     """A unit assigned to an issued task asks to change one of its targets, its deadline
@@ -1605,25 +1625,30 @@ def request_change(
     _check_deadline(plan, day, "effective_from")
     proposed, current = _check_proposal(task, kind, proposed, indicator)
     cr = ChangeRequest(
-        plan=plan, task=task, indicator=indicator if kind == ChangeRequest.Kind.TARGET else None,
+        plan=plan, task=task,
+        indicator=indicator if kind == ChangeRequest.Kind.TARGET else None,  # type: ignore[comparison-overlap]  # a Choices member (CONTRIBUTING)
         unit=assignment.unit, kind=kind, proposed=proposed, current=current,
         reason=reason.strip(), effective_from=day, requested_by=user,
     )  # fmt: skip
     if evidence is not None:
-        evidence.upload.seek(0)
+        evidence.upload.seek(0)  # type: ignore[attr-defined]  # CheckedFile.upload: the upload as given
         cr.evidence.save(evidence.name, evidence.upload, save=False)
     cr.save()
     text = _("%(unit)s asks to change task %(number)s %(title)s (%(kind)s): %(reason)s") % {
         "unit": assignment.unit.short_name, "number": task.number, "title": task.title,
         "kind": cr.get_kind_display(), "reason": cr.reason}  # fmt: skip
-    notify(office_people(plan), plan, Notice.Kind.REQUESTED, text, task=task)
+    notify(office_people(plan), plan, Notice.Kind.REQUESTED, text, task=task)  # type: ignore[arg-type]  # a Choices member (CONTRIBUTING: mypy and Choices)
     record(user, Event.CHANGE_REQUEST, f"change:{cr.code}",
            after={"task": task.code, "kind": kind, **proposed}, note=cr.reason)  # fmt: skip
     return cr
 
 
 @transaction.atomic
-def attach_change_evidence(user: User, cr: ChangeRequest, evidence) -> ChangeRequest:
+def attach_change_evidence(
+    user: User,
+    cr: ChangeRequest,
+    evidence: UploadedFile | list[UploadedFile] | tuple[UploadedFile, ...] | None,
+) -> ChangeRequest:
     """The asker attaches the evidence file to their pending request (the API's way: the
     request is sent as JSON, then its file), checked as ``request_change`` checks it."""
     cr = ChangeRequest.objects.select_for_update().select_related("task").get(pk=cr.pk)
@@ -1636,7 +1661,7 @@ def attach_change_evidence(user: User, cr: ChangeRequest, evidence) -> ChangeReq
     checked = _checked_evidence(evidence)
     if checked is None:
         raise ValidationError({"evidence": _("Attach a file.")})
-    checked.upload.seek(0)
+    checked.upload.seek(0)  # type: ignore[attr-defined]  # CheckedFile.upload: the upload as given
     cr.evidence.save(checked.name, checked.upload, save=False)
     cr.save(update_fields=["evidence"])
     record(user, Event.CHANGE_EVIDENCE, f"change:{cr.code}",
@@ -1644,7 +1669,9 @@ def attach_change_evidence(user: User, cr: ChangeRequest, evidence) -> ChangeReq
     return cr
 
 
-def _checked_evidence(evidence):
+def _checked_evidence(
+    evidence: UploadedFile | list[UploadedFile] | tuple[UploadedFile, ...] | None,
+) -> CheckedFile | None:
     """The change request's evidence file, checked (count, size, type by content); None if
     nothing was attached. A request holds one file: several are refused after the checks
     every evidence upload gets."""
@@ -1667,8 +1694,10 @@ def _checked_evidence(evidence):
     return checked[0]
 
 
-def _check_proposal(task: Task, kind: str, proposed: dict, indicator: Indicator | None):
-    if kind == ChangeRequest.Kind.TARGET:
+def _check_proposal(
+    task: Task, kind: str, proposed: dict[str, Any], indicator: Indicator | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    if kind == ChangeRequest.Kind.TARGET:  # type: ignore[comparison-overlap]  # a Choices member (CONTRIBUTING)
         if indicator is None or indicator.task_id != task.pk:
             raise ValidationError({"indicator": _("Choose one of the task's targets.")})
         value = _number(proposed.get("value"), "value")
@@ -1679,13 +1708,13 @@ def _check_proposal(task: Task, kind: str, proposed: dict, indicator: Indicator 
             {"value": _text(value), "value_max": _text(value_max)},
             {"value": _text(indicator.value), "value_max": _text(indicator.value_max)},
         )
-    if kind == ChangeRequest.Kind.DEADLINE:
+    if kind == ChangeRequest.Kind.DEADLINE:  # type: ignore[comparison-overlap]  # a Choices member (CONTRIBUTING)
         day = _date(proposed.get("deadline"))
         _check_deadline(task.plan, day)
         return {"deadline": day.isoformat()}, {
             "deadline": task.deadline.isoformat() if task.deadline else None
         }
-    if kind == ChangeRequest.Kind.ASSIGNMENT:
+    if kind == ChangeRequest.Kind.ASSIGNMENT:  # type: ignore[comparison-overlap]  # a Choices member (CONTRIBUTING)
         unit = OrgUnit.objects.filter(code=proposed.get("unit") or "").first()
         role = proposed.get("role")
         if unit is None or not unit.is_within(task.plan.issuer):
@@ -1733,7 +1762,7 @@ def decide_change(
         "number": task.number, "title": task.title, "state": cr.get_state_display(),
         "comment": cr.comment}  # fmt: skip
     if cr.requested_by is not None:
-        notify([cr.requested_by], cr.plan, Notice.Kind.DECIDED, text.strip(), task=task)
+        notify([cr.requested_by], cr.plan, Notice.Kind.DECIDED, text.strip(), task=task)  # type: ignore[arg-type]  # a Choices member (CONTRIBUTING: mypy and Choices)
     if approve:
         record(user, Event.CHANGE_APPROVE, f"change:{cr.code}", note=cr.comment)
     else:
@@ -1852,7 +1881,7 @@ class _WorkbookFill:
         self.kept: dict[type, set[int]] = {Area: set(), Task: set(), Indicator: set()}
         self.alone_order = 0
 
-    def code(self, model, prefix: str) -> str:
+    def code(self, model: type[models.Model], prefix: str) -> str:
         taken = self.codes[model]
         n = len(taken) + 1
         while f"{prefix}{n:03d}" in taken:
@@ -1860,7 +1889,7 @@ class _WorkbookFill:
         taken.add(f"{prefix}{n:03d}")
         return f"{prefix}{n:03d}"
 
-    def fill(self, parsed) -> None:
+    def fill(self, parsed: workbook.Parsed) -> None:
         self.block(parsed.loose, None)
         top: Area | None = None
         orders: dict[int | None, int] = {}
@@ -1877,7 +1906,7 @@ class _WorkbookFill:
         Area.objects.filter(plan=self.plan).exclude(pk__in=self.kept[Area]).update(parent=None)
         Area.objects.filter(plan=self.plan).exclude(pk__in=self.kept[Area]).delete()
 
-    def area(self, row, parent: Area | None, order: int) -> Area:
+    def area(self, row: workbook.AreaRow, parent: Area | None, order: int) -> Area:
         found = self.areas.get((parent.pk if parent else None, row.name)) or []
         area = found.pop(0) if found else Area(plan=self.plan, code=self.code(Area, "a"))
         area.name, area.number, area.parent, area.order = row.name, row.number, parent, order
@@ -1885,7 +1914,7 @@ class _WorkbookFill:
         self.kept[Area].add(area.pk)
         return area
 
-    def block(self, row, area: Area | None) -> None:
+    def block(self, row: workbook.AreaRow, area: Area | None) -> None:
         for target in row.targets:
             found = self.alone.get(target.metric) or []
             ind = found.pop(0) if found else None
@@ -1904,7 +1933,7 @@ class _WorkbookFill:
             task.save()
             self.kept[Task].add(task.pk)
             self.assign(task.assignments, {"task": task}, item.lead, item.co)
-            mine = {}
+            mine: dict[str, list[Indicator]] = {}
             for ind in task.indicators.order_by("order", "pk"):
                 mine.setdefault(ind.metric, []).append(ind)
             for index, target in enumerate(item.targets):
@@ -1912,7 +1941,10 @@ class _WorkbookFill:
                 self.indicator(found_ind.pop(0) if found_ind else None, target, area=area,
                                task=task, order=index)  # fmt: skip
 
-    def indicator(self, ind, target, *, area, task, order) -> Indicator:
+    def indicator(
+        self, ind: Indicator | None, target: workbook.TargetRow, *, area: Area | None,
+        task: Task | None, order: int,
+    ) -> Indicator:  # fmt: skip
         if ind is None:
             ind = Indicator(plan=self.plan, code=self.code(Indicator, "i"),
                             period=str(self.plan.year))  # fmt: skip
@@ -1932,7 +1964,9 @@ class _WorkbookFill:
         self.kept[Indicator].add(ind.pk)
         return ind
 
-    def assign(self, manager, subject: dict[str, Any], lead, co) -> None:
+    def assign(
+        self, manager: Any, subject: dict[str, Any], lead: OrgUnit | None, co: list[OrgUnit]
+    ) -> None:
         wanted = [(u, Assignment.Role.LEAD) for u in [lead] if u] + [
             (u, Assignment.Role.CO) for u in co
         ]
