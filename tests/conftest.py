@@ -237,8 +237,19 @@ def frozen_clock(start: dt.datetime):
         traveller = time_machine.travel(at(day, hour), tick=False)
         traveller.start()
 
-    yield move
-    traveller.stop()
+    try:
+        yield move
+    finally:  # also when the generator is closed rather than run to its end
+        traveller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_time_travel_left_behind():
+    """A test that freezes time must let it go: a clock left frozen would move every
+    later test of the session to that day (the demo's counts read zero in March)."""
+    yield
+    if time_machine.escape_hatch.is_travelling():
+        pytest.fail("the test left time frozen: every later test would run on its day")
 
 
 @pytest.fixture

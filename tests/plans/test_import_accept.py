@@ -71,12 +71,10 @@ def test_a_large_draft_is_queued_and_accepted_in_chunks(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_units_submission_between_chunks_succeeds(monkeypatch):
-    from tests.conftest import IN_MARCH, build_world, frozen_clock
+def test_a_units_submission_between_chunks_succeeds(clock):
+    from tests.conftest import build_world
 
     world = build_world()
-    clock = frozen_clock(IN_MARCH)
-    next(clock)
     from mubiao.reporting.cycles import ensure_cycles, ensure_reports
     from mubiao.reporting.models import Cycle
 
@@ -116,7 +114,6 @@ def test_a_units_submission_between_chunks_succeeds(monkeypatch):
     assert seen == ["submitted"]
     report.refresh_from_db()
     assert report.versions.count() == 1
-    clock.close()
 
 
 # A worker accepting a large draft, killed between two chunks (after the tasks chunk).
