@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -69,22 +68,13 @@ def _setup(database: str | None) -> str:
 
 
 def _median_ms(client, url: str, repeat: int) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    """The page's median time (ms) and its query count, after one warm-up request
+    (templates compiled, page cache filled); timed as the dashboard bench times."""
+    from bench.dashboard import _time_page
 
-    response = client.get(url)  # warm-up: templates compiled, page cache filled
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
-    times, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        queries = len(captured.captured_queries)
-    return 1000 * statistics.median(times), queries
+    _time_page(client, url, 1)
+    page = _time_page(client, url, repeat)
+    return page["p50_ms"], page["queries"]
 
 
 def _pages(plan, tasks: int) -> list[tuple[str, str]]:

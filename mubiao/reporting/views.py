@@ -7,6 +7,8 @@ status and nothing saved.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +22,11 @@ from mubiao.audit import events
 from mubiao.audit.models import AuditEntry
 from mubiao.orgs import access as org_access
 from mubiao.plans import access as plan_access
-from mubiao.plans.models import Plan
+from mubiao.plans.models import Indicator, Plan
 from mubiao.reporting import access, actions, merge, workflow
 from mubiao.reporting import excel as excel_io
 from mubiao.reporting import inbox as inbox_data
-from mubiao.reporting.models import Cycle, Evidence, Reminder, Report, ReportVersion
+from mubiao.reporting.models import Cycle, Evidence, Reminder, Report, ReportVersion, Review
 
 S = Report.State
 KEEP_AFTER_LOCK = inbox_data.KEEP_AFTER_LOCK
@@ -341,8 +343,9 @@ def review_queue(request: HttpRequest, plan_code: str) -> HttpResponse:
     queue = _queue(plan).select_related(*REPORT_RELATED).order_by("first_submitted_at", "pk")
     chosen_filters = {k: request.GET.get(k, "") for k in ("unit", "area", "state", "late")}
     all_rows = list(queue)
+    _annotate_queue(plan, all_rows)
     units = sorted({r.unit for r in all_rows}, key=lambda u: u.path)
-    areas = sorted({_top_area(r) for r in all_rows if _top_area(r)}, key=lambda a: a.order)
+    areas = sorted({r.top for r in all_rows if r.top}, key=lambda a: a.order)
     rows = [r for r in all_rows if _passes(r, chosen_filters)]
     _add_figures(plan, rows)
     context = {
@@ -357,33 +360,100 @@ def review_queue(request: HttpRequest, plan_code: str) -> HttpResponse:
     return render(request, "reporting/review.html", context, status=400 if error else 200)
 
 
-def _top_area(report: Report):
-    """The top-level area of the report's task or indicator (None for a key project)."""
-    area = None
-    if report.task_id:
-        area = report.task.area
-    elif report.indicator_id:
-        area = report.indicator.area
-    while area is not None and area.parent_id:
-        area = area.parent
-    return area
+def _annotate_queue(plan: Plan, reports: list[Report]) -> None:
+    """What the queue shows and filters by, read for every row at once, so the page
+    takes the same few queries however long the queue: each report's latest version
+    with its values (``r.latest``), whether it was ever returned (``r.resubmitted``),
+    its indicators (``r.indicators``), the values its unit gave for the same subject in
+    the previous cycle (``r.previous``, by indicator code) and its top area (``r.top``)."""
+    ids = [r.pk for r in reports]
+    latest: dict[int, ReportVersion] = {}
+    versions = ReportVersion.objects.filter(report_id__in=ids).order_by("report_id", "-number")
+    for version in versions.prefetch_related("values"):
+        latest.setdefault(version.report_id, version)
+    returned = set(
+        Review.objects.filter(report_id__in=ids, decision=Review.Decision.RETURN).values_list(
+            "report_id", flat=True
+        )
+    )
+    by_task: dict[int, list[Indicator]] = defaultdict(list)
+    task_ids = {r.task_id for r in reports if r.task_id}
+    for indicator in plan.indicators.filter(task_id__in=task_ids, projects__isnull=True):
+        by_task[indicator.task_id].append(indicator)
+    areas = {a.pk: a for a in plan.areas.all()}
+    previous = _previous_cycle_values(plan, reports)
+    for report in reports:
+        report.latest = latest.get(report.pk)
+        report.resubmitted = report.pk in returned
+        if report.task_id:
+            report.indicators = by_task.get(report.task_id, [])
+        else:
+            report.indicators = [report.indicator] if report.indicator_id else []
+        report.previous = previous.get(_subject_key(report), {})
+        area_id = report.task.area_id if report.task_id else (
+            report.indicator.area_id if report.indicator_id else None)  # fmt: skip
+        while area_id is not None and areas[area_id].parent_id:
+            area_id = areas[area_id].parent_id
+        report.top = areas.get(area_id) if area_id is not None else None
+
+
+def _subject_key(report: Report, cycle_id: int | None = None) -> tuple:
+    subject = ("t", report.task_id) if report.task_id else ("i", report.indicator_id)
+    return (cycle_id or report.cycle_id, report.unit_id, *subject)
+
+
+def _previous_cycle_values(plan: Plan, reports: list[Report]) -> dict[tuple, dict]:
+    """(cycle, unit, subject) of each queued report → indicator code → the cumulative value
+    the unit gave for that subject in the cycle before (its latest submitted version)."""
+    cycles = list(plan.cycles.order_by("start"))
+    before: dict[int, int] = {}  # cycle → the previous cycle of its kind
+    last_of_kind: dict[str, int] = {}
+    for cycle in cycles:
+        if cycle.kind in last_of_kind:
+            before[cycle.pk] = last_of_kind[cycle.kind]
+        last_of_kind[cycle.kind] = cycle.pk
+    wanted = {
+        _subject_key(r, before[r.cycle_id]): r
+        for r in reports
+        if r.cycle_id in before and (r.task_id or r.indicator_id)
+    }
+    if not wanted:
+        return {}
+    found: dict[tuple, ReportVersion] = {}
+    versions = (
+        ReportVersion.objects.filter(
+            report__cycle_id__in={k[0] for k in wanted},
+            report__unit_id__in={k[1] for k in wanted},
+            report__project__isnull=True,
+            submitted_at__isnull=False,
+        )
+        .select_related("report")
+        .order_by("-number")
+        .prefetch_related("values__indicator")
+    )
+    for version in versions:
+        key = _subject_key(version.report)
+        if key in wanted and key not in found:
+            found[key] = version
+    return {
+        _subject_key(wanted[key]): {
+            v.indicator.code: v.value for v in version.values.all() if v.value is not None
+        }
+        for key, version in found.items()
+    }
 
 
 def _passes(report: Report, chosen: dict[str, str]) -> bool:
     if chosen["unit"] and report.unit.code != chosen["unit"]:
         return False
-    if chosen["area"]:
-        area = _top_area(report)
-        if area is None or area.code != chosen["area"]:
-            return False
-    resubmitted = report.reviews.filter(decision="return").exists()
-    if chosen["state"] == "first" and resubmitted:
+    if chosen["area"] and (report.top is None or report.top.code != chosen["area"]):
         return False
-    if chosen["state"] == "again" and not resubmitted:
+    if chosen["state"] == "first" and report.resubmitted:
+        return False
+    if chosen["state"] == "again" and not report.resubmitted:
         return False
     if chosen["late"] in ("1", "0"):
-        version = actions.latest_version(report)
-        late = bool(version and version.is_late)
+        late = bool(report.latest and report.latest.is_late)
         if late != (chosen["late"] == "1"):
             return False
     return True
@@ -398,9 +468,8 @@ def _add_figures(plan: Plan, rows: list[Report]) -> None:
     for cs in CurrentStatus.objects.filter(plan=plan).only("task_id", "indicator_id", "status"):
         lights[("t", cs.task_id) if cs.task_id else ("i", cs.indicator_id)] = cs.status
     for report in rows:
-        version = actions.latest_version(report)
-        indicators = actions.indicators_of(report)
-        previous = _previous_values(report, indicators)
+        version = report.latest
+        previous = report.previous
         values = {v.indicator_id: v.value for v in version.values.all()} if version else {}
         report.figures = [
             {
@@ -410,7 +479,7 @@ def _add_figures(plan: Plan, rows: list[Report]) -> None:
                 if values.get(i.pk) is not None and previous.get(i.code) is not None
                 else None,
             }
-            for i in indicators
+            for i in report.indicators
         ]
         key = ("t", report.task_id) if report.task_id else ("i", report.indicator_id)
         report.light = lights.get(key, "")
