@@ -34,6 +34,7 @@ day someone looks at them:
 from __future__ import annotations
 
 import calendar
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -177,6 +178,13 @@ def expected_fraction(as_of: date, year: int, schedule: Schedule) -> float:
     >>> expected_fraction(date(2026, 3, 31), 2026, Quarterly())
     0.25
     """
+    return _fraction(as_of, year, schedule)
+
+
+@functools.lru_cache(maxsize=8192)
+def _fraction(as_of: date, year: int, schedule: Schedule) -> float:
+    """``expected_fraction``, kept per (day, year, schedule): a ranking asks it for each of
+    a thousand projects at each month (schedules are frozen, so hashable)."""
     if as_of.year < year:
         return 0.0
     if as_of.year > year:
