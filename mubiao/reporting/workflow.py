@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mubiao.reporting.models import Report, Unlock
+from mubiao.reporting.models import Report, ReportVersion, Unlock
 
 S = Report.State
 #: The states of a report still to be written (临近 and 逾期 apply to these).
@@ -211,13 +211,21 @@ def parts_of(report: Report) -> list[Report]:
     )
 
 
-def _last_submission(report: Report):
-    return (
-        report.versions.filter(submitted_at__isnull=False)
-        .order_by("-number")
-        .values_list("submitted_at", flat=True)
-        .first()
+def _last_submissions(report_ids) -> dict[int, dt.datetime]:
+    """report id → when its latest submitted version was submitted (one query)."""
+    found: dict[int, dt.datetime] = {}
+    rows = (
+        ReportVersion.objects.filter(report_id__in=report_ids, submitted_at__isnull=False)
+        .order_by("report_id", "-number")
+        .values_list("report_id", "submitted_at")
     )
+    for report_id, at in rows:
+        found.setdefault(report_id, at)
+    return found
+
+
+def _sent_after(lead_at: dt.datetime | None, part_at: dt.datetime | None) -> bool:
+    return bool(lead_at and part_at and part_at > lead_at)
 
 
 def arrived_late(part: Report, lead: Report | None = None) -> bool:
@@ -227,8 +235,8 @@ def arrived_late(part: Report, lead: Report | None = None) -> bool:
         return False
     if lead.state not in (S.SUBMITTED, S.APPROVED):
         return False
-    lead_at, part_at = _last_submission(lead), _last_submission(part)
-    return bool(lead_at and part_at and part_at > lead_at)
+    last = _last_submissions([lead.pk, part.pk])
+    return _sent_after(last.get(lead.pk), last.get(part.pk))
 
 
 def late_parts(report: Report) -> list[Report]:
@@ -293,10 +301,14 @@ def late_parts_in(cycle) -> list[Report]:
             cycle=cycle, role="lead", task__isnull=False, state__in=(S.SUBMITTED, S.APPROVED)
         ).select_related("unit")
     }
+    candidates = [p for p in parts if p.task_id in leads]
+    last = _last_submissions(
+        [p.pk for p in candidates] + [leads[p.task_id].pk for p in candidates]
+    )  # arrived_late's test for every part at once
     found = []
-    for part in parts:
-        lead = leads.get(part.task_id)
-        if lead is not None and arrived_late(part, lead):
+    for part in candidates:
+        lead = leads[part.task_id]
+        if _sent_after(last.get(lead.pk), last.get(part.pk)):
             part.lead = lead
             found.append(part)
     return found

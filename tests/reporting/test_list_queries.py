@@ -1,0 +1,64 @@
+"""The office's lists read their rows in a fixed number of queries, however long: the
+review queue's figures, filters and areas, and the missing-reports page's parts sent
+after their lead (each made several queries per row)."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mubiao.reporting import actions, workflow
+from mubiao.reporting.inbox import review_queue
+from mubiao.reporting.models import Report
+
+
+@pytest.fixture(autouse=True)
+def _in_november():
+    with time_machine.travel("2026-11-08 10:00 +0800", tick=False):
+        yield
+
+
+def _queries(client, url: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as seen:
+        page = client.get(url).content.decode()
+    return len(seen.captured_queries), page.count('data-testid="queue-row"')
+
+
+def test_a_long_queue_takes_no_more_queries_than_a_short_one(demo, client):
+    office = get_user_model().objects.get(username="duchashi")
+    client.force_login(office)
+    url = reverse("reporting:review", args=[demo.code])
+    client.get(url)  # sessions, translations and caches warmed
+    queue = list(review_queue(demo).order_by("pk"))
+    assert len(queue) >= 10, "the demo's queue is too short to prove anything"
+    long_queries, long_rows = _queries(client, url)
+    actions.bulk_approve(office, queue[2:])
+    short_queries, short_rows = _queries(client, url)
+    assert (long_rows, short_rows) == (len(queue), 2)
+    assert long_queries == short_queries
+
+
+def test_the_parts_sent_after_their_lead_are_found_in_three_queries(demo):
+    cycle = demo.cycles.get(code="202610")
+    S = Report.State
+    parts = Report.objects.filter(cycle=cycle, task__isnull=False, state=S.SUBMITTED).exclude(
+        role="lead"
+    )
+    leads = Report.objects.filter(
+        cycle=cycle, role="lead", task__isnull=False, state__in=(S.SUBMITTED, S.APPROVED)
+    )
+    weighed = parts.filter(task_id__in=leads.values("task_id")).count()
+    assert weighed >= 10, "too few parts with a submitted lead to prove anything"
+    with CaptureQueriesContext(connection) as seen:
+        late = workflow.late_parts_in(cycle)
+    assert len(seen.captured_queries) == 3
+    # the same parts as judging each one apart against the same lead (a query or two each)
+    lead_of = {r.task_id: r for r in leads}
+    assert sorted(p.pk for p in late) == sorted(
+        p.pk for p in parts if p.task_id in lead_of and workflow.arrived_late(p, lead_of[p.task_id])
+    )
+    assert late, "no part was sent after its lead: the comparison proves nothing"
