@@ -1651,7 +1651,7 @@ def attach_change_evidence(
 ) -> ChangeRequest:
     """The asker attaches the evidence file to their pending request (the API's way: the
     request is sent as JSON, then its file), checked as ``request_change`` checks it."""
-    cr = ChangeRequest.objects.select_for_update().select_related("task").get(pk=cr.pk)
+    cr = ChangeRequest.objects.select_for_update(of=("self",)).select_related("task").get(pk=cr.pk)
     if cr.requested_by_id != user.pk:
         raise PermissionDenied(_("Only the person who asked may add evidence to the request."))
     if cr.state != ChangeRequest.State.PENDING:
