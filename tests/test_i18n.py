@@ -50,3 +50,43 @@ def test_the_compiled_catalogue_matches_the_source():
 
     stale = [msgid for _, msgid, msgstr in entries() if msgstr not in compiled_texts(msgid)]
     assert not stale, "run `make messages` to recompile the translations"
+
+
+ROOT = PO.parents[4]
+TEMPLATE_LITERAL = re.compile(r'\{% (?:translate|trans) "((?:[^"\\]|\\.)*)"( context "[^"]*")?')
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop"}
+
+
+def _source_msgids() -> list[tuple[str, str]]:
+    """(where, msgid as looked up) for every literal the code and templates translate:
+    ``{% translate "…" %}`` (the tag doubles each ``%`` before it looks the text up) and
+    ``_("…")`` / ``gettext("…")`` / ``gettext_lazy("…")`` in Python."""
+    found = []
+    for path in sorted((ROOT / "mubiao/templates").rglob("*.html")):
+        for match in TEMPLATE_LITERAL.finditer(path.read_text(encoding="utf-8")):
+            if not match.group(2):  # a context is looked up with pgettext; left out
+                found.append((path.name, match.group(1).replace("%", "%%")))
+    for path in sorted((ROOT / "mubiao").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in GETTEXT_NAMES
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.append((f"{path.name}:{node.lineno}", node.args[0].value))
+    return found
+
+
+def test_every_translated_literal_is_in_the_catalogue():
+    """A text added to a page or the code without its entry shows in English on the
+    Chinese page (a template text with a ``%`` must be written ``%%`` in the catalogue)."""
+    known = {msgid for _, msgid, _ in entries()}
+    literals = _source_msgids()
+    assert len(literals) > 500, "the scan found too few texts to prove anything"
+    missing = [(where, msgid) for where, msgid in literals if msgid not in known]
+    assert not missing
