@@ -21,5 +21,6 @@ class ProjectsConfig(AppConfig):
                 write_figures=figures.write,
                 snapshot_figures=figures.snapshot,
                 below_zero=figures.below_zero,
+                queue_figures=figures.queue_figures,
             )
         )

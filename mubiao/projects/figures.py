@@ -111,6 +111,18 @@ def write(version, figures: Figures | None) -> None:
         )
 
 
+def queue_figures(versions) -> dict[int, list[dict]]:
+    """version id → the month's investment and stage, as the review queue lists them."""
+    stages = dict(Project.Stage.choices)
+    return {
+        row.version_id: [
+            {"name": _("Invested in the month"), "value": row.invested, "unit": "万元"},
+            {"name": _("Stage"), "text": str(stages.get(row.stage, row.stage))},
+        ]
+        for row in ProjectFigures.objects.filter(version__in=versions)
+    }
+
+
 def snapshot(version) -> dict | None:
     """The figures as the audit trail records them."""
     row = ProjectFigures.objects.filter(version=version).first()

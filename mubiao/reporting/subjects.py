@@ -33,6 +33,9 @@ class SubjectKind:
     # below_zero(parsed) → the labels of parsed figures below zero (kept only when the
     # unit confirms them with a reason; ``parse_figures(…, negative_ok=True)``).
     below_zero: Callable[[Any], list[str]] | None = None
+    # queue_figures(versions) → {version id: [{"name", "value" or "text", "unit"}]}: what
+    # the review queue shows of many versions' figures at once (one query).
+    queue_figures: Callable[[list[Any]], dict[int, list[dict[str, Any]]]] | None = None
 
     @property
     def has_figures(self) -> bool:

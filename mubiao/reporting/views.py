@@ -23,7 +23,7 @@ from mubiao.audit.models import AuditEntry
 from mubiao.orgs import access as org_access
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Indicator, Plan
-from mubiao.reporting import access, actions, merge, workflow
+from mubiao.reporting import access, actions, merge, subjects, workflow
 from mubiao.reporting import excel as excel_io
 from mubiao.reporting import inbox as inbox_data
 from mubiao.reporting.models import Cycle, Evidence, Reminder, Report, ReportVersion, Review
@@ -473,7 +473,8 @@ def _add_figures(plan: Plan, rows: list[Report]) -> None:
         values = {v.indicator_id: v.value for v in version.values.all()} if version else {}
         report.figures = [
             {
-                "indicator": i,
+                "name": i.metric,
+                "unit": i.unit,
                 "value": values.get(i.pk),
                 "change": (values[i.pk] - previous[i.code])
                 if values.get(i.pk) is not None and previous.get(i.code) is not None
@@ -485,6 +486,16 @@ def _add_figures(plan: Plan, rows: list[Report]) -> None:
         report.light = lights.get(key, "")
         report.late = bool(version and version.is_late)
         report.without_parts = version.without_parts if version else []
+    # A subject kind with figures of its own (a key project's month) lists them instead.
+    by_kind: dict[str, list[Report]] = defaultdict(list)
+    for report in rows:
+        kind = subjects.kind_of(report)
+        if kind.queue_figures is not None and report.latest is not None:
+            by_kind[kind.name].append(report)
+    for reports in by_kind.values():
+        shown = subjects.kind_of(reports[0]).queue_figures([r.latest for r in reports])
+        for report in reports:
+            report.figures = shown.get(report.latest.pk, [])
 
 
 def _codes(values: list[str]) -> list[str]:
