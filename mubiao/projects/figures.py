@@ -112,12 +112,18 @@ def write(version, figures: Figures | None) -> None:
 
 
 def queue_figures(versions) -> dict[int, list[dict]]:
-    """version id → the month's investment and stage, as the review queue lists them."""
-    stages = dict(Project.Stage.choices)
+    """version id → the month's investment and stage, as the review queue lists them
+    (worded and printed as the report page prints them)."""
+    from mubiao.projects.templatetags.projects import grouped
+
     return {
         row.version_id: [
-            {"name": _("Invested in the month"), "value": row.invested, "unit": "万元"},
-            {"name": _("Stage"), "text": str(stages.get(row.stage, row.stage))},
+            {
+                "name": _("Investment completed in the month (10k yuan)"),
+                "text": grouped(row.invested, 2),
+                "unit": "",
+            },
+            {"name": _("Stage at the month's end"), "text": row.get_stage_display(), "unit": ""},
         ]
         for row in ProjectFigures.objects.filter(version__in=versions)
     }

@@ -53,8 +53,9 @@ def test_a_key_projects_month_in_the_queue_shows_its_investment_and_stage(demo, 
     figures = ProjectFigures.objects.get(version=queued.versions.order_by("-number").first())
     page = client.get(reverse("reporting:review", args=[demo.code])).content.decode()
     row = page.split(f'value="{queued.code}"', 1)[1].split("</tr>", 1)[0]
-    assert f"本月完成投资: <b>{figures.invested.normalize():f}</b> 万元" in row
-    assert f"建设阶段: <b>{figures.get_stage_display()}</b>" in row
+    # as the report page prints them (projects/_figures_view.html)
+    assert f"本月完成投资（万元）: <b>{figures.invested:,.2f}</b>" in row
+    assert f"月末建设阶段: <b>{figures.get_stage_display()}</b>" in row
 
 
 def test_the_parts_sent_after_their_lead_are_found_in_three_queries(demo):
