@@ -142,6 +142,36 @@ def unread_upload(draft: ImportDraft) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / f"{draft.code}.upload"
 
 
+UPLOAD_STRAY_AFTER = dt.timedelta(hours=1)
+
+
+def clean_unread_uploads(now: dt.datetime) -> int:
+    """Remove large uploads no reading will take (``mubiao tick``): a ``.part`` an
+    interrupted request left, and an upload whose import was deleted, failed or already
+    read, once an hour old. An upload still waiting for its worker stays. Returns how
+    many were removed."""
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT) / "imports"
+    if not root.is_dir():
+        return 0
+    cutoff = (now - UPLOAD_STRAY_AFTER).timestamp()
+    old = [p for p in root.iterdir() if p.is_file() and p.stat().st_mtime <= cutoff]
+    waiting = {
+        str(code)
+        for code in ImportDraft.objects.filter(
+            status__in=(ImportDraft.Status.QUEUED, ImportDraft.Status.RUNNING), text=""
+        ).values_list("code", flat=True)
+    }
+    removed = 0
+    for path in old:
+        if path.suffix == ".upload" and path.stem in waiting:
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def _read_upload(draft: ImportDraft) -> ImportDraft | None:
     """Read a large upload into the draft's text (the unpacked-size cap applies, as in
     the request); a file that cannot be read fails the draft with the reader's sentence
