@@ -49,8 +49,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--max-seconds", type=float, default=600, help="stop sending after this")
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args(argv)
-    if not 1 <= args.units <= 5000 or not 1 <= args.concurrency <= 200:
-        parser.error("--units must be 1–5000 and --concurrency 1–200")
+    if not 1 <= args.units <= 5000 or not 1 <= args.concurrency <= 500:
+        parser.error("--units must be 1–5000 and --concurrency 1–500")
     return args
 
 
