@@ -4,8 +4,6 @@ milestones and assignments; the office only; an audit row each; stale edits refu
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from decimal import Decimal
 
 import pytest
@@ -26,6 +24,7 @@ from mubiao.plans.models import (
 )
 from mubiao.reporting.cycles import ensure_cycles, ensure_reports
 from mubiao.reporting.models import Cycle, Report
+from tests.reporting.test_evidence_storage import zipped
 
 
 @pytest.fixture(autouse=True)
@@ -326,15 +325,6 @@ def test_closing_a_task_judges_it_again_in_the_same_transaction(world, office, c
 # Change-request evidence: the same checks as a report's evidence
 
 
-def _workbook(*members: str) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        for member in members:
-            z.writestr(member, "<x/>")
-    return out.getvalue()
-
-
 PDF = b"%PDF-1.7\n" + b"\x00" * 32
 
 
@@ -350,7 +340,7 @@ def _ask(client, *files):
 @pytest.mark.parametrize(
     ("files", "said"),
     [
-        ([("台账.xlsx", _workbook("xl/workbook.xml", "xl/vbaProject.bin"))], "contains macros"),
+        ([("台账.xlsx", zipped("xl/workbook.xml", "xl/vbaProject.bin"))], "contains macros"),
         ([("run.pdf", b"#!/bin/sh\nrm -rf /\n")], "not an accepted file"),
         ([(f"p{i}.pdf", PDF) for i in range(11)], "11 files were attached"),
         ([("a.pdf", PDF), ("b.pdf", PDF)], "one file of evidence"),
