@@ -7,6 +7,7 @@ query parameter (YYYY-MM-DD) shows the plan as it stood at the end of that day.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from functools import partial
 
 from django.contrib import messages
@@ -437,6 +438,8 @@ COMPARISONS = (">=", ">", "<=", "<")
 def _number(text: str, field: str, whole: bool = False) -> float:
     try:
         value = float(text.replace("，", "").strip())
+        if not math.isfinite(value):  # inf, nan: not a figure, and no JSON holds them
+            raise ValueError(text)
     except ValueError:
         raise ValidationError(
             _("%(field)s must be a number, not “%(text)s”.") % {"field": field, "text": text}

@@ -118,6 +118,8 @@ def test_the_points_add_up_per_unit(demo, office):
         ({"exemptions": "淅川县不可抗力"}, "每行豁免写作“单位：理由”"),
         ({"tiers": "第一方阵 | 1 | 3"}, "每个名次方阵写作"),
         ({"points": "size | 2 | | "}, "不是有效的"),
+        ({"red_size": "inf"}, "红榜：数量必须是数字，而不是“inf”。"),
+        ({"red_threshold": "nan"}, "红榜：门槛值必须是数字，而不是“nan”。"),
     ],
 )
 def test_bad_input_is_a_sentence_and_nothing_is_saved(demo, office, client, change, sentence):
