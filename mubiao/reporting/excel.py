@@ -280,6 +280,7 @@ def parse(user, cycle: Cycle, upload) -> list[Parsed]:
             assessment=labels.get(assessment, assessment),
         )  # fmt: skip
         parsed[code] = Parsed(report, content)
+    targets_of: dict[str, dict] = {}
     for n, row in _rows(book, VALUE_SHEET, VALUE_HEADER, problems):
         row = list(row) + [None] * len(VALUE_HEADER)
         code, ind_code = _code(row[0], by_uuid), _text(row[1])
@@ -291,7 +292,9 @@ def parse(user, cycle: Cycle, upload) -> list[Parsed]:
             )
             problems.append(Problem(VALUE_SHEET, n, "A", reason))
             continue
-        targets = {i.code: i for i in actions.indicators_of(parsed[code].report)}
+        if code not in targets_of:  # one query per report, not per row
+            targets_of[code] = {i.code: i for i in actions.indicators_of(parsed[code].report)}
+        targets = targets_of[code]
         if ind_code not in targets:
             problems.append(Problem(VALUE_SHEET, n, "B", _("not a target of this report")))
             continue
