@@ -66,6 +66,11 @@ def _lock(item: SupervisionItem) -> SupervisionItem:
     )
 
 
+def _closed_day(item) -> str:
+    """The local day an item was closed (销号), as its refusals name it."""
+    return timezone.localtime(item.closed_at).date().isoformat() if item.closed_at else ""
+
+
 def _check(user: User, item: SupervisionItem, action: str) -> workflow.Transition:
     """The transition, or PermissionDenied / ValidationError in plain words."""
     t = workflow.BY_ACTION[action]
@@ -73,7 +78,7 @@ def _check(user: User, item: SupervisionItem, action: str) -> workflow.Transitio
     if workflow.transition_allowed(t, item, actors):
         return t
     if action in ("feedback", "report") and item.state == S.CLOSED and actors:
-        day = timezone.localtime(item.closed_at).date().isoformat() if item.closed_at else ""
+        day = _closed_day(item)
         raise ValidationError(
             _("This item was closed (销号) on %(day)s, so no more feedback is accepted; "
               "if the matter goes on, ask the supervision office to register a new item.")
@@ -88,7 +93,7 @@ def _check(user: User, item: SupervisionItem, action: str) -> workflow.Transitio
             _("A unit cannot cancel its own item: only the supervision office withdraws an item.")
         )
     if action == "cancel" and item.state == S.CLOSED and "office" in actors:
-        day = timezone.localtime(item.closed_at).date().isoformat() if item.closed_at else ""
+        day = _closed_day(item)
         raise ValidationError(
             _("This item was closed (销号) on %(day)s, so it can no longer be cancelled: a closed "
               "item stays on record as done.")
