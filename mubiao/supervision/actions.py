@@ -66,7 +66,7 @@ def _lock(item: SupervisionItem) -> SupervisionItem:
     )
 
 
-def _closed_day(item) -> str:
+def _closed_day(item: SupervisionItem) -> str:
     """The local day an item was closed (销号), as its refusals name it."""
     return timezone.localtime(item.closed_at).date().isoformat() if item.closed_at else ""
 
