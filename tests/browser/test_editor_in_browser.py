@@ -26,6 +26,9 @@ def add_task(page, area_name: str, title: str) -> None:
 
 
 def assign(page, search: str, role: str) -> None:
+    # The search listens through htmx, a deferred script: a fill before it has run fires
+    # an input event nobody hears (the h1 of a new page is there before the scripts are).
+    page.wait_for_load_state()
     page.get_by_test_id("unit-search").fill(search)
     option = page.get_by_test_id("unit-option")
     expect(option).to_have_count(1)
