@@ -93,6 +93,7 @@ def test_the_supervisor_splits_a_task_where_the_caret_is(log_in, live_server):
     page.get_by_label("或粘贴文本").fill(SPLIT_NOTICE)
     page.get_by_role("button", name="读取文件").click()
     expect(page.get_by_test_id("task-row")).to_have_count(1)
+    page.wait_for_load_state()  # the caret listener is in a deferred script
     text = page.locator("textarea[name=task-0-text]")
     # The caret before 6月底前 proposes the words after it as the split point.
     at = text.input_value().index("6月底前")
@@ -107,6 +108,7 @@ def test_the_supervisor_splits_a_task_where_the_caret_is(log_in, live_server):
     # Each select holds its own task until used; then it takes the page's shared list.
     choice = page.locator("select[name=target-0-task]")
     expect(choice.locator("option")).to_have_count(2)
+    page.wait_for_load_state()  # the focus listener is in a deferred script
     choice.focus()
     expect(choice.locator("option")).to_have_count(3)
     expect(choice).to_have_value("0")
