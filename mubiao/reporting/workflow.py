@@ -22,11 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mubiao.plans.models import Assignment
 from mubiao.reporting.models import Report, ReportVersion, Unlock
 
 S = Report.State
@@ -187,15 +188,52 @@ def is_part(report: Report) -> bool:
     return bool(report.task_id) and not report.is_consolidation
 
 
+def consolidations(cycle_id: int, task_ids) -> dict[int, Report]:
+    """task id → the report that consolidates the task's co-units' parts in the cycle
+    (one query, its unit read with it).
+
+    The rule (docs/reporting.md, "Several lead units"): a task may name several lead
+    units; each writes its own lead report, but the co-units' parts belong to one of
+    them, the report of the lead unit named first for the task (the lowest order among
+    its lead assignments, as the plan and its workbook list them, then the assignment's
+    id). A lead report whose unit is no longer a lead of the task comes after the named
+    ones, by id. Every page that names "the lead" of a part asks this."""
+    named = Assignment.objects.filter(
+        task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), role=Assignment.Role.LEAD
+    )
+    leads = (
+        Report.objects.filter(cycle_id=cycle_id, task_id__in=task_ids, role=Assignment.Role.LEAD)
+        .annotate(
+            named_order=Subquery(named.values("order")[:1]),
+            named_pk=Subquery(named.values("pk")[:1]),
+        )
+        .select_related("unit")
+        .order_by(
+            "task_id",
+            F("named_order").asc(nulls_last=True),
+            F("named_pk").asc(nulls_last=True),
+            "pk",
+        )
+    )
+    found: dict[int, Report] = {}
+    for lead in leads:
+        found.setdefault(lead.task_id, lead)
+    return found
+
+
 def consolidation_of(part: Report) -> Report | None:
-    """The lead unit's consolidated report on the same task in the same cycle."""
+    """The lead report that consolidates this co-unit's part (:func:`consolidations`)."""
     if not is_part(part):
         return None
-    return (
-        Report.objects.filter(cycle_id=part.cycle_id, task_id=part.task_id, role="lead")
-        .order_by("pk")
-        .first()
-    )
+    return consolidations(part.cycle_id, [part.task_id]).get(part.task_id)
+
+
+def consolidates(report: Report) -> bool:
+    """This lead report is the one its task's co-units' parts belong to this cycle."""
+    if not (report.task_id and report.is_consolidation):
+        return False
+    found = consolidations(report.cycle_id, [report.task_id]).get(report.task_id)
+    return found is not None and found.pk == report.pk
 
 
 def parts_of(report: Report) -> list[Report]:
@@ -240,7 +278,10 @@ def arrived_late(part: Report, lead: Report | None = None) -> bool:
 
 
 def late_parts(report: Report) -> list[Report]:
-    """Co-units' parts that arrived after this consolidation was submitted."""
+    """Co-units' parts that arrived after this consolidation was submitted (none when
+    another lead unit's report is the one the parts belong to: :func:`consolidations`)."""
+    if not consolidates(report):
+        return []
     return [p for p in parts_of(report) if arrived_late(p, report)]
 
 
@@ -288,18 +329,18 @@ def describe(report: Report) -> str:
 
 
 def late_parts_in(cycle) -> list[Report]:
-    """Every co-unit's part of the cycle sent after its lead unit submitted (the office's
-    list: a part is never left waiting unseen)."""
-    parts = (
+    """Every co-unit's part of the cycle sent after the lead report it belongs to
+    (:func:`consolidations`) was submitted, with that report as ``part.lead`` (the
+    office's list: a part is never left waiting unseen)."""
+    parts = list(
         Report.objects.filter(cycle=cycle, task__isnull=False, state=S.SUBMITTED)
-        .exclude(role="lead")
+        .exclude(role=Assignment.Role.LEAD)
         .select_related("unit", "task", "cycle")
     )
     leads = {
-        r.task_id: r
-        for r in Report.objects.filter(
-            cycle=cycle, role="lead", task__isnull=False, state__in=(S.SUBMITTED, S.APPROVED)
-        ).select_related("unit")
+        task_id: lead
+        for task_id, lead in consolidations(cycle.pk, {p.task_id for p in parts}).items()
+        if lead.state in (S.SUBMITTED, S.APPROVED)
     }
     candidates = [p for p in parts if p.task_id in leads]
     last = _last_submissions(

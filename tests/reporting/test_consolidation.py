@@ -154,3 +154,52 @@ def test_the_form_shows_last_cycles_value(world, login, slot, clock):
     page = login("fgw").get(url(report)).content.decode()
     assert 'data-testid="previous-projects">386 个' in page
     assert 'data-previous="386"' in page
+
+
+def test_with_two_lead_units_every_page_names_the_one_named_first(world, march, slot, clock):
+    """t1 gets a second lead unit (tjj), named before fgw though its slot is newer: the
+    parts belong to tjj's report, for the part's sentence, the lead's inbox and reopen
+    button, and the office's list of late parts alike (docs/reporting.md)."""
+    from mubiao.plans.models import Assignment
+    from mubiao.reporting.cycles import ensure_reports
+
+    task = world.plan.tasks.get(code="t1")
+    Assignment.objects.filter(task=task, unit__code="fgw").update(order=1)
+    Assignment.objects.create(task=task, unit=world.units["tjj"], role="lead", order=0)
+    ensure_reports(march)
+    tjj = world.users["tjj"] = _reporter(world, "tjj")
+    fgw_lead, tjj_lead, part = slot("fgw", "t1"), slot("tjj", "t1"), slot("swj", "t1")
+    assert fgw_lead.pk < tjj_lead.pk, "the first-named lead must not be the first by id"
+    actions.submit(
+        world.users["fgw"], fgw_lead, Content(progress="一", without_parts_reason="先报")
+    )
+    clock("2026-04-02")
+    actions.submit(world.users["swj"], part, Content(progress="配合"))
+    clock("2026-04-03")
+    actions.submit(tjj, tjj_lead, Content(progress="二"))
+    part.refresh_from_db()
+    assert workflow.consolidation_of(part).pk == tjj_lead.pk
+    # the part came before tjj's report: it is in it, on every page
+    assert not workflow.arrived_late(part)
+    assert workflow.describe(part) == "已报送，已纳入牵头单位汇总。"
+    assert workflow.late_parts_in(march) == []
+    assert workflow.late_parts(fgw_lead) == [] and workflow.late_parts(tjj_lead) == []
+    # and a part sent after tjj's report is late against tjj's report, on every page
+    clock("2026-04-04")
+    actions.return_report(tjj, part, "请补充数据")
+    actions.submit(world.users["swj"], part, Content(progress="补充"))
+    for report in (part, fgw_lead, tjj_lead):
+        report.refresh_from_db()
+    assert [(p.pk, p.lead.pk) for p in workflow.late_parts_in(march)] == [(part.pk, tjj_lead.pk)]
+    assert [p.pk for p in workflow.late_parts(tjj_lead)] == [part.pk]
+    assert workflow.late_parts(fgw_lead) == []
+
+
+def _reporter(world, unit: str):
+    from django.contrib.auth import get_user_model
+
+    from mubiao.orgs.models import Membership
+
+    user = get_user_model().objects.create_user(f"{unit}-reporter", password="pw")
+    Membership.objects.create(user=user, unit=world.units[unit], role=Membership.Role.REPORTER)
+    return user
