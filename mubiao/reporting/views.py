@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from mubiao.reporting import inbox as inbox_data
 from mubiao.reporting.models import Cycle, Evidence, Reminder, Report, ReportVersion, Review
 
 S = Report.State
+SENT = (S.SUBMITTED, S.APPROVED)
 KEEP_AFTER_LOCK = inbox_data.KEEP_AFTER_LOCK
 REPORT_RELATED = inbox_data.REPORT_RELATED
 current_cycles = inbox_data.current_cycles
@@ -522,19 +523,20 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
         raise Http404("cycle")
     if request.method == "POST":
         return _urge(request, plan, cycle)
-    reports = (
+    # The cycle's slots are counted by the database; only the unsent ones are read, the
+    # same list the home page counts (inbox.not_submitted).
+    counts = (
         access.visible_reports(request.user, plan)
         .filter(cycle=cycle)
+        .aggregate(total=Count("pk"), submitted=Count("pk", filter=Q(state__in=SENT)))
+    )
+    unsent = (
+        inbox_data.not_submitted(request.user, plan, cycle)
         .select_related("unit", "task", "indicator", "project")
         .order_by("unit__path", "task__order", "pk")
     )
     by_unit: dict = {}
-    total = submitted = 0
-    for r in reports:
-        total += 1
-        if r.state in (S.SUBMITTED, S.APPROVED):
-            submitted += 1
-            continue
+    for r in unsent:
         by_unit.setdefault(r.unit, []).append(r)
     context = {
         "plan": plan,
@@ -542,8 +544,8 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
         "late_parts": workflow.late_parts_in(cycle),
         "cycles": plan.cycles.order_by("start"),
         "rows": list(by_unit.items()),
-        "total": total,
-        "submitted": submitted,
+        "total": counts["total"],
+        "submitted": counts["submitted"],
         "late": workflow.today() > cycle.due_on,
         "may_urge": access.reviews_plan(request.user, plan),
     }

@@ -331,25 +331,39 @@ def describe(report: Report) -> str:
 def late_parts_in(cycle) -> list[Report]:
     """Every co-unit's part of the cycle sent after the lead report it belongs to
     (:func:`consolidations`) was submitted, with that report as ``part.lead`` (the
-    office's list: a part is never left waiting unseen)."""
-    parts = list(
-        Report.objects.filter(cycle=cycle, task__isnull=False, state=S.SUBMITTED)
-        .exclude(role=Assignment.Role.LEAD)
-        .select_related("unit", "task", "cycle")
+    office's list: a part is never left waiting unseen).
+
+    Three queries however many parts: the lead reports, every candidate's and lead's
+    last submission (``arrived_late``'s test for all at once), then the late parts."""
+    sent = Report.objects.filter(cycle=cycle, task__isnull=False, state=S.SUBMITTED).exclude(
+        role=Assignment.Role.LEAD
     )
     leads = {
         task_id: lead
-        for task_id, lead in consolidations(cycle.pk, {p.task_id for p in parts}).items()
+        for task_id, lead in consolidations(cycle.pk, sent.values("task_id")).items()
         if lead.state in (S.SUBMITTED, S.APPROVED)
     }
-    candidates = [p for p in parts if p.task_id in leads]
-    last = _last_submissions(
-        [p.pk for p in candidates] + [leads[p.task_id].pk for p in candidates]
-    )  # arrived_late's test for every part at once
-    found = []
-    for part in candidates:
-        lead = leads[part.task_id]
-        if _sent_after(last.get(lead.pk), last.get(part.pk)):
-            part.lead = lead
-            found.append(part)
+    if not leads:
+        return []
+    lead_ids = {lead.pk for lead in leads.values()}
+    rows = (
+        ReportVersion.objects.filter(
+            Q(report__in=sent.filter(task_id__in=leads)) | Q(report_id__in=lead_ids),
+            submitted_at__isnull=False,
+        )
+        .order_by("report_id", "-number")
+        .values_list("report_id", "report__task_id", "submitted_at")
+    )
+    last: dict[int, tuple[int, dt.datetime]] = {}
+    for report_id, task_id, at in rows:
+        last.setdefault(report_id, (task_id, at))
+    lead_at = {report_id: at for report_id, (_task, at) in last.items() if report_id in lead_ids}
+    late = {
+        report_id
+        for report_id, (task_id, at) in last.items()
+        if report_id not in lead_ids and _sent_after(lead_at.get(leads[task_id].pk), at)
+    }
+    found = list(Report.objects.filter(pk__in=late).select_related("unit", "task", "cycle"))
+    for part in found:
+        part.lead = leads[part.task_id]
     return found
