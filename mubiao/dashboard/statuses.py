@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from mubiao.dashboard import report_data
 from mubiao.dashboard.models import CurrentStatus, StatusCache, StatusChange, UnitStanding
-from mubiao.dashboard.status import PlanStatus, compute, report_tallies
+from mubiao.dashboard.status import PlanStatus, compute, plan_progress, report_tallies
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Area, Assignment, Indicator, Milestone, Plan, Task
 from mubiao.projects.measures import summary as project_summary
@@ -493,8 +493,14 @@ def judge_day(
 ) -> Day:
     """Judge the plan (or the ``scope`` a unit may see) as of ``as_of`` into a ``Day``.
 
-    ``reports`` and ``projects``: those the reader may see (default: all the plan's)."""
-    result = compute(plan, as_of) if scope is None else compute(plan, as_of, *scope)
+    ``reports`` and ``projects``: those the reader may see (default: all the plan's).
+    The key projects' measures are computed once for the whole plan's day: the targets
+    they count toward and the projects' summary read the same ones."""
+    progress = plan_progress(plan, as_of) if projects is None else None
+    if scope is None:
+        result = compute(plan, as_of, progress=progress)
+    else:
+        result = compute(plan, as_of, *scope, progress=progress)
     rows = build_rows(result, whole=scope is None)
     kinds = Counter((r.kind, r.status) for r in rows)
     task_areas = Counter((r.top_area_id, r.status) for r in rows if r.kind == "task")
@@ -524,7 +530,7 @@ def judge_day(
         overdue_milestones=sum(r.overdue_milestones for r in rows if r.kind == "task"),
         ranking=ranking, overdue_reports=overdue,
         projects=project_summary(projects if projects is not None else plan.projects.all(),
-                                 plan.year, as_of),
+                                 plan.year, as_of, rows=progress),
         synthetic=reports.filter(synthetic=True).exists(), scoped=scope is not None,
     )  # fmt: skip
 

@@ -304,15 +304,17 @@ def start_filters(as_of: dt.date, basis: str = Plan.StartRateBasis.BY_MONTH):
     return planned, planned & Q(actual_start__isnull=False, actual_start__lte=through)
 
 
-def summary(projects, year: int, as_of: dt.date) -> dict | None:
+def summary(projects, year: int, as_of: dt.date, rows: list[Progress] | None = None) -> dict | None:
     """The key projects in one JSON-ready dict for the dashboard and the bulletin: count,
     year-to-date investment against plan and 序时进度 (万元), projects behind, start rate.
-    None when the plan has no projects. A fixed number of queries."""
+    None when the plan has no projects. A fixed number of queries. ``rows``: the
+    ``progress_of`` of exactly these projects as of ``as_of``, when the caller has it."""
     from django.db.models import Count
 
     from mubiao.monitor import start_rate
 
-    rows = progress_of(projects.select_related("county", "plan"), year, as_of)
+    if rows is None:
+        rows = progress_of(projects.select_related("county", "plan"), year, as_of)
     if not rows:
         return None
     t = totals(rows, year, as_of)

@@ -21,7 +21,7 @@ import datetime as dt
 from decimal import Decimal
 
 from mubiao.plans.models import Indicator, Plan
-from mubiao.projects.measures import progress_of, reference_month
+from mubiao.projects.measures import Progress, progress_of, reference_month
 from mubiao.projects.models import Project
 
 # How many 万元 one unit of the indicator is.
@@ -35,8 +35,13 @@ def _under_way(progress, through: dt.date | None) -> bool:
     return bool(started or (progress.reported and progress.stage in UNDER_WAY))
 
 
-def indicator_actuals(plan: Plan, as_of: dt.date) -> dict[int, Decimal]:
-    """{indicator id: actual} for the indicators the plan's projects count toward."""
+def indicator_actuals(
+    plan: Plan, as_of: dt.date, progress: dict[int, Progress] | None = None
+) -> dict[int, Decimal]:
+    """{indicator id: actual} for the indicators the plan's projects count toward.
+
+    ``progress``: the plan's projects' measures as of ``as_of`` by project id, when the
+    caller has them already (a day's view needs them for the projects' summary too)."""
     through = reference_month(as_of)
     links = Project.counts_toward.through.objects.filter(project__plan=plan)
     by_indicator: dict[int, set[int]] = {}
@@ -44,8 +49,9 @@ def indicator_actuals(plan: Plan, as_of: dt.date) -> dict[int, Decimal]:
         by_indicator.setdefault(indicator_id, set()).add(project_id)
     if not by_indicator:
         return {}
-    projects = Project.objects.filter(pk__in=set().union(*by_indicator.values()))
-    progress = {p.project.pk: p for p in progress_of(projects, plan.year, as_of)}
+    if progress is None:
+        projects = Project.objects.filter(pk__in=set().union(*by_indicator.values()))
+        progress = {p.project.pk: p for p in progress_of(projects, plan.year, as_of)}
     actuals: dict[int, Decimal] = {}
     for indicator in Indicator.objects.filter(pk__in=by_indicator):
         rows = [progress[pk] for pk in by_indicator[indicator.pk] if pk in progress]
