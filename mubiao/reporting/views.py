@@ -8,13 +8,16 @@ status and nothing saved.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,11 +25,19 @@ from mubiao.audit import events
 from mubiao.audit.models import AuditEntry
 from mubiao.orgs import access as org_access
 from mubiao.plans import access as plan_access
-from mubiao.plans.models import Indicator, Plan
+from mubiao.plans.models import Area, Indicator, Plan
 from mubiao.reporting import access, actions, merge, subjects, workflow
 from mubiao.reporting import excel as excel_io
 from mubiao.reporting import inbox as inbox_data
-from mubiao.reporting.models import Cycle, Evidence, Reminder, Report, ReportVersion, Review
+from mubiao.reporting.models import (
+    Cycle,
+    Evidence,
+    Reminder,
+    Report,
+    ReportValue,
+    ReportVersion,
+    Review,
+)
 
 S = Report.State
 SENT = (S.SUBMITTED, S.APPROVED)
@@ -325,9 +336,16 @@ def _plan_for_reviewer(user, plan_code: str) -> Plan:
     return plan
 
 
+#: Rows per page of the review queue: a screen the office reads and ticks (its select-all
+#: ticks the page); the filters and the counts above it cover the whole queue.
+QUEUE_PAGE = 50
+
+
 @login_required
 def review_queue(request: HttpRequest, plan_code: str) -> HttpResponse:
-    """The supervisor's queue of submitted consolidated reports, oldest first."""
+    """The supervisor's queue of submitted consolidated reports, oldest first, a page at
+    a time. What the filters need (unit, top area, resubmitted, late) is read for the
+    whole queue as plain values in one query; only the page's rows are read in full."""
     plan = _plan_for_reviewer(request.user, plan_code)
     error = None
     if request.method == "POST":
@@ -341,18 +359,34 @@ def review_queue(request: HttpRequest, plan_code: str) -> HttpResponse:
         else:
             messages.success(request, _("%(n)s reports approved.") % {"n": len(done)})
             return redirect("reporting:review", plan_code=plan.code)
-    queue = _queue(plan).select_related(*REPORT_RELATED).order_by("first_submitted_at", "pk")
     chosen_filters = {k: request.GET.get(k, "") for k in ("unit", "area", "state", "late")}
-    all_rows = list(queue)
-    _annotate_queue(plan, all_rows)
-    units = sorted({r.unit for r in all_rows}, key=lambda u: u.path)
-    areas = sorted({r.top for r in all_rows if r.top}, key=lambda a: a.order)
-    rows = [r for r in all_rows if _passes(r, chosen_filters)]
+    index = _queue_index(plan)
+    units = sorted({row.unit for row in index}, key=lambda u: u.path)
+    areas = sorted({row.top for row in index if row.top}, key=lambda a: a.order)
+    kept = [row for row in index if _passes(row, chosen_filters)]
+    page = Paginator(kept, QUEUE_PAGE).get_page(request.GET.get("page"))
+    on_page = {row.pk: row for row in page.object_list}
+    rows = list(
+        _queue(plan)
+        .filter(pk__in=on_page)
+        .select_related(*QUEUE_RELATED)
+        .only(*QUEUE_FIELDS)
+        .order_by("first_submitted_at", "pk")
+    )
+    for report in rows:
+        report.top = on_page[report.pk].top
+    _annotate_queue(plan, rows)
     _add_figures(plan, rows)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "plan": plan,
         "queue": rows,
-        "total": len(all_rows),
+        "shown": len(kept),
+        "total": len(index),
+        "page": page,
+        "query": query.urlencode(),
+        "report_url": reverse("reporting:report", args=[_URL_CODE]).split(_URL_CODE),
         "error": error,
         "units": units,
         "areas": areas,
@@ -361,41 +395,95 @@ def review_queue(request: HttpRequest, plan_code: str) -> HttpResponse:
     return render(request, "reporting/review.html", context, status=400 if error else 200)
 
 
+# A report's address is the same but for its code: the queue reverses it once.
+_URL_CODE = "00000000-0000-0000-0000-000000000000"
+# What a queue row prints: the report's own fields, the cycle's label, the unit's and the
+# subject's names (a task's or a key project's long texts are not read).
+QUEUE_RELATED = ("cycle", "unit", "task", "indicator", "project")
+QUEUE_FIELDS = (
+    "code", "role", "state", "first_submitted_at", "cycle_id", "unit_id", "task_id",
+    "indicator_id", "project_id", "cycle__code", "cycle__name", "cycle__kind",
+    "cycle__plan_id", "unit__short_name", "unit__code", "task__title", "task__area_id",
+    "indicator__metric", "indicator__unit", "indicator__code", "indicator__area_id",
+    "project__name",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _UnitChoice:
+    """A unit in the queue's filter."""
+
+    code: str
+    short_name: str
+    path: str
+
+
+@dataclass(frozen=True)
+class _QueueEntry:
+    """What the queue's filters read of one queued report, for the whole queue at once."""
+
+    pk: int
+    unit: _UnitChoice
+    top: Area | None
+    resubmitted: bool
+    late: bool
+
+
+def _queue_index(plan: Plan) -> list[_QueueEntry]:
+    """Every queued report, oldest first, as the filters see it: its unit, its top area,
+    whether it was ever returned, whether its latest version came late (one query)."""
+    returned = Review.objects.filter(report=OuterRef("pk"), decision=Review.Decision.RETURN)
+    latest = ReportVersion.objects.filter(report=OuterRef("pk")).order_by("-number")
+    rows = (
+        _queue(plan)
+        .order_by("first_submitted_at", "pk")
+        .annotate(was_returned=Exists(returned), came_late=Subquery(latest.values("is_late")[:1]))
+        .values_list("pk", "unit__code", "unit__short_name", "unit__path", "task__area_id",
+                     "indicator__area_id", "was_returned", "came_late")
+    )  # fmt: skip
+    areas = {a.pk: a for a in plan.areas.all()}
+    entries = []
+    for pk, code, short_name, path, task_area, indicator_area, was_returned, late in rows:
+        area_id = task_area or indicator_area
+        while area_id is not None and areas[area_id].parent_id:
+            area_id = areas[area_id].parent_id
+        top = areas.get(area_id) if area_id is not None else None
+        unit = _UnitChoice(code, short_name, path)
+        entries.append(_QueueEntry(pk, unit, top, bool(was_returned), bool(late)))
+    return entries
+
+
 def _annotate_queue(plan: Plan, reports: list[Report]) -> None:
-    """What the queue shows and filters by, read for every row at once, so the page
-    takes the same few queries however long the queue: each report's latest version
-    with its values (``r.latest``), whether it was ever returned (``r.resubmitted``),
-    its indicators (``r.indicators``), the values its unit gave for the same subject in
-    the previous cycle (``r.previous``, by indicator code) and its top area (``r.top``)."""
+    """What a page of the queue shows, read for its rows at once, so the page takes the
+    same few queries however long the queue: each report's latest version with its
+    values (``r.latest``), its indicators (``r.indicators``) and the values its unit gave
+    for the same subject in the previous cycle (``r.previous``, by indicator code)."""
     ids = [r.pk for r in reports]
     latest: dict[int, ReportVersion] = {}
-    versions = ReportVersion.objects.filter(report_id__in=ids).order_by("report_id", "-number")
-    for version in versions.prefetch_related("values"):
-        latest.setdefault(version.report_id, version)
-    returned = set(
-        Review.objects.filter(report_id__in=ids, decision=Review.Decision.RETURN).values_list(
-            "report_id", flat=True
-        )
-    )
+    newest = ReportVersion.objects.filter(report=OuterRef("report_id")).order_by("-number")
+    versions = ReportVersion.objects.filter(
+        report_id__in=ids, number=Subquery(newest.values("number")[:1])
+    ).only("report_id", "number", "is_late", "without_parts")
+    for version in versions:
+        latest[version.report_id] = version
+    values: dict[int, dict[int, object]] = defaultdict(dict)
+    for version_id, indicator_id, value in ReportValue.objects.filter(
+        version__in=latest.values()
+    ).values_list("version_id", "indicator_id", "value"):
+        values[version_id][indicator_id] = value
     by_task: dict[int, list[Indicator]] = defaultdict(list)
     task_ids = {r.task_id for r in reports if r.task_id}
     for indicator in plan.indicators.filter(task_id__in=task_ids, projects__isnull=True):
         by_task[indicator.task_id].append(indicator)
-    areas = {a.pk: a for a in plan.areas.all()}
     previous = _previous_cycle_values(plan, reports)
     for report in reports:
         report.latest = latest.get(report.pk)
-        report.resubmitted = report.pk in returned
+        report.latest_values = values.get(report.latest.pk, {}) if report.latest else {}
         if report.task_id:
             report.indicators = by_task.get(report.task_id, [])
         else:
             report.indicators = [report.indicator] if report.indicator_id else []
         report.previous = previous.get(_subject_key(report), {})
-        area_id = report.task.area_id if report.task_id else (
-            report.indicator.area_id if report.indicator_id else None)  # fmt: skip
-        while area_id is not None and areas[area_id].parent_id:
-            area_id = areas[area_id].parent_id
-        report.top = areas.get(area_id) if area_id is not None else None
 
 
 def _subject_key(report: Report, cycle_id: int | None = None) -> tuple:
@@ -406,13 +494,12 @@ def _subject_key(report: Report, cycle_id: int | None = None) -> tuple:
 def _previous_cycle_values(plan: Plan, reports: list[Report]) -> dict[tuple, dict]:
     """(cycle, unit, subject) of each queued report → indicator code → the cumulative value
     the unit gave for that subject in the cycle before (its latest submitted version)."""
-    cycles = list(plan.cycles.order_by("start"))
     before: dict[int, int] = {}  # cycle → the previous cycle of its kind
     last_of_kind: dict[str, int] = {}
-    for cycle in cycles:
-        if cycle.kind in last_of_kind:
-            before[cycle.pk] = last_of_kind[cycle.kind]
-        last_of_kind[cycle.kind] = cycle.pk
+    for cycle_id, kind in plan.cycles.order_by("start").values_list("pk", "kind"):
+        if kind in last_of_kind:
+            before[cycle_id] = last_of_kind[kind]
+        last_of_kind[kind] = cycle_id
     wanted = {
         _subject_key(r, before[r.cycle_id]): r
         for r in reports
@@ -420,43 +507,46 @@ def _previous_cycle_values(plan: Plan, reports: list[Report]) -> dict[tuple, dic
     }
     if not wanted:
         return {}
-    found: dict[tuple, ReportVersion] = {}
+    found: dict[tuple, int] = {}  # subject key → its latest submitted version's id
     versions = (
         ReportVersion.objects.filter(
+            Q(report__task_id__in={k[3] for k in wanted if k[2] == "t"})
+            | Q(report__indicator_id__in={k[3] for k in wanted if k[2] == "i"}),
             report__cycle_id__in={k[0] for k in wanted},
             report__unit_id__in={k[1] for k in wanted},
             report__project__isnull=True,
             submitted_at__isnull=False,
         )
-        .select_related("report")
         .order_by("-number")
-        .prefetch_related("values__indicator")
+        .values_list(
+            "pk", "report__cycle_id", "report__unit_id", "report__task_id", "report__indicator_id"
+        )
     )
-    for version in versions:
-        key = _subject_key(version.report)
+    for pk, cycle_id, unit_id, task_id, indicator_id in versions:
+        key = (
+            (cycle_id, unit_id, "t", task_id) if task_id else (cycle_id, unit_id, "i", indicator_id)
+        )
         if key in wanted and key not in found:
-            found[key] = version
-    return {
-        _subject_key(wanted[key]): {
-            v.indicator.code: v.value for v in version.values.all() if v.value is not None
-        }
-        for key, version in found.items()
-    }
+            found[key] = pk
+    by_version: dict[int, dict] = defaultdict(dict)
+    for version_id, code, value in ReportValue.objects.filter(
+        version_id__in=found.values(), value__isnull=False
+    ).values_list("version_id", "indicator__code", "value"):
+        by_version[version_id][code] = value
+    return {_subject_key(wanted[key]): by_version[pk] for key, pk in found.items()}
 
 
-def _passes(report: Report, chosen: dict[str, str]) -> bool:
-    if chosen["unit"] and report.unit.code != chosen["unit"]:
+def _passes(row: _QueueEntry, chosen: dict[str, str]) -> bool:
+    if chosen["unit"] and row.unit.code != chosen["unit"]:
         return False
-    if chosen["area"] and (report.top is None or report.top.code != chosen["area"]):
+    if chosen["area"] and (row.top is None or row.top.code != chosen["area"]):
         return False
-    if chosen["state"] == "first" and report.resubmitted:
+    if chosen["state"] == "first" and row.resubmitted:
         return False
-    if chosen["state"] == "again" and not report.resubmitted:
+    if chosen["state"] == "again" and not row.resubmitted:
         return False
-    if chosen["late"] in ("1", "0"):
-        late = bool(report.latest and report.latest.is_late)
-        if late != (chosen["late"] == "1"):
-            return False
+    if chosen["late"] in ("1", "0") and row.late != (chosen["late"] == "1"):
+        return False
     return True
 
 
@@ -466,12 +556,17 @@ def _add_figures(plan: Plan, rows: list[Report]) -> None:
     from mubiao.dashboard.models import CurrentStatus
 
     lights = {}
-    for cs in CurrentStatus.objects.filter(plan=plan).only("task_id", "indicator_id", "status"):
+    shown = Q(task_id__in={r.task_id for r in rows if r.task_id}) | Q(
+        indicator_id__in={r.indicator_id for r in rows if r.indicator_id}
+    )
+    for cs in CurrentStatus.objects.filter(shown, plan=plan).only(
+        "task_id", "indicator_id", "status"
+    ):
         lights[("t", cs.task_id) if cs.task_id else ("i", cs.indicator_id)] = cs.status
     for report in rows:
         version = report.latest
         previous = report.previous
-        values = {v.indicator_id: v.value for v in version.values.all()} if version else {}
+        values = report.latest_values
         report.figures = [
             {
                 "name": i.metric,

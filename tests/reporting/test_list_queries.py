@@ -4,6 +4,8 @@ after their lead (each made several queries per row)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
@@ -14,6 +16,7 @@ from django.urls import reverse
 from mubiao.reporting import actions, workflow
 from mubiao.reporting.inbox import review_queue
 from mubiao.reporting.models import Report
+from mubiao.reporting.views import QUEUE_PAGE
 
 
 @pytest.fixture(autouse=True)
@@ -40,15 +43,45 @@ def test_a_long_queue_takes_no_more_queries_than_a_short_one(demo, client):
     keep = [next(r for r in queue if r.project_id), next(r for r in queue if not r.project_id)]
     actions.bulk_approve(office, [r for r in queue if r not in keep])
     short_queries, short_rows = _queries(client, url)
-    assert (long_rows, short_rows) == (len(queue), 2)
+    assert (long_rows, short_rows) == (min(len(queue), QUEUE_PAGE), 2)
     assert long_queries == short_queries
+
+
+def test_the_queue_pages_cover_it_once_oldest_first_and_keep_the_filters(demo, client):
+    client.force_login(get_user_model().objects.get(username="duchashi"))
+    url = reverse("reporting:review", args=[demo.code])
+    queue = list(review_queue(demo).order_by("first_submitted_at", "pk"))
+    assert len(queue) > QUEUE_PAGE, "the demo's queue fits one page: paging proves nothing"
+    seen, page_url = [], url
+    while page_url:
+        page = client.get(page_url).content.decode()
+        codes = re.findall(r'name="report" value="([^"]+)"', page)
+        assert 0 < len(codes) <= QUEUE_PAGE
+        assert f"显示{len(queue)}份，共{len(queue)}份。" in page  # the whole queue, every page
+        seen += codes
+        following = re.search(r'<a href="\?([^"]*)" data-testid="next-page">', page)
+        page_url = f"{url}?{following.group(1).replace('&amp;', '&')}" if following else None
+    assert seen == [str(r.code) for r in queue]
+    # a filter stays on the pager's links, and the count names the filtered rows
+    unit = queue[0].unit
+    mine = [r for r in queue if r.unit_id == unit.pk]
+    page = client.get(url, {"unit": unit.code}).content.decode()
+    assert page.count('data-testid="queue-row"') == min(len(mine), QUEUE_PAGE)
+    assert f"显示{len(mine)}份，共{len(queue)}份。" in page
+    if len(mine) > QUEUE_PAGE:
+        assert f"unit={unit.code}&amp;page=2" in page
 
 
 def test_a_key_projects_month_in_the_queue_shows_its_investment_and_stage(demo, client):
     from mubiao.projects.models import ProjectFigures
 
     client.force_login(get_user_model().objects.get(username="duchashi"))
-    queued = review_queue(demo).filter(project__isnull=False).order_by("pk").first()
+    queued = (  # the oldest: on the queue's first page
+        review_queue(demo)
+        .filter(project__isnull=False)
+        .order_by("first_submitted_at", "pk")
+        .first()
+    )
     assert queued is not None, "the demo's queue holds no key project's month"
     figures = ProjectFigures.objects.get(version=queued.versions.order_by("-number").first())
     page = client.get(reverse("reporting:review", args=[demo.code])).content.decode()
