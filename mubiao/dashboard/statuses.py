@@ -192,15 +192,17 @@ def _apply(plan: Plan, header: StatusCache | None, found: Affected, on: dt.date)
             return len(record_changes(result, on, correction=found.correction))
         assert header is not None
         changes: list[StatusChange] = []
+        # The key projects' measures, once for their targets and their summary.
+        progress = plan_progress(plan, on) if found.projects else None
         if found.indicators or found.tasks:
-            result = _judge(plan, on, found)
+            result = _judge(plan, on, found, progress)
             changes = record_changes(result, on, correction=found.correction)
             _replace_rows(plan, result, found)
             _summarise(plan, header)
         if found.units:
             _refresh_standings(plan, header, found.units)
         if found.projects:
-            header.projects = project_summary(plan.projects.all(), plan.year, on)
+            header.projects = project_summary(plan.projects.all(), plan.year, on, rows=progress)
         header.refreshed_at = timezone.now()
         header.version += 1
         header.save()
@@ -216,12 +218,13 @@ def plan_size(plan: Plan) -> int:
     return Indicator.objects.filter(plan=plan).count() + Task.objects.filter(plan=plan).count()
 
 
-def _judge(plan: Plan, on: dt.date, found: Affected) -> PlanStatus:
+def _judge(plan: Plan, on: dt.date, found: Affected, progress: list | None = None) -> PlanStatus:
     return compute(
         plan,
         on,
         Indicator.objects.filter(plan=plan, pk__in=found.indicators),
         Task.objects.filter(plan=plan, pk__in=found.tasks),
+        progress=progress,
     )
 
 
@@ -550,7 +553,8 @@ def rebuild(plan: Plan, on: dt.date | None = None, *, corrected: set[str] | None
     header, _ = StatusCache.objects.select_for_update().get_or_create(
         plan=plan, defaults={"as_of": on, "built_at": now, "refreshed_at": now}
     )
-    result = compute(plan, on)
+    progress = plan_progress(plan, on)  # the key projects: for their targets and summary
+    result = compute(plan, on, progress=progress)
     changes = record_changes(result, on, whole=True, corrected=corrected)
     rows = build_rows(result)
     CurrentStatus.objects.filter(plan=plan).delete()
@@ -558,7 +562,7 @@ def rebuild(plan: Plan, on: dt.date | None = None, *, corrected: set[str] | None
     header.as_of = on
     _summarise(plan, header)
     _refresh_standings(plan, header)
-    header.projects = project_summary(plan.projects.all(), plan.year, on)
+    header.projects = project_summary(plan.projects.all(), plan.year, on, rows=progress)
     header.built_at = header.refreshed_at = now
     header.version += 1
     header.stale = False
