@@ -12,13 +12,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mubiao.audit.events import Event
 from mubiao.audit.models import record
 from mubiao.dashboard import statuses
 from mubiao.dashboard.bulletin import may_publish
-from mubiao.dashboard.models import DEFAULT_RANKING, BandSetting, Bulletin, RankingSetting
+from mubiao.dashboard.models import (
+    DEFAULT_RANKING,
+    BandRevision,
+    BandSetting,
+    Bulletin,
+    RankingSetting,
+)
 from mubiao.monitor import Bands, RankingFormula
 from mubiao.orgs.access import User
 from mubiao.plans.models import Plan
@@ -37,7 +44,8 @@ def _check(user: User, plan: Plan) -> None:
 
 @transaction.atomic
 def set_bands(user: User, plan: Plan, rule: str, data: dict[str, Any] | None) -> BandSetting | None:
-    """The plan's bands for one rule (``Bands.to_data`` JSON), or the defaults (None)."""
+    """The plan's bands for one rule (``Bands.to_data`` JSON), or the defaults (None), in
+    force from today: the days before keep the bands they had (``BandRevision``)."""
     _check(user, plan)
     setting = BandSetting.objects.filter(plan=plan, rule=rule).first()
     before = setting.data if setting else None
@@ -56,6 +64,9 @@ def set_bands(user: User, plan: Plan, rule: str, data: dict[str, Any] | None) ->
             setting = BandSetting(plan=plan, rule=rule)
         setting.data = data
         setting.save()
+    if before != data:
+        BandRevision.objects.create(plan=plan, rule=rule, effective_from=timezone.localdate(),
+                                    old=before, new=data, changed_by=user)  # fmt: skip
     record(user, Event.BANDS_CHANGE, f"plan:{plan.code}/bands/{rule}", before={"bands": before},
            after={"bands": data})  # fmt: skip
     statuses.apply(plan, statuses.ALL)

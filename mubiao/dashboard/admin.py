@@ -4,6 +4,7 @@ from django.utils.translation import ngettext
 
 from mubiao.dashboard import current
 from mubiao.dashboard.models import (
+    BandRevision,
     BandSetting,
     Bulletin,
     RankingSetting,
@@ -33,6 +34,12 @@ class StatusChangeAdmin(admin.ModelAdmin):
 @admin.register(BandSetting)
 class BandSettingAdmin(ReadOnlyAdmin):
     list_display = ["plan", "rule"]
+    list_filter = ["plan"]
+
+
+@admin.register(BandRevision)
+class BandRevisionAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "rule", "effective_from", "changed_by", "changed_at"]
     list_filter = ["plan"]
 
 

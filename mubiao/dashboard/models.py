@@ -109,6 +109,38 @@ class BandSetting(models.Model):
             raise ValidationError({"data": str(exc)}) from exc
 
 
+class BandRevision(models.Model):
+    """A plan's bands for one rule changed from ``effective_from`` on (the day of the
+    change): the bands before it (``old``; null for the engine's defaults) stay in force
+    for the days before, so a past day is judged on the bands of that day, as a target
+    revised from a date is (``plans.TargetRevision``)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="band_revisions"
+    )
+    rule = models.CharField(_("rule"), max_length=32)
+    effective_from = models.DateField(_("effective from"))
+    old = models.JSONField(_("bands before"), null=True, blank=True)
+    new = models.JSONField(_("bands after"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("band revision")
+        verbose_name_plural = _("band revisions")
+        ordering = ["effective_from", "pk"]
+        indexes = [models.Index(fields=["plan", "effective_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.rule} · {self.effective_from}"
+
+
 #: The ranking when a plan states none: timeliness and progress count equally, and each
 #: overdue item costs five points.
 DEFAULT_RANKING = {

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from mubiao.dashboard.models import BandSetting
+from mubiao.dashboard.models import BandRevision, BandSetting
 from mubiao.monitor import (
     DEFAULT_SCHEDULE,
     Bands,
@@ -62,9 +62,22 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def plan_bands(plan: Plan) -> dict[str, Bands]:
-    """The plan's own bands by rule (one query); rules without a setting use the defaults."""
-    return {s.rule: Bands.from_data(s.data) for s in BandSetting.objects.filter(plan=plan)}
+def plan_bands(plan: Plan, as_of: dt.date | None = None) -> dict[str, Bands]:
+    """The plan's own bands by rule, as in force on ``as_of`` (default: as set now); rules
+    without a setting use the defaults. A change of bands made after ``as_of``
+    (``BandRevision``) gives back the bands before it. Two queries."""
+    data = {s.rule: s.data for s in BandSetting.objects.filter(plan=plan)}
+    if as_of is not None:
+        first: dict[str, BandRevision] = {}
+        later = BandRevision.objects.filter(plan=plan, effective_from__gt=as_of)
+        for revision in later.order_by("effective_from", "pk"):
+            first.setdefault(revision.rule, revision)
+        for rule, revision in first.items():
+            if revision.old is None:
+                data.pop(rule, None)
+            else:
+                data[rule] = revision.old
+    return {rule: Bands.from_data(d) for rule, d in data.items()}
 
 
 def observations_by_indicator(
@@ -217,7 +230,7 @@ def compute(
         tasks = Task.objects.filter(plan=plan)
     ind_rows = list(indicators.select_related("task", "area").order_by("order", "pk"))
     task_rows = list(tasks.select_related("area").order_by("order", "pk"))
-    bands = plan_bands(plan)
+    bands = plan_bands(plan, as_of)
     task_pks = Task.objects.filter(plan=plan) if whole else tasks.values("pk")
     every = ind_rows
     if not whole:
@@ -283,6 +296,8 @@ def project_observations(
     from mubiao.projects.models import Project
     from mubiao.projects.rollup import indicator_actuals
 
+    if progress is not None and not progress:
+        return {}  # the plan has no key projects: nothing to roll up
     ids = {i.pk for i in indicators}
     links = Project.counts_toward.through.objects.filter(indicator_id__in=ids)
     month_end = reference_month(as_of)

@@ -15,6 +15,8 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
+import lxml.html
+
 from mubiao.dashboard import current, statuses
 from mubiao.dashboard.status import compute
 from mubiao.plans import actions as plan_actions
@@ -116,3 +118,48 @@ def test_a_past_days_rows_are_that_day_recomputed_after_every_kind_of_action(
         r for r in expected["rows"].values() if r["type"] == "indicator" and r.get("headline")
     ]
     assert page["red"] == [r for r in day["red"]][: current.SHOWN]
+
+
+BANDS = {"measure": "ratio", "bands": [{"start": None, "end": 0.2, "status": "red"},
+                                       {"start": 0.2, "end": 0.3, "status": "yellow"},
+                                       {"start": 0.3, "end": None, "status": "green"}]}  # fmt: skip
+
+
+def test_a_past_day_is_judged_on_the_bands_in_force_that_day(world, march, slot, clock, login):
+    from mubiao.dashboard.actions import set_bands
+    from mubiao.dashboard.history import statuses_as_of
+    from mubiao.dashboard.models import BandRevision
+
+    plan, office = world.plan, world.users["supervisor"]
+    actions.submit(world.users["fgw"], slot("fgw", "t1"), Content(progress="推进中",
+                   values={"investment": "100", "projects": "100"}))  # fmt: skip
+    actions.approve(office, slot("fgw", "t1"))
+    clock("2026-04-07")
+    current.rebuild(plan)  # the day's store and its change rows, on the default bands
+    investment = Indicator.objects.get(plan=plan, code="investment")
+    then = compute(plan, dt.date(2026, 4, 7)).indicator_judgements[investment.pk]
+    assert then.status == "red"  # 100 of the 375 expected by March: far behind
+    clock("2026-04-08")
+    set_bands(office, plan, then.rule, BANDS)  # from today, 27% of the pace is yellow
+    set_bands(office, plan, then.rule, {**BANDS, "bands": [{**b, "status": "green"}
+                                        if b["status"] == "yellow" else b
+                                        for b in BANDS["bands"]]})  # fmt: skip
+    assert BandRevision.objects.filter(plan=plan, rule=then.rule).count() == 2
+    today = compute(plan, dt.date(2026, 4, 8)).indicator_judgements[investment.pk]
+    assert today.status == "green"  # the bands set last
+    again = compute(plan, dt.date(2026, 4, 7)).indicator_judgements[investment.pk]
+    assert again.status == "red"  # the day before keeps the bands it had
+    # The recomputed day says what its change rows recorded then.
+    assert statuses_as_of(plan, dt.date(2026, 4, 7))[f"i{investment.pk}"] == "red"
+    rows = {r["code"]: r for r in current.report_data_for(plan, None, dt.date(2026, 4, 7),
+                                                          scope_all=True)["indicators"]}  # fmt: skip
+    assert rows["investment"]["status"] == "red"
+    client = login("supervisor")
+    for status, listed in (("red", True), ("green", False)):
+        page = client.get(f"{P}/ledger/?as_of=2026-04-07&status={status}")
+        assert page.status_code == 200
+        found = lxml.html.fromstring(page.content).xpath('//tr[td[contains(., "完成投资")]]')
+        assert bool(found) == listed, status
+    set_bands(office, plan, then.rule, None)  # back to the defaults, from today
+    assert compute(plan, dt.date(2026, 4, 8)).indicator_judgements[investment.pk].status == "red"
+    assert BandRevision.objects.filter(plan=plan, rule=then.rule).last().new is None
