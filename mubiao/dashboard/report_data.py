@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 
 from mubiao.dashboard.models import DEFAULT_RANKING, RankingSetting
 from mubiao.dashboard.status import PlanStatus
@@ -26,7 +27,7 @@ from mubiao.monitor import (
     gap_sentence_zh,
     months_of_year,
     rank_units,
-    rollup_area,
+    rollup_area_counts,
     time_progress_en,
     time_progress_zh,
 )
@@ -215,17 +216,19 @@ def overdue_row(r: Report, as_of: dt.date) -> dict:
     }
 
 
-def areas_from(plan: Plan, lights: dict[int | None, list[str]]) -> list[dict]:
-    """The top areas in plan order, each with the roll-up of its tasks' lights."""
+def areas_from(plan: Plan, lights: Mapping[int | None, Mapping[str, int]]) -> list[dict]:
+    """The top areas in plan order, each with the roll-up of its tasks' lights (how many
+    tasks of the area have each light)."""
     areas = Area.objects.filter(plan=plan, parent__isnull=True).order_by("order", "pk")
     rows = []
     for area in areas:
-        if lights.get(area.pk):
-            rolled = rollup_area(lights[area.pk])
+        counted = {s: n for s, n in lights.get(area.pk, {}).items() if n}
+        if counted:
+            rolled = rollup_area_counts(counted)
             counts = {str(k): v for k, v in rolled.counts.items()}
             rows.append({"code": area.code, "name": str(area), "status": str(rolled.status),
                          "counts": {s: counts.get(s, 0) for s in STATUSES},
-                         "tasks": len(lights[area.pk])})  # fmt: skip
+                         "tasks": sum(counted.values())})  # fmt: skip
     return rows
 
 

@@ -233,16 +233,23 @@ def _judge(plan: Plan, on: dt.date, found: Affected, progress: list | None = Non
 
 def last_statuses(plan: Plan, day: dt.date, result: PlanStatus, whole: bool) -> dict[str, str]:
     """The last recorded status of each judged subject on or before ``day``."""
-    rows = StatusChange.objects.filter(plan=plan, as_of__lte=day)
-    if not whole:
-        rows = rows.filter(
-            Q(indicator_id__in=[i.pk for i in result.indicators])
-            | Q(task_id__in=[t.pk for t in result.tasks])
-        )
+    if whole:
+        parts = [StatusChange.objects.filter(plan=plan, as_of__lte=day)]
+    else:
+        # Each through its subject's index: with the plan (whose subjects they are) or
+        # in one OR, the (plan, as_of) index would walk every change row of the plan.
+        rows = StatusChange.objects.filter(as_of__lte=day)
+        parts = [
+            rows.filter(indicator_id__in=[i.pk for i in result.indicators]),
+            rows.filter(task_id__in=[t.pk for t in result.tasks]),
+        ]
     latest: dict[str, str] = {}
-    ordered = rows.order_by("as_of", "at", "pk").values_list("indicator_id", "task_id", "status_to")
-    for indicator_id, task_id, status in ordered:
-        latest[f"i{indicator_id}" if indicator_id else f"t{task_id}"] = status
+    for part in parts:
+        ordered = part.order_by("as_of", "at", "pk")
+        for indicator_id, task_id, status in ordered.values_list(
+            "indicator_id", "task_id", "status_to"
+        ):
+            latest[f"i{indicator_id}" if indicator_id else f"t{task_id}"] = status
     return latest
 
 
@@ -359,11 +366,11 @@ def build_rows(result: PlanStatus, *, whole: bool = True) -> list[CurrentStatus]
 
 def _replace_rows(plan: Plan, result: PlanStatus, found: Affected) -> None:
     rows = build_rows(result, whole=False)
-    CurrentStatus.objects.filter(
-        Q(indicator_id__in=[i.pk for i in result.indicators])
-        | Q(task_id__in=[t.pk for t in result.tasks]),
-        plan=plan,
-    ).delete()
+    # Two deletes, each through its subject's unique index: an OR of the two would walk
+    # every row of the plan.
+    stored = CurrentStatus.objects.filter(plan=plan)
+    stored.filter(indicator_id__in=[i.pk for i in result.indicators]).delete()
+    stored.filter(task_id__in=[t.pk for t in result.tasks]).delete()
     CurrentStatus.objects.bulk_create(rows, batch_size=1000)
 
 
@@ -461,9 +468,9 @@ def summary_of(
     }
     for kind, status, n in kinds:
         counts[f"{kind}s"][status] += n
-    lights: dict[int | None, list[str]] = defaultdict(list)
+    lights: dict[int | None, Counter[str]] = defaultdict(Counter)
     for top_area, status, n in task_areas:
-        lights[top_area] += [status] * n
+        lights[top_area][status] += n
     return counts, report_data.areas_from(plan, lights)
 
 

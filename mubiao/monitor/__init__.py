@@ -52,6 +52,7 @@ from mubiao.monitor.rollup import (
     UnitScorecard,
     count_statuses,
     rollup_area,
+    rollup_area_counts,
     rollup_task,
     unit_scorecard,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "periods_of_year",
     "rank_units",
     "rollup_area",
+    "rollup_area_counts",
     "rollup_task",
     "rounded",
     "rule_of",

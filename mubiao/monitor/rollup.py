@@ -77,9 +77,23 @@ def rollup_area(items: Iterable[Light], red_share: float = 0.25) -> AreaRollup:
     >>> rollup_area(["red", "green", "green", "yellow"]).status
     <Status.RED: 'red'>
     """
+    return rollup_area_counts(count_statuses(items), red_share)
+
+
+def rollup_area_counts(
+    counted: Mapping[Status, int] | Mapping[str, int], red_share: float = 0.25
+) -> AreaRollup:
+    """``rollup_area`` from how many tasks have each light (a province's area has
+    thousands: counted in the database, not listed).
+
+    >>> rollup_area_counts({"red": 1, "green": 4}).status
+    <Status.YELLOW: 'yellow'>
+    """
     if not 0.0 < red_share <= 1.0:
         raise ValueError(f"red_share {red_share} must be above 0 and at most 1")
-    counts = count_statuses(items)
+    counts = dict.fromkeys(Status, 0)
+    for light, n in counted.items():
+        counts[status_of(light)] += n
     return AreaRollup(_area_status(counts, red_share), counts, red_share)
 
 
