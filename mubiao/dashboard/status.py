@@ -407,16 +407,18 @@ def _due_end_expr(plan: Plan):
 def overdue_reports(plan: Plan, as_of: dt.date, reports: QuerySet[Report] | None = None):
     """Reports overdue (逾期) as of ``as_of``: ``monitor.deadlines.is_overdue``."""
     from mubiao.reporting.models import Cycle
-    from mubiao.reporting.workflow import overdue_q
+    from mubiao.reporting.workflow import overdue_parts
 
     if reports is None:
         reports = Report.objects.filter(cycle__plan=plan)
-    # The past-due cycles as a short list of ids, so the (cycle, first_submitted_at)
-    # index finds their unsubmitted slots without reading every report.
+    # The past-due cycles as a short list of ids, and each way of being overdue apart
+    # (``overdue_q`` is their OR): each is one walk of an index on (cycle, …), where the
+    # OR read every report of those cycles (a province's million).
     past_due = list(Cycle.objects.filter(plan=plan, due_on__lt=as_of).values_list("pk", flat=True))
+    late = reports.filter(cycle_id__in=past_due)
+    never, after, sent_back = (late.filter(q).order_by().values("pk") for q in overdue_parts(as_of))
     return (
-        reports.filter(cycle_id__in=past_due)
-        .filter(overdue_q(as_of))
+        Report.objects.filter(pk__in=never.union(after, sent_back))
         .select_related("cycle", "unit", "task", "indicator")
         .order_by("cycle__start", "unit__path", "pk")
     )

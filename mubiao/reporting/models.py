@@ -195,8 +195,14 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["cycle", "state"]),
             models.Index(fields=["unit", "state"]),
-            # Overdue reports: a past-due cycle's slots not yet submitted.
+            # Overdue reports: a past-due cycle's slots not yet submitted, and those sent
+            # back and not submitted since (few: submitting clears returned_at).
             models.Index(fields=["cycle", "first_submitted_at"]),
+            models.Index(
+                fields=["cycle", "returned_at"],
+                condition=Q(returned_at__isnull=False),
+                name="report_sent_back",
+            ),
         ]
 
     def __str__(self) -> str:

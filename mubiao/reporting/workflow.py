@@ -43,13 +43,21 @@ def overdue_q(as_of: dt.date, prefix: str = "") -> Q:
     """``monitor.deadlines.is_overdue`` as a query on reports (``prefix`` e.g. "report__"):
     due before ``as_of`` and not submitted by its end, or sent back and not submitted since.
     Today's view and a view rebuilt for today are the same query."""
+    never, after, sent_back = overdue_parts(as_of, prefix)
+    return Q(**{f"{prefix}cycle__due_on__lt": as_of}) & (never | after | sent_back)
+
+
+def overdue_parts(as_of: dt.date, prefix: str = "") -> tuple[Q, Q, Q]:
+    """The three ways a past-due report is overdue (``overdue_q`` is their OR): never
+    submitted, first submitted after ``as_of``, sent back by then and not submitted
+    since. Apart, each is one index walk (``Report``'s indexes)."""
     end = _day_end(as_of)
     p = prefix
-    not_in = Q(**{f"{p}first_submitted_at__isnull": True}) | Q(
-        **{f"{p}first_submitted_at__gte": end}
+    return (
+        Q(**{f"{p}first_submitted_at__isnull": True}),
+        Q(**{f"{p}first_submitted_at__gte": end}),
+        Q(**{f"{p}returned_at__lt": end}),
     )
-    sent_back = Q(**{f"{p}returned_at__lt": end})
-    return Q(**{f"{p}cycle__due_on__lt": as_of}) & (not_in | sent_back)
 
 
 def due_soon_q(as_of: dt.date, window: int, prefix: str = "") -> Q:
