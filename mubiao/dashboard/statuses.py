@@ -197,8 +197,8 @@ def _apply(plan: Plan, header: StatusCache | None, found: Affected, on: dt.date)
         if found.indicators or found.tasks:
             result = _judge(plan, on, found, progress)
             changes = record_changes(result, on, correction=found.correction)
-            _replace_rows(plan, result, found)
-            _summarise(plan, header)
+            replaced = _replace_rows(plan, result, found)
+            _summarise_change(plan, header, *replaced)
         if found.units:
             _refresh_standings(plan, header, found.units)
         if found.projects:
@@ -364,14 +364,53 @@ def build_rows(result: PlanStatus, *, whole: bool = True) -> list[CurrentStatus]
     return made
 
 
-def _replace_rows(plan: Plan, result: PlanStatus, found: Affected) -> None:
+Counted = tuple[str, str, int | None, int]  # a row's kind, status, top area, overdue milestones
+
+
+def _replace_rows(
+    plan: Plan, result: PlanStatus, found: Affected
+) -> tuple[list[Counted], list[Counted]]:
+    """Replace the judged subjects' rows; returns what the header counts of the rows
+    taken out and of those put in."""
     rows = build_rows(result, whole=False)
-    # Two deletes, each through its subject's unique index: an OR of the two would walk
-    # every row of the plan.
+    # Each through its subject's unique index: an OR of the two would walk every row of
+    # the plan.
     stored = CurrentStatus.objects.filter(plan=plan)
-    stored.filter(indicator_id__in=[i.pk for i in result.indicators]).delete()
-    stored.filter(task_id__in=[t.pk for t in result.tasks]).delete()
+    parts = [
+        stored.filter(indicator_id__in=[i.pk for i in result.indicators]),
+        stored.filter(task_id__in=[t.pk for t in result.tasks]),
+    ]
+    fields = ("kind", "status", "top_area_id", "overdue_milestones")
+    old: list[Counted] = [row for part in parts for row in part.values_list(*fields)]
+    for part in parts:
+        part.delete()
     CurrentStatus.objects.bulk_create(rows, batch_size=1000)
+    new = [(r.kind, r.status, r.top_area_id, r.overdue_milestones) for r in rows]
+    return old, new
+
+
+def _summarise_change(
+    plan: Plan, header: StatusCache, old: list[Counted], new: list[Counted]
+) -> None:
+    """``_summarise`` for a few replaced rows: the header's counts, areas and overdue
+    milestones moved by what was taken out and put in, instead of counting the plan's
+    rows again (a province's 90,000). The header is locked by ``apply``, so its counts
+    are those of the rows."""
+    counts = {kind: dict(by_status) for kind, by_status in header.counts.items()}
+    top_of = dict(Area.objects.filter(plan=plan, parent=None).values_list("code", "pk"))
+    lights: dict[int | None, Counter[str]] = defaultdict(Counter)
+    for area in header.areas:
+        lights[top_of.get(area["code"])].update(area["counts"])
+    late = header.overdue_milestones
+    for rows, sign in ((old, -1), (new, 1)):
+        for kind, status, top_area, overdue_ms in rows:
+            counts[f"{kind}s"][status] = counts[f"{kind}s"].get(status, 0) + sign
+            if kind == "task":
+                lights[top_area][status] += sign
+                late += sign * overdue_ms
+    header.counts = counts
+    header.areas = report_data.areas_from(plan, lights)
+    header.overdue_milestones = late
 
 
 def _refresh_standings(plan: Plan, header: StatusCache, units: Iterable[int] | None = None) -> None:
