@@ -67,6 +67,7 @@ class Affected:
     indicators: set[int] = field(default_factory=set)
     tasks: set[int] = field(default_factory=set)
     units: set[int] = field(default_factory=set)
+    tallies: set[int] = field(default_factory=set)  # units whose report tallies may move
     projects: bool = False
     correction: bool = False
 
@@ -100,6 +101,7 @@ def affected(plan: Plan, subjects: Iterable[object]) -> Affected:
             found.tasks.add(s.task_id)
         elif isinstance(s, Assignment):
             found.units.add(s.unit_id)
+            found.tallies.add(s.unit_id)
             if s.task_id:
                 found.tasks.add(s.task_id)
             if s.indicator_id:
@@ -107,6 +109,7 @@ def affected(plan: Plan, subjects: Iterable[object]) -> Affected:
         elif isinstance(s, Report):
             report_ids.append(s.pk)
             found.units.add(s.unit_id)
+            found.tallies.add(s.unit_id)
             if s.task_id:
                 found.tasks.add(s.task_id)
             elif s.indicator_id:
@@ -115,6 +118,7 @@ def affected(plan: Plan, subjects: Iterable[object]) -> Affected:
                 found.projects = True
         elif isinstance(s, OrgUnit):
             found.units.add(s.pk)
+            found.tallies.add(s.pk)
         elif s.__class__.__name__ == "Project":
             found.projects = True
         else:
@@ -154,7 +158,13 @@ def affected(plan: Plan, subjects: Iterable[object]) -> Affected:
 # ── The one entry point of the actions ───────────────────────────────────────────────
 
 
-def apply(plan: Plan, subjects: Iterable[object] | _Whole, *, on: dt.date | None = None) -> int:
+def apply(
+    plan: Plan,
+    subjects: Iterable[object] | _Whole,
+    *,
+    on: dt.date | None = None,
+    tallies: bool = True,
+) -> int:
     """Judge what ``subjects`` touched once, as of ``on`` (default today), and keep the
     store and the history; call it inside the action's transaction.
 
@@ -163,6 +173,9 @@ def apply(plan: Plan, subjects: Iterable[object] | _Whole, *, on: dt.date | None
     (``MUBIAO_STATUS_INLINE_LIMIT``), else only the change rows of these subjects are
     written and the store is left to ``mubiao tick``; a plan without a store yet (one
     just loaded) gets its change rows, and its store from the next tick.
+
+    ``tallies=False`` says the action changed no report's submission or return (an
+    approval): the units' report tallies are kept, only their lights recounted.
     """
     on = on or timezone.localdate()
     with transaction.atomic():
@@ -171,7 +184,10 @@ def apply(plan: Plan, subjects: Iterable[object] | _Whole, *, on: dt.date | None
             if header is not None and on == timezone.localdate():
                 return len(rebuild(plan, on).changes)
             return len(record_changes(compute(plan, on), on, whole=True))
-        return _apply(plan, header, affected(plan, subjects), on)
+        found = affected(plan, subjects)
+        if not tallies:
+            found.tallies.clear()
+        return _apply(plan, header, found, on)
 
 
 def _apply(plan: Plan, header: StatusCache | None, found: Affected, on: dt.date) -> int:
@@ -200,7 +216,7 @@ def _apply(plan: Plan, header: StatusCache | None, found: Affected, on: dt.date)
             replaced = _replace_rows(plan, result, found)
             _summarise_change(plan, header, *replaced)
         if found.units:
-            _refresh_standings(plan, header, found.units)
+            _refresh_standings(plan, header, found.units, recount=found.tallies)
         if found.projects:
             header.projects = project_summary(plan.projects.all(), plan.year, on, rows=progress)
         header.refreshed_at = timezone.now()
@@ -413,9 +429,18 @@ def _summarise_change(
     header.overdue_milestones = late
 
 
-def _refresh_standings(plan: Plan, header: StatusCache, units: Iterable[int] | None = None) -> None:
+def _refresh_standings(
+    plan: Plan,
+    header: StatusCache,
+    units: Iterable[int] | None = None,
+    *,
+    recount: set[int] | None = None,
+) -> None:
     """Recount the standings of some units (default: all) from the rows and the reports,
-    then the ranking and the overdue total kept with the header."""
+    then the ranking and the overdue total kept with the header. ``recount``: of those
+    units, the ones whose report tallies are counted again (default: all); the others
+    keep theirs (an approval moves none: about half of its write at a province's
+    scale)."""
     lead_tasks = Assignment.objects.filter(role=LEAD, task__plan=plan)
     lead_indicators = Assignment.objects.filter(role=LEAD, indicator__plan=plan)
     assigned = Assignment.objects.filter(Q(task__plan=plan) | Q(indicator__plan=plan))
@@ -440,7 +465,22 @@ def _refresh_standings(plan: Plan, header: StatusCache, units: Iterable[int] | N
         ).values_list("unit_id", "indicator__current_status__status")
     ]
     with_items = set(assigned.values_list("unit_id", flat=True).distinct())
-    made = standings_of(plan, lights, with_items, report_tallies(plan, header.as_of, reports))
+    if units is not None and recount is not None:
+        kept = {
+            s.unit_id: {"counted": s.counted, "on_time": s.on_time, "late": s.late,
+                        "overdue": s.overdue}
+            for s in standings.exclude(unit_id__in=recount)
+        }  # fmt: skip
+        counted = recount & units
+        fresh = (
+            report_tallies(plan, header.as_of, reports.filter(unit_id__in=counted))
+            if counted
+            else {}
+        )
+        tallies = {**kept, **fresh}
+    else:
+        tallies = report_tallies(plan, header.as_of, reports)
+    made = standings_of(plan, lights, with_items, tallies)
     standings.delete()
     UnitStanding.objects.bulk_create(made, batch_size=1000)
     every = list(UnitStanding.objects.filter(plan=plan).select_related("unit"))

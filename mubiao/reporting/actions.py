@@ -43,15 +43,17 @@ S = Report.State
 UNLOCK_DAYS = 7
 
 
-def _judge(report: Report, *, tallies_only: bool = False) -> None:
+def _judge(report: Report, *, tallies_only: bool = False, tallies: bool = True) -> None:
     """Keep the plan's status store and history, inside the action's transaction.
 
     A submission changes only the unit's report tallies (a value counts once approved);
-    an approval, a return or a late unlock changes the report's subjects too.
+    an approval, a return or a late unlock changes the report's subjects too; an
+    approval changes no tallies (``tallies=False``: no submission or return moved).
     """
     from mubiao.dashboard import statuses
 
-    statuses.apply(report.cycle.plan, [report.unit] if tallies_only else [report])
+    plan = report.cycle.plan
+    statuses.apply(plan, [report.unit] if tallies_only else [report], tallies=tallies)
 
 
 @dataclass
@@ -396,7 +398,7 @@ def _review(user: User, report: Report, decision: str, comment: str) -> Review:
 def approve(user: User, report: Report, comment: str = "") -> Review:
     """Approve the submitted version; the report is locked from then on."""
     review = _approve(user, report, comment)
-    _judge(review.report)
+    _judge(review.report, tallies=False)
     return review
 
 
@@ -451,7 +453,7 @@ def bulk_approve(user: User, reports: Iterable[Report]) -> list[Review]:
 
         for plan_id in {r.report.cycle.plan_id for r in reviews}:
             mine = [r.report for r in reviews if r.report.cycle.plan_id == plan_id]
-            statuses.apply(mine[0].cycle.plan, mine)
+            statuses.apply(mine[0].cycle.plan, mine, tallies=False)  # approvals move none
         return reviews
 
 

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import timezone
 
-from mubiao.dashboard import current
+from mubiao.dashboard import current, statuses
 from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.history import statuses_as_of
 from mubiao.dashboard.models import BandSetting, CurrentStatus, StatusCache, UnitStanding
@@ -110,6 +110,33 @@ def test_an_approval_refreshes_its_rows_at_once_without_a_rebuild(
     cache = StatusCache.objects.get(plan=month.plan)
     assert cache.built_at == built and cache.refreshed_at > built
     assert status_of(month.plan, "sales") != before
+    agree(month.plan)
+
+
+def _standings(plan) -> dict:
+    fields = ("lights", "overdue_milestones", "counted", "on_time", "late", "overdue")
+    return {s.unit.code: tuple(getattr(s, f) for f in fields)
+            for s in UnitStanding.objects.filter(plan=plan).select_related("unit")}  # fmt: skip
+
+
+def test_an_approval_keeps_the_units_report_tallies_and_recounts_their_lights(
+    month, slot, clock, django_capture_on_commit_callbacks, monkeypatch
+):
+    clock("2026-04-07", 15)
+    counted: list[object] = []
+    tallies = statuses.report_tallies
+
+    def spy(plan, as_of, reports=None):
+        counted.append(reports)
+        return tallies(plan, as_of, reports)
+
+    monkeypatch.setattr(statuses, "report_tallies", spy)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.approve(month.users["supervisor"], slot("swj", "t2"))
+    assert counted == []  # an approval moves no submission or return: nothing recounted
+    after = _standings(month.plan)
+    current.rebuild(month.plan)  # every standing counted again from the reports
+    assert after == _standings(month.plan)
     agree(month.plan)
 
 
