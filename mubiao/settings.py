@@ -190,7 +190,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "django_tasks_db",
     "ninja",
     "mubiao.audit",
     "mubiao.orgs",
@@ -200,6 +199,8 @@ INSTALLED_APPS = [
     "mubiao.api",
     "mubiao.dashboard",
     "mubiao.supervision",
+    # After the app whose ``db_worker`` command replaces its own (mubiao.lib.worker).
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

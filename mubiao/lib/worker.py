@@ -7,7 +7,10 @@ through the loop and ended the worker. Here a lock met while polling or claiming
 of a claim has happened then: the transaction rolled back whole) is logged and the loop
 starts again after a short pause, so the worker outlives any long write. Any other error
 still ends it (``mubiao demo`` restarts it). Run as ``manage.py task_worker``, which takes
-the options of ``db_worker``.
+the options of ``db_worker``; ``manage.py db_worker`` is this same worker (the project's
+command of that name replaces django_tasks_db's), so neither name dies on a lock. Its
+system checks read the database without the write lock (:mod:`mubiao.lib.sqlite3`), so
+a worker started during a long write starts and waits it out in the loop.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.backends.sqlite3 import base
+from django.db import OperationalError
+from django.db.backends.sqlite3 import base, features
+from django.utils.functional import cached_property
 
 from mubiao.lib.db import retry_locked
 
@@ -24,7 +26,27 @@ class Cursor(base.SQLiteCursorWrapper):
         return super().execute(query, params)
 
 
+class DatabaseFeatures(features.DatabaseFeatures):
+    @cached_property
+    def supports_json_field(self) -> bool:
+        """Whether SQLite has its JSON functions, asked with a plain read.
+
+        Django asks inside ``transaction.atomic``, whose ``BEGIN IMMEDIATE`` waits for the
+        write lock: under a write longer than the lock wait the answer was "no" (kept for
+        the connection's life), so the system checks of a worker or a server started then
+        failed ("SQLite does not support JSONFields") and it exited. A read takes no lock
+        (WAL), and in autocommit it waits out a lock like any statement."""
+        with self.connection.cursor() as cursor:
+            try:
+                cursor.execute('SELECT JSON(\'{"a": "b"}\')')
+            except OperationalError:
+                return False
+        return True
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    features_class = DatabaseFeatures
+
     def create_cursor(self, name: Any = None) -> Any:
         cursor = self.connection.cursor(factory=Cursor)
         cursor.wrapper = self
