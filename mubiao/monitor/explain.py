@@ -8,7 +8,7 @@ from the same figures so that they can never disagree with them.
 >>> facts = IndicatorFacts("growth", ">=", 5.5, 2026, "rate", unit="%", metric="地区生产总值",
 ...     observations=(Observation("2026Q1", 5.2, date(2026, 4, 20)),))
 >>> judge(facts, date(2026, 4, 30)).explain_zh
-'地区生产总值：截至2026-03-31为5.2%，目标不低于5.5%，差-0.3个百分点，低于目标1个百分点以内，判为黄灯；预计全年5.2%（3.69%–6.71%）。'
+'地区生产总值：截至2026-03-31为5.2%，目标不低于5.5%，低于目标0.3个百分点，低于目标1个百分点以内，判为黄灯；预计全年5.2%（3.69%–6.71%）。'
 """
 
 from __future__ import annotations
@@ -88,6 +88,50 @@ def _target_en(inputs: Mapping[str, Any]) -> str:
     return patterns[cmp].format(t=target, m=num(inputs["value_max"], unit))
 
 
+def _beside_target(j: Judgement, inputs: Mapping[str, Any]) -> tuple[str, float] | None:
+    """Where a rate stands against its target, as bulletins say it: ("above", 0.64),
+    ("below", 0.84) or ("level", 0); the distance is from the nearer end of a range.
+    None without an actual, or inside a range (the verdict's words say so)."""
+    if j.actual is None or inputs.get("target") is None:
+        return None
+    low, high = inputs["target"], inputs["value_max"] if inputs["comparator"] == "range" else None
+    if high is not None and low <= j.actual <= high:
+        return None
+    edge = high if high is not None and j.actual > high else low
+    distance = j.actual - edge
+    if num(abs(distance)) == "0":
+        return "level", 0.0
+    return ("above" if distance > 0 else "below"), abs(distance)
+
+
+def _beside_target_zh(j: Judgement, inputs: Mapping[str, Any]) -> str:
+    """高于目标0.64个百分点 / 低于目标0.84个百分点 / 与目标持平 / 高于目标上限0.6个百分点
+    (not "差-0.84", a shortfall of a negative number)."""
+    where = _beside_target(j, inputs)
+    if where is None:
+        return ""
+    side, distance = where
+    if side == "level":
+        return "与目标持平"
+    target = "目标" + (
+        ("上限" if side == "above" else "下限") if inputs["comparator"] == "range" else ""
+    )
+    words = "高于" if side == "above" else "低于"
+    return f"{words}{target}{num(distance, _points(inputs['unit'], '个百分点'))}"
+
+
+def _beside_target_en(j: Judgement, inputs: Mapping[str, Any]) -> str:
+    where = _beside_target(j, inputs)
+    if where is None:
+        return ""
+    side, distance = where
+    if side == "level":
+        return "level with the target"
+    target = "the target range" if inputs["comparator"] == "range" else "the target"
+    points = " point" if num(distance) == "1" else " points"
+    return f"{num(distance, _points(inputs['unit'], points))} {side} {target}"
+
+
 def _points(unit: str | None, points: str) -> str | None:
     """A gap between two percentages is in percentage points."""
     return points if unit == "%" else unit
@@ -145,9 +189,7 @@ def _numeric_zh(j: Judgement, inputs: Mapping[str, Any]) -> str:
         return "，".join(parts) + _forecast_zh(j, unit)
     parts = [f"截至{_day(j.reference_date)}为{num(j.actual, unit)}", f"目标{_target_zh(inputs)}"]
     if inputs["accumulation"] == "rate":
-        parts.append(
-            f"差{num(j.measure, _points(unit, '个百分点'))}" if j.measure is not None else ""
-        )
+        parts.append(_beside_target_zh(j, inputs))
     elif is_level(j):
         if j.ratio is not None and not j.rule.endswith("-ceiling"):
             parts.append(f"为目标值的{_pct(j.ratio)}")
@@ -219,7 +261,7 @@ def _numeric_en(j: Judgement, inputs: Mapping[str, Any]) -> str:
         f"target {_target_en(inputs)}",
     ]
     if inputs["accumulation"] == "rate":
-        parts.append(f"gap {num(j.measure, _points(unit, ' pp'))}" if j.measure is not None else "")
+        parts.append(_beside_target_en(j, inputs))
     elif is_level(j):
         if j.ratio is not None and not j.rule.endswith("-ceiling"):
             parts.append(f"{_pct(j.ratio)} of the target")

@@ -45,10 +45,61 @@ def test_it_explains_a_rate_gap_in_percentage_points_and_says_when_at_risk():
         observations=(Observation("2026Q3", 3.0, date(2026, 10, 20)),),
     )
     j = judge(facts, date(2026, 10, 25))
-    assert "差-2.5个百分点" in j.explain_zh
+    assert "低于目标2.5个百分点" in j.explain_zh
     assert "有完不成全年目标的风险" in j.explain_zh
-    assert "gap -2.5 pp" in j.explain_en
+    assert "2.5 points below the target" in j.explain_en
     assert "at risk of missing the target" in j.explain_en
+
+
+def rate(comparator: str, value: float, actual: float, value_max: float | None = None):
+    return IndicatorFacts(
+        "growth", comparator, value, 2026, "rate", "down" if comparator == "<=" else "up",
+        unit="%", value_max=value_max, metric="率",
+        observations=(Observation("2026Q3", actual, date(2026, 10, 20)),),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("facts", "zh", "en"),
+    [
+        (rate(">=", 5.5, 6.14), "高于目标0.64个百分点", "0.64 points above the target"),
+        (rate(">=", 5.0, 4.16), "低于目标0.84个百分点", "0.84 points below the target"),
+        (rate(">=", 5.0, 5.0), "与目标持平", "level with the target"),
+        # a ceiling (城镇调查失业率5.5%以内): below it is the good side, said as it is
+        (
+            rate("<=", 5.5, 4.8),
+            "低于目标0.7个百分点，控制在目标以内",
+            "0.7 points below the target",
+        ),
+        (
+            rate("<=", 5.5, 5.9),
+            "高于目标0.4个百分点，超出控制目标1个百分点以内",
+            "0.4 points above",
+        ),
+        # inside a range the verdict says so, once
+        (
+            rate("range", 3.0, 3.5, 4.0),
+            "目标3%至4%，处于目标区间内，判为绿灯",
+            "inside the range: green",
+        ),
+        (
+            rate("range", 3.0, 4.6, 4.0),
+            "高于目标上限0.6个百分点，偏离目标区间1个百分点以内",
+            "0.6 points above the target range",
+        ),
+        (
+            rate("range", 3.0, 1.5, 4.0),
+            "低于目标下限1.5个百分点，偏离目标区间1个百分点以上",
+            "1.5 points below the target range",
+        ),
+        (rate(">=", 5.0, 4.0), "低于目标1个百分点，", "1 point below the target"),
+    ],
+)
+def test_a_rate_is_said_above_or_below_its_target_never_a_negative_shortfall(facts, zh, en):
+    j = judge(facts, date(2026, 10, 25))
+    assert zh in j.explain_zh
+    assert en in j.explain_en
+    assert "差" not in j.explain_zh
 
 
 @pytest.mark.parametrize(
