@@ -20,11 +20,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mubiao.dashboard.bulletin_docx import render
 from mubiao.dashboard.current import report_data_for
@@ -34,6 +35,7 @@ from mubiao.lib.text import printable_tree
 from mubiao.monitor import is_period_code, parse_period
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Plan
+from mubiao.reporting.cycles import month_end
 from mubiao.reporting.models import Cycle
 
 
@@ -42,12 +44,60 @@ def may_publish(user, plan: Plan) -> bool:
     return plan_access.supervises(user, plan)
 
 
+def as_of_window(cycle: Cycle) -> tuple[dt.date, dt.date | None]:
+    """The days a bulletin of ``cycle`` may be built as of (``None``: no last day).
+
+    Its figures are those of the data month, the last month ended by its "as of" day
+    (PRACTICE.md §1): for a cycle that ends with a month (202610, 2026Q3, 2026) that is
+    the month after the period, so the October bulletin is built in November (as of
+    2026-11-01 to 2026-11-30) and prints 1–10月; as of December it would print 1–11月
+    under October's title. The year's last day is its own data month's end. A custom
+    cycle that does not end with a month is only kept from being built before it ends.
+    """
+    end = cycle.end
+    if end != month_end(end.year, end.month):
+        return end, None
+    first = end if (end.month, end.day) == (12, 31) else end + dt.timedelta(days=1)
+    after = end + dt.timedelta(days=1)
+    return first, month_end(after.year, after.month)
+
+
+def check_as_of(cycle: Cycle, as_of: dt.date) -> None:
+    """ValidationError with a sentence when ``as_of`` is outside ``as_of_window``."""
+    first, last = as_of_window(cycle)
+    if as_of < first or (last is not None and as_of > last):
+        labels = {"cycle": cycle.label, "first": first.isoformat()}
+        if last is None:
+            raise ValidationError(
+                _("The bulletin for %(cycle)s can be built as of %(first)s or later, once "
+                  "the cycle has ended.") % labels
+            )  # fmt: skip
+        raise ValidationError(
+            _("The bulletin for %(cycle)s prints that cycle's figures: build it as of a day "
+              "from %(first)s to %(last)s. A later day would print the next month's figures "
+              "under this cycle's title; choose the next cycle for them.")
+            % {**labels, "last": last.isoformat()}
+        )  # fmt: skip
+
+
+def default_as_of(cycle: Cycle, today: dt.date) -> dt.date:
+    """The day the bulletin form proposes for ``cycle``: today, kept within its window."""
+    first, last = as_of_window(cycle)
+    return max(first, min(today, last) if last else today)
+
+
 def build(
     user, cycle: Cycle, as_of: dt.date, narrative: dict | None = None
 ) -> tuple[dict, dict, dict]:
     """(report data, the narrative as told, the content) of ``cycle`` as of ``as_of``:
     the office's ``narrative`` over ``default_narrative``; what a draft previews and a
-    publication freezes."""
+    publication freezes. ValidationError when ``as_of`` is outside ``as_of_window``."""
+    check_as_of(cycle, as_of)
+    if as_of > timezone.localdate():
+        raise ValidationError(
+            _("A bulletin prints what was known by its date, and %(date)s has not come yet.")
+            % {"date": as_of.isoformat()}
+        )
     plan = cycle.plan
     record(plan, as_of)
     data = report_data_for(plan, user, as_of, scope_all=True)

@@ -311,6 +311,17 @@ def _without_page(query) -> str:
     return query.urlencode()
 
 
+def _bulletin_cycles(plan: Plan, today: dt.date) -> list[Cycle]:
+    """The cycles a bulletin can be built for today (ended ones: ``as_of_window``), each
+    with the day the form proposes."""
+    cycles = []
+    for c in Cycle.objects.filter(plan=plan, end__lte=today).order_by("start"):
+        if bulletins.as_of_window(c)[0] <= today:
+            c.proposed_as_of = bulletins.default_as_of(c, today)  # type: ignore[attr-defined]
+            cycles.append(c)
+    return cycles
+
+
 @login_required
 def bulletin_list(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = plan_access.get_plan_for_user(request.user, plan_code)
@@ -318,7 +329,7 @@ def bulletin_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         raise PermissionDenied("bulletins")
     items = Bulletin.objects.filter(cycle__plan=plan).select_related("cycle", "created_by")
     today = timezone.localdate()
-    cycles = list(Cycle.objects.filter(plan=plan, start__lte=today).order_by("start"))
+    cycles = _bulletin_cycles(plan, today)
     # The bulletin is written on the latest closed cycle: its reporting deadline is past.
     closed = [c for c in cycles if c.due_on < today]
     default = closed[-1] if closed else (cycles[0] if cycles else None)
@@ -327,8 +338,12 @@ def bulletin_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         "dashboard/bulletins.html",
         _context(
             request, plan, today, bulletins=items, cycles=cycles, default_cycle=default,
+            default_as_of=default.proposed_as_of if default else today,
             may_publish=bulletins.may_publish(request.user, plan),
-            narrative=bulletins.default_narrative(plan, default, today) if default else None,
+            narrative=(
+                bulletins.default_narrative(plan, default, default.proposed_as_of)
+                if default else None
+            ),
         ),
     )  # fmt: skip
 
@@ -361,9 +376,7 @@ def bulletin_edit(request: HttpRequest, plan_code: str, code: str) -> HttpRespon
     narrative = dict(item.narrative)
     if not narrative.get("problems"):
         narrative["problems"] = "\n".join(bulletins.problem_lines(content))
-    cycles = list(
-        Cycle.objects.filter(plan=plan, start__lte=timezone.localdate()).order_by("start")
-    )
+    cycles = _bulletin_cycles(plan, timezone.localdate())
     return render(
         request,
         "dashboard/bulletin_edit.html",

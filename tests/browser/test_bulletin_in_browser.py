@@ -43,7 +43,13 @@ def test_the_office_builds_edits_and_publishes_the_october_bulletin(
               if c.due_on < today]  # fmt: skip
     latest = max(closed, key=lambda c: c.start)
     expect(page.get_by_test_id("bulletin-cycle")).to_have_value(latest.code)
+    # Choosing a cycle moves the date into the days its bulletin may be built as of (the
+    # month after its period; today is later than both windows' ends).
+    page.wait_for_load_state()
+    page.get_by_test_id("bulletin-cycle").select_option("202606")
+    expect(page.get_by_test_id("bulletin-as-of")).to_have_value("2026-07-31")
     page.get_by_test_id("bulletin-cycle").select_option("202610")
+    expect(page.get_by_test_id("bulletin-as-of")).to_have_value("2026-11-30")
     page.get_by_test_id("bulletin-as-of").fill("2026-11-10")
     page.get_by_test_id("save-draft").click()
 

@@ -23,6 +23,7 @@ def reported(bworld, settings, tmp_path):
         report_value(bworld.plan, "fgw", "202606", task="t1",
                      values={"investment": 600, "projects": 300},
                      submitted="2026-07-05", approved="2026-07-08")  # fmt: skip
+    with time_machine.travel("2026-07-10 16:00 +0800", tick=False):
         publish(bworld.users["supervisor"], Cycle.objects.get(code="202606"), dt.date(2026, 7, 10))
     return bworld
 

@@ -135,8 +135,9 @@ def test_an_exempt_unit_is_spared_the_black_list_on_both(demo, office, client):
 
 
 def test_equal_figures_share_a_place_as_并列(demo, office, client):
-    # Before any key project has reported, every county stands at 0.0%: all 并列第1.
-    day = dt.date(2026, 1, 5)
+    # The first day January's bulletin can be built, before any key project's January is
+    # approved: every county stands at 0.0%, all 并列第1.
+    day = dt.date(2026, 2, 1)
     html, page = page_tables(client, day.isoformat())
     content = build(office, Cycle.objects.get(plan=demo, code="202601"), day)[2]
     assert bulletin_tables(content) == page

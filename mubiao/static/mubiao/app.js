@@ -171,3 +171,12 @@ function dragToReorder() {
 
 document.addEventListener("DOMContentLoaded", dragToReorder);
 document.addEventListener("htmx:afterSettle", dragToReorder);
+
+// Bulletin form: each cycle proposes a day within the days its bulletin may be built as
+// of (the server refuses others with a sentence); choosing a cycle moves the date there.
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("select[data-testid=bulletin-cycle]");
+  const day = select && select.selectedOptions[0] && select.selectedOptions[0].dataset.asOf;
+  const input = select && select.form && select.form.querySelector("input[name=as_of]");
+  if (day && input) input.value = day;
+});

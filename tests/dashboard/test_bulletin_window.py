@@ -1,0 +1,117 @@
+"""A bulletin prints its cycle's figures: the day it is built as of falls in the month
+after the cycle's period (the data month is the last month ended by that day), so the
+October bulletin never prints 1–11月 under October's title; the form proposes such a day
+for each cycle and the action refuses any other with a sentence, saving nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from mubiao.dashboard import actions
+from mubiao.dashboard.bulletin import as_of_window, default_as_of
+from mubiao.dashboard.models import Bulletin
+from mubiao.reporting.cycles import ensure_cycles
+from mubiao.reporting.models import Cycle
+
+P = "/monitor/demo-2026"
+D = dt.date
+
+
+@pytest.fixture
+def months(world):
+    ensure_cycles(world.plan, Cycle.Kind.MONTH)
+    return world
+
+
+def cycle(code: str, start: D, end: D) -> Cycle:
+    return Cycle(code=code, start=start, end=end)
+
+
+@pytest.mark.parametrize(
+    ("made", "first", "last"),
+    [
+        (cycle("202610", D(2026, 10, 1), D(2026, 10, 31)), D(2026, 11, 1), D(2026, 11, 30)),
+        (cycle("202602", D(2026, 2, 1), D(2026, 2, 28)), D(2026, 3, 1), D(2026, 3, 31)),
+        (cycle("2026Q3", D(2026, 7, 1), D(2026, 9, 30)), D(2026, 10, 1), D(2026, 10, 31)),
+        (cycle("2026S1", D(2026, 1, 1), D(2026, 6, 30)), D(2026, 7, 1), D(2026, 7, 31)),
+        # the year's last day is its own data month's end (1–12月)
+        (cycle("202612", D(2026, 12, 1), D(2026, 12, 31)), D(2026, 12, 31), D(2027, 1, 31)),
+        (cycle("2026", D(2026, 1, 1), D(2026, 12, 31)), D(2026, 12, 31), D(2027, 1, 31)),
+        # a custom cycle that does not end with a month: only after its end
+        (cycle("spring", D(2026, 3, 1), D(2026, 4, 15)), D(2026, 4, 15), None),
+    ],
+)
+def test_the_window_is_the_month_after_the_period(made, first, last):
+    assert as_of_window(made) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("today", "proposed"),
+    [
+        (D(2026, 11, 10), D(2026, 11, 10)),  # within: today
+        (D(2026, 12, 3), D(2026, 11, 30)),  # late: the window's last day, not today
+    ],
+)
+def test_the_form_proposes_a_day_within_the_window(today, proposed):
+    october = cycle("202610", D(2026, 10, 1), D(2026, 10, 31))
+    assert default_as_of(october, today) == proposed
+
+
+def test_the_bulletins_page_proposes_the_window_and_lists_only_ended_cycles(months, login):
+    client = login("supervisor")
+    with time_machine.travel("2026-08-03 10:00 +0800", tick=False):
+        page = client.get(f"{P}/bulletins/").text
+    # July has ended but its reports are not due: June is the cycle proposed, as of its
+    # window's last day (July 31), not today (August 3, which would print 1–7月).
+    assert 'value="202606" data-as-of="2026-07-31" selected' in page
+    assert 'value="202607" data-as-of="2026-08-03"' in page
+    assert 'value="202608"' not in page  # August has not ended: nothing to build yet
+    assert 'name="as_of" value="2026-07-31"' in page
+
+
+def test_before_any_cycle_has_ended_the_page_says_so(months, login):
+    client = login("supervisor")
+    with time_machine.travel("2026-01-20 10:00 +0800", tick=False):
+        page = client.get(f"{P}/bulletins/").text
+    assert 'data-testid="no-bulletin-cycle"' in page
+    assert 'data-testid="bulletin-form"' not in page
+
+
+@pytest.mark.parametrize(
+    ("as_of", "words"),
+    [
+        (D(2026, 8, 3), "2026-07-01 至 2026-07-31"),  # would print 1–7月 under June
+        (D(2026, 6, 30), "2026-07-01 至 2026-07-31"),  # June not over: its figures unknown
+    ],
+)
+def test_the_action_refuses_a_day_outside_the_window_and_saves_nothing(months, as_of, words):
+    june = Cycle.objects.get(plan=months.plan, code="202606")
+    with time_machine.travel("2026-08-05 10:00 +0800", tick=False):
+        with pytest.raises(ValidationError, match=words):
+            actions.publish_bulletin(months.users["supervisor"], june, as_of)
+        with pytest.raises(ValidationError, match=words):
+            actions.save_bulletin_draft(months.users["supervisor"], june, as_of)
+    assert not Bulletin.objects.exists()
+
+
+def test_a_day_not_yet_come_is_refused(months):
+    july = Cycle.objects.get(plan=months.plan, code="202607")
+    with time_machine.travel("2026-08-05 10:00 +0800", tick=False):
+        with pytest.raises(ValidationError, match="2026-08-20 尚未到来"):
+            actions.save_bulletin_draft(months.users["supervisor"], july, D(2026, 8, 20))
+    assert not Bulletin.objects.exists()
+
+
+def test_the_form_says_why_in_chinese_and_keeps_the_page(months, login):
+    client = login("supervisor")
+    with time_machine.travel("2026-08-05 10:00 +0800", tick=False):
+        response = client.post(
+            f"{P}/bulletins/new/", {"cycle": "202606", "as_of": "2026-08-03"}, follow=True
+        )
+    text = response.text
+    assert "数据截至日应在 2026-07-01 至 2026-07-31 之间" in text
+    assert not Bulletin.objects.exists()
