@@ -16,6 +16,8 @@ Measured, in one process through Django's test client (no network):
   page (the login form) of the same server, each ``--repeat`` times (p50, p95, queries):
   as a leader reloads them (the table unchanged: its version's cached page), and as the
   first view after the table changed (its version bumped before each request);
+- the plan page (``/plans/<code>/``, the office's view of the whole plan), ``--repeat``
+  times;
 - the dashboard of another day, which is computed live (``--live-repeat`` times);
 - recomputing every status in memory (``status.compute``);
 - one approval of a changed report: the refresh that runs at once (status history and
@@ -331,6 +333,8 @@ def run(argv: list[str]) -> dict:
     ledger_first = _time_page(
         client, f"/monitor/{PLAN}/ledger/?as_of={as_of}", args.repeat, changed
     )
+    _log("timing the plan page …")
+    plan_page = _time_page(client, f"/plans/{PLAN}/", args.repeat)
     _log("timing the live dashboard of another day …")
     other_day = (AS_OF - dt.timedelta(days=1)).isoformat()
     live = _time_page(client, f"/monitor/{PLAN}/?as_of={other_day}", args.live_repeat)
@@ -359,11 +363,13 @@ def run(argv: list[str]) -> dict:
         "dashboard_first_view": dashboard_first,
         "ledger_first_page_first_view": ledger_first,
         "dashboard_live_other_day": live,
+        "plan_page": plan_page,
         "dashboard_vs_trivial": _ratio(dashboard, trivial),
         "ledger_vs_trivial": _ratio(ledger, trivial),
         "dashboard_first_view_vs_trivial": _ratio(dashboard_first, trivial),
         "ledger_first_view_vs_trivial": _ratio(ledger_first, trivial),
         "live_vs_trivial": _ratio(live, trivial),
+        "plan_page_vs_trivial": _ratio(plan_page, trivial),
         "recompute_all_statuses_s": round(recompute_s, 2),
         "store_write_of_an_approval_ms": round(refresh_ms, 1),
         "store_current_after_approval": agrees,

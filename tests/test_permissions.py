@@ -20,6 +20,10 @@ WEB = {
     # action: (method, url, {persona: status}); personas not listed get `default`.
     "see my work": ("get", "/", {"anonymous": 302}, 200),
     "open the plan": ("get", "/plans/demo-2026/", {"outsider": 403, "anonymous": 302}, 200),
+    # Without htmx an area of the plan tree is the plan page filtered to it (a redirect).
+    "open an area of the plan tree": (
+        "get", "/plans/demo-2026/areas/growth/", {"outsider": 403, "anonymous": 302}, 302,
+    ),
     "open a task of the lead unit": (
         "get", "/plans/demo-2026/tasks/t1/", {"county": 403, "outsider": 403, "anonymous": 302}, 200,
     ),

@@ -435,14 +435,7 @@ class Indicator(SourceSpan):
     @property
     def target_display(self) -> str:
         """The target as people write it: "≥ 5.5%", "约 700家", "2000–2200亿元"."""
-        if self.value is None:
-            return str(self.get_comparator_display())
-        unit = self.unit or ""
-        value = _plain_number(self.value)
-        if self.comparator == self.Comparator.RANGE:
-            return f"{value}–{_plain_number(self.value_max)}{unit}"
-        symbol = {">=": "≥ ", "<=": "≤ ", "~": "≈ ", "=": ""}[self.comparator]
-        return f"{symbol}{value}{unit}"
+        return target_text(self.comparator, self.value, self.value_max, self.unit)
 
     def target_on(self, day) -> tuple[str, object, object]:
         """(comparator, value, value_max) in force on ``day``: a target changed later
@@ -452,6 +445,18 @@ class Indicator(SourceSpan):
         if first is None:
             return self.comparator, self.value, self.value_max
         return first.old_comparator, first.old_value, first.old_value_max
+
+
+def target_text(comparator: str, value, value_max, unit: str | None) -> str:
+    """A target as people write it (``Indicator.target_display``), from its fields: for
+    pages that read them without making the model."""
+    if value is None:
+        return str(dict(Indicator.Comparator.choices).get(comparator, comparator))
+    value_text = _plain_number(value)
+    if comparator == Indicator.Comparator.RANGE:
+        return f"{value_text}–{_plain_number(value_max)}{unit or ''}"
+    symbol = {">=": "≥ ", "<=": "≤ ", "~": "≈ ", "=": ""}[comparator]
+    return f"{symbol}{value_text}{unit or ''}"
 
 
 def _plain_number(value) -> str:

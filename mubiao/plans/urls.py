@@ -6,6 +6,7 @@ app_name = "plans"
 E = "<slug:plan_code>/edit/"
 urlpatterns = [
     path("<slug:plan_code>/", views.plan_detail, name="plan"),
+    path("<slug:plan_code>/areas/<slug:area_code>/", views.plan_area, name="area"),
     path("<slug:plan_code>/targets/", views.indicator_list, name="indicators"),
     path("<slug:plan_code>/tasks/<slug:task_code>/", views.task_detail, name="task"),
     path("<slug:plan_code>/tasks/<slug:task_code>/acknowledge/", editor.task_acknowledge,

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from mubiao.orgs import access
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans import access as plan_access
+from mubiao.plans import tree as plan_tree
 from mubiao.plans.actions import acknowledge_deadline, may_edit
 from mubiao.plans.models import Area, Assignment, ChangeRequest, Indicator, Notice, Plan
-from mubiao.plans.tree import build_tree, filter_by_unit, units_in_plan, with_units
+from mubiao.plans.tree import filter_by_unit, units_in_plan, with_units
 
 
 @login_required
@@ -106,9 +109,16 @@ def plan_detail(request: HttpRequest, plan_code: str) -> HttpResponse:
     unit = _pick(units, request.GET.get("unit"))
     area = _pick(areas, request.GET.get("area"))
     tasks, indicators = filter_by_unit(tasks, indicators, unit)
+    n_tasks = tasks.count()
+    outline = area is None and n_tasks > plan_tree.OPEN_LIMIT  # opens by area, lazily
+    if outline:
+        tree = plan_tree.build_outline(plan, tasks, indicators)
+    else:
+        tree = plan_tree.build_tree(plan, tasks, indicators, area)
     context = {
         "plan": plan,
-        "tree": build_tree(plan, tasks, indicators, area),
+        "tree": tree,
+        "outline": outline,
         "headline": indicators.filter(headline=True)
         .select_related("task")
         .prefetch_related("assignments__unit", "task__assignments__unit"),
@@ -119,11 +129,40 @@ def plan_detail(request: HttpRequest, plan_code: str) -> HttpResponse:
         "area": area,
         "oversees": plan_access.oversees(request.user, plan),
         "may_edit": may_edit(request.user, plan),
-        "counts": {"tasks": tasks.count(), "indicators": indicators.count()},
+        "counts": {"tasks": n_tasks, "indicators": indicators.count()},
         "lead_chart": _lead_chart(tasks),
     }
     template = "plans/plan.html#tree" if request.htmx else "plans/plan.html"
     return render(request, template, context)
+
+
+@login_required
+def plan_area(request: HttpRequest, plan_code: str, area_code: str) -> HttpResponse:
+    """What opening an area of the plan tree fetches: the area's tasks and targets, and
+    the areas under it, that the user may see and the unit filter keeps. Without htmx,
+    the plan page filtered to that area (the same items in a whole page)."""
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    area = Area.objects.filter(plan=plan, code=area_code).first()
+    if area is None:
+        raise Http404("area")
+    code = request.GET.get("unit")
+    if not request.htmx:
+        query = {"area": area.code} | ({"unit": code} if code else {})
+        return redirect(f"{reverse('plans:plan', args=[plan.code])}?{urlencode(query)}")
+    units = [u for u in units_in_plan(plan) if _unit_selectable(request.user, plan, u)]
+    unit = _pick(units, code)
+    tasks, indicators = filter_by_unit(
+        plan_access.visible_tasks(request.user, plan),
+        plan_access.visible_indicators(request.user, plan),
+        unit,
+    )
+    node = plan_tree.build_area(plan, tasks, indicators, area)
+    depth = 1 + len(_area_path(area))  # a top area's heading is an h3, as on the page
+    return render(
+        request,
+        "plans/_area_body.html",
+        {"plan": plan, "unit": unit, "node": node, "depth": depth},
+    )
 
 
 def _lead_chart(tasks) -> dict:

@@ -116,3 +116,24 @@ def test_the_supervisor_splits_a_task_where_the_caret_is(log_in, live_server):
     expect(choice).to_have_value("1")
     page.get_by_test_id("accept").click()
     expect(page.locator("h1")).to_have_text("编辑目标任务体系")
+
+
+def test_a_large_plan_opens_by_area_and_fetches_an_area_when_opened(log_in, monkeypatch):
+    from mubiao.plans import tree
+
+    monkeypatch.setattr(tree, "OPEN_LIMIT", 1)  # the small plan treated as a province's
+    page = log_in("supervisor")
+    page.get_by_test_id("plan-card").click()
+    page.wait_for_load_state()  # htmx is loaded with the page's deferred scripts
+    expect(page.get_by_test_id("closed-area")).to_have_count(2)
+    expect(page.get_by_test_id("task")).to_have_count(0)
+    page.locator('details[data-area="growth"] > summary').click()
+    expect(page.get_by_test_id("task")).to_have_count(3)
+    expect(page.locator('details[data-area="growth"]')).to_contain_text("实施重点项目")
+    # A filter redraws the outline; an area opened then is fetched with the filter.
+    page.get_by_test_id("filter-unit").select_option("fgw")
+    expect(page.get_by_test_id("closed-area")).to_have_count(1)
+    expect(page.get_by_test_id("task")).to_have_count(0)
+    page.locator('details[data-area="growth"] > summary').click()
+    expect(page.get_by_test_id("task")).to_have_count(2)
+    expect(page.get_by_test_id("tree")).not_to_contain_text("促进消费升级")
