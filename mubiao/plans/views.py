@@ -160,7 +160,7 @@ def plan_area(request: HttpRequest, plan_code: str, area_code: str) -> HttpRespo
     depth = 1 + len(_area_path(area))  # a top area's heading is an h3, as on the page
     return render(
         request,
-        "plans/_area_body.html",
+        "plans/_area.html#body",
         {"plan": plan, "unit": unit, "node": node, "depth": depth},
     )
 
