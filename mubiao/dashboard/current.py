@@ -112,21 +112,43 @@ def task_rows(plan: Plan, task, as_of: dt.date) -> tuple[dict, list[dict]]:
     return task_row, [row for kind, row in rows if kind == "indicator"]
 
 
-def dashboard_data(plan: Plan, user, as_of: dt.date) -> dict:
+def overseer_store(plan: Plan, user, as_of: dt.date) -> tuple[StatusCache | None, bool] | None:
+    """The store an overseer's dashboard of ``as_of`` reads and whether it is behind
+    (``usable``), or None for a unit's view: read first, so that a cached page is found
+    by the store's version (``header``'s "table") before the page's data is read; then
+    given to ``dashboard_data`` so it is not read twice."""
+    from mubiao.plans import access as plan_access
+
+    return usable(plan, as_of) if plan_access.oversees(user, plan) else None
+
+
+def dashboard_data(
+    plan: Plan, user, as_of: dt.date, store: tuple[StatusCache | None, bool] | None = None
+) -> dict:
     """What the dashboard and the ranking show: ``report_data_for`` with the lists cut to
     what the page shows (the ledger has the rest); for an overseer, today's store with a
     few small reads, or its last figures said to be behind while ``mubiao tick`` catches
     up on a big plan."""
-    return _view(plan, user, as_of, scope_all=False, every=False)
+    return _view(plan, user, as_of, scope_all=False, every=False, store=store)
 
 
-def _view(plan: Plan, user, as_of: dt.date, *, scope_all: bool, every: bool) -> dict:
+def _view(
+    plan: Plan,
+    user,
+    as_of: dt.date,
+    *,
+    scope_all: bool,
+    every: bool,
+    store: tuple[StatusCache | None, bool] | None = None,
+) -> dict:
     from mubiao.plans import access as plan_access
 
-    oversees = scope_all or plan_access.oversees(user, plan)
+    oversees = scope_all or store is not None or plan_access.oversees(user, plan)
     if oversees:
-        cache, behind = usable(plan, as_of) if not every else (
-            statuses.store_is_current(plan, as_of), False)  # fmt: skip
+        if every:
+            cache, behind = statuses.store_is_current(plan, as_of), False
+        else:
+            cache, behind = store if store is not None else usable(plan, as_of)
         if cache is not None:
             return full_from_table(plan, cache) if every else from_table(plan, cache, behind=behind)
         return _from_day(statuses.judge_day(plan, as_of), every=every)

@@ -739,8 +739,10 @@ class JudgedAdmin:
 
 
 def store_is_current(plan: Plan, day: dt.date) -> StatusCache | None:
-    """The plan's store when it holds ``day`` and is not stale; else None."""
-    header = StatusCache.objects.filter(plan=plan).first()
+    """The plan's store when it holds ``day`` and is not stale; else None. Its ranking
+    (a province's is 70 kB of JSON) is read when asked for: a cached page needs only the
+    header's version."""
+    header = StatusCache.objects.filter(plan=plan).defer("ranking").first()
     if header is not None and not header.stale and header.as_of == day:
         return header
     return None

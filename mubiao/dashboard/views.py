@@ -12,12 +12,15 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache as page_cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -82,8 +85,30 @@ def _context(request: HttpRequest, plan: Plan, as_of: dt.date, **extra) -> dict:
 
 @login_required
 def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """The dashboard. Read from the store, its body is cached under the store's version
+    (``fragment_key``), which is looked up before anything else is read: a repeated view
+    of unchanged figures reads the store's header and nothing more."""
     plan = plan_access.get_plan_for_user(request.user, plan_code)
-    data = current.dashboard_data(plan, request.user, as_of_of(request, plan))
+    as_of = as_of_of(request, plan)
+    store = current.overseer_store(plan, request.user, as_of)
+    key = None
+    if store is not None and store[0] is not None:
+        table = current.header(plan, store[0], behind=store[1])["table"]
+        key = fragment_key(request, plan, {"table": table})
+    body = page_cache.get(f"monitor-page:{key}") if key else None
+    if body is None:
+        body = _dashboard_body(request, plan, as_of, store)
+        if key:
+            page_cache.set(f"monitor-page:{key}", body, PAGE_SECONDS)
+    # The body is this page's own rendering (from this cache or just now).
+    return render(request, "dashboard/dashboard.html", {"plan": plan, "body": mark_safe(body)})
+
+
+PAGE_SECONDS = 3600  # a cached page's life (a new version of the store makes a new key)
+
+
+def _dashboard_body(request: HttpRequest, plan: Plan, as_of: dt.date, store) -> str:
+    data = current.dashboard_data(plan, request.user, as_of, store)
     as_of = dt.date.fromisoformat(data["as_of"])
     charts = {
         "colours": {"indicators": data["counts"]["indicators"], "tasks": data["counts"]["tasks"]},
@@ -100,12 +125,11 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
             "rows": excerpt(places(ranking["rows"])),
             "counties": excerpt(places(ranking["counties"])),
         }
-    return render(
+    return render_to_string(
+        "dashboard/dashboard.html#body",
+        _context(request, plan, as_of, data=data, charts=charts, excerpts=excerpts),
         request,
-        "dashboard/dashboard.html",
-        _context(request, plan, as_of, data=data, charts=charts, excerpts=excerpts,
-                 fragment_key=fragment_key(request, plan, data)),
-    )  # fmt: skip
+    )
 
 
 def excerpt(rows: list[dict], ends: int = RANKING_ENDS) -> list[dict]:
