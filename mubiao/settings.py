@@ -272,6 +272,11 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Where Django spools a large upload while its request body arrives (not the system's
+# temporary folder): a server killed mid-body leaves its spool here, and `mubiao tick`
+# removes it an hour later (mubiao.reporting.evidence.clean_spools).
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "uploads"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -9,8 +9,10 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from mubiao.lib import tick
         from mubiao.reporting.cycles import open_cycles
-        from mubiao.reporting.evidence import clean_strays
+        from mubiao.reporting.evidence import clean_spools, clean_strays
 
         tick.register("reporting.open-cycles", open_cycles)
         # What an interrupted upload left on disk (a .part file, a file no row refers to).
         tick.register("reporting.evidence-strays", clean_strays)
+        # What a server killed while a request body arrived left: Django's upload spool.
+        tick.register("reporting.upload-spools", clean_spools)

@@ -233,3 +233,19 @@ def clean_strays(now: dt.datetime) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def clean_spools(now: dt.datetime) -> int:
+    """Remove the upload spools (``FILE_UPLOAD_TEMP_DIR``) a server killed mid-body left,
+    once an hour old: a request that ends, well or badly, removes its own. Returns how
+    many."""
+    root = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
+    if not root or not Path(root).is_dir():
+        return 0
+    cutoff = (now - STRAY_AFTER).timestamp()
+    removed = 0
+    for path in Path(root).iterdir():
+        if path.is_file() and path.stat().st_mtime <= cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -147,3 +147,18 @@ def test_the_cleaner_keeps_files_rows_refer_to(world, slot, media):
         os.utime(path, (old, old))
     assert ev.clean_strays(timezone.now()) == 1
     assert kept.exists() and not orphan.exists()
+
+
+def test_the_tick_removes_an_upload_spool_once_it_is_an_hour_old(settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path
+    spool = tmp_path / "tmpab12cd.upload.pdf"  # a server killed while the body arrived
+    spool.write_bytes(b"%PDF-1.7 half")
+    assert ev.clean_spools(timezone.now()) == 0
+    assert spool.exists()
+    assert ev.clean_spools(timezone.now() + dt.timedelta(hours=2)) == 1
+    assert not spool.exists()
+
+
+def test_large_uploads_are_spooled_in_the_data_folder_not_the_systems(settings):
+    assert Path(settings.FILE_UPLOAD_TEMP_DIR) == Path(settings.DATA_DIR) / "uploads"
+    assert Path(settings.FILE_UPLOAD_TEMP_DIR).is_dir()
