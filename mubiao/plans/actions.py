@@ -1103,6 +1103,8 @@ TARGET_FIELDS = [
     "baseline_series",
 ]  # fmt: skip
 TARGET_VALUE_FIELDS = {"comparator", "value", "value_max"}
+#: The fields that make its 序时进度, with their empty value.
+TARGET_PROGRESS_FIELDS: dict[str, Any] = {"schedule": {}, "baseline_series": []}
 
 
 def _target_target(ind: Indicator) -> str:
@@ -1158,10 +1160,18 @@ def create_target(user: User, plan: Plan, **fields: Any) -> Indicator:
 
 
 def target_needs_reason(ind: Indicator, fields: dict[str, Any]) -> bool:
-    """Whether this edit changes the target's value on an issued target (then a reason,
-    and an effective date, are asked)."""
+    """Whether this edit changes an issued target's value or its 序时进度 (its schedule or
+    last year's months, against which the unit is judged): then a reason is asked, and for
+    the value an effective date."""
     if ind.issued_at is None and not (ind.task_id and ind.task.is_issued):
         return False
+    return _value_changes(ind, fields) or any(
+        name in fields and (fields[name] or empty) != (getattr(ind, name) or empty)
+        for name, empty in TARGET_PROGRESS_FIELDS.items()
+    )
+
+
+def _value_changes(ind: Indicator, fields: dict[str, Any]) -> bool:
     probe = Indicator(
         **{f.attname: getattr(ind, f.attname) for f in Indicator._meta.concrete_fields}
     )
@@ -1178,7 +1188,8 @@ def change_target(
 ) -> Indicator:  # fmt: skip
     """Edit a target. Once it is issued, a change of its value needs a reason; the old
     value stays in force before ``effective_from`` (default today), so earlier judgements
-    and bulletins keep it."""
+    and bulletins keep it. A change of its 序时进度 (``schedule``, ``baseline_series``)
+    needs a reason too, kept in the audit row; it applies to the whole year."""
     _check_office(user, ind.plan)
     return _change_target(user, ind, version=version, reason=reason,
                           effective_from=effective_from, fields=fields)  # fmt: skip
@@ -1194,11 +1205,12 @@ def _change_target(
             {"reason": _("This target has been issued: give the reason for changing it.")}
         )
     _check_version(ind, version)
+    new_value = needs_reason and _value_changes(ind, fields)
     old = Indicator.objects.get(pk=ind.pk)
     before = _snapshot(old, TARGET_FIELDS)
     _apply_target_fields(ind, fields)
     ind.save()
-    if needs_reason:
+    if new_value:
         day = effective_from or timezone.localdate()
         _check_deadline(ind.plan, day, "effective_from")
         TargetRevision.objects.create(

@@ -7,6 +7,8 @@ a task's or indicator's code is unique within its plan.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import uuid
 
 from django.conf import settings
@@ -407,15 +409,8 @@ class Indicator(SourceSpan):
 
     def clean(self) -> None:
         super().clean()
-        if self.schedule:
-            from mubiao.monitor import schedule_from_dict
-
-            try:
-                schedule_from_dict(self.schedule)
-            except (ValueError, TypeError) as exc:
-                raise ValidationError({"schedule": str(exc)}) from exc
-        if self.baseline_series and len(self.baseline_series) != 12:
-            raise ValidationError({"baseline_series": _("Give twelve monthly values.")})
+        _check_schedule(self.schedule)
+        _check_baseline_series(self.baseline_series)
         if self.comparator in self.NUMERIC_COMPARATORS and self.value is None:
             raise ValidationError({"value": _("A numeric target needs a value.")})
         if self.comparator == self.Comparator.RANGE:
@@ -457,6 +452,50 @@ def target_text(comparator: str, value, value_max, unit: str | None) -> str:
         return f"{value_text}–{_plain_number(value_max)}{unit or ''}"
     symbol = {">=": "≥ ", "<=": "≤ ", "~": "≈ ", "=": ""}[comparator]
     return f"{symbol}{value_text}{unit or ''}"
+
+
+def _check_schedule(schedule) -> None:
+    """An indicator's 序时进度 as the monitor reads it (``schedule_from_dict``), or empty."""
+    if schedule is None or schedule == {}:
+        return
+    if not isinstance(schedule, dict):
+        raise ValidationError(
+            {"schedule": _('Give the schedule as an object, such as {"type": "monthly"}.')}
+        )
+    from mubiao.monitor import schedule_from_dict
+
+    try:
+        schedule_from_dict(schedule)
+        json.dumps(schedule, allow_nan=False)  # PostgreSQL's JSON has no NaN or Infinity
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise ValidationError(
+            {"schedule": _("The expected-progress schedule is refused: %(reason)s.")
+             % {"reason": str(exc).rstrip(".")}}
+        ) from exc  # fmt: skip
+
+
+def _check_baseline_series(series) -> None:
+    """Last year's twelve monthly values: numbers, or null where a month was not published."""
+    if series is None or series == []:
+        return
+    if not isinstance(series, list) or len(series) != 12:
+        raise ValidationError({"baseline_series": _("Give twelve monthly values.")})
+    if not all(value is None or _finite(value) for value in series):
+        raise ValidationError(
+            {"baseline_series": _(
+                "Last year's monthly values must be numbers, or null where a month "
+                "was not published."
+            )}
+        )  # fmt: skip
+
+
+def _finite(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _plain_number(value) -> str:

@@ -145,6 +145,64 @@ def test_an_issued_target_changes_only_with_a_reason_and_keeps_its_old_value(wor
     assert last_audit("target.change").note == "省下达目标调整"
 
 
+def test_a_stated_schedule_and_last_years_months_are_set_and_checked(draft, office):
+    from mubiao.dashboard.status import schedule_of
+    from mubiao.monitor import Seasonal, Stated
+
+    task = actions.create_task(office, draft, title="扩大有效投资")
+    stated = {"type": "stated", "points": {"6": 0.6, "12": 1.2}}
+    target = actions.create_target(office, draft, task=task, metric="固定资产投资",
+                                   kind="amount", comparator=">=", value="1000", unit="亿元",
+                                   schedule=stated)  # fmt: skip
+    assert target.schedule == stated
+    assert schedule_of(target) == Stated({6: 0.6, 12: 1.2})  # ends above the plan, at 120%
+    refused = [
+        ({"schedule": {"type": "stated", "points": {"6": 0.6}}}, "month 12"),
+        ({"schedule": {"type": "stated", "points": {"6": 0.8, "12": 0.7}}}, "never fall"),
+        ({"schedule": {"type": "seasonal", "shares": [0.5] * 12}}, "December share"),
+        ({"schedule": {"type": "weekly"}}, "unknown schedule type"),
+        ({"schedule": {"type": "seasonal", "last_year": [10**400] * 12}}, "refused"),
+        ({"schedule": {"type": "monthly", "x": float("nan")}}, "refused"),
+        ({"schedule": [1, 2]}, "as an object"),
+        ({"baseline_series": [1] * 11}, "twelve monthly values"),
+        ({"baseline_series": "twelve chars"}, "twelve monthly values"),
+        ({"baseline_series": ["1"] * 12}, "must be numbers"),
+        ({"baseline_series": [float("inf")] + [1] * 11}, "must be numbers"),
+        ({"baseline_series": [True] * 12}, "must be numbers"),
+    ]
+    for fields, sentence in refused:
+        with pytest.raises(ValidationError, match=sentence):
+            actions.change_target(office, target, version=target.version, **fields)
+        target.refresh_from_db()
+        assert target.schedule == stated and target.baseline_series == []
+    months = [20, 40, 60, 80, 100, 130, 140, 150, 160, 170, 180, None]
+    actions.change_target(office, target, version=target.version, schedule={},
+                          baseline_series=[*months[:11], 270])  # fmt: skip
+    target.refresh_from_db()
+    assert target.schedule == {} and isinstance(schedule_of(target), Seasonal)
+    assert last_audit("target.change").after["baseline_series"][-1] == 270
+
+
+def test_the_schedule_of_an_issued_target_changes_only_with_a_reason(world, office):
+    gdp = Indicator.objects.get(plan=world.plan, code="gdp")
+    quarterly = {"type": "quarterly"}
+    assert not actions.target_needs_reason(gdp, {"schedule": gdp.schedule or {}})
+    assert actions.target_needs_reason(gdp, {"schedule": quarterly})
+    with pytest.raises(ValidationError, match="reason"):
+        actions.change_target(office, gdp, version=gdp.version, schedule=quarterly)
+    with pytest.raises(ValidationError, match="reason"):
+        actions.change_target(office, gdp, version=gdp.version, baseline_series=[1] * 12)
+    gdp.refresh_from_db()
+    assert gdp.schedule == {} and gdp.baseline_series == []
+    actions.change_target(office, gdp, version=gdp.version, schedule=quarterly,
+                          reason="按季考核")  # fmt: skip
+    gdp.refresh_from_db()
+    assert gdp.schedule == quarterly
+    assert last_audit("target.change").note == "按季考核"
+    # the value did not change: no revision of the value in the target's history
+    assert not TargetRevision.objects.filter(indicator=gdp).exists()
+
+
 def test_milestones_are_made_completed_and_kept_in_the_year(world, office):
     task = Task.objects.get(plan=world.plan, code="t3")
     with pytest.raises(ValidationError, match="outside"):
