@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import File, Form, Schema
 from ninja.files import UploadedFile
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from mubiao.api import schemas
 from mubiao.api.v1 import ERRORS, _tasks, api, error, indicator_out, plan_out, task_out
@@ -223,6 +223,32 @@ Comparator = Literal[">=", "<=", "~", "=", "range", "qualitative"]
 Number = str | float | None
 
 
+class ScheduleIn(Schema):
+    """A target's 序时进度: the share of the annual target expected by each month's end."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["monthly", "linear", "quarterly", "seasonal", "stated"] = Field(
+        ..., description="monthly: months of data (按月序时); linear: by days; quarterly: "
+        "steps at quarter ends; seasonal: twelve cumulative shares, or learned from "
+        "last_year; stated: the shares a notice states at some month ends"
+    )  # fmt: skip
+    shares: list[float] | None = Field(
+        None, max_length=12,
+        description="seasonal: the twelve cumulative month-end shares (0–1, never falling, "
+        "December 1)",
+    )  # fmt: skip
+    last_year: list[float | None] | None = Field(
+        None, max_length=12,
+        description="seasonal: last year's twelve monthly flows (null where not published)",
+    )  # fmt: skip
+    points: dict[str, float] | None = Field(
+        None, max_length=12,
+        description='stated: {month: cumulative share}, month 12 required; may end above 1 '
+        '(上半年60%，全年120%: {"6": 0.6, "12": 1.2})',
+    )  # fmt: skip
+
+
 class TargetFields(Schema):
     task: str | None = Field(None, max_length=64, description="code of its task; empty: none")
     area: str | None = Field(None, max_length=64, description="code of its area, if standalone")
@@ -238,6 +264,14 @@ class TargetFields(Schema):
     binding: bool | None = None
     accumulation: Literal["", "cumulative", "rate", "stock"] | None = None
     headline: bool | None = None
+    schedule: ScheduleIn | None = Field(
+        None, description="its own 序时进度; null: none (last year's months, else the plan's)"
+    )
+    baseline_series: list[float | None] | None = Field(
+        None, max_length=12,
+        description="last year's twelve monthly values (null where a month was not "
+        "published); without a schedule the 序时进度 follows them; [] or null: none",
+    )  # fmt: skip
 
 
 class TargetIn(TargetFields):
@@ -257,7 +291,7 @@ class TargetChange(TargetFields):
 
 
 class TargetOut(schemas.Indicator):
-    version: int
+    """A target as written: its fields, its 序时进度 and the version to send back."""
 
 
 class MilestoneIn(Schema):
@@ -298,6 +332,11 @@ def _target_fields(plan: Plan, payload: TargetFields, given: set[str]) -> dict[s
     for name in ("value", "value_max", "baseline"):
         if name in fields and fields[name] is not None:
             fields[name] = str(fields[name])
+    if "schedule" in fields:
+        given_schedule = payload.schedule
+        fields["schedule"] = given_schedule.model_dump(exclude_none=True) if given_schedule else {}
+    if "baseline_series" in fields:
+        fields["baseline_series"] = fields["baseline_series"] or []
     return {k: v for k, v in fields.items() if v is not None or k in NULLABLE}
 
 
@@ -323,7 +362,7 @@ def _target_out(ind: Indicator) -> dict[str, Any]:
         Indicator.objects.filter(pk=ind.pk).select_related("area", "task")
         .prefetch_related("assignments__unit", "task__assignments__unit").get()
     )  # fmt: skip
-    return indicator_out(ind) | {"version": ind.version}
+    return indicator_out(ind)
 
 
 def _milestone(plan: Plan, task_code: str, milestone_id: int) -> Milestone:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import StrictFloat, StrictInt, StrictStr
@@ -138,6 +139,15 @@ class Indicator(Schema):
     binding: bool
     accumulation: str
     headline: bool
+    schedule: dict[str, Any] = Field(
+        default_factory=dict,
+        description="its own 序时进度 (type, and shares, last_year or points); {}: none, "
+        "then it follows baseline_series, else the plan's convention",
+    )
+    baseline_series: list[float | None] = Field(
+        default_factory=list, description="last year's twelve monthly values; []: none"
+    )
+    version: int = Field(1, description="send it back when changing the target")
     area: str | None
     task: str | None
     responsible: list[Responsible]

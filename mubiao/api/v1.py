@@ -93,7 +93,9 @@ def invalid(request, exc):
 
 @api.exception_handler(DjangoValidationError)
 def refused(request, exc):
-    return error(request, 422, "invalid", " ".join(exc.messages))
+    """An action's refusal: its sentences, and by field where the action named the field."""
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+    return error(request, 422, "invalid", " ".join(exc.messages), fields)
 
 
 class Paging(Schema):
@@ -155,6 +157,9 @@ def indicator_out(ind: Indicator) -> dict[str, Any]:
         "binding": ind.binding,
         "accumulation": ind.accumulation,
         "headline": ind.headline,
+        "schedule": ind.schedule or {},
+        "baseline_series": ind.baseline_series or [],
+        "version": ind.version,
         "area": ind.area.code if ind.area else None,
         "task": ind.task.code if ind.task else None,
         "responsible": _responsible(ind.responsible),

@@ -59,6 +59,11 @@ def test_only_the_office_builds_through_the_api(client, world):
     assert not Task.objects.filter(title="x").exists()
 
 
+def call_headers(world, persona):
+    _token, raw = create_token(world.users[persona], name="t", read_only=False)
+    return {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
+
+
 def call(client, world, persona, method, path, body=None):
     _token, raw = create_token(world.users[persona], name="t", read_only=False)
     return client.generic(method, f"/api/v1{path}", json.dumps(body or {}),
@@ -99,6 +104,51 @@ def test_an_issued_target_changes_through_the_api_only_with_a_reason(client, wor
     assert r.status_code == 200 and TargetRevision.objects.filter(indicator=ind).count() == 1
     r = call(client, world, "supervisor", "DELETE", path)
     assert r.status_code == 422 and "cannot be deleted" in r.json()["error"]["message"]
+
+
+def test_a_targets_schedule_and_last_years_months_through_the_api(client, world):
+    r = call(client, world, "supervisor", "POST", "/plans/demo-2026/indicators",
+             {"area": "growth", "metric": "新增市场主体", "kind": "count", "comparator": ">=",
+              "value": 2000, "schedule": {"type": "stated", "points": {"6": 0.6, "12": 1.2}}})  # fmt: skip
+    assert r.status_code == 201, r.content
+    code, version = r.json()["code"], r.json()["version"]
+    assert r.json()["schedule"] == {"type": "stated", "points": {"6": 0.6, "12": 1.2}}
+    path = f"/plans/demo-2026/indicators/{code}"
+    r = call(client, world, "supervisor", "PATCH", path,
+             {"version": version, "schedule": {"type": "stated", "points": {"6": 0.6}}})  # fmt: skip
+    assert r.status_code == 422
+    assert "month 12" in r.json()["error"]["message"], r.json()
+    assert r.json()["error"]["fields"]["schedule"]
+    r = call(client, world, "supervisor", "PATCH", path, {"version": version,
+             "baseline_series": [1, 2, 3]})  # fmt: skip
+    assert r.status_code == 422 and "twelve monthly values" in r.json()["error"]["message"]
+    r = call(client, world, "supervisor", "PATCH", path,
+             {"version": version, "schedule": {"type": "monthly", "shares": "x"}})  # fmt: skip
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid"
+    months = [20, 40, 60, 80, 100, 130, 140, 150, 160, 170, None, 450]
+    r = call(client, world, "supervisor", "PATCH", path,
+             {"version": version, "schedule": None, "baseline_series": months})  # fmt: skip
+    assert r.status_code == 200, r.content
+    assert (r.json()["schedule"], r.json()["baseline_series"]) == ({}, months)
+    ind = Indicator.objects.get(plan=world.plan, code=code)
+    assert (ind.schedule, ind.baseline_series, ind.metric) == ({}, months, "新增市场主体")
+    listed = client.get("/api/v1/plans/demo-2026/indicators?page_size=200",
+                        headers=call_headers(world, "supervisor")).json()["items"]  # fmt: skip
+    assert next(i for i in listed if i["code"] == code)["baseline_series"] == months
+
+
+def test_an_issued_targets_schedule_changes_through_the_api_only_with_a_reason(client, world):
+    ind = Indicator.objects.get(plan=world.plan, code="investment")
+    path = "/plans/demo-2026/indicators/investment"
+    body = {"version": ind.version, "schedule": {"type": "seasonal",
+            "last_year": [20, 40, 60, 80, 100, 130, 140, 150, 160, 170, 180, 270]}}  # fmt: skip
+    r = call(client, world, "supervisor", "PATCH", path, body)
+    assert r.status_code == 422 and "reason" in r.json()["error"]["message"]
+    ind.refresh_from_db()
+    assert ind.schedule == {}
+    r = call(client, world, "supervisor", "PATCH", path, {**body, "reason": "投资后移"})
+    assert r.status_code == 200 and r.json()["schedule"]["type"] == "seasonal"
+    assert AuditEntry.objects.filter(action="target.change").latest("pk").note == "投资后移"
 
 
 def test_milestones_through_the_api(client, world):
