@@ -307,7 +307,7 @@ class MilestoneChange(Schema):
 
 
 class MilestoneOut(Schema):
-    id: int
+    code: str = Field(..., description="m1, m2 … within its task; never given to another")
     task: str
     text: str
     due: dt.date
@@ -365,8 +365,8 @@ def _target_out(ind: Indicator) -> dict[str, Any]:
     return indicator_out(ind)
 
 
-def _milestone(plan: Plan, task_code: str, milestone_id: int) -> Milestone:
-    m = Milestone.objects.filter(task__plan=plan, task__code=task_code, pk=milestone_id)
+def _milestone(plan: Plan, task_code: str, milestone_code: str) -> Milestone:
+    m = Milestone.objects.filter(task__plan=plan, task__code=task_code, code=milestone_code)
     found = m.select_related("task__plan").first()
     if found is None:
         raise Http404("milestone")
@@ -374,7 +374,7 @@ def _milestone(plan: Plan, task_code: str, milestone_id: int) -> Milestone:
 
 
 def _milestone_out(m: Milestone) -> dict[str, Any]:
-    return {"id": m.pk, "task": m.task.code, "text": m.text, "due": m.due, "done_on": m.done_at}
+    return {"code": m.code, "task": m.task.code, "text": m.text, "due": m.due, "done_on": m.done_at}
 
 
 @api.post(
@@ -427,14 +427,14 @@ def create_milestone(request, plan_code: str, task_code: str, payload: Milestone
 
 
 @api.patch(
-    "/plans/{plan_code}/tasks/{task_code}/milestones/{milestone_id}",
+    "/plans/{plan_code}/tasks/{task_code}/milestones/{milestone_code}",
     response={200: MilestoneOut, **ERRORS}, tags=["plan editing"],
 )  # fmt: skip
-def change_milestone(request, plan_code: str, task_code: str, milestone_id: int,
+def change_milestone(request, plan_code: str, task_code: str, milestone_code: str,
                      payload: MilestoneChange):  # fmt: skip
     """Change a milestone's text or due date, or mark it done (``done_on``) or not (``undone``)."""
     plan = _office_plan(request, plan_code)
-    m = _milestone(plan, task_code, milestone_id)
+    m = _milestone(plan, task_code, milestone_code)
     if payload.text is not None or payload.due is not None:
         m = actions.update_milestone(request.user, m, text=payload.text or m.text,
                                      due=payload.due or m.due)  # fmt: skip
@@ -446,12 +446,12 @@ def change_milestone(request, plan_code: str, task_code: str, milestone_id: int,
 
 
 @api.delete(
-    "/plans/{plan_code}/tasks/{task_code}/milestones/{milestone_id}",
+    "/plans/{plan_code}/tasks/{task_code}/milestones/{milestone_code}",
     response={204: None, **ERRORS}, tags=["plan editing"],
 )  # fmt: skip
-def delete_milestone(request, plan_code: str, task_code: str, milestone_id: int):
+def delete_milestone(request, plan_code: str, task_code: str, milestone_code: str):
     plan = _office_plan(request, plan_code)
-    actions.delete_milestone(request.user, _milestone(plan, task_code, milestone_id))
+    actions.delete_milestone(request.user, _milestone(plan, task_code, milestone_code))
     return 204, None
 
 

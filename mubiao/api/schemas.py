@@ -78,7 +78,7 @@ class Responsible(Schema):
 
 
 class Milestone(Schema):
-    id: int
+    code: str
     text: str
     due: dt.date
     done_on: dt.date | None

@@ -296,7 +296,7 @@ def get_task(request, plan_code: str, task_code: str):
     return {
         **task_out(task),
         "milestones": [
-            {"id": m.pk, "text": m.text, "due": m.due, "done_on": m.done_at}
+            {"code": m.code, "text": m.text, "due": m.due, "done_on": m.done_at}
             for m in task.milestones.all()
         ],
         "source_document": task.document.code if task.document else None,

@@ -49,6 +49,7 @@ from mubiao.plans.models import (
     Plan,
     TargetRevision,
     Task,
+    next_milestone_code,
 )
 
 if TYPE_CHECKING:
@@ -1254,15 +1255,15 @@ def delete_target(user: User, ind: Indicator) -> None:
 
 
 def _milestone_target(m: Milestone) -> str:
-    return f"milestone:{m.task.plan.code}/{m.task.code}/{m.pk}"
+    return f"milestone:{m.task.plan.code}/{m.task.code}/{m.code}"
 
 
 @transaction.atomic
 def create_milestone(user: User, task: Task, *, text: str, due: dt.date | None) -> Milestone:
     _check_office(user, task.plan)
     _check_deadline(task.plan, due, "due")
-    milestone = Milestone(task=task, text=text.strip(), due=due,
-                          order=_next_order(task.milestones.all()))  # fmt: skip
+    milestone = Milestone(task=task, code=next_milestone_code(task.pk), text=text.strip(),
+                          due=due, order=_next_order(task.milestones.all()))  # fmt: skip
     milestone.full_clean()
     milestone.save()
     _judge(task.plan, [milestone])
@@ -2079,10 +2080,10 @@ def copy_plan(user: User, source: Plan, *, year: int | None = None, name: str = 
         tasks[t.pk] = Task.objects.create(
             plan=plan, area=areas.get(t.area_id), code=t.code, number=t.number, title=t.title,
             text=t.text, leader=t.leader, deadline=_shift_year(t.deadline, years),
-            order=t.order, rhythm=t.rhythm,
+            order=t.order, rhythm=t.rhythm, milestone_seq=t.milestone_seq,
         )  # fmt: skip
         for m in t.milestones.all():
-            Milestone.objects.create(task=tasks[t.pk], text=m.text, order=m.order,
+            Milestone.objects.create(task=tasks[t.pk], code=m.code, text=m.text, order=m.order,
                                      due=_shift_year(m.due, years))  # fmt: skip
     inds: dict[int, Indicator] = {}
     copied = [f.name for f in Indicator._meta.concrete_fields if f.name in TARGET_FIELDS]

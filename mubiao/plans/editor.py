@@ -450,16 +450,16 @@ def target_save(request: HttpRequest, plan_code: str, target_code: str) -> HttpR
 @login_required
 @require_POST
 def milestone_save(
-    request: HttpRequest, plan_code: str, task_code: str, milestone_id: int | None = None
+    request: HttpRequest, plan_code: str, task_code: str, milestone_code: str | None = None
 ) -> HttpResponse:
     plan = _office_plan(request, plan_code)
     task = _task(request, plan, task_code)
     try:
-        if milestone_id is None:
+        if milestone_code is None:
             actions.create_milestone(request.user, task, text=request.POST.get("text", ""),
                                      due=_date(request.POST.get("due", ""), "due"))  # fmt: skip
         else:
-            milestone = Milestone.objects.filter(task=task, pk=milestone_id).first()
+            milestone = Milestone.objects.filter(task=task, code=milestone_code).first()
             if milestone is None:
                 raise Http404("milestone")
             if request.POST.get("delete"):

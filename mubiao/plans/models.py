@@ -276,6 +276,10 @@ class Task(SourceSpan):
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
     # Raised by every edit; an edit made from an older version is refused, not applied.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The milestone codes given so far (m1, m2 …), so a deleted one's code is not reused.
+    milestone_seq = models.PositiveIntegerField(
+        _("milestone codes given"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("task")
@@ -508,6 +512,8 @@ class Milestone(models.Model):
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="milestones"
     )
+    #: "m1", "m2" … within its task, never reused: its address in the API and the editor.
+    code = code_field(blank=True)
     text = models.CharField(_("deliverable"), max_length=300)
     due = models.DateField(_("due"))
     done_at = models.DateField(_("done on"), null=True, blank=True)
@@ -517,9 +523,31 @@ class Milestone(models.Model):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["due", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "code"], name="unique_milestone_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.due:%Y-%m-%d} {self.text}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.code:
+            self.code = next_milestone_code(self.task_id)
+        super().save(*args, **kwargs)
+
+
+def next_milestone_code(task_id: int) -> str:
+    """The task's next milestone code from its counter (the update locks the task's row),
+    so a deleted milestone's code does not come back for another; never one it holds."""
+    tasks = Task.objects.filter(pk=task_id)
+    tasks.update(milestone_seq=models.F("milestone_seq") + 1)
+    seq = tasks.values_list("milestone_seq", flat=True).get()
+    codes = Milestone.objects.filter(task_id=task_id).values_list("code", flat=True)
+    highest = max((int(c[1:]) for c in codes if c[:1] == "m" and c[1:].isdigit()), default=0)
+    if seq <= highest:  # the counter was written back from an older copy of the task
+        seq = highest + 1
+        tasks.update(milestone_seq=seq)
+    return f"m{seq}"
 
 
 class Assignment(models.Model):

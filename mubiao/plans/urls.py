@@ -39,7 +39,7 @@ urlpatterns = [
     path(E + "tasks/<slug:task_code>/units/", editor.assign, name="assign"),
     path(E + "tasks/<slug:task_code>/targets/new/", editor.target_new, name="target-new"),
     path(E + "tasks/<slug:task_code>/milestones/new/", editor.milestone_save, name="milestone-new"),
-    path(E + "tasks/<slug:task_code>/milestones/<int:milestone_id>/", editor.milestone_save,
+    path(E + "tasks/<slug:task_code>/milestones/<slug:milestone_code>/", editor.milestone_save,
          name="milestone-save"),
     path(E + "targets/<slug:target_code>/", editor.target_save, name="target-save"),
 ]  # fmt: skip

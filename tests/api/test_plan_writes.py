@@ -157,16 +157,35 @@ def test_milestones_through_the_api(client, world):
     assert r.status_code == 422 and not Milestone.objects.filter(text="完成选址").exists()
     r = call(client, world, "supervisor", "POST", base, {"text": "完成选址", "due": "2026-06-30"})
     assert r.status_code == 201
-    mid = r.json()["id"]
+    mid = r.json()["code"]
+    before = Milestone.objects.filter(task__plan=world.plan, task__code="t1").count()
+    assert mid == f"m{before}"  # t1's milestones were numbered m1 … in order, this one next
+    detail = client.get(
+        "/api/v1/plans/demo-2026/tasks/t1", headers=call_headers(world, "supervisor")
+    )
+    assert mid in [m["code"] for m in detail.json()["milestones"]]
     r = call(client, world, "supervisor", "PATCH", f"{base}/{mid}",
              {"due": "2026-07-31", "done_on": "2026-07-20"})  # fmt: skip
-    assert r.json() == {"id": mid, "task": "t1", "text": "完成选址", "due": "2026-07-31",
+    assert r.json() == {"code": mid, "task": "t1", "text": "完成选址", "due": "2026-07-31",
                         "done_on": "2026-07-20"}  # fmt: skip
     r = call(client, world, "fgw", "DELETE", f"{base}/{mid}")
     assert r.status_code == 403
     assert call(client, world, "supervisor", "DELETE", f"{base}/{mid}").status_code == 204
     assert call(client, world, "supervisor", "DELETE", f"{base}/{mid}").status_code == 404
     assert AuditEntry.objects.filter(action="milestone.delete").count() == 1
+    assert (
+        AuditEntry.objects.get(action="milestone.delete").target == f"milestone:demo-2026/t1/{mid}"
+    )
+    # a deleted milestone's code is not given to the next one: the old address stays dead
+    r = call(client, world, "supervisor", "POST", base, {"text": "完成招标", "due": "2026-08-31"})
+    assert r.json()["code"] not in (
+        mid,
+        *Milestone.objects.exclude(text="完成招标")
+        .filter(task__code="t1")
+        .values_list("code", flat=True),
+    )
+    r = call(client, world, "supervisor", "PATCH", f"{base}/{mid}", {"undone": True})
+    assert r.status_code == 404
 
 
 def test_the_workbook_and_the_copy_through_the_api(client, world):

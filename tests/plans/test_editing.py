@@ -213,6 +213,35 @@ def test_milestones_are_made_completed_and_kept_in_the_year(world, office):
     assert last_audit("milestone.complete").after == {"done_at": "2026-04-28"}
 
 
+def test_milestone_codes_follow_the_task_and_are_not_reused(world, office):
+    import importlib
+
+    from django.apps import apps
+
+    task = Task.objects.get(plan=world.plan, code="t3")
+    first = actions.create_milestone(office, task, text="开工", due=dt.date(2026, 5, 1))
+    second = actions.create_milestone(office, task, text="竣工", due=dt.date(2026, 4, 1))
+    held = list(task.milestones.values_list("code", flat=True))
+    assert {first.code, second.code} <= set(held) and len(set(held)) == len(held)
+    actions.delete_milestone(office, second)
+    third = actions.create_milestone(office, task, text="验收", due=dt.date(2026, 6, 1))
+    assert third.code not in (second.code, first.code)
+    assert last_audit("milestone.create").target == f"milestone:demo-2026/t3/{third.code}"
+    # a stale copy of the task written back lowers its counter: a held code is still not given
+    Task.objects.filter(pk=task.pk).update(milestone_seq=0)
+    fourth = actions.create_milestone(office, task, text="投产", due=dt.date(2026, 7, 1))
+    assert fourth.code not in [*held, third.code]
+    # the migration numbers existing milestones m1 … in the order the task shows them
+    for m in Milestone.objects.filter(task=task):  # as before it (distinct: the constraint)
+        Milestone.objects.filter(pk=m.pk).update(code=f"old-{m.pk}")
+    migration = importlib.import_module("mubiao.plans.migrations.0012_milestone_code")
+    migration.number_milestones(apps, None)
+    shown = list(Milestone.objects.filter(task=task).order_by("due", "order", "pk"))
+    assert [m.code for m in shown] == [f"m{i}" for i in range(1, len(shown) + 1)]
+    task.refresh_from_db()
+    assert task.milestone_seq == len(shown)
+
+
 def test_close_task_and_reopen(world, office):
     task = Task.objects.get(plan=world.plan, code="t2")
     actions.close_task(office, task)

@@ -111,3 +111,20 @@ def test_issue_acknowledge_and_a_change_request_end_to_end(office, login, world,
 
 def test_a_reporter_cannot_open_the_editor(login):
     assert login("fgw").get(E).status_code == 403
+
+
+def test_milestones_are_edited_at_their_code_not_their_row_id(office, world):
+    from mubiao.plans.models import Milestone
+
+    before = Milestone.objects.filter(task__plan=world.plan, task__code="t1").count()
+    office.post(E + "tasks/t1/milestones/new/", {"text": "完成选址", "due": "2026-06-30"})
+    made = Milestone.objects.get(task__plan=world.plan, text="完成选址")
+    assert made.code == f"m{before + 1}"
+    page = office.get(E + "tasks/t1/").text
+    assert f'action="{E}tasks/t1/milestones/{made.code}/"' in page
+    office.post(E + f"tasks/t1/milestones/{made.code}/", {"done": "2026-06-20"})
+    made.refresh_from_db()
+    assert str(made.done_at) == "2026-06-20"
+    assert (
+        office.post(E + f"tasks/t1/milestones/{made.pk + 1000}/", {"done": ""}).status_code == 404
+    )
