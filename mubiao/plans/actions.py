@@ -1292,8 +1292,16 @@ def update_milestone(
 def complete_milestone(
     user: User, milestone: Milestone, *, on: dt.date | Literal[False] | None = None
 ) -> Milestone:
-    """Mark the milestone done on ``on`` (default today), or not done with ``on=False``."""
-    _check_office(user, milestone.task.plan)
+    """Mark the milestone done on ``on`` (default today), or not done with ``on=False``;
+    done in the plan's year, or late in the year after."""
+    plan = milestone.task.plan
+    _check_office(user, plan)
+    if on and not plan.year <= on.year <= plan.year + 1:
+        raise ValidationError(
+            {"done": _("A milestone of the plan for %(year)s is done in %(year)s or %(next)s, "
+                       "not on %(date)s.")
+             % {"year": plan.year, "next": plan.year + 1, "date": on.isoformat()}}
+        )  # fmt: skip
     before = {"done_at": str(milestone.done_at) if milestone.done_at else None}
     milestone.done_at = None if on is False else (on or timezone.localdate())
     milestone.save(update_fields=["done_at"])

@@ -208,6 +208,10 @@ def test_milestones_are_made_completed_and_kept_in_the_year(world, office):
     with pytest.raises(ValidationError, match="outside"):
         actions.create_milestone(office, task, text="开工", due=dt.date(2025, 12, 1))
     m = actions.create_milestone(office, task, text="开工", due=dt.date(2026, 5, 1))
+    for day in (dt.date(999, 1, 1), dt.date(2025, 12, 31), dt.date(2028, 1, 1)):
+        with pytest.raises(ValidationError, match="is done in 2026 or 2027"):
+            actions.complete_milestone(office, m, on=day)
+    assert Milestone.objects.get(pk=m.pk).done_at is None
     actions.complete_milestone(office, m, on=dt.date(2026, 4, 28))
     assert Milestone.objects.get(pk=m.pk).done_at == dt.date(2026, 4, 28)
     assert last_audit("milestone.complete").after == {"done_at": "2026-04-28"}
