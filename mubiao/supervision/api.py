@@ -391,10 +391,15 @@ def write_instruction(request, plan_code: str, payload: InstructionIn):
     elif payload.subject == "project":
         obj = project_access.get_project_for_user(request.user, plan.code, payload.code)
     elif payload.subject == "item":
+        from django.utils.translation import gettext as _
+
         try:
-            obj = access.get_item_for_user(request.user, uuid.UUID(payload.code))
+            parsed = uuid.UUID(payload.code)
         except ValueError as exc:
-            raise ValidationError("item code") from exc
+            raise ValidationError(
+                _("%(code)s is not a supervision item's code.") % {"code": payload.code}
+            ) from exc
+        obj = access.get_item_for_user(request.user, parsed)
     made = actions.write_instruction(request.user, plan, text=payload.text, subject=payload.subject,
                                      obj=obj, urgency=payload.urgency, want=payload.want)  # fmt: skip
     return Status(201, instruction_out(made))

@@ -170,6 +170,10 @@ def test_items_and_instructions_linked_to_a_report_or_key_project(api, world, sl
                {"text": "x", "subject": "project", "code": "p1"}).status_code == 403  # fmt: skip
     assert api("leader", "post", "/plans/demo-2026/instructions",
                {"text": "x", "subject": "report", "code": str(world.plan.code)}).status_code == 422  # fmt: skip
+    r = api("leader", "post", "/plans/demo-2026/instructions",
+            {"text": "x", "subject": "item", "code": "-pk"})  # fmt: skip
+    assert r.status_code == 422
+    assert r.json()["error"]["message"] == "-pk is not a supervision item's code."
 
 
 def test_the_openapi_document_describes_the_links_cancel_and_reminders(client, db):
