@@ -75,6 +75,16 @@ class Quarterly:
         return "stepwise at quarter ends"
 
 
+class ScheduleError(ValueError):
+    """A schedule that cannot be read: ``code`` names the rule it breaks and ``params``
+    its figures, so a caller can say it in the user's language; the message is English."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 @dataclass(frozen=True, slots=True)
 class Seasonal:
     """Cumulative shares of the year's total reached by the end of each month.
@@ -92,13 +102,21 @@ class Seasonal:
         shares = tuple(float(s) for s in self.shares)
         object.__setattr__(self, "shares", shares)
         if len(shares) != 12:
-            raise ValueError(f"a seasonal schedule needs 12 monthly shares, got {len(shares)}")
+            raise ScheduleError(
+                "seasonal_count",
+                f"a seasonal schedule needs 12 monthly shares, got {len(shares)}",
+                n=len(shares),
+            )
         if any(not math.isfinite(s) or s < 0.0 or s > 1.0 for s in shares):
-            raise ValueError("seasonal shares must be numbers between 0 and 1")
+            raise ScheduleError("seasonal_range", "seasonal shares must be numbers between 0 and 1")
         if any(b < a for a, b in itertools.pairwise(shares)):
-            raise ValueError("seasonal shares are cumulative and must never fall")
+            raise ScheduleError("never_fall", "seasonal shares are cumulative and must never fall")
         if abs(shares[-1] - 1.0) > 1e-9:
-            raise ValueError(f"the December share must be 1.0 (the whole year), got {shares[-1]}")
+            raise ScheduleError(
+                "december_one",
+                f"the December share must be 1.0 (the whole year), got {shares[-1]}",
+                share=shares[-1],
+            )
 
     def describe(self) -> str:
         """A short English name for explanations."""
@@ -125,17 +143,26 @@ class Stated:
             pairs = self.points.items() if isinstance(self.points, Mapping) else self.points
             points = {int(m): float(v) for m, v in pairs}
         except (TypeError, ValueError):
-            raise ValueError("a stated schedule maps months (1–12) to cumulative shares") from None
+            raise ScheduleError(
+                "stated_map", "a stated schedule maps months (1–12) to cumulative shares"
+            ) from None
         object.__setattr__(self, "points", tuple(sorted(points.items())))
         if any(not 1 <= m <= 12 for m in points):
-            raise ValueError("a stated schedule's months must be between 1 and 12")
+            raise ScheduleError(
+                "stated_months", "a stated schedule's months must be between 1 and 12"
+            )
         if 12 not in points:
-            raise ValueError("a stated schedule must state the share for the whole year (month 12)")
+            raise ScheduleError(
+                "stated_december",
+                "a stated schedule must state the share for the whole year (month 12)",
+            )
         if any(not math.isfinite(v) or v < 0.0 or v > 10.0 for v in points.values()):
-            raise ValueError("stated shares must be numbers between 0 and 10 (1 = the plan)")
+            raise ScheduleError(
+                "stated_range", "stated shares must be numbers between 0 and 10 (1 = the plan)"
+            )
         values = [v for _, v in sorted(points.items())]
         if any(b < a for a, b in itertools.pairwise(values)):
-            raise ValueError("stated shares are cumulative and must never fall")
+            raise ScheduleError("never_fall", "stated shares are cumulative and must never fall")
 
     def share_at_month(self, month: float) -> float:
         """The share at ``month`` elapsed months (0–12, halves allowed)."""
@@ -357,18 +384,27 @@ def schedule_from_dict(data: Mapping[str, object]) -> Schedule:
     if kind == "seasonal" and "last_year" in data:
         values = data["last_year"]
         if not isinstance(values, list | tuple) or len(values) != 12:
-            raise ValueError("'last_year' needs twelve monthly values (null where unpublished)")
+            raise ScheduleError(
+                "last_year_twelve",
+                "'last_year' needs twelve monthly values (null where unpublished)",
+            )
         return learn_seasonal([None if v is None else float(v) for v in values])
     if kind == "seasonal":
         shares = data.get("shares")
         if not isinstance(shares, list | tuple):
-            raise ValueError("a seasonal schedule needs a list of 12 'shares'")
+            raise ScheduleError(
+                "seasonal_shares", "a seasonal schedule needs a list of 12 'shares'"
+            )
         return Seasonal(tuple(float(s) for s in shares))
     if kind == "stated":
         points = data.get("points")
         if not isinstance(points, Mapping):
-            raise ValueError("a stated schedule needs 'points': {month: cumulative share}")
+            raise ScheduleError(
+                "stated_points", "a stated schedule needs 'points': {month: cumulative share}"
+            )
         return Stated(points)
-    raise ValueError(
-        f"unknown schedule type {kind!r}; use monthly, linear, quarterly, seasonal or stated"
+    raise ScheduleError(
+        "unknown_type",
+        f"unknown schedule type {kind!r}; use monthly, linear, quarterly, seasonal or stated",
+        type=repr(kind),
     )

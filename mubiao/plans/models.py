@@ -466,16 +466,43 @@ def _check_schedule(schedule) -> None:
         raise ValidationError(
             {"schedule": _('Give the schedule as an object, such as {"type": "monthly"}.')}
         )
-    from mubiao.monitor import schedule_from_dict
+    from mubiao.monitor import ScheduleError, schedule_from_dict
 
     try:
         schedule_from_dict(schedule)
         json.dumps(schedule, allow_nan=False)  # PostgreSQL's JSON has no NaN or Infinity
-    except (ValueError, TypeError, ArithmeticError) as exc:
+    except ScheduleError as exc:
+        reason = SCHEDULE_ERRORS.get(exc.code)
+        said = str(reason) % exc.params if reason else str(exc)
         raise ValidationError(
             {"schedule": _("The expected-progress schedule is refused: %(reason)s.")
-             % {"reason": str(exc).rstrip(".")}}
+             % {"reason": said.rstrip(".。")}}
         ) from exc  # fmt: skip
+    except (ValueError, TypeError, ArithmeticError) as exc:  # a share or value not a number
+        raise ValidationError(
+            {"schedule": _("The expected-progress schedule is refused: %(reason)s.")
+             % {"reason": _("its shares and values must be numbers")}}
+        ) from exc  # fmt: skip
+
+
+#: The monitor's schedule rules (``ScheduleError.code``) in the user's language.
+SCHEDULE_ERRORS = {
+    "unknown_type": _("the type %(type)s is not one of monthly, linear, quarterly, "
+                      "seasonal or stated"),
+    "last_year_twelve": _("last year's months (last_year) need twelve values, null where a "
+                          "month was not published"),
+    "seasonal_shares": _("a seasonal schedule needs its twelve cumulative shares (shares) "
+                         "or last year's months (last_year)"),
+    "stated_points": _("a stated schedule needs its points, {month: cumulative share}"),
+    "seasonal_count": _("a seasonal schedule needs twelve monthly shares, not %(n)s"),
+    "seasonal_range": _("seasonal shares are numbers from 0 to 1"),
+    "never_fall": _("the shares are cumulative and never fall from one month to the next"),
+    "december_one": _("the December share is the whole year, 1, not %(share)s"),
+    "stated_map": _("a stated schedule maps months (1 to 12) to cumulative shares"),
+    "stated_months": _("a stated schedule's months are from 1 to 12"),
+    "stated_december": _("a stated schedule gives the share for the whole year (month 12)"),
+    "stated_range": _("stated shares are numbers from 0 to 10 (1 is the plan's target)"),
+}  # fmt: skip
 
 
 def _check_baseline_series(series) -> None:

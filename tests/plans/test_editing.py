@@ -160,7 +160,7 @@ def test_a_stated_schedule_and_last_years_months_are_set_and_checked(draft, offi
         ({"schedule": {"type": "stated", "points": {"6": 0.6}}}, "month 12"),
         ({"schedule": {"type": "stated", "points": {"6": 0.8, "12": 0.7}}}, "never fall"),
         ({"schedule": {"type": "seasonal", "shares": [0.5] * 12}}, "December share"),
-        ({"schedule": {"type": "weekly"}}, "unknown schedule type"),
+        ({"schedule": {"type": "weekly"}}, "type 'weekly' is not one of monthly"),
         ({"schedule": {"type": "seasonal", "last_year": [10**400] * 12}}, "refused"),
         ({"schedule": {"type": "monthly", "x": float("nan")}}, "refused"),
         ({"schedule": [1, 2]}, "as an object"),
@@ -175,6 +175,11 @@ def test_a_stated_schedule_and_last_years_months_are_set_and_checked(draft, offi
             actions.change_target(office, target, version=target.version, **fields)
         target.refresh_from_db()
         assert target.schedule == stated and target.baseline_series == []
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refusal:
+        actions.change_target(office, target, version=target.version,
+                              schedule={"type": "stated", "points": {"6": 0.6}})  # fmt: skip
+    assert refusal.value.messages == ["序时进度设置有误：明确的进度要求须给出全年（12月）的比例。"]
+    target.refresh_from_db()
     months = [20, 40, 60, 80, 100, 130, 140, 150, 160, 170, 180, None]
     actions.change_target(office, target, version=target.version, schedule={},
                           baseline_series=[*months[:11], 270])  # fmt: skip
