@@ -89,14 +89,8 @@ class Plan(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        from mubiao.monitor import schedule_from_dict
-
         for name in ("progress_schedule", "project_schedule"):
-            if getattr(self, name):
-                try:
-                    schedule_from_dict(getattr(self, name))
-                except (ValueError, TypeError) as exc:
-                    raise ValidationError({name: str(exc)}) from exc
+            _check_schedule(getattr(self, name), name)
 
 
 class Document(models.Model):
@@ -458,13 +452,14 @@ def target_text(comparator: str, value, value_max, unit: str | None) -> str:
     return f"{symbol}{value_text}{unit or ''}"
 
 
-def _check_schedule(schedule) -> None:
-    """An indicator's 序时进度 as the monitor reads it (``schedule_from_dict``), or empty."""
+def _check_schedule(schedule, field: str = "schedule") -> None:
+    """A 序时进度 as the monitor reads it (``schedule_from_dict``), or empty; refused in
+    the user's language under ``field``."""
     if schedule is None or schedule == {}:
         return
     if not isinstance(schedule, dict):
         raise ValidationError(
-            {"schedule": _('Give the schedule as an object, such as {"type": "monthly"}.')}
+            {field: _('Give the schedule as an object, such as {"type": "monthly"}.')}
         )
     from mubiao.monitor import ScheduleError, schedule_from_dict
 
@@ -475,12 +470,12 @@ def _check_schedule(schedule) -> None:
         reason = SCHEDULE_ERRORS.get(exc.code)
         said = str(reason) % exc.params if reason else str(exc)
         raise ValidationError(
-            {"schedule": _("The expected-progress schedule is refused: %(reason)s.")
+            {field: _("The expected-progress schedule is refused: %(reason)s.")
              % {"reason": said.rstrip(".。")}}
         ) from exc  # fmt: skip
     except (ValueError, TypeError, ArithmeticError) as exc:  # a share or value not a number
         raise ValidationError(
-            {"schedule": _("The expected-progress schedule is refused: %(reason)s.")
+            {field: _("The expected-progress schedule is refused: %(reason)s.")
              % {"reason": _("its shares and values must be numbers")}}
         ) from exc  # fmt: skip
 

@@ -547,3 +547,14 @@ def test_tasks_are_reordered_by_drag_and_a_stale_order_is_refused(draft, office,
                          HTTP_HX_REQUEST="true")  # fmt: skip
     assert answer.status_code == 422 and order() == new
     assert AuditEntry.objects.filter(action="task.reorder").count() == 1
+
+
+def test_a_plans_conventions_are_checked_like_a_targets_schedule(world):
+    plan = world.plan
+    for bad, sentence in (([1], "as an object"), ({"type": "seasonal"}, "twelve cumulative")):
+        plan.project_schedule = bad
+        with pytest.raises(ValidationError, match=sentence) as refusal:
+            plan.clean()
+        assert list(refusal.value.message_dict) == ["project_schedule"]
+    plan.project_schedule = {"type": "stated", "points": {"12": 1.2}}
+    plan.clean()
