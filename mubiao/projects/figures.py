@@ -4,7 +4,8 @@ A project's month is an ordinary ``reporting.Report`` slot whose subject is the 
 (``Report.project``): the same actions (save_draft, submit, approve, return, unlock), the
 same workflow table, versions, evidence (形象进度 photos), locking and late unlock. What
 is particular to a project is kept beside each version in ``ProjectFigures``: the
-investment completed in the month (万元) and the stage at the month's end. The reporting
+investment completed in the month (万元), the stage at the month's end and, where the unit
+reports them, the funds secured so far this year (本年累计到位资金, 万元). The reporting
 actions call :func:`parse`, :func:`write` and :func:`snapshot` for project slots.
 
 Who reports: the project's lead unit, or its county when it has no lead unit
@@ -30,6 +31,7 @@ LIMIT = Decimal("1e12")  # 万元: far above any project, below the column's pre
 class Figures:
     invested: Decimal | None  # completed in the month, 万元
     stage: str
+    funds_secured: Decimal | None = None  # secured this year by the month's end, 万元
 
 
 def reporter_id(project: Project) -> int | None:
@@ -80,9 +82,36 @@ def parse_amount(raw: object, *, negative_ok: bool = False) -> Decimal | None:
     return number.quantize(Decimal("0.01"))
 
 
+def parse_funds(raw: object) -> Decimal | None:
+    """The funds secured this year (万元) as typed, None when blank (not reported);
+    ValidationError for anything but a number of zero or more."""
+    text = "" if raw is None else str(raw).strip().replace(",", "").replace("，", "")
+    if text == "":
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or abs(number) >= LIMIT:
+        raise ValidationError(
+            _("Funds secured this year: %(value)s is not a number.") % {"value": str(raw)[:40]}
+        )
+    if number < 0:
+        raise ValidationError(
+            _(
+                "Funds secured this year cannot be negative (%(value)s): enter the funds in "
+                "place since January, or leave it blank if the project does not report them."
+            )
+            % {"value": text[:40]}
+        )
+    return number.quantize(Decimal("0.01"))
+
+
 def parse(raw: dict[str, object], *, required: bool, negative_ok: bool = False) -> Figures:
-    """Check the month's figures; a submission needs both, a draft may leave them blank."""
+    """Check the month's figures; a submission needs the investment and the stage, a draft
+    may leave them blank; the funds secured are optional in both."""
     invested = parse_amount(raw.get("invested"), negative_ok=negative_ok)
+    funds = parse_funds(raw.get("funds_secured"))
     stage = str(raw.get("stage") or "").strip()
     if stage and stage not in Project.Stage.values:
         raise ValidationError(_("Choose the project's stage from the list."))
@@ -90,7 +119,11 @@ def parse(raw: dict[str, object], *, required: bool, negative_ok: bool = False) 
         raise ValidationError(_("Enter the investment completed in the month (0 if none)."))
     if required and not stage:
         raise ValidationError(_("Choose the project's stage from the list."))
-    return Figures(invested, stage)
+    if funds is not None and invested is None:
+        raise ValidationError(
+            _("Enter the investment completed in the month (0 if none) with the funds secured.")
+        )
+    return Figures(invested, stage, funds)
 
 
 def below_zero(figures: Figures) -> list[str]:
@@ -108,6 +141,7 @@ def write(version, figures: Figures | None) -> None:
             version=version,
             invested=figures.invested,
             stage=figures.stage or Project.Stage.BUILDING,
+            funds_secured=figures.funds_secured,
         )
 
 
@@ -124,6 +158,17 @@ def queue_figures(versions) -> dict[int, list[dict]]:
                 "unit": "",
             },
             {"name": _("Stage at the month's end"), "text": row.get_stage_display(), "unit": ""},
+            *(
+                [
+                    {
+                        "name": _("Funds secured this year (10k yuan)"),
+                        "text": grouped(row.funds_secured, 2),
+                        "unit": "",
+                    }
+                ]
+                if row.funds_secured is not None
+                else []
+            ),
         ]
         for row in ProjectFigures.objects.filter(version__in=versions)
     }
@@ -132,6 +177,13 @@ def queue_figures(versions) -> dict[int, list[dict]]:
 def snapshot(version) -> dict | None:
     """The figures as the audit trail records them."""
     row = ProjectFigures.objects.filter(version=version).first()
-    if row is None:
-        return None
-    return {"invested": str(row.invested.normalize()), "stage": row.stage}
+    return None if row is None else as_text(row)
+
+
+def as_text(row: ProjectFigures) -> dict[str, str]:
+    """The figures as text ("1200.5"), the funds secured only where reported: the audit
+    trail's snapshot and the API's version."""
+    out = {"invested": f"{row.invested.normalize():f}", "stage": row.stage}
+    if row.funds_secured is not None:
+        out["funds_secured"] = f"{row.funds_secured.normalize():f}"
+    return out

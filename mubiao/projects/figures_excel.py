@@ -1,9 +1,11 @@
 """A unit's key-project months to and from Excel. The header row is the contract.
 
 Sheet **项目月报**, one row per project slot of the unit in the cycle:
-``报告编号 | 项目编号 | 项目名称 | 填报单位 | 年度计划投资（万元） | 本月完成投资（万元） | 建设阶段 | 进展情况 | 存在问题``.
+``报告编号 | 项目编号 | 项目名称 | 填报单位 | 年度计划投资（万元） | 本月完成投资（万元） |
+本年累计到位资金（万元） | 建设阶段 | 进展情况 | 存在问题``.
 报告编号 is the report's number (``Report.number``: ``202606/wancheng/project:p001``; a
-file from before, with UUIDs, is still read). A unit fills 本月完成投资, 建设阶段 (a dropdown:
+file from before, with UUIDs, is still read). A unit fills 本月完成投资, 到位资金 (optional,
+the year's running total; blank: not reported), 建设阶段 (a dropdown:
 未开工 / 在建 / 已竣工 / 停缓建), 进展情况 and 存在问题; those cells are unlocked and the
 sheet protected without a password (as ``reporting.excel``), the others are for reading. Every row is checked first and each problem reported
 as (row, column, reason); if there is any, nothing is saved. Rows equal to the report's
@@ -36,9 +38,10 @@ from mubiao.reporting.models import Report
 SHEET = "项目月报"
 HEADER = [
     "报告编号", "项目编号", "项目名称", "填报单位", "年度计划投资（万元）", "本月完成投资（万元）",
-    "建设阶段", "进展情况", "存在问题",
+    "本年累计到位资金（万元）", "建设阶段", "进展情况", "存在问题",
 ]  # fmt: skip
-EDITABLE = (6, 7, 8, 9)  # 本月完成投资 建设阶段 进展情况 存在问题
+FUNDS = "本年累计到位资金（万元）"
+EDITABLE = (6, 7, 8, 9, 10)  # 本月完成投资 到位资金 建设阶段 进展情况 存在问题
 
 
 def slots(user, cycle):
@@ -54,11 +57,12 @@ def _latest(report: Report):
     return report.versions.select_related("figures").order_by("-number").first()
 
 
-def _current(report: Report) -> tuple[Decimal | None, str, str, str]:
+def _current(report: Report) -> tuple[Decimal | None, Decimal | None, str, str, str]:
     latest = _latest(report)
     row = getattr(latest, "figures", None) if latest else None
     return (
         row.invested if row else None,
+        row.funds_secured if row else None,
         row.stage if row else "",
         latest.progress if latest else "",
         latest.problems if latest else "",
@@ -71,12 +75,12 @@ def export_figures(user, cycle) -> bytes:
     sheet.title = SHEET
     sheet.append(HEADER)
     for r in slots(user, cycle):
-        invested, stage, progress, problems = _current(r)
+        invested, funds, stage, progress, problems = _current(r)
         sheet.append([safe(v) for v in (
             r.number, r.project.code, r.project.name, r.unit.short_name, r.project.annual_plan,
-            invested, _label(STAGE, stage) if stage else "", progress, problems,
+            invested, funds, _label(STAGE, stage) if stage else "", progress, problems,
         )])  # fmt: skip
-    for i, width in enumerate([30, 12, 30, 14, 14, 14, 10, 40, 30], start=1):
+    for i, width in enumerate([30, 12, 30, 14, 14, 14, 16, 10, 40, 30], start=1):
         sheet.column_dimensions[chr(64 + i)].width = width
     header_style(sheet[1])
     for row in sheet.iter_rows(min_row=2):
@@ -92,7 +96,7 @@ def export_figures(user, cycle) -> bytes:
             type="list", formula1='"' + ",".join(STAGE) + '"', allow_blank=True,
             showErrorMessage=True, error=_("choose one of %(s)s") % {"s": "、".join(STAGE)},
         )  # fmt: skip
-        stages.add(f"G2:G{sheet.max_row}")
+        stages.add(f"H2:H{sheet.max_row}")
         sheet.add_data_validation(stages)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -121,6 +125,15 @@ def parse(user, cycle, data: bytes) -> list[tuple[Report, actions.Content]]:
         except ValidationError as exc:
             errors.append(RowError(number, "本月完成投资（万元）", " ".join(exc.messages)))
             continue
+        try:
+            funds = fig.parse_funds(unsafe(values.get(FUNDS)))
+        except ValidationError as exc:
+            errors.append(RowError(number, FUNDS, " ".join(exc.messages)))
+            continue
+        if funds is not None and invested is None:
+            errors.append(RowError(number, "本月完成投资（万元）", _(
+                "enter the investment completed in the month (0 if none) with the funds secured")))  # fmt: skip
+            continue
         label = _text(values.get("建设阶段"))
         stage = STAGE.get(label, label if label in STAGE.values() else None)
         if label and stage is None:
@@ -131,13 +144,17 @@ def parse(user, cycle, data: bytes) -> list[tuple[Report, actions.Content]]:
         latest = _latest(report)
         progress = read_back(_text(values.get("进展情况")), latest.progress if latest else "")
         problems = read_back(_text(values.get("存在问题")), latest.problems if latest else "")
-        if (invested, stage or "", progress, problems) == _current(report):
+        if (invested, funds, stage or "", progress, problems) == _current(report):
             continue  # unchanged: left alone
         changed.append((report, actions.Content(
             progress=progress, problems=problems,
             next_steps=latest.next_steps if latest else "",
             assessment=latest.assessment if latest else "",
-            figures={"invested": "" if invested is None else str(invested), "stage": stage or ""},
+            figures={
+                "invested": "" if invested is None else str(invested),
+                "stage": stage or "",
+                "funds_secured": "" if funds is None else str(funds),
+            },
         )))  # fmt: skip
     if errors:
         raise ProjectSheetError(errors)

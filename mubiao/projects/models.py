@@ -141,8 +141,11 @@ class ProjectFigures(models.Model):
 
     The slot, versions, evidence (形象进度 photos), reviews and unlocks are the reporting
     app's (``reporting.Report`` with ``project`` set); this row holds what is particular to
-    a project: the investment completed *in the month* and the stage at its end. The
-    year-to-date total is derived (the sum over the year's approved months), never stored.
+    a project: the investment completed *in the month*, the stage at its end and, where
+    the unit reports it, the funds secured (到位资金). The year-to-date investment is
+    derived (the sum over the year's approved months), never stored; the funds secured
+    are the year's running total at the month's end (本年累计到位资金), as offices
+    report them, so the latest approved month that states them gives the year's figure.
     """
 
     version = models.OneToOneField(
@@ -156,6 +159,15 @@ class ProjectFigures(models.Model):
         _("investment completed in the month (10k yuan)"), max_digits=16, decimal_places=2
     )
     stage = models.CharField(_("stage"), max_length=16, choices=Project.Stage.choices)
+    # 万元, cumulative for the year at the month's end (本年累计到位资金); blank where the
+    # unit does not report it. Never below zero.
+    funds_secured = models.DecimalField(
+        _("funds secured this year (10k yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("project figures")

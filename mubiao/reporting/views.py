@@ -165,7 +165,8 @@ def _versions(reports) -> QuerySet[ReportVersion]:
 
 
 TEXTS = ("progress", "problems", "next_steps", "assessment")
-FIGURES = ("invested", "stage")  # a key project's month (mubiao.projects.figures)
+# a key project's month (mubiao.projects.figures)
+FIGURES = ("invested", "stage", "funds_secured")
 
 
 def _figures_form(report: Report, latest: ReportVersion | None, posted) -> dict:
@@ -175,8 +176,8 @@ def _figures_form(report: Report, latest: ReportVersion | None, posted) -> dict:
         return {k: posted.get(k, "") for k in FIGURES}
     row = getattr(latest, "figures", None) if latest else None
     if row is None:
-        return {"invested": "", "stage": report.project.stage}
-    return {"invested": row.invested, "stage": row.stage}
+        return {"invested": "", "stage": report.project.stage, "funds_secured": ""}
+    return {"invested": row.invested, "stage": row.stage, "funds_secured": row.funds_secured}
 
 
 def _negative_form(latest: ReportVersion | None, posted) -> dict:

@@ -141,3 +141,58 @@ def test_it_keeps_a_drafts_figures_and_allows_them_blank(world, month):
     actions.save_draft(world.users["county"], report, figures("13"))
     assert report.versions.count() == 1
     assert ProjectFigures.objects.get().invested == Decimal("13.00")
+
+
+def test_it_takes_the_funds_secured_as_an_optional_figure(login, month):
+    report = month("202606")
+    client = login("county")
+    url = f"/reporting/r/{report.code}/"
+    response = client.post(
+        url, {"action": "submit", "invested": "1500", "stage": "building", "funds_secured": "4,200"}
+    )
+    assert response.status_code == 302
+    row = report.versions.get().figures
+    assert row.funds_secured == Decimal("4200.00") and row.invested == Decimal("1500.00")
+    entry = AuditEntry.objects.get(action="report.submit")
+    assert entry.after["figures"] == {"invested": "1500", "stage": "building",
+                                      "funds_secured": "4200"}  # fmt: skip
+    page = client.get(url).text
+    assert 'data-testid="funds-secured">4,200.00<' in page
+    assert "本年累计到位资金（万元）" in page  # the form's Chinese label
+
+
+def test_a_month_without_funds_secured_leaves_them_unreported(world, month):
+    report = month("202606")
+    actions.submit(world.users["county"], report, figures("100"))
+    assert report.versions.get().figures.funds_secured is None
+
+
+@pytest.mark.parametrize(
+    ("funds", "sentence"),
+    [("三千", "本年累计到位资金：“三千”不是数字。"), ("-5", "本年累计到位资金不能为负数（-5）"),
+     ("1e20", "不是数字"), ("nan", "不是数字")],
+)  # fmt: skip
+def test_it_refuses_bad_funds_secured_with_a_sentence_and_keeps_nothing(
+    login, month, funds, sentence
+):
+    report = month("202606")
+    response = login("county").post(
+        f"/reporting/r/{report.code}/",
+        {"action": "submit", "invested": "100", "stage": "building", "funds_secured": funds},
+    )
+    assert response.status_code == 400
+    assert sentence in response.text
+    assert f'name="funds_secured" value="{funds}"' in response.text  # what was typed, kept
+    report.refresh_from_db()
+    assert report.state == S.NOT_STARTED and not ProjectFigures.objects.exists()
+
+
+def test_a_draft_with_funds_needs_the_months_investment(world, month):
+    report = month("202606")
+    with pytest.raises(ValidationError, match=r"funds secured|到位资金"):
+        actions.save_draft(
+            world.users["county"],
+            report,
+            actions.Content(figures={"invested": "", "stage": "", "funds_secured": "100"}),
+        )
+    assert not ProjectFigures.objects.exists()
