@@ -216,6 +216,11 @@ class Version(Schema):
     negative_reason: str = Field(
         "", description="the unit's reason for a figure below zero it confirmed"
     )
+    figures: dict[str, str] | None = Field(
+        None,
+        description="a key project's month: invested, stage and, where reported, "
+        "funds_secured (10k yuan, as text)",
+    )
 
 
 class ReviewOut(Schema):
@@ -228,6 +233,22 @@ class ReportDetail(ReportSummary):
     versions: list[Version]
     reviews: list[ReviewOut]
     allowed_actions: list[str]
+
+
+class ProjectFiguresIn(Schema):
+    """A key project's month (amounts in 10k yuan, numbers or numeric text)."""
+
+    invested: StrictInt | StrictFloat | StrictStr | None = Field(
+        None, description="investment completed in the month (本月完成投资)"
+    )
+    stage: str = Field(
+        "", max_length=16, description="not_started, building, completed or suspended"
+    )
+    funds_secured: StrictInt | StrictFloat | StrictStr | None = Field(
+        None,
+        description="optional: funds secured this year by the month's end (本年累计到位资金), "
+        "zero or more; null where the project does not report them",
+    )
 
 
 class ReportIn(Schema):
@@ -246,6 +267,9 @@ class ReportIn(Schema):
         None,
         max_length=5_000,
         description="a lead unit submitting before all co-units reported: why it does not wait",
+    )
+    figures: ProjectFiguresIn | None = Field(
+        None, description="a key project's month: its figures (required to submit one)"
     )
     negative_reason: str | None = Field(
         None,
@@ -294,6 +318,9 @@ class ProjectMonth(Schema):
     month: int
     invested: float
     ytd: float
+    funds_secured: float | None = Field(
+        None, description="funds secured this year by the month's end (到位资金), as stated"
+    )
 
 
 class ProjectProgress(Schema):
@@ -308,4 +335,13 @@ class ProjectProgress(Schema):
     rate: float | None
     expected: float | None
     against_expected: float | None
+    funds_secured: float | None = Field(
+        None,
+        description="funds secured this year (本年累计到位资金, 10k yuan): the latest approved "
+        "month that states them; null where the project does not report them",
+    )
+    funds_month: int | None = Field(None, description="the month funds_secured was stated for")
+    funds_rate: float | None = Field(
+        None, description="资金到位率: funds_secured ÷ annual_plan (0.5 is 50%)"
+    )
     status: str

@@ -35,6 +35,7 @@ from mubiao.plans import access as plan_access
 from mubiao.plans.models import Assignment, Indicator, Plan, Task
 from mubiao.plans.tree import filter_by_unit
 from mubiao.projects import access as project_access
+from mubiao.projects.figures import as_text
 from mubiao.reporting import access as report_access
 from mubiao.reporting import actions as report_actions
 from mubiao.reporting import workflow
@@ -457,6 +458,8 @@ def report_out(r) -> dict[str, Any]:
 
 def report_detail_out(request, r) -> dict[str, Any]:
     versions = r.versions.prefetch_related("values__indicator").order_by("number")
+    if r.project_id:
+        versions = versions.select_related("figures")
     return {
         **report_out(r),
         "versions": [
@@ -470,6 +473,7 @@ def report_detail_out(request, r) -> dict[str, Any]:
                 "assessment": v.assessment,
                 "values": {x.indicator.code: _num(x.value) for x in v.values.all()},
                 "negative_reason": v.negative_reason,
+                "figures": as_text(v.figures) if r.project_id and hasattr(v, "figures") else None,
             }
             for v in versions
         ],
@@ -508,6 +512,17 @@ def get_report(request, code: uuid.UUID):
     return report_detail_out(request, report_access.get_report_for_user(request.user, code))
 
 
+def _figures_in(figures: schemas.ProjectFiguresIn | None) -> dict[str, object]:
+    """A project's month as the report form posts it (the same parser checks it)."""
+    if figures is None:
+        return {}
+    return {
+        "invested": "" if figures.invested is None else figures.invested,
+        "stage": figures.stage,
+        "funds_secured": "" if figures.funds_secured is None else figures.funds_secured,
+    }
+
+
 @api.post(
     "/reports/{code}/submit", response={200: schemas.ReportDetail, **ERRORS}, tags=["reports"]
 )
@@ -519,6 +534,7 @@ def submit_report(request, code: uuid.UUID, payload: schemas.ReportIn):
         assessment=payload.assessment, values=dict(payload.values),
         without_parts_reason=payload.without_parts_reason,
         negative_reason=payload.negative_reason,
+        figures=_figures_in(payload.figures),
     )  # fmt: skip
     with transaction.atomic():
         if payload.draft:
@@ -613,12 +629,15 @@ def project_progress(request, plan_code: str, project_code: str, as_of: dt.date 
     running, months = 0.0, []
     for month in sorted(p.months):
         running += float(p.months[month])
-        months.append({"month": month, "invested": float(p.months[month]), "ytd": running})
+        funds = p.funds_months.get(month)
+        months.append({"month": month, "invested": float(p.months[month]), "ytd": running,
+                       "funds_secured": _num(funds)})  # fmt: skip
     return {
         "project": project.code, "as_of": as_of, "stage": p.stage, "months": months,
         "ytd": float(p.ytd), "annual_plan": _num(project.annual_plan), "rate": p.rate,
         "expected": _num(p.expected), "against_expected": p.against_expected,
-        "status": str(p.status),
+        "status": str(p.status), "funds_secured": _num(p.funds_secured),
+        "funds_month": p.funds_month or None, "funds_rate": p.funds_rate,
     }  # fmt: skip
 
 

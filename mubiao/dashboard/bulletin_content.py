@@ -165,9 +165,9 @@ TIER_ZH = {"province": "省重点项目", "city": "市重点项目", "county": "
 
 def _project_figures(plan: Plan, as_of: dt.date) -> list[dict]:
     """The key projects' figures as bulletins print them (``projects.measures.figures``):
-    the data month's increment (and 同比 where last year's series is stated), and a table
-    by tier (省/市/县重点). Funds secured (资金到位) are not printed: the projects' monthly
-    reports do not carry them."""
+    the data month's increment (and 同比 where last year's series is stated), funds secured
+    (资金到位率, with the number of projects reporting them) where any project reports
+    them, and a table by tier (省/市/县重点), with the funds where reported."""
     from mubiao.projects.measures import figures
 
     f = figures(plan.projects.all(), plan.year, as_of)
@@ -179,15 +179,31 @@ def _project_figures(plan: Plan, as_of: dt.date) -> list[dict]:
         word = "增长" if change >= 0 else "下降"
         text += f"，1–{f['month']}月累计同比{word}{fixed(abs(change), 1)}%"
     blocks = [_text(text + "。")]
+    if f["funds_n"]:
+        blocks.append(_text(_funds_sentence(f)))
     tiers = f["by_tier"]
     if tiers and any(t["key"] for t in tiers):
-        blocks.append({
-            "kind": "table", "caption": "分级别重点项目完成情况",
-            "header": ["级别", "项目数", "年度计划（万元）", "累计完成（万元）", "完成率", "滞后项目"],
-            "rows": [[TIER_ZH.get(t["key"], t["label"]), str(t["n"]), fixed(t["plan"], 0),
-                      fixed(t["ytd"], 0), _pct(t["rate"]), str(t["behind"])] for t in tiers],
-        })  # fmt: skip
+        header = ["级别", "项目数", "年度计划（万元）", "累计完成（万元）", "完成率", "滞后项目"]
+        rows = [[TIER_ZH.get(t["key"], t["label"]), str(t["n"]), fixed(t["plan"], 0),
+                 fixed(t["ytd"], 0), _pct(t["rate"]), str(t["behind"])] for t in tiers]  # fmt: skip
+        if f["funds_n"]:
+            header.append("资金到位率（报送项目数）")
+            for row, t in zip(rows, tiers, strict=True):
+                row.append(f"{_pct(t['funds_rate'])}（{t['funds_n']}）" if t["funds_n"] else "—")
+        blocks.append(
+            {"kind": "table", "caption": "分级别重点项目完成情况", "header": header, "rows": rows}
+        )
     return blocks
+
+
+def _funds_sentence(f: dict) -> str:
+    """资金到位: the projects reporting it, their funds and 资金到位率 (funds ÷ their plans)."""
+    text = (
+        f"报送资金到位情况的{f['funds_n']}个项目本年累计到位资金{fixed(f['funds_secured'], 0)}万元"
+    )
+    if f["funds_rate"] is not None:
+        text += f"，资金到位率{_pct(f['funds_rate'])}"
+    return text + "。"
 
 
 def _standing_sentences(sequence: dict, units: dict) -> list[str]:

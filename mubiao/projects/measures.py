@@ -14,7 +14,12 @@ month that ended on or before it (the *reference month*): on 26 November that is
   cumulative floors (green from 100%, yellow 85–100%, red below): yellow and red are
   **behind schedule**. A project with no approved month by the reference month is *not
   reported* (grey), not behind: missing reports are chased by the reminders.
-- the stage is the one reported in the latest approved month, else the library's.
+- the stage is the one reported in the latest approved month, else the library's;
+- funds secured (到位资金) are reported as the year's running total at a month's end, and
+  only by some projects: a project's figure is that of its latest approved month stating
+  one; 资金到位率 = funds secured ÷ annual planned investment, over the projects that
+  report them (a project that does not report them neither adds funds nor dilutes the
+  rate).
 
 Computed on each request from the rows; nothing here is stored.
 """
@@ -109,6 +114,17 @@ class Progress:
     against_expected: float | None = None  # YTD ÷ expected
     status: Status = Status.GREY
     schedule: Schedule = DEFAULT_SCHEDULE
+    funds_secured: Decimal | None = None  # 本年累计到位资金 (万元), None: not reported
+    funds_month: int = 0  # the approved month that stated it
+    funds_months: dict[int, Decimal] = field(default_factory=dict)  # month → as stated
+
+    @property
+    def funds_rate(self) -> float | None:
+        """资金到位率: funds secured ÷ this year's planned investment."""
+        plan = self.project.annual_plan
+        if self.funds_secured is None or not plan:
+            return None
+        return float(self.funds_secured) / float(plan)
 
     @property
     def behind(self) -> bool:
@@ -133,7 +149,8 @@ class Progress:
 def approved_months(
     projects, year: int, through: dt.date | None, approved_by: dt.date | None = None
 ) -> dict[int, dict]:
-    """project id → {month: (invested, stage)} from approved reports ending by ``through``
+    """project id → {month: (invested, stage, funds secured)} from approved reports ending
+    by ``through``
     (and, with ``approved_by``, approved by the end of that day, so a past view is rebuilt
     from what was approved then)."""
     if through is None:
@@ -152,12 +169,16 @@ def approved_months(
         )
         .order_by("version__number")
         .values_list(
-            "version__report__project_id", "version__report__cycle__start", "invested", "stage"
+            "version__report__project_id",
+            "version__report__cycle__start",
+            "invested",
+            "stage",
+            "funds_secured",
         )
     )
     found: dict[int, dict] = defaultdict(dict)
-    for project_id, start, invested, stage in rows:  # later versions overwrite earlier
-        found[project_id][start.month] = (invested, stage)
+    for project_id, start, invested, stage, funds in rows:  # later versions overwrite earlier
+        found[project_id][start.month] = (invested, stage, funds)
     return found
 
 
@@ -189,6 +210,11 @@ def _progress(project: Project, months: dict, year: int, schedule: Schedule) -> 
         # chased as missing, not counted as investment lagging.
         share = project_share(project, year, month_end(year, max(months)), schedule)
     p.ytd = sum(p.months.values(), Decimal(0))
+    # (invested, stage[, funds]): callers re-judging a past month may leave the funds out
+    p.funds_months = {m: v[2] for m, v in months.items() if len(v) > 2 and v[2] is not None}
+    if p.funds_months:  # a running total: the latest approved month that states it
+        p.funds_month = max(p.funds_months)
+        p.funds_secured = p.funds_months[p.funds_month]
     plan = project.annual_plan
     if plan:
         p.rate = completion_rate(max(float(p.ytd), 0.0), float(plan))
@@ -238,7 +264,7 @@ def totals(rows: list[Progress], year: int, as_of: dt.date) -> dict:
 
 
 def grouped(rows: list[Progress], key) -> list[tuple[str, dict]]:
-    """Sums per group (county, chain): n, YTD, plan, rate, behind."""
+    """Sums per group (county, chain): n, YTD, plan, rate, behind and funds secured."""
     groups: dict[str, list[Progress]] = defaultdict(list)
     for r in rows:
         groups[key(r.project)].append(r)
@@ -255,6 +281,7 @@ def grouped(rows: list[Progress], key) -> list[tuple[str, dict]]:
                     "plan": plan,
                     "rate": completion_rate(max(float(ytd), 0.0), float(plan)),
                     "behind": sum(1 for r in items if r.behind),
+                    **funds(items),
                 },
             )
         )
@@ -352,9 +379,27 @@ def last_year_series(plan: Plan) -> list[float] | None:
     return [float(v) * scale if v is not None else float("nan") for v in values]
 
 
+def funds(rows: list[Progress]) -> dict:
+    """Funds secured (到位资金) over the rows that report them: ``funds_n`` projects
+    reporting, ``funds_secured`` their sum (万元), ``funds_plan`` the annual plans of those
+    with one, ``funds_rate`` (资金到位率) the funds of those with a plan ÷ ``funds_plan``;
+    the rate is None when no project with a plan reports them."""
+    stated = [r for r in rows if r.funds_secured is not None]
+    planned = [r for r in stated if r.project.annual_plan]
+    secured = sum((r.funds_secured or Decimal(0) for r in stated), Decimal(0))
+    base = sum((r.project.annual_plan or Decimal(0) for r in planned), Decimal(0))
+    of_planned = sum((r.funds_secured or Decimal(0) for r in planned), Decimal(0))
+    return {
+        "funds_n": len(stated),
+        "funds_secured": float(secured),
+        "funds_plan": float(base),
+        "funds_rate": float(of_planned) / float(base) if base else None,
+    }
+
+
 def _breakdown(rows: list[Progress], key, choices, missing: str) -> list[dict]:
-    """n, plan, YTD and completion rate per value of ``key`` (in the choices' order, then
-    the rows without one, labelled ``missing``)."""
+    """n, plan, YTD, completion rate and funds secured (:func:`funds`) per value of
+    ``key`` (in the choices' order, then the rows without one, labelled ``missing``)."""
     groups: dict[str, list[Progress]] = defaultdict(list)
     for r in rows:
         groups[key(r)].append(r)
@@ -374,6 +419,7 @@ def _breakdown(rows: list[Progress], key, choices, missing: str) -> list[dict]:
                 "ytd": float(ytd),
                 "rate": completion_rate(max(float(ytd), 0.0), float(plan)),
                 "behind": sum(1 for r in items if r.behind),
+                **funds(items),
             }
         )
     return out
@@ -389,7 +435,10 @@ def figures(projects, year: int, as_of: dt.date) -> dict | None:
       (:func:`last_year_series`); ``last_year_ytd`` the base (万元);
     - ``by_tier`` (省/市/县重点), ``by_stage`` (the reported stage; 未填报 where no month
       is approved) and ``by_category`` (新开工/续建/竣工/前期): each a list of
-      {key, label, n, plan, ytd, rate, behind}, key "" for 未分级 / 未填报.
+      {key, label, n, plan, ytd, rate, behind, funds_n, funds_secured, funds_plan,
+      funds_rate}, key "" for 未分级 / 未填报;
+    - ``funds_n``, ``funds_secured``, ``funds_plan``, ``funds_rate``: funds secured
+      (资金到位率) over the projects that report them (:func:`funds`).
 
     None when there are no projects. For the bulletin: ``figures(plan.projects.all(),
     plan.year, as_of)``.
@@ -416,6 +465,7 @@ def breakdowns(rows: list[Progress], as_of: dt.date) -> dict:
         "increment": float(increment),
         "yoy": yoy,
         "last_year_ytd": base if yoy is not None else None,
+        **funds(rows),
         "by_tier": _breakdown(
             rows, lambda r: r.project.tier, Project.Tier.choices, _("tier not stated")
         ),

@@ -140,6 +140,38 @@ def _monthly_amounts(rng: random.Random, project: Project, year: int, pace: floa
     return out  # fmt: skip
 
 
+# Who reports funds secured (到位资金), by tier: provincial projects are asked for them
+# most often; the rest of the pool reports them less.
+FUNDS_SHARE = {"province": 0.8, "city": 0.65, "county": 0.45, "": 0.5}
+
+
+def _funds_ratio(rng: random.Random, project: Project, kind: str) -> float | None:
+    """Funds secured ÷ investment completed so far for a project that reports them (None:
+    it does not): funds usually run ahead of spending, less so where the project lags."""
+    if rng.random() >= FUNDS_SHARE.get(project.tier, 0.5):
+        return None
+    if kind in ("behind", "stalled"):
+        return rng.uniform(0.7, 1.0)
+    return rng.uniform(1.0, 1.35)
+
+
+def _with_funds(amounts: list, ratio: float | None, annual: Decimal | None) -> list:
+    """(month, invested, stage, funds secured) with the year's running total of funds
+    (万元) at each month's end: the cumulative investment × the project's ratio, never
+    above 1.5 × the annual plan."""
+    out, running = [], Decimal(0)
+    for month, invested, stage in amounts:
+        running += invested
+        funds = None
+        if ratio is not None:
+            value = max(running, Decimal(0)) * Decimal(str(round(ratio, 4)))
+            if annual:
+                value = min(value, annual * Decimal("1.5"))
+            funds = value.quantize(Decimal("0.01"))
+        out.append((month, invested, stage, funds))
+    return out
+
+
 def _pace(rng: random.Random) -> tuple[str, float]:
     kind = rng.choices([p[0] for p in PACES], [p[1] for p in PACES])[0]
     low, high = next((p[2], p[3]) for p in PACES if p[0] == kind)
@@ -164,6 +196,7 @@ def make_monthly_figures(plan: Plan, reviewer=None) -> int:
     if reports.exists():
         return 0
     rng = random.Random(SEED + 1)
+    funds_rng = random.Random(SEED + 2)  # its own draws: the investment figures stay as they were
     cycles = {
         c.start.month: c
         for c in Cycle.objects.filter(plan=plan, kind=Cycle.Kind.MONTH, start__year=plan.year)
@@ -173,7 +206,9 @@ def make_monthly_figures(plan: Plan, reviewer=None) -> int:
         unit = reporter_id(project)
         kind, pace = _pace(rng)
         last = rng.randint(6, 9) if kind == "silent" else MONTHS_SEEDED
-        for month, invested, stage in _monthly_amounts(rng, project, plan.year, pace):
+        amounts = _monthly_amounts(rng, project, plan.year, pace)
+        ratio = _funds_ratio(funds_rng, project, kind)
+        for month, invested, stage, funds in _with_funds(amounts, ratio, project.annual_plan):
             cycle = cycles.get(month)
             if unit is None or cycle is None or month > last:
                 continue
@@ -186,7 +221,7 @@ def make_monthly_figures(plan: Plan, reviewer=None) -> int:
                 approved_at=None if waiting else submitted + dt.timedelta(days=2),
             ))  # fmt: skip
             problem = rng.choice(PROBLEMS) if kind in ("behind", "stalled") else ""
-            contents.append((invested, stage, submitted, cycle.due_on, problem))
+            contents.append((invested, stage, submitted, cycle.due_on, problem, funds))
     Report.objects.bulk_create(slots, batch_size=2000)
     versions = ReportVersion.objects.bulk_create(
         [
@@ -196,13 +231,13 @@ def make_monthly_figures(plan: Plan, reviewer=None) -> int:
                 progress="项目按计划推进。" if not problem else "项目推进中，进度滞后。",
                 assessment="behind" if problem else "on_track",
             )
-            for slot, (_i, _s, submitted, due, problem) in zip(slots, contents, strict=True)
+            for slot, (_i, _s, submitted, due, problem, _f) in zip(slots, contents, strict=True)
         ],
         batch_size=2000,
     )  # fmt: skip
     ProjectFigures.objects.bulk_create(
         [
-            ProjectFigures(version=v, invested=c[0], stage=c[1])
+            ProjectFigures(version=v, invested=c[0], stage=c[1], funds_secured=c[5])
             for v, c in zip(versions, contents, strict=True)
         ],
         batch_size=2000,

@@ -69,3 +69,67 @@ def test_the_bulletin_prints_year_on_year_when_last_years_series_has_its_unit(de
     word = "增长" if change >= 0 else "下降"
     text = next(b["text"] for b in blocks if b["kind"] == "text" and "当月完成投资" in b["text"])
     assert text.endswith(f"，1–10月累计同比{word}{fixed(abs(change), 1)}%。")
+
+
+def _funds_as_of(plan) -> tuple[int, Decimal, Decimal]:
+    """(projects reporting funds, their funds, the plans of those with one) as of DAY,
+    from the rows: each project's latest approved month through October stating funds."""
+    end = timezone.make_aware(dt.datetime.combine(DAY, dt.time.max))
+    latest: dict[int, tuple] = {}
+    for project, _start, funds, annual in (
+        ProjectFigures.objects.filter(
+            version__report__project__plan=plan, version__report__state="approved",
+            version__report__approved_at__lte=end, version__report__cycle__kind="month",
+            version__report__cycle__end__lte=dt.date(2026, 10, 31), funds_secured__isnull=False,
+        ).order_by("version__report__cycle__start", "version__number").values_list(
+            "version__report__project_id", "version__report__cycle__start", "funds_secured",
+            "version__report__project__annual_plan",
+        )
+    ):  # fmt: skip
+        latest[project] = (funds, annual)
+    funds = sum((f for f, _a in latest.values()), Decimal(0))
+    planned = sum((a for _f, a in latest.values() if a), Decimal(0))
+    return len(latest), funds, planned
+
+
+def test_the_bulletin_prints_the_funds_secured_as_the_project_pages_and_the_api_do(demo, client):
+    from mubiao.api.actions import create_token
+    from mubiao.projects.measures import progress_of
+
+    office = get_user_model().objects.get(username="duchashi")
+    cycle = Cycle.objects.get(plan=demo, code="202610")
+    with time_machine.travel("2026-11-10 10:00 +0800", tick=False):
+        blocks = _section_two(build(office, cycle, DAY)[2])
+    n, funds, planned = _funds_as_of(demo)
+    assert 0.45 * demo.projects.count() < n < 0.75 * demo.projects.count()
+    of_planned = sum(
+        (r.funds_secured for r in progress_of(demo.projects.all(), demo.year, DAY)
+         if r.funds_secured is not None and r.project.annual_plan),
+        Decimal(0),
+    )  # fmt: skip
+    rate = f"{float(of_planned) / float(planned) * 100:.1f}%"
+    said = [b["text"] for b in blocks if b["kind"] == "text"]
+    line = f"报送资金到位情况的{n}个项目本年累计到位资金{fixed(float(funds), 0)}万元，资金到位率{rate}。"
+    assert line in said, [t for t in said if "资金" in t]
+    table = next(b for b in blocks if b.get("caption") == "分级别重点项目完成情况")
+    assert table["header"][-1] == "资金到位率（报送项目数）"
+    assert sum(int(r[-1].split("（")[1].rstrip("）")) for r in table["rows"] if r[-1] != "—") == n
+    # one project as its page and the API show it, and as the bulletin's sum counts it
+    row = next(
+        r for r in progress_of(demo.projects.select_related("plan"), demo.year, DAY)
+        if r.funds_secured is not None and r.project.annual_plan
+    )  # fmt: skip
+    project = row.project
+    client.force_login(office)
+    with time_machine.travel("2026-11-10 10:00 +0800", tick=False):
+        page = client.get(f"/plans/{demo.code}/projects/{project.code}/").text
+        raw = create_token(office, name="t")[1]
+        api = client.get(
+            f"/api/v1/plans/{demo.code}/projects/{project.code}/progress?as_of={DAY}",
+            headers={"Authorization": f"Bearer {raw}"},
+        ).json()
+    shown = f"{row.funds_secured:,.2f}"
+    assert f'data-testid="project-funds">{shown} ' in page
+    assert f'data-testid="project-funds-rate">{row.funds_rate * 100:.1f}%<' in page
+    assert api["funds_secured"] == float(row.funds_secured)
+    assert f"{api['funds_rate'] * 100:.1f}%" == f"{row.funds_rate * 100:.1f}%"

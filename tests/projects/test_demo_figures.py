@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from mubiao.demo import load_demo
 from mubiao.plans.models import Indicator
@@ -54,3 +55,27 @@ def test_it_documents_the_excel_contracts_as_the_code_has_them():
     assert " | ".join(excel.HEADER) in doc
     assert " | ".join(figures_excel.HEADER) in doc
     assert "indicator_actuals(plan, as_of)" in doc
+
+
+def test_a_share_of_the_demo_projects_report_funds_consistent_with_their_investment(demo):
+    from collections import defaultdict
+
+    plan = demo
+    rows = ProjectFigures.objects.filter(version__report__cycle__plan=plan).values_list(
+        "version__report__project_id", "version__report__cycle__start", "invested",
+        "funds_secured", "version__report__project__annual_plan",
+    )  # fmt: skip
+    series: dict[int, list] = defaultdict(list)
+    for project, start, invested, funds, annual in rows:
+        series[project].append((start, invested, funds, annual))
+    reporting = [p for p, months in series.items() if any(m[2] is not None for m in months)]
+    assert 0.45 < len(reporting) / len(series) < 0.75
+    for project in reporting:
+        months = sorted(series[project])
+        assert all(m[2] is not None for m in months)  # a reporter states them every month
+        funds = [m[2] for m in months]
+        assert funds == sorted(funds) and funds[0] >= 0  # a running total never falls
+        spent = sum(m[1] for m in months)
+        assert funds[-1] <= max(spent * Decimal("1.36"), Decimal(0)) + Decimal("0.01")
+        if months[0][3]:
+            assert funds[-1] <= months[0][3] * Decimal("1.5")

@@ -63,7 +63,10 @@ def test_the_api_gives_a_projects_months_within_scope(
         return client.get(url, headers={"Authorization": f"Bearer {raw}"})
 
     body = get("county").json()
-    assert body["months"] == [{"month": 6, "invested": 2000.0, "ytd": 2000.0}]
+    assert body["months"] == [
+        {"month": 6, "invested": 2000.0, "ytd": 2000.0, "funds_secured": None}
+    ]
+    assert body["funds_secured"] is None and body["funds_rate"] is None
     assert body["annual_plan"] == 12000.0 and body["status"] in {"green", "yellow", "red"}
     assert get("fgw").status_code == 403
 
