@@ -21,9 +21,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
-from mubiao.monitor import fixed, gap_points
+from mubiao.monitor import completion_rate, fixed, gap_points
 from mubiao.monitor.ranking import RankedUnit
 from mubiao.monitor.standings import (
     FigureRanking,
@@ -270,24 +271,62 @@ def _unit_figures(
 
 def _counts(plan, progress, as_of, kinds, ranking, decimals) -> dict[str, tuple[int, int]]:
     """unit → (times first, times last) over the year's months up to the data month, each
-    month ranked best first on the figures through that month (as approved by now)."""
-    from mubiao.projects.measures import _progress, reference_month
+    month ranked best first on the figures through that month (as approved by now).
+
+    Each month's figures come from sums per unit and month — investment, annual plan and
+    the plan expected by the month's end — built in one pass over the projects; they are
+    the figures :func:`_unit_figures` gives for the projects' months through that month."""
+    from mubiao.monitor import DEFAULT_SCHEDULE
+    from mubiao.projects.measures import expected_share, month_end, project_share, reference_month
 
     through = reference_month(as_of)
+    last = through.month
     index = MEASURE_INDEX[ranking.measure]
+    year = plan.year
+    zero = Decimal(0)
+    invested: dict[str, list[Decimal]] = defaultdict(lambda: [zero] * (last + 1))
+    planned: dict[str, Decimal] = defaultdict(lambda: zero)
+    expected: dict[str, list[Decimal]] = defaultdict(lambda: [zero] * (last + 1))
+    schedules: dict[str, Any] = {}
+    # A project's 序时进度 depends only on its planned start (month, when within the year)
+    # and its schedule, so each is worked out once per month, not once per project.
+    shares: dict[tuple, Decimal] = {}
+    for r in progress:
+        name = r.project.county.short_name or r.project.county.name
+        schedules.setdefault(name, r.schedule)
+        sums = invested[name]
+        for m, value in r.months.items():
+            if m <= last:
+                sums[m] += value
+        annual = r.project.annual_plan or zero
+        planned[name] += annual
+        start = r.project.planned_start
+        key = (start.month if start and start.year == year else None, id(r.schedule))
+        due = expected[name]
+        for m in range(1, last + 1):
+            share = shares.get((*key, m))
+            if share is None:
+                end = through if m == last else month_end(year, m)
+                share = Decimal(str(project_share(r.project, year, end, r.schedule)))
+                shares[(*key, m)] = share
+            due[m] += annual * share
     rankings = []
-    for month in range(1, through.month + 1):
-        day = as_of if month == through.month else dt.date(plan.year, month + 1, 1)
-        rows = [
-            _progress(r.project, {m: (v, r.stage) for m, v in r.months.items() if m <= month},
-                      plan.year, r.schedule)
-            for r in progress
-        ]  # fmt: skip
-        figures, _ = _unit_figures(rows, plan.year, day, decimals)
-        for seq in rank_sequences(
-            {n: f[index] for n, f in figures.items()}, kinds, ranking
-        ).values():
-            rankings.append(seq)
+    for month in range(1, last + 1):
+        end = through if month == last else month_end(year, month)
+        figures: dict[str, float | None] = {}
+        for name in planned:
+            ytd = sum(invested[name][1 : month + 1], zero)
+            plan_sum, due_sum = planned[name], expected[name][month]
+            rate = completion_rate(max(float(ytd), 0.0), float(plan_sum))
+            share_of = (
+                float(due_sum / plan_sum)
+                if plan_sum
+                else expected_share(year, end, schedules.get(name, DEFAULT_SCHEDULE))
+            )
+            pct = None if rate is None else rate * 100
+            gap = None if pct is None else gap_points(pct, share_of * 100, decimals)
+            figures[name] = (None, pct, gap)[index]
+        rankings.extend(rank_sequences(figures, kinds, ranking).values())
     return place_counts(rankings)
 
 
