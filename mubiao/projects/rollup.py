@@ -41,7 +41,8 @@ def indicator_actuals(
     """{indicator id: actual} for the indicators the plan's projects count toward.
 
     ``progress``: the plan's projects' measures as of ``as_of`` by project id, when the
-    caller has them already (a day's view needs them for the projects' summary too)."""
+    caller has them already (a day's view needs them for the projects' summary too); the
+    projects it lacks (a filtered list) are worked out here."""
     through = reference_month(as_of)
     links = Project.counts_toward.through.objects.filter(project__plan=plan)
     by_indicator: dict[int, set[int]] = {}
@@ -49,9 +50,15 @@ def indicator_actuals(
         by_indicator.setdefault(indicator_id, set()).add(project_id)
     if not by_indicator:
         return {}
-    if progress is None:
-        projects = Project.objects.filter(pk__in=set().union(*by_indicator.values()))
-        progress = {p.project.pk: p for p in progress_of(projects, plan.year, as_of)}
+    needed = set().union(*by_indicator.values())
+    missing = needed - set(progress or ())
+    if missing:  # measures are per project: work out only those the caller lacks
+        projects = Project.objects.filter(pk__in=missing)
+        progress = {
+            **(progress or {}),
+            **{p.project.pk: p for p in progress_of(projects, plan.year, as_of)},
+        }
+    progress = progress or {}
     actuals: dict[int, Decimal] = {}
     for indicator in Indicator.objects.filter(pk__in=by_indicator):
         rows = [progress[pk] for pk in by_indicator[indicator.pk] if pk in progress]

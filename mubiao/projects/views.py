@@ -107,6 +107,7 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         name = f"{plan.code}-projects-analysis-{today.isoformat()}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+    targets = _targets(request.user, plan, today, rows)
     figures = pm.breakdowns(rows, today)
     figures["tables"] = [
         (_("By tier"), figures["by_tier"]),
@@ -128,7 +129,7 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
             "m": measures(projects, today, plan.start_rate_basis),
             "t": pm.totals(rows, plan.year, today),
             "f": figures,
-            "targets": _targets(request.user, plan, today),
+            "targets": targets,
             "counties": access.visible_units(request.user).filter(level="county"),
             "chains": Chain.objects.filter(plan=plan),
             "categories": Project.Category.choices,
@@ -140,9 +141,10 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
     )
 
 
-def _targets(user, plan, as_of: dt.date) -> list[tuple[Indicator, object]]:
-    """The plan's indicators the projects count toward, with their rolled-up actuals."""
-    actuals = indicator_actuals(plan, as_of)
+def _targets(user, plan, as_of: dt.date, rows: list[pm.Progress]) -> list[tuple[Indicator, object]]:
+    """The plan's indicators the projects count toward, with their rolled-up actuals (over
+    all the plan's projects; ``rows``: those already measured as of ``as_of``)."""
+    actuals = indicator_actuals(plan, as_of, {r.project.pk: r for r in rows})
     targets = plan_access.visible_indicators(user, plan).filter(pk__in=actuals).order_by("order")
     return [(i, actuals[i.pk]) for i in targets]
 
