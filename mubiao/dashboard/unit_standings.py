@@ -158,7 +158,7 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
     measure = setting["measure"]
     ranking = FigureRanking(measure, setting["order"], decimals=decimals, labels=MEASURES[measure])
     progress = [
-        r for r in progress_of(plan.projects.select_related("county", "plan"), plan.year, as_of)
+        r for r in progress_of(plan.projects.select_related("county"), plan.year, as_of)
         if r.project.county_id is not None
     ]  # fmt: skip
     figures, kinds = _unit_figures(progress, plan.year, as_of, decimals)

@@ -20,8 +20,9 @@ from mubiao.projects.models import Project
 
 def visible_projects(user: User, plan: Plan) -> QuerySet[Project]:
     """Key projects of a plan: all for its overseers, else those located in or led by
-    the user's units (and the units below them)."""
-    projects = Project.objects.filter(plan=plan)
+    the user's units (and the units below them). Each project's ``plan`` is ``plan``
+    itself (no join, no copy of the plan per project)."""
+    projects: QuerySet[Project] = plan.projects.all()
     if plans.oversees(user, plan):
         return projects
     units = orgs.unit_roots(user)
