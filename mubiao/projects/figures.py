@@ -53,17 +53,26 @@ def project_slots(cycle) -> list:
     ]
 
 
+def _typed_number(raw: object) -> tuple[str, Decimal | None]:
+    """(the text as typed without thousands separators, its number): the number is None
+    when the text is not a finite number of 万元 below ``LIMIT`` (and for blank text)."""
+    text = "" if raw is None else str(raw).strip().replace(",", "").replace("，", "")
+    try:
+        number: Decimal | None = Decimal(text) if text else None
+    except InvalidOperation:
+        number = None
+    if number is not None and (not number.is_finite() or abs(number) >= LIMIT):
+        number = None
+    return text, number
+
+
 def parse_amount(raw: object, *, negative_ok: bool = False) -> Decimal | None:
     """A number of 万元 as typed ("1,200.5"), None when blank; ValidationError otherwise.
     Below zero (a statistical correction, 核减) only when the unit confirmed it."""
-    text = "" if raw is None else str(raw).strip().replace(",", "").replace("，", "")
+    text, number = _typed_number(raw)
     if text == "":
         return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or abs(number) >= LIMIT:
+    if number is None:
         raise ValidationError(
             _("Investment completed in the month: %(value)s is not a number.") % {"value": raw}
         )
@@ -85,14 +94,10 @@ def parse_amount(raw: object, *, negative_ok: bool = False) -> Decimal | None:
 def parse_funds(raw: object) -> Decimal | None:
     """The funds secured this year (万元) as typed, None when blank (not reported);
     ValidationError for anything but a number of zero or more."""
-    text = "" if raw is None else str(raw).strip().replace(",", "").replace("，", "")
+    text, number = _typed_number(raw)
     if text == "":
         return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or abs(number) >= LIMIT:
+    if number is None:
         raise ValidationError(
             _("Funds secured this year: %(value)s is not a number.") % {"value": str(raw)[:40]}
         )
