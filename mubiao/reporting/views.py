@@ -619,27 +619,46 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
         raise Http404("cycle")
     if request.method == "POST":
         return _urge(request, plan, cycle)
-    # The cycle's slots are counted by the database; only the unsent ones are read, the
-    # same list the home page counts (inbox.not_submitted).
+    # The cycle's slots are counted by the database; of the unsent ones (the list the home
+    # page counts, inbox.not_submitted) the tasks' and targets' are read and listed under
+    # their unit, and a unit's key projects' months (dozens a county) are counted, listed
+    # in full on the unit's own view (?unit=<code>).
     counts = (
         access.visible_reports(request.user, plan)
         .filter(cycle=cycle)
         .aggregate(total=Count("pk"), submitted=Count("pk", filter=Q(state__in=SENT)))
     )
-    unsent = (
-        inbox_data.not_submitted(request.user, plan, cycle)
-        .select_related("unit", "task", "indicator", "project")
-        .order_by("unit__path", "task__order", "pk")
+    unsent = inbox_data.not_submitted(request.user, plan, cycle)
+    only = request.GET.get("unit", "")
+    if only:
+        unsent = unsent.filter(unit__code=only)
+    units = (
+        unsent.values("unit_id", "unit__code", "unit__short_name")
+        .annotate(months=Count("pk", filter=Q(project__isnull=False)))
+        .order_by("unit__path")
     )
-    by_unit: dict = {}
-    for r in unsent:
-        by_unit.setdefault(r.unit, []).append(r)
+    listed = unsent if only else unsent.filter(project__isnull=True)
+    by_unit: dict[int, list[Report]] = defaultdict(list)
+    for r in listed.select_related("task", "indicator", "project").order_by(
+        "unit__path", "task__order", "pk"
+    ):
+        by_unit[r.unit_id].append(r)
+    rows = [
+        (
+            _UnitChoice(u["unit__code"], u["unit__short_name"], ""),
+            by_unit[u["unit_id"]],
+            0 if only else u["months"],
+        )
+        for u in units
+    ]
     context = {
         "plan": plan,
         "cycle": cycle,
         "late_parts": workflow.late_parts_in(cycle),
         "cycles": plan.cycles.order_by("start"),
-        "rows": list(by_unit.items()),
+        "rows": rows,
+        "only": only,
+        "report_url": reverse("reporting:report", args=[_URL_CODE]).split(_URL_CODE),
         "total": counts["total"],
         "submitted": counts["submitted"],
         "late": workflow.today() > cycle.due_on,

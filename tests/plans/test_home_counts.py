@@ -53,6 +53,13 @@ def _rows_on_every_page(c, href: str, testid: str) -> int:
     return rows
 
 
+def _missing_on(page: str) -> int:
+    """The unsent slots the missing-reports page names: its listed rows and its units'
+    counts of key projects' months."""
+    months = re.findall(r'data-testid="missing-months" data-count="(\d+)"', page)
+    return page.count('data-testid="missing-report"') + sum(int(m) for m in months)
+
+
 def _inbox_rows(page: str, group: str) -> int:
     section = re.search(rf'data-testid="group-{group}">(.*?)</section>', page, re.S)
     assert section, group
@@ -81,7 +88,7 @@ def test_the_offices_counts_are_the_queue_the_missing_list_and_the_red_rows(demo
     assert n > 0 and _rows_on_every_page(c, href, "queue-row") == n
     n, href = counts["missing"]
     assert "/missing/" in href
-    assert n > 0 and c.get(href).text.count('data-testid="missing-report"') == n
+    assert n > 0 and _missing_on(c.get(href).text) == n
     n, href = counts["red"]
     assert href.endswith("?status=red")
     assert n > 0 and c.get(href).text.count('data-testid="ledger-row"') == n

@@ -111,3 +111,36 @@ def test_the_parts_sent_after_their_lead_are_found_in_three_queries(demo):
         (p.pk, workflow.consolidation_of(p).pk) for p in parts if workflow.arrived_late(p)
     )
     assert late, "no part was sent after its lead: the comparison proves nothing"
+
+
+def test_the_missing_page_of_a_cycle_just_opened_lists_tasks_and_counts_months(demo, client):
+    """Every slot unsent (a cycle's first day): the page lists each unit's tasks and
+    targets and counts its key projects' months, whose total is the home page's count;
+    a unit's own view lists all its slots, and urging from it reminds that unit only."""
+    from mubiao.reporting.inbox import not_submitted
+    from mubiao.reporting.models import Reminder
+
+    office = get_user_model().objects.get(username="duchashi")
+    client.force_login(office)
+    cycle = demo.cycles.get(code="202610")
+    Report.objects.filter(cycle=cycle).update(state=Report.State.NOT_STARTED)
+    unsent = not_submitted(office, demo, cycle)
+    url = reverse("reporting:missing", args=[demo.code, cycle.code])
+    page = client.get(url).content.decode()
+    months = {
+        code: int(n)
+        for code, n in re.findall(
+            r'href="\?unit=([^"]+)" data-testid="missing-months" data-count="(\d+)"', page
+        )
+    }
+    assert page.count('data-testid="missing-report"') == unsent.filter(project=None).count()
+    assert sum(months.values()) == unsent.exclude(project=None).count() > 0
+    county = max(months, key=months.get)
+    mine = unsent.filter(unit__code=county)
+    own = client.get(url, {"unit": county}).content.decode()
+    assert own.count('data-testid="missing-report"') == mine.count() >= months[county]
+    assert 'data-testid="missing-months"' not in own
+    assert f'name="unit" value="{county}"' in own
+    client.post(url, {"unit": county})
+    urged = set(Reminder.objects.filter(kind="urge").values_list("report__unit__code", flat=True))
+    assert urged == {county}
