@@ -474,7 +474,8 @@ def _annotate_queue(plan: Plan, reports: list[Report]) -> None:
         values[version_id][indicator_id] = value
     by_task: dict[int, list[Indicator]] = defaultdict(list)
     task_ids = {r.task_id for r in reports if r.task_id}
-    for indicator in plan.indicators.filter(task_id__in=task_ids, projects__isnull=True):
+    shown = plan.indicators.filter(task_id__in=task_ids, projects__isnull=True)
+    for indicator in shown.only("task_id", "code", "metric", "unit", "order"):
         by_task[indicator.task_id].append(indicator)
     previous = _previous_cycle_values(plan, reports)
     for report in reports:
