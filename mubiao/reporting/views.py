@@ -387,7 +387,7 @@ def review_queue(request: HttpRequest, plan_code: str) -> HttpResponse:
         "total": len(index),
         "page": page,
         "query": query.urlencode(),
-        "report_url": reverse("reporting:report", args=[_URL_CODE]).split(_URL_CODE),
+        **_report_url(),
         "error": error,
         "units": units,
         "areas": areas,
@@ -396,8 +396,16 @@ def review_queue(request: HttpRequest, plan_code: str) -> HttpResponse:
     return render(request, "reporting/review.html", context, status=400 if error else 200)
 
 
-# A report's address is the same but for its code: the queue reverses it once.
+# A report's address is the same but for its code: a long list reverses it once.
 _URL_CODE = "00000000-0000-0000-0000-000000000000"
+
+
+def _report_url() -> dict[str, str]:
+    """``url_head`` + a report's code + ``url_tail`` is the report's page."""
+    head, tail = reverse("reporting:report", args=[_URL_CODE]).split(_URL_CODE)
+    return {"url_head": head, "url_tail": tail}
+
+
 # What a queue row prints: the report's own fields, the cycle's label, the unit's and the
 # subject's names (a task's or a key project's long texts are not read).
 QUEUE_RELATED = ("cycle", "unit", "task", "indicator", "project")
@@ -659,7 +667,7 @@ def missing(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpRespon
         "cycles": plan.cycles.order_by("start"),
         "rows": rows,
         "only": only,
-        "report_url": reverse("reporting:report", args=[_URL_CODE]).split(_URL_CODE),
+        **_report_url(),
         "total": counts["total"],
         "submitted": counts["submitted"],
         "late": workflow.today() > cycle.due_on,
