@@ -25,7 +25,7 @@ from mubiao.audit import events
 from mubiao.audit.models import AuditEntry
 from mubiao.orgs import access as org_access
 from mubiao.plans import access as plan_access
-from mubiao.plans.models import Area, Indicator, Plan
+from mubiao.plans.models import Area, Assignment, Indicator, Plan
 from mubiao.reporting import access, actions, merge, subjects, workflow
 from mubiao.reporting import excel as excel_io
 from mubiao.reporting import inbox as inbox_data
@@ -205,11 +205,11 @@ def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
     sums: dict = {}
     late_codes: set = set()
     missing_parts: list[Report] = []
-    if report.is_consolidation and report.task_id:
+    if workflow.consolidates(report):  # the parts are this lead report's to merge
         others = (
             access.visible_reports(request.user, report.cycle.plan)
             .filter(cycle=report.cycle, task=report.task)
-            .exclude(pk=report.pk)
+            .exclude(role=Assignment.Role.LEAD)  # other lead units' own reports are no parts
             .select_related("unit")
             .prefetch_related(
                 Prefetch(

@@ -245,8 +245,9 @@ def consolidates(report: Report) -> bool:
 
 
 def parts_of(report: Report) -> list[Report]:
-    """The co-units' parts of a consolidated report (none for a part or a standalone)."""
-    if not (report.task_id and report.is_consolidation):
+    """The co-units' parts of a consolidated report (none for a part or a standalone,
+    nor for the report of a lead unit the parts do not belong to: :func:`consolidations`)."""
+    if not consolidates(report):
         return []
     return list(
         Report.objects.filter(cycle_id=report.cycle_id, task_id=report.task_id)
@@ -287,9 +288,7 @@ def arrived_late(part: Report, lead: Report | None = None) -> bool:
 
 def late_parts(report: Report) -> list[Report]:
     """Co-units' parts that arrived after this consolidation was submitted (none when
-    another lead unit's report is the one the parts belong to: :func:`consolidations`)."""
-    if not consolidates(report):
-        return []
+    another lead unit's report is the one the parts belong to: :func:`parts_of`)."""
     return [p for p in parts_of(report) if arrived_late(p, report)]
 
 

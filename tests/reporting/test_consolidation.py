@@ -203,3 +203,27 @@ def _reporter(world, unit: str):
     user = get_user_model().objects.create_user(f"{unit}-reporter", password="pw")
     Membership.objects.create(user=user, unit=world.units[unit], role=Membership.Role.REPORTER)
     return user
+
+
+def test_a_lead_unit_named_second_waits_for_no_parts_and_merges_none(
+    world, march, slot, login, client
+):
+    """The co-units' parts belong to the lead named first: the second lead's form asks no
+    reason for missing parts and lists no parts (not even the first lead's report, which
+    the page listed as one); the first lead's form still waits for its co-unit."""
+    from mubiao.plans.models import Assignment
+    from mubiao.reporting.cycles import ensure_reports
+
+    task = world.plan.tasks.get(code="t1")
+    Assignment.objects.create(task=task, unit=world.units["tjj"], role="lead", order=5)
+    ensure_reports(march)
+    second, tjj = slot("tjj", "t1"), _reporter(world, "tjj")
+    assert workflow.missing_parts(second) == [] and workflow.parts_of(second) == []
+    assert [p.unit.code for p in workflow.missing_parts(slot("fgw", "t1"))] == ["swj"]
+    client.force_login(tjj)
+    page = client.get(url(second)).content.decode()
+    assert 'data-testid="missing-parts"' not in page and 'data-testid="parts"' not in page
+    first = login("fgw").get(url(slot("fgw", "t1"))).content.decode()
+    assert 'data-testid="missing-parts"' in first and 'data-testid="parts"' in first
+    version = actions.submit(tjj, second, Content(progress="统计"))
+    assert version.without_parts == []
