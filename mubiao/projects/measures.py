@@ -210,8 +210,7 @@ def _progress(project: Project, months: dict, year: int, schedule: Schedule) -> 
         # chased as missing, not counted as investment lagging.
         share = project_share(project, year, month_end(year, max(months)), schedule)
     p.ytd = sum(p.months.values(), Decimal(0))
-    # (invested, stage[, funds]): callers re-judging a past month may leave the funds out
-    p.funds_months = {m: v[2] for m, v in months.items() if len(v) > 2 and v[2] is not None}
+    p.funds_months = {m: v[2] for m, v in months.items() if v[2] is not None}
     if p.funds_months:  # a running total: the latest approved month that states it
         p.funds_month = max(p.funds_months)
         p.funds_secured = p.funds_months[p.funds_month]
