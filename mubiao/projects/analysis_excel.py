@@ -1,7 +1,9 @@
 """The project ledger's analysis layout: one row per project with its year judged
 against 序时进度, printed as the ledger Excel is (A4 landscape, header repeated, fitted to
 the width, frozen panes; ``lib.office.print_ready``). Headers in the user's
-language with their units; figures rounded as the page shows them. Read-only: the
+language with their units; figures rounded as the page shows them; the funds secured
+(本年累计到位资金, the project's latest approved month stating them, blank where none
+does) and 资金到位率 as on the project page. Read-only: the
 reporting layout (``projects.excel``) is the one an upload reads back.
 """
 
@@ -33,6 +35,8 @@ COLUMNS = [
     ("rate", _l("Completion rate (%)"), 10),
     ("expected", _l("序时进度 (%)"), 10),
     ("gap", _l("Gap to 序时进度 (points)"), 11),
+    ("funds", _l("Funds secured this year (10k yuan)"), 14),
+    ("funds_rate", _l("Funding rate (%)"), 10),
     ("stage", _l("Stage"), 10),
     ("light", _l("Status"), 10),
 ]
@@ -65,6 +69,8 @@ def _values(n: int, r: Progress) -> list:
         round(plan) if plan is not None else None,
         round(float(r.ytd)) if r.reported else None,
         rate, share, gap,
+        round(float(r.funds_secured), 2) if r.funds_secured is not None else None,
+        round(r.funds_rate, 3) if r.funds_rate is not None else None,
         r.stage_label if r.reported else _("not reported"), light,
     ]  # fmt: skip
 
@@ -87,6 +93,8 @@ def analysis_workbook(rows: list[Progress], title: str, as_of: dt.date) -> Workb
         sheet.cell(at, col["rate"]).number_format = "0.0%"
         sheet.cell(at, col["expected"]).number_format = "0.0%"
         sheet.cell(at, col["gap"]).number_format = "+0.0;-0.0;0.0"
+        sheet.cell(at, col["funds"]).number_format = "#,##0.00"
+        sheet.cell(at, col["funds_rate"]).number_format = "0.0%"
         sheet.cell(at, col["name"]).alignment = Alignment(wrap_text=True, vertical="top")
         if r.reported:
             sheet.cell(at, col["light"]).fill = PatternFill(

@@ -107,6 +107,7 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         return response
     targets = _targets(request.user, plan, today, rows)
     figures = pm.breakdowns(rows, today)
+    county_funds = dict(pm.grouped(rows, lambda p: p.county.code if p.county else ""))
     figures["tables"] = [
         (_("By tier"), figures["by_tier"]),
         (_("By stage"), figures["by_stage"]),
@@ -117,6 +118,9 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    m = measures(projects, today, plan.start_rate_basis)
+    for row in m["by_county"]:  # funds secured per county, counted as everywhere (pm.funds)
+        row["f"] = county_funds.get(row["county__code"] or "", pm.funds([]))
     return render(
         request,
         "projects/list.html",
@@ -124,7 +128,7 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
             "plan": plan,
             "page": page,
             "query": query.urlencode(),
-            "m": measures(projects, today, plan.start_rate_basis),
+            "m": m,
             "t": pm.totals(rows, plan.year, today),
             "f": figures,
             "targets": targets,
@@ -179,7 +183,8 @@ def project_detail(request: HttpRequest, plan_code: str, project_code: str) -> H
 
 @login_required
 def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpResponse:
-    """A county's key projects: its totals, lights, stages and chains, and the list."""
+    """A county's key projects: its totals, lights, funds secured, stages and chains, and
+    the list."""
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     unit = access.get_unit_for_user(request.user, county_code)
     projects = project_access.visible_projects(request.user, plan).filter(county=unit)
@@ -197,6 +202,7 @@ def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpRespon
             "t": pm.totals(rows, plan.year, today),
             "m": measures(projects, today, plan.start_rate_basis),
             "by_chain": pm.grouped(rows, lambda p: p.chain.name if p.chain else _("no chain")),
+            "f": pm.funds(rows),
             "behind": behind[:100],
             "rows": rows,
         },

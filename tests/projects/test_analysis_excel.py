@@ -33,7 +33,7 @@ def test_the_analysis_layout_prints_like_the_ledger(world, login, month, clock):
     assert header == [
         "序号", "项目编号", "项目", "县（市、区）", "项目级别", "类别", "年度计划投资（万元）",
         "年度累计完成投资（万元）", "完成率（%）", "序时进度（%）", "与序时进度差（百分点）",
-        "建设阶段", "状态",
+        "本年累计到位资金（万元）", "资金到位率（%）", "建设阶段", "状态",
     ]  # fmt: skip
     rows = {r[2].value: r for r in sheet.iter_rows(min_row=3)}
     r = rows["大项目"]
@@ -42,9 +42,10 @@ def test_the_analysis_layout_prints_like_the_ledger(world, login, month, clock):
     # months of data: 5/12 due by May; 40000/120000 = 33.3%, 41.7% due: 8.3 points short
     assert r[8].value == 0.333 and r[8].number_format == "0.0%"
     assert r[9].value == 0.417 and r[10].value == -8.4 and r[10].number_format == "+0.0;-0.0;0.0"
-    assert r[11].value == "在建" and r[12].value == LIGHT_RED
+    assert r[11].value is None and r[12].value is None  # reports no funds secured
+    assert r[13].value == "在建" and r[14].value == LIGHT_RED
     p1 = rows["示范县重点项目p1"]  # never reported
-    assert p1[11].value == "未填报" and p1[12].value == "未填报" and p1[7].value is None
+    assert p1[13].value == "未填报" and p1[14].value == "未填报" and p1[7].value is None
     setup = sheet.page_setup
     assert setup.orientation == "landscape" and str(setup.paperSize) == sheet.PAPERSIZE_A4
     assert setup.fitToWidth == 1 and setup.fitToHeight == 0

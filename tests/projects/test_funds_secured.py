@@ -5,6 +5,7 @@ the bulletin."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 from decimal import Decimal
@@ -139,3 +140,77 @@ def test_a_unit_reports_funds_through_the_api_and_the_schema_names_them(world, m
     assert {"funds_secured", "funds_rate", "funds_month"} <= set(
         schema["ProjectProgress"]["properties"]
     )
+
+
+def _four_projects(world, month, clock):
+    """The docs' example: A (plan 10,000, funds 3,000), B (1,200; 600), C (50,000; none),
+    D (no plan; 500), all in 示范县 with no chain; the fixture's p1 reports nothing."""
+    a = make_project(world, "a", tier=Project.Tier.PROVINCE, annual_plan=Decimal(10_000))
+    b = make_project(world, "b", tier=Project.Tier.COUNTY, annual_plan=Decimal(1_200))
+    c = make_project(world, "c", tier=Project.Tier.COUNTY, annual_plan=Decimal(50_000))
+    d = make_project(world, "d", tier="", annual_plan=None)
+    _approve(world, month, clock, a, "202602", "100", funds="3000")
+    _approve(world, month, clock, b, "202602", "100", funds="600")
+    _approve(world, month, clock, c, "202602", "100")
+    _approve(world, month, clock, d, "202602", "100", funds="500")
+    clock("2026-03-05")
+
+
+def _cell(page: str, testid: str) -> str:
+    found = re.findall(rf'data-testid="{testid}">([^<]*)<', page)
+    assert found, f"no {testid} cell"
+    return found[0] if len(found) == 1 else found  # type: ignore[return-value]
+
+
+def test_the_county_page_and_the_ledgers_county_table_show_the_countys_funds(
+    world, month, clock, login
+):
+    _four_projects(world, month, clock)
+    client = login("supervisor")
+    page = client.get(f"/plans/{world.plan.code}/projects/counties/county/").text
+    # 3 projects report 4,100; the rate is 3,600 ÷ 11,200 (D has no plan, C does not report)
+    assert _cell(page, "county-funds-rate") == "32.1%"
+    assert _cell(page, "county-funds-secured") == "到位资金4,100万元，3个项目报送"
+    assert (_cell(page, "chain-funds"), _cell(page, "chain-funds-rate")) == ("4,100", "32.1% (3)")
+    ledger = client.get(f"/plans/{world.plan.code}/projects/").text
+    assert (_cell(ledger, "county-funds"), _cell(ledger, "county-funds-rate")) == (
+        "4,100",
+        "32.1% (3)",
+    )
+    assert _cell(ledger, "funds-rate") == "32.1%"  # one county: the city's figure is the same
+    f = figures(Project.objects.filter(plan=world.plan), 2026, D(2026, 3, 5))
+    assert f"{f['funds_rate'] * 100:.1f}%" == "32.1%"
+
+
+def test_a_county_without_funds_reported_shows_no_funds_columns(world, month, clock, login):
+    a = make_project(world, "a", annual_plan=Decimal(10_000))
+    _approve(world, month, clock, a, "202602", "100")
+    clock("2026-03-05")
+    page = login("supervisor").get(f"/plans/{world.plan.code}/projects/counties/county/").text
+    assert 'data-testid="county-funds' not in page and 'data-testid="chain-funds' not in page
+
+
+def test_the_analysis_excel_carries_each_projects_funds_cell_by_cell(world, month, clock, login):
+    from openpyxl import load_workbook
+
+    _four_projects(world, month, clock)
+    client = login("supervisor")
+    url = f"/plans/{world.plan.code}/projects/?format=xlsx&layout=analysis"
+    sheet = load_workbook(io.BytesIO(client.get(url).content)).active
+    header = [c.value for c in sheet[2]]
+    at = header.index("本年累计到位资金（万元）") + 1
+    assert header[at] == "资金到位率（%）" and header[at - 2] == "与序时进度差（百分点）"
+    rows = {r[1].value: r for r in sheet.iter_rows(min_row=3)}
+    for code, funds, rate in [("a", 3000, 0.3), ("b", 600, 0.5), ("c", None, None),
+                              ("d", 500, None), ("p1", None, None)]:  # fmt: skip
+        cell, rate_cell = rows[code][at - 1], rows[code][at]
+        assert (cell.value, rate_cell.value) == (funds, rate), code
+        assert cell.number_format == "#,##0.00" and rate_cell.number_format == "0.0%"
+    page = client.get(f"/plans/{world.plan.code}/projects/a/").text
+    assert _page_figures(page) == ("3,000.00", "30.0%")  # the project page's same figure
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = load_workbook(io.BytesIO(client.get(url).content)).active
+    assert [english.cell(2, at).value, english.cell(2, at + 1).value] == [
+        "Funds secured this year (10k yuan)",
+        "Funding rate (%)",
+    ]
