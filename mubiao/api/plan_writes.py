@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from ninja import File, Form, Schema
+from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
@@ -131,8 +131,8 @@ def create_area(request, plan_code: str, payload: AreaIn):
     plan = _office_plan(request, plan_code)
     area = actions.create_area(request.user, plan, name=payload.name, number=payload.number,
                                parent=_area(plan, payload.parent))  # fmt: skip
-    return 201, {"code": area.code, "number": area.number, "name": area.name,
-                 "parent": area.parent.code if area.parent else None}  # fmt: skip
+    return Status(201, {"code": area.code, "number": area.number, "name": area.name,
+                        "parent": area.parent.code if area.parent else None})  # fmt: skip
 
 
 @api.post("/plans/{plan_code}/tasks", response={201: schemas.Task, **ERRORS}, tags=["plan editing"])
@@ -140,7 +140,7 @@ def create_task(request, plan_code: str, payload: TaskIn):
     plan = _office_plan(request, plan_code)
     fields = payload.model_dump()
     fields["area"] = _area(plan, fields.pop("area"))
-    return 201, _task_out(actions.create_task(request.user, plan, **fields))
+    return Status(201, _task_out(actions.create_task(request.user, plan, **fields)))
 
 
 @api.post(
@@ -200,7 +200,7 @@ def request_change(request, plan_code: str, task_code: str, payload: ChangeIn):
     cr = actions.request_change(request.user, task, kind=payload.kind, proposed=proposed,
                                 reason=payload.reason, effective_from=payload.effective_from,
                                 indicator=indicator)  # fmt: skip
-    return 201, _change_out(cr)
+    return Status(201, _change_out(cr))
 
 
 @api.post(
@@ -386,7 +386,7 @@ def create_target(request, plan_code: str, payload: TargetIn):
     fields = _target_fields(
         plan, payload, payload.model_fields_set | {"metric", "kind", "comparator"}
     )
-    return 201, _target_out(actions.create_target(request.user, plan, **fields))
+    return Status(201, _target_out(actions.create_target(request.user, plan, **fields)))
 
 
 @api.patch(
@@ -412,7 +412,7 @@ def delete_target(request, plan_code: str, code: str):
     """Delete a target not yet issued."""
     plan = _office_plan(request, plan_code)
     actions.delete_target(request.user, _target(plan, code))
-    return 204, None
+    return Status(204, None)
 
 
 @api.post(
@@ -423,7 +423,7 @@ def create_milestone(request, plan_code: str, task_code: str, payload: Milestone
     plan = _office_plan(request, plan_code)
     m = actions.create_milestone(request.user, _task(plan, task_code), text=payload.text,
                                  due=payload.due)  # fmt: skip
-    return 201, _milestone_out(m)
+    return Status(201, _milestone_out(m))
 
 
 @api.patch(
@@ -452,7 +452,7 @@ def change_milestone(request, plan_code: str, task_code: str, milestone_code: st
 def delete_milestone(request, plan_code: str, task_code: str, milestone_code: str):
     plan = _office_plan(request, plan_code)
     actions.delete_milestone(request.user, _milestone(plan, task_code, milestone_code))
-    return 204, None
+    return Status(204, None)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -512,7 +512,7 @@ def import_new_plan(
                                        issuer=unit, name=name[:200], year=year)  # fmt: skip
     except workbook.WorkbookRefused as exc:
         return _workbook_refused(request, exc)
-    return 201, plan_out(plan)
+    return Status(201, plan_out(plan))
 
 
 @api.post("/plans/{plan_code}/copy", response={201: schemas.PlanSummary, **ERRORS},
@@ -520,8 +520,8 @@ def import_new_plan(
 def copy_plan(request, plan_code: str, payload: CopyIn):
     """Next year's draft plan from this one (``plans.actions.copy_plan``)."""
     plan = _office_plan(request, plan_code)
-    return 201, plan_out(
-        actions.copy_plan(request.user, plan, year=payload.year, name=payload.name)
+    return Status(
+        201, plan_out(actions.copy_plan(request.user, plan, year=payload.year, name=payload.name))
     )
 
 
