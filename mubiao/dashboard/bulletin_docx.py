@@ -265,9 +265,17 @@ def _attachment_note(doc, content: dict) -> None:
     """附件说明: the attachments named below the text, before the signature."""
     if not content["attachments"]:
         return
-    _paragraph(doc)
+    _kept(_paragraph(doc))
     names = "；".join(f"{i}. {a['title']}" for i, a in enumerate(content["attachments"], 1))
-    _paragraph(doc, f"附件：{names}")
+    _kept(_paragraph(doc, f"附件：{names}"))
+
+
+def _kept(paragraph):
+    """Kept on the page of the next paragraph: the 附件 note, the 落款 and the date move to
+    the next page together rather than leave the date alone on a page of its own."""
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.keep_together = True
+    return paragraph
 
 
 def _attachments(doc, content: dict) -> None:
@@ -284,9 +292,10 @@ def _attachments(doc, content: dict) -> None:
 
 def _signature(doc, content: dict) -> None:
     for _ in range(2):
-        _paragraph(doc, indent=False)
+        _kept(_paragraph(doc, indent=False))
     office = _paragraph(doc, content["signature"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     office.paragraph_format.right_indent = Pt(64)
+    _kept(office)
     signed = _paragraph(doc, content["signed_on"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     signed.paragraph_format.right_indent = Pt(64)
     if content.get("contact"):

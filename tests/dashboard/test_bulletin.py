@@ -221,3 +221,20 @@ def test_the_word_renderer_works_from_the_report_data_alone(reported):
     text = text_of(render_docx(data, Cycle.objects.get(plan=reported.plan, code="202606")))
     assert "本期无红灯事项" not in text
     assert "模拟数据" not in text
+
+
+def test_the_attachments_note_the_office_and_the_date_stay_on_one_page(reported):
+    """Word and LibreOffice move the 附件 note, the 落款 and the 成文日期 to the next page
+    together: each paragraph from the note to the office keeps with the next, so the date
+    is never left alone on a page (the demo's October bulletin had it so)."""
+    data = report_data_for(reported.plan, None, dt.date(2026, 7, 10), scope_all=True)
+    doc = Document(
+        io.BytesIO(render_docx(data, Cycle.objects.get(plan=reported.plan, code="202606")))
+    )
+    texts = [p.text for p in doc.paragraphs]
+    note = next(i for i, t in enumerate(texts) if t.startswith("附件："))
+    signed = next(i for i, t in enumerate(texts) if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", t))
+    assert texts[signed - 1].endswith("督查室") and signed - note == 4  # note, 2 blank, office
+    for p in doc.paragraphs[note - 1 : signed]:
+        assert p.paragraph_format.keep_with_next, repr(p.text)
+    assert not doc.paragraphs[signed].paragraph_format.keep_with_next  # then the page break
