@@ -1245,9 +1245,11 @@ def delete_target(user: User, ind: Indicator) -> None:
             % {"metric": ind.metric}
         )
     before = _snapshot(ind, TARGET_FIELDS)
-    target, plan, task = _target_target(ind), ind.plan, ind.task
+    target, plan = _target_target(ind), ind.plan
     ind.delete()
-    _judge(plan, [task] if task else "all")
+    # The whole plan, as for a deleted task: the target's row went with it (a cascade), so
+    # judging only its task would leave the store's header counting a row no longer there.
+    _judge(plan, "all")
     record(user, Event.TARGET_DELETE, target, before=before)
 
 

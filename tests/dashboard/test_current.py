@@ -12,6 +12,7 @@ what that day showed.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -207,7 +208,8 @@ def test_a_new_ranking_formula_is_applied_inside_the_action(month):
         "terms": [{"measure": "overdue", "weight": -10}, {"measure": "on_time_rate", "weight": 50}],
         "tie_breaks": [{"measure": "overdue", "order": "asc"}]})  # fmt: skip
     table = agree(month.plan)
-    assert "overdue" in str(table["ranking"]["formula"]) or table["ranking"]["rows"]
+    terms = {t["measure"]: t["weight"] for t in table["ranking"]["formula"]["terms"]}
+    assert terms == {"overdue": -10, "on_time_rate": 50}  # the new formula, in the store
 
 
 def test_todays_pages_and_the_same_pages_rebuilt_for_today_agree(month, login, slot):
@@ -407,3 +409,83 @@ def test_a_returned_consolidation_leaves_the_store_right(month, slot):
     assert report.state == Report.State.SUBMITTED
     actions.return_report(month.users["supervisor"], report, "请补充协办单位的材料")
     agree(month.plan)
+
+
+def test_a_lead_unit_taking_back_its_consolidation_leaves_the_store_right(world, slot, clock):
+    """Reopening (the lead takes back its submitted consolidation to merge a late part)."""
+    fgw, swj = world.users["fgw"], world.users["swj"]
+    lead = slot("fgw", "t1")
+    actions.submit(fgw, lead, Content(progress="先行报送", values={"investment": "300"},
+                                      without_parts_reason="协办单位尚未报送"))  # fmt: skip
+    clock("2026-04-03")
+    current.rebuild(world.plan)
+    actions.submit(swj, slot("swj", "t1"), Content(progress="配合推进"))
+    version = StatusCache.objects.get(plan=world.plan).version
+    actions.reopen(fgw, lead)
+    assert StatusCache.objects.get(plan=world.plan).version > version  # judged in the action
+    agree(world.plan)
+
+
+def test_a_bulk_approval_judges_its_reports_once_and_leaves_the_store_right(month, slot):
+    reporter = get_user_model().objects.create_user("tjj-reporter")
+    Membership.objects.create(user=reporter, unit=month.units["tjj"], role="reporter")
+    actions.submit(reporter, slot("tjj", "gdp"), Content(values={"gdp": "5.6"}))
+    before = status_of(month.plan, "gdp"), status_of(month.plan, "sales")
+    actions.bulk_approve(month.users["supervisor"], [slot("swj", "t2"), slot("tjj", "gdp")])
+    after = status_of(month.plan, "gdp"), status_of(month.plan, "sales")
+    assert after[0] != before[0] and after[1] != before[1]  # both judged on their values
+    agree(month.plan)
+
+
+def test_the_project_librarys_import_keeps_the_store(month):
+    """The key projects change through their action (``import_projects``), which judges
+    the projects' summary and the targets they count toward inside its transaction."""
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from mubiao.projects.actions import import_projects
+    from mubiao.projects.excel import HEADER, export_projects
+    from mubiao.projects.models import Project
+
+    plan = month.plan
+    project = Project.objects.create(
+        plan=plan, code="p-00001", name="示范县重点项目", county=month.units["county"],
+        category=Project.Category.ONGOING, annual_plan=Decimal(12000),
+        stage=Project.Stage.BUILDING,
+    )  # fmt: skip
+    project.counts_toward.add(Indicator.objects.get(plan=plan, code="projects"))
+    current.rebuild(plan)
+    assert StatusCache.objects.get(plan=plan).projects["plan"] == 12000
+    book = load_workbook(io.BytesIO(export_projects(Project.objects.filter(plan=plan))))
+    sheet = book.active
+    column = HEADER.index("年度计划投资（万元）") + 1
+    sheet.cell(row=2, column=column, value=24000)
+    out = io.BytesIO()
+    book.save(out)
+    counts = import_projects(month.users["supervisor"], plan, out.getvalue())
+    assert counts["updated"] == 1
+    assert StatusCache.objects.get(plan=plan).projects["plan"] == 24000
+    agree(plan)
+
+
+def test_deleting_and_issuing_keep_the_store(month):
+    from mubiao.plans import actions as plan_actions
+
+    plan, office = month.plan, month.users["supervisor"]
+    task = plan_actions.create_task(office, plan, title="待下达任务", area=plan.areas.first())
+    plan_actions.assign_unit(office, task, month.units["tjj"], role="lead")
+    target = plan_actions.create_target(office, plan, task=task, metric="待下达指标",
+                                        kind="count", comparator=">=", value=3, unit="个")  # fmt: skip
+    target_pk, task_pk = target.pk, task.pk
+    plan_actions.delete_target(office, target)
+    assert not CurrentStatus.objects.filter(plan=plan, kind="indicator", subject_pk=target_pk)
+    agree(plan)
+    plan_actions.delete_task(office, task)
+    assert not CurrentStatus.objects.filter(plan=plan, kind="task", subject_pk=task_pk)
+    agree(plan)
+    issued = plan_actions.create_task(office, plan, title="新下达任务", area=plan.areas.first())
+    plan_actions.assign_unit(office, issued, month.units["tjj"], role="lead")
+    plan_actions.issue(office, plan, [issued])
+    assert CurrentStatus.objects.filter(plan=plan, task=issued).exists()
+    agree(plan)
