@@ -8,12 +8,13 @@ from the same figures so that they can never disagree with them.
 >>> facts = IndicatorFacts("growth", ">=", 5.5, 2026, "rate", unit="%", metric="地区生产总值",
 ...     observations=(Observation("2026Q1", 5.2, date(2026, 4, 20)),))
 >>> judge(facts, date(2026, 4, 30)).explain_zh
-'地区生产总值：截至2026-03-31为5.2%，目标不低于5.5%，低于目标0.3个百分点，低于目标1个百分点以内，判为黄灯；预计全年5.2%（3.69%–6.71%）。'
+'地区生产总值：截至2026年3月31日为5.2%，目标不低于5.5%，低于目标0.3个百分点，低于目标1个百分点以内，判为黄灯；预计全年5.2%（3.69%–6.71%）。'
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -141,6 +142,17 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
+def _day_zh(value: object) -> str:
+    """A day as Chinese documents print it: 2026-10-31 → 2026年10月31日 (a date or its ISO
+    text; anything else as it is)."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not found:
+        return text
+    year, month, day = found.groups()
+    return f"{year}年{int(month)}月{int(day)}日"
+
+
 def sentence_zh(j: Judgement) -> str:
     """The Chinese sentence for ``j``."""
     ex, inputs = j.explanation, j.explanation.inputs
@@ -187,7 +199,10 @@ def _numeric_zh(j: Judgement, inputs: Mapping[str, Any]) -> str:
             _why_zh(j),
         ]
         return "，".join(parts) + _forecast_zh(j, unit)
-    parts = [f"截至{_day(j.reference_date)}为{num(j.actual, unit)}", f"目标{_target_zh(inputs)}"]
+    parts = [
+        f"截至{_day_zh(j.reference_date) if j.reference_date else '—'}为{num(j.actual, unit)}",
+        f"目标{_target_zh(inputs)}",
+    ]
     if inputs["accumulation"] == "rate":
         parts.append(_beside_target_zh(j, inputs))
     elif is_level(j):
@@ -406,15 +421,17 @@ def _done_on(j: Judgement) -> str:
 
 _BODY_ZH: dict[str, Callable[[Judgement, Mapping[str, Any]], str]] = {
     "numeric": _numeric_zh,
-    "missing": lambda j, i: f"首个填报期已于{_first_due(j)}结束，仍未报送，判为红灯",
+    "missing": lambda j, i: f"首个填报期已于{_day_zh(_first_due(j))}结束，仍未报送，判为红灯",
     "not-due": lambda j, i: "尚无填报，也未到报送或完成时限，暂不评价",
-    "milestone-done": lambda j, i: f"已于{_done_on(j)}完成（时限{_deadline(j)}），判为已完成",
-    "milestone-done-late": lambda j, i: (
-        f"已于{_done_on(j)}完成，晚于时限{_deadline(j)}，判为已完成（逾期完成）"
+    "milestone-done": lambda j, i: (
+        f"已于{_day_zh(_done_on(j))}完成（时限{_day_zh(_deadline(j))}），判为已完成"
     ),
-    "milestone-overdue": lambda j, i: f"时限{_deadline(j)}已过仍未完成，判为红灯",
+    "milestone-done-late": lambda j, i: (
+        f"已于{_day_zh(_done_on(j))}完成，晚于时限{_day_zh(_deadline(j))}，判为已完成（逾期完成）"
+    ),
+    "milestone-overdue": lambda j, i: f"时限{_day_zh(_deadline(j))}已过仍未完成，判为红灯",
     "milestone-reported": lambda j, i: (
-        f"时限{_deadline(j)}，最新报告{_ASSESS_ZH[_assessment(j)]}，判为{j.status.zh}"
+        f"时限{_day_zh(_deadline(j))}，最新报告{_ASSESS_ZH[_assessment(j)]}，判为{j.status.zh}"
     ),
     "assessment": lambda j, i: f"单位自评{_ASSESS_ZH[_assessment(j)]}（已审核），判为{j.status.zh}",
 }

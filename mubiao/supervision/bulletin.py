@@ -25,7 +25,8 @@ def paragraphs(plan: Plan, as_of: dt.date) -> list[str]:
     ]
     for row in data["overdue_items"]:
         lines.append(
-            f"{row['number']}“{row['title']}”（{row['unit']}）：办理时限{row['deadline']:%Y-%m-%d}，"
+            f"{row['number']}“{row['title']}”（{row['unit']}）：办理时限"
+            f"{row['deadline'].year}年{row['deadline'].month}月{row['deadline'].day}日，"
             f"已逾期{row['days']}天。"
         )
     return lines

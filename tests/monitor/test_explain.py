@@ -110,7 +110,7 @@ def test_a_rate_is_said_above_or_below_its_target_never_a_negative_shortfall(fac
                 "milestone", "=", None, 2026, "once", deadline=date(2026, 6, 30), metric="完成验收"
             ),
             date(2026, 7, 1),
-            "完成验收：时限2026-06-30已过仍未完成，判为红灯。",
+            "完成验收：时限2026年6月30日已过仍未完成，判为红灯。",
             "完成验收: deadline 2026-06-30 passed and not done: red.",
         ),
         (
@@ -122,7 +122,7 @@ def test_a_rate_is_said_above_or_below_its_target_never_a_negative_shortfall(fac
         (
             IndicatorFacts("count", ">=", 10, 2026, frequency="quarter", metric="新建5G基站"),
             date(2026, 4, 20),
-            "新建5G基站：首个填报期已于2026-03-31结束，仍未报送，判为红灯。",
+            "新建5G基站：首个填报期已于2026年3月31日结束，仍未报送，判为红灯。",
             "新建5G基站: the first reporting period ended on 2026-03-31 and nothing was reported: red.",
         ),
         (
@@ -150,7 +150,7 @@ def test_a_rate_is_said_above_or_below_its_target_never_a_negative_shortfall(fac
                 observations=(Observation("202607", None, date(2026, 8, 3), done=True),),
             ),
             date(2026, 8, 5),
-            "开工建设：已于2026-07-31完成，晚于时限2026-06-30，判为已完成（逾期完成）。",
+            "开工建设：已于2026年7月31日完成，晚于时限2026年6月30日，判为已完成（逾期完成）。",
             "开工建设: done on 2026-07-31, after the deadline 2026-06-30.",
         ),
     ],
@@ -228,7 +228,7 @@ def _level(cmp, target, value, period="202610", baseline=None, direction="up", *
         # A keep-target level ("700家左右"): no 序时进度, no 应达 equal to the target.
         (
             _level("~", 700.0, 680.0, direction="keep"),
-            "高新技术企业：截至2026-10-31为680家，目标700家左右，为目标值的97.1%，接近预期，判为绿灯",
+            "高新技术企业：截至2026年10月31日为680家，目标700家左右，为目标值的97.1%，接近预期，判为绿灯",
             "680家 as of 2026-10-31, target about 700家, 97.1% of the target, "
             "within 5% of the target: green",
             ("序时进度", "应达", "expected progress"),
@@ -236,7 +236,7 @@ def _level(cmp, target, value, period="202610", baseline=None, direction="up", *
         # A floor level without a baseline: judged against the target, said of the target.
         (
             _level(">=", 700.0, 650.0),
-            "截至2026-10-31为650家，目标不低于700家，为目标值的92.9%，略低于目标，判为黄灯",
+            "截至2026年10月31日为650家，目标不低于700家，为目标值的92.9%，略低于目标，判为黄灯",
             "650家 as of 2026-10-31, target at least 700家, 92.9% of the target, "
             "85% to 100% of the target: yellow",
             ("序时进度", "应达", "expected progress"),
@@ -244,7 +244,7 @@ def _level(cmp, target, value, period="202610", baseline=None, direction="up", *
         # A level rising from a baseline moves along the schedule: its 序时进度 stays.
         (
             _level(">=", 700.0, 640.0, period="202606", baseline=600.0),
-            "截至2026-06-30为640家，目标不低于700家，序时进度50.0%，应达650家，为序时目标的98.5%",
+            "截至2026年6月30日为640家，目标不低于700家，序时进度50.0%，应达650家，为序时目标的98.5%",
             "expected 50.0% of the year, 650家, 98.5% of expected",
             ("为目标值的",),
         ),

@@ -164,7 +164,8 @@ def test_the_bulletin_section(world, item_in, clock):
     )
     assert "红色1份" in lines[0]
     assert (
-        lines[1] == f"{late.number}“推进重点项目”（市发展改革委）：办理时限2026-04-20，已逾期5天。"
+        lines[1]
+        == f"{late.number}“推进重点项目”（市发展改革委）：办理时限2026年4月20日，已逾期5天。"
     )
     assert paragraphs(world.plan, dt.date(2026, 3, 31)) == []  # nothing registered yet then
     assert closed.number not in "".join(lines[1:])
