@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mubiao.audit.events import Event
 from mubiao.audit.models import record
@@ -136,12 +137,26 @@ NARRATIVE_FIELDS = {
 }
 
 
+#: What the bulletin form calls each narrative field: a refusal names the box, in the
+#: user's language, not the field's key.
+NARRATIVE_LABELS = {
+    "issue_number": gettext_lazy("Issue number"),
+    "office": gettext_lazy("Issuing office"),
+    "addressees": gettext_lazy("Addressees"),
+    "basis": gettext_lazy("Basis sentence"),
+    "requirements": gettext_lazy("Requirements for the next stage"),
+    "contact": gettext_lazy("Contact line"),
+    "problems": gettext_lazy("Problems"),
+}
+
+
 def _told(narrative: dict[str, str] | None) -> dict[str, str]:
     told = {k: str(v).strip() for k, v in (narrative or {}).items() if k in NARRATIVE_FIELDS}
     for key, longest in NARRATIVE_FIELDS.items():
         if len(told.get(key, "")) > longest:
+            field = str(NARRATIVE_LABELS[key])
             raise ValidationError(
-                _("%(field)s is longer than %(n)s characters.") % {"field": key, "n": longest}
+                _("%(field)s is longer than %(n)s characters.") % {"field": field, "n": longest}
             )
     return told
 

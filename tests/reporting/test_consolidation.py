@@ -116,7 +116,10 @@ def test_a_part_sent_after_approval_is_flagged_to_the_office(world, login, slot,
         .get(reverse("reporting:missing", args=[world.plan.code, "202603"]))
         .content.decode()
     )
-    assert "开放补报" in missing or "补报" in missing
+    table = missing[missing.index('data-testid="late-parts"') :]
+    row = table[table.index("<tbody>") : table.index("</tbody>")]
+    assert row.count("<tr>") == 1 and "<td>市商务局</td>" in row
+    assert "汇总报告已审核通过：可开放补报，由牵头单位重新汇总" in row  # approved: unlock it
 
 
 def test_the_merge_quotes_each_part_once(world, login, slot):
