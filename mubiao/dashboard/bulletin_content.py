@@ -6,7 +6,8 @@ counties, then functional zones — of key-project investment: 年度计划, 累
 与序时进度差, 名次, ranked as the ranking page ranks them (``unit_standings``), with the
 formula in words and the 红黑榜 where the plan uses one; the start rate and the projects
 behind; the reporting ranking) 三、存在问题 (each lagging item once, by name, with its units
-and the cause its lead unit reported under 存在问题) 四、下步工作要求 (the office's edited
+and the cause its lead unit reported under 存在问题; a lagging task's own lagging indicators
+are said in its line, not as items of their own) 四、下步工作要求 (the office's edited
 text), then corrections approved after the date, and the attachments (items behind and
 items on schedule).
 """
@@ -319,6 +320,52 @@ def causes(plan: Plan, as_of: dt.date) -> dict[tuple[str, str], str]:
     return found
 
 
+def _entries(lagging: list[dict]) -> list[tuple[dict, list[dict]]]:
+    """The lagging items as 三、存在问题 lists them: a lagging task with its own lagging
+    indicators folded in (one matter, said once, at the place of the first of them), every
+    other item on its own."""
+    tasks = {row["code"]: row for row in lagging if row["type"] == "task"}
+    entries: list[tuple[dict, list[dict]]] = []
+    place: dict[str, int] = {}
+    for row in lagging:
+        owner = row if row["type"] == "task" else tasks.get(row.get("task_code") or "")
+        if owner is None:
+            entries.append((row, []))
+            continue
+        if owner["code"] not in place:
+            place[owner["code"]] = len(entries)
+            entries.append((owner, []))
+        if row is not owner:
+            entries[place[owner["code"]]][1].append(row)
+    return entries
+
+
+def _said(row: dict) -> str:
+    return row.get("gap_zh") or f"判为{STATUS_ZH[row['status']]}"
+
+
+def _problem_line(n: int, row: dict, folded: list[dict], why: dict) -> str:
+    who = "、".join(row.get("lead_units") or row.get("units") or []) or "未明确责任单位"
+    kind = "指标" if row["type"] == "indicator" else "任务"
+    figure = _said(row)
+    named = []
+    for ind in folded:
+        if ind["name"] == row["name"]:  # the task's own measure, by the same name: not twice
+            if ind.get("gap_zh"):
+                figure += f"，{ind['gap_zh']}"
+        else:
+            named.append(f"“{ind['name']}”{_said(ind)}")
+    if named:
+        figure += "；其中" + "；".join(named)
+    text = f"{n}. {row['name']}（{kind}，{who}）：{figure}。"
+    cause = why.get((row["type"], row["code"])) or next(
+        (why[("indicator", i["code"])] for i in folded if ("indicator", i["code"]) in why), None
+    )
+    if cause:
+        text += f"存在问题：{cause.rstrip('。')}。"
+    return text
+
+
 def _problems(plan: Plan, data: dict, as_of: dt.date) -> list[dict]:
     lagging = _lagging(data)
     if not lagging:
@@ -329,17 +376,12 @@ def _problems(plan: Plan, data: dict, as_of: dt.date) -> list[dict]:
             f"截至本期，{len(lagging)}项目标任务滞后于序时进度（红灯{sum(r['status'] == 'red' for r in lagging)}项），主要是："
         )
     ]
-    for i, row in enumerate(lagging[:SHOWN_PROBLEMS], 1):
-        who = "、".join(row.get("lead_units") or row.get("units") or []) or "未明确责任单位"
-        figure = row.get("gap_zh") or f"判为{STATUS_ZH[row['status']]}"
-        kind = "指标" if row["type"] == "indicator" else "任务"
-        cause = why.get((row["type"], row["code"]))
-        text = f"{i}. {row['name']}（{kind}，{who}）：{figure}。"
-        if cause:
-            text += f"存在问题：{cause.rstrip('。')}。"
-        blocks.append(_text(text))
-    if len(lagging) > SHOWN_PROBLEMS:
-        blocks.append(_text(f"其余{len(lagging) - SHOWN_PROBLEMS}项见附件1。"))
+    shown = _entries(lagging)[:SHOWN_PROBLEMS]
+    for i, (row, folded) in enumerate(shown, 1):
+        blocks.append(_text(_problem_line(i, row, folded, why)))
+    rest = len(lagging) - sum(1 + len(folded) for _row, folded in shown)
+    if rest > 0:
+        blocks.append(_text(f"其余{rest}项见附件1。"))
     late = data["overdue"]["reports"]
     if late:
         blocks.append(

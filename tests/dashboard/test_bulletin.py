@@ -95,12 +95,17 @@ def test_the_bulletin_has_every_element_of_an_official_document(reported, login)
     assert "排名办法：得分 = 40 × 按时报送率" in text
     assert "第1 | 市发展改革委" in text and "暂不排名 | 市统计局" in text
     problems = lines[lines.index("三、存在问题") : lines.index("四、下步工作要求")]
-    investment = [p for p in problems if p.split("（")[0].endswith("完成投资")]
-    assert len(investment) == 1  # listed once
-    assert (
-        "完成投资（指标，市发展改革委）：完成年度目标的40.0%，低于序时进度10.0个百分点。"
-        in investment[0]
+    investment = [p for p in problems if "完成投资" in p]
+    assert len(investment) == 1  # listed once: in its task's line, not as an item of its own
+    assert investment[0] == (
+        "2. 实施重点项目（任务，市发展改革委）：判为红灯；"
+        "其中“完成投资”完成年度目标的40.0%，低于序时进度10.0个百分点。"
     )
+    assert (
+        "3. 促进消费升级（任务，市商务局）：判为红灯；其中“社会消费品零售总额增长”判为红灯。"
+        in problems
+    )
+    assert not [p for p in problems if p.startswith("4.") or "其余" in p]  # 5 items in 3 lines
     assert "该指标" not in text
     assert "1 | 实施重点项目 | 指标 | 市发展改革委 | 100.3% | +50.3 | 已完成" in lines  # 附件2
     assert "实施重点项目：实施重点项目" not in text  # the name once
@@ -248,3 +253,28 @@ def test_the_attachments_note_the_office_and_the_date_stay_on_one_page(reported)
     for p in doc.paragraphs[note - 1 : signed]:
         assert p.paragraph_format.keep_with_next, repr(p.text)
     assert not doc.paragraphs[signed].paragraph_format.keep_with_next  # then the page break
+
+
+def test_a_task_and_its_measure_of_the_same_name_are_one_problem_said_once():
+    from mubiao.dashboard.bulletin_content import _entries, _problem_line
+
+    def row(kind, code, name, status, task="", gap=""):
+        return {"type": kind, "code": code, "name": name, "status": status, "task_code": task,
+                "gap_zh": gap, "lead_units": ["市科技局"]}  # fmt: skip
+
+    lagging = [
+        row("indicator", "i1", "研究院实体化运行", "red", task="t1"),
+        row("indicator", "i2", "高新技术企业数", "red"),  # no task: an item of its own
+        row("task", "t1", "研究院实体化运行", "red"),
+        row("indicator", "i3", "研发投入", "yellow", task="t1", gap="低于序时进度2.0个百分点"),
+    ]
+    entries = _entries(lagging)
+    assert [(r["code"], [i["code"] for i in f]) for r, f in entries] == [
+        ("t1", ["i1", "i3"]),
+        ("i2", []),
+    ]
+    why = {("indicator", "i3"): "设备到货延迟。"}
+    assert _problem_line(1, *entries[0], why) == (
+        "1. 研究院实体化运行（任务，市科技局）：判为红灯；其中“研发投入”低于序时进度2.0个百分点。"
+        "存在问题：设备到货延迟。"
+    )

@@ -53,9 +53,7 @@ def test_the_office_saves_a_draft_edits_it_again_and_publishes_it(reported, logi
         assert client.get(f"{P}/bulletins/{draft.code}/").status_code == 404  # nothing to send
         edit = client.get(f"{P}/bulletins/{draft.code}/edit/").text
         # The preview prints 存在问题 as the figures give it, and the form offers that text.
-        generated = (
-            "完成投资（指标，市发展改革委）：完成年度目标的40.0%，低于序时进度10.0个百分点。"
-        )
+        generated = "其中“完成投资”完成年度目标的40.0%，低于序时进度10.0个百分点。"
         assert edit.count(generated) == 2, "preview and the 存在问题 box"
         assert "一是对标对表抓推进" in edit
         problems = "1. 完成投资（指标，市发展改革委）：受汛期影响，低于序时进度10.0个百分点。"
