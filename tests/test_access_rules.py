@@ -26,6 +26,8 @@ def _route_modules() -> list[Path]:
         [
             *views,
             PACKAGE / "api" / "v1.py",
+            PACKAGE / "api" / "plan_writes.py",
+            PACKAGE / "supervision" / "api.py",
             PACKAGE / "dashboard" / "report_data.py",
             PACKAGE / "dashboard" / "current.py",
         ]
@@ -68,6 +70,8 @@ def test_the_routes_are_found():
         "current.py",
         "import_views.py",
         "unit_views.py",
+        "plan_writes.py",
+        "api.py",
     } <= names
 
 

@@ -115,8 +115,10 @@ def _area(plan: Plan, code: str) -> Area | None:
     return area
 
 
-def _task_out(task: Task) -> dict[str, Any]:
-    return task_out(_tasks(Task.objects.filter(pk=task.pk)).get())
+def _task_out(request, task: Task) -> dict[str, Any]:
+    return task_out(
+        _tasks(plan_access.visible_tasks(request.user, task.plan).filter(pk=task.pk)).get()
+    )
 
 
 def _change_out(cr: ChangeRequest) -> dict[str, Any]:
@@ -140,7 +142,7 @@ def create_task(request, plan_code: str, payload: TaskIn):
     plan = _office_plan(request, plan_code)
     fields = payload.model_dump()
     fields["area"] = _area(plan, fields.pop("area"))
-    return Status(201, _task_out(actions.create_task(request.user, plan, **fields)))
+    return Status(201, _task_out(request, actions.create_task(request.user, plan, **fields)))
 
 
 @api.post(
@@ -154,7 +156,7 @@ def assign_unit(request, plan_code: str, task_code: str, payload: AssignmentIn):
     if unit is None:
         raise Http404("unit")
     actions.assign_unit(request.user, task, unit, role=payload.role)
-    return _task_out(task)
+    return _task_out(request, task)
 
 
 @api.post("/plans/{plan_code}/issue", response={200: IssueOut, **ERRORS}, tags=["plan editing"])
@@ -319,14 +321,14 @@ class CopyIn(Schema):
     name: str = Field("", max_length=200)
 
 
-def _target_fields(plan: Plan, payload: TargetFields, given: set[str]) -> dict[str, Any]:
+def _target_fields(request, plan: Plan, payload: TargetFields, given: set[str]) -> dict[str, Any]:
     fields = {
         k: v
         for k, v in payload.model_dump().items()
         if k in given and k in TargetFields.model_fields
     }
     if "task" in fields:
-        fields["task"] = _task(plan, fields["task"]) if fields["task"] else None
+        fields["task"] = _task(request, plan, fields["task"]) if fields["task"] else None
     if "area" in fields:
         fields["area"] = _area(plan, fields["area"] or "")
     for name in ("value", "value_max", "baseline"):
@@ -343,23 +345,18 @@ def _target_fields(plan: Plan, payload: TargetFields, given: set[str]) -> dict[s
 NULLABLE = {"task", "area", "value", "value_max", "baseline"}
 
 
-def _task(plan: Plan, code: str) -> Task:
-    task = Task.objects.filter(plan=plan, code=code).first()
-    if task is None:
-        raise Http404("task")
-    return task
+def _task(request, plan: Plan, code: str) -> Task:
+    return plan_access.get_task_for_user(request.user, plan.code, code)
 
 
-def _target(plan: Plan, code: str) -> Indicator:
-    ind = Indicator.objects.filter(plan=plan, code=code).select_related("plan", "task").first()
-    if ind is None:
-        raise Http404("indicator")
-    return ind
+def _target(request, plan: Plan, code: str) -> Indicator:
+    return plan_access.get_indicator_for_user(request.user, plan, code)
 
 
-def _target_out(ind: Indicator) -> dict[str, Any]:
+def _target_out(request, ind: Indicator) -> dict[str, Any]:
     ind = (
-        Indicator.objects.filter(pk=ind.pk).select_related("area", "task")
+        plan_access.visible_indicators(request.user, ind.plan).filter(pk=ind.pk)
+        .select_related("area", "task")
         .prefetch_related("assignments__unit", "task__assignments__unit").get()
     )  # fmt: skip
     return indicator_out(ind)
@@ -384,9 +381,9 @@ def create_target(request, plan_code: str, payload: TargetIn):
     """A new target, in a task or standing alone in an area (``plans.actions.create_target``)."""
     plan = _office_plan(request, plan_code)
     fields = _target_fields(
-        plan, payload, payload.model_fields_set | {"metric", "kind", "comparator"}
+        request, plan, payload, payload.model_fields_set | {"metric", "kind", "comparator"}
     )
-    return Status(201, _target_out(actions.create_target(request.user, plan, **fields)))
+    return Status(201, _target_out(request, actions.create_target(request.user, plan, **fields)))
 
 
 @api.patch(
@@ -398,11 +395,11 @@ def change_target(request, plan_code: str, code: str, payload: TargetChange):
     with a ``reason`` (and from ``effective_from``, default today); an edit made from an
     older ``version`` is refused."""
     plan = _office_plan(request, plan_code)
-    ind = _target(plan, code)
-    fields = _target_fields(plan, payload, payload.model_fields_set)
+    ind = _target(request, plan, code)
+    fields = _target_fields(request, plan, payload, payload.model_fields_set)
     ind = actions.change_target(request.user, ind, version=payload.version, reason=payload.reason,
                                 effective_from=payload.effective_from, **fields)  # fmt: skip
-    return _target_out(ind)
+    return _target_out(request, ind)
 
 
 @api.delete(
@@ -411,7 +408,7 @@ def change_target(request, plan_code: str, code: str, payload: TargetChange):
 def delete_target(request, plan_code: str, code: str):
     """Delete a target not yet issued."""
     plan = _office_plan(request, plan_code)
-    actions.delete_target(request.user, _target(plan, code))
+    actions.delete_target(request.user, _target(request, plan, code))
     return Status(204, None)
 
 
@@ -421,7 +418,7 @@ def delete_target(request, plan_code: str, code: str):
 )  # fmt: skip
 def create_milestone(request, plan_code: str, task_code: str, payload: MilestoneIn):
     plan = _office_plan(request, plan_code)
-    m = actions.create_milestone(request.user, _task(plan, task_code), text=payload.text,
+    m = actions.create_milestone(request.user, _task(request, plan, task_code), text=payload.text,
                                  due=payload.due)  # fmt: skip
     return Status(201, _milestone_out(m))
 

@@ -96,6 +96,19 @@ def get_task_for_user(user: User, plan_code: str, task_code: str) -> Task:
     return task
 
 
+def get_indicator_for_user(user: User, plan: Plan, code: str) -> Indicator:
+    """A target of ``plan`` by its code: 404 when the plan has none, 403 when the user
+    may not see it."""
+    found: Indicator | None = (
+        Indicator.objects.select_related("plan", "task").filter(plan=plan, code=code).first()
+    )
+    if found is None:
+        raise Http404("indicator")
+    if not visible_indicators(user, plan).filter(pk=found.pk).exists():
+        raise PermissionDenied("indicator")
+    return found
+
+
 def get_import_for_user(user: User, code: str) -> ImportDraft:
     """An import draft the user may see and review: a supervisor's of its issuer."""
     draft: ImportDraft | None = (

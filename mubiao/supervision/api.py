@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from ninja import Field, Query, Router, Schema, Status
 
 from mubiao.api import schemas
+from mubiao.orgs import access as orgs_access
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Plan
@@ -275,7 +276,7 @@ def get_item(request, code: uuid.UUID):
 
 
 def _unit(plan: Plan, code: str) -> OrgUnit:
-    unit = OrgUnit.objects.filter(code=code, path__startswith=plan.issuer.path).first()
+    unit = orgs_access.subtree(plan.issuer).filter(code=code).first()
     if unit is None:
         from django.utils.translation import gettext as _
 
