@@ -30,6 +30,14 @@ UNIT_PAGES = [
     "/", "/reporting/", f"/monitor/{P}/", f"/monitor/{P}/ledger/",
     f"/reporting/{P}/cycles/202602/excel/", f"/plans/{P}/tasks/t1/",
 ]  # fmt: skip
+A = f"/api/v1/plans/{P}"
+API_READS = [
+    "/api/v1/me", "/api/v1/plans", A, f"{A}/areas", f"{A}/tasks", f"{A}/tasks/t1",
+    f"{A}/indicators", "/api/v1/units", f"{A}/projects", f"{A}/cycles", f"{A}/reports",
+    f"{A}/ledger", f"{A}/ledger?as_of=2026-03-20", f"{A}/supervision/items",
+    f"{A}/instructions", "/api/v1/supervision/messages",
+]  # fmt: skip
+UNIT_API_READS = ["/api/v1/me", f"{A}/tasks", f"{A}/indicators", f"{A}/reports", f"{A}/ledger"]
 
 
 def writes(client, url: str) -> list[str]:
@@ -54,7 +62,13 @@ def stale_world(world, march, slot, clock):
     return world
 
 
-@pytest.mark.parametrize("persona,pages", [("supervisor", OVERSEER_PAGES), ("fgw", UNIT_PAGES)])
+@pytest.mark.parametrize(
+    "persona,pages",
+    [
+        ("supervisor", OVERSEER_PAGES + API_READS),
+        ("fgw", UNIT_PAGES + UNIT_API_READS),
+    ],
+)
 def test_no_get_request_writes_anything(stale_world, login, persona, pages):
     client = login(persona)
     client.get("/")  # the session's first write (its login) is not the page's
@@ -78,3 +92,20 @@ def test_the_tick_makes_the_slots_of_a_cycle_about_to_open_once(stale_world):
         == Report.objects.filter(cycle__code="202603").count()
     )
     assert tick.run_once(only=["reporting.open-cycles"]) == {"reporting.open-cycles": 0}
+
+
+def test_an_api_read_with_a_token_writes_only_the_tokens_use(stale_world):
+    """A token's use is logged (its last use and one ApiTokenUse row: who read what, from
+    where); that access log is the only thing a GET through the API writes."""
+    from django.test import Client
+
+    from mubiao.api.actions import create_token
+
+    _token, raw = create_token(stale_world.users["supervisor"], name="报表系统")
+    client = Client(headers={"authorization": f"Bearer {raw}"})
+    header = StatusCache.objects.get(plan=stale_world.plan)
+    for url in API_READS:
+        logged = writes(client, url)
+        assert len(logged) == 2, (url, logged)
+        assert all(re.search(r'"api_apitoken(use)?"', sql) for sql in logged), (url, logged)
+    assert StatusCache.objects.get(plan=stale_world.plan).version == header.version
