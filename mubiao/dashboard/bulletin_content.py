@@ -146,10 +146,11 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
         if behind:
             blocks.append(_text("滞后较多的项目：" + "；".join(behind) + "。"))
     ranking = data.get("ranking")
-    if ranking and (ranking.get("rows") or ranking.get("counties")):
+    sequences = (("市直单位", "rows"), ("县（市、区）", "counties"), ("功能区", "zones"))
+    if ranking and any(ranking.get(key) for _title, key in sequences):
         blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）责任单位进展报送排名"})
         blocks.append(_text(f"排名办法：{ranking['formula_zh']}。"))
-        for title, rows in (("市直单位", ranking["rows"]), ("县（市、区）", ranking["counties"])):
+        for title, rows in ((title, ranking.get(key) or []) for title, key in sequences):
             if rows:
                 blocks.append({
                     "kind": "table", "caption": title,

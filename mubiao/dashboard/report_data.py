@@ -279,12 +279,18 @@ def scorecard(unit: OrgUnit, lights, overdue_milestones: int, tally: dict) -> Un
 
 
 def ranking_from(plan: Plan, cards: list[tuple[OrgUnit, UnitScorecard]]) -> dict:
-    """Lead units ranked by the plan's formula, city departments and counties apart."""
+    """Lead units ranked by the plan's formula in separate sequences: city departments,
+    counties, and functional zones (功能区, ranked among themselves, never with the counties)."""
     formula, exemptions = ranking_formula(plan)
     cards = sorted(cards, key=lambda pair: pair[0].path)  # units without a rank: tree order
     by_code = {unit.code: unit for unit, _card in cards}
-    counties = [c for u, c in cards if u.level == OrgUnit.Level.COUNTY]
-    departments = [c for u, c in cards if u.level != OrgUnit.Level.COUNTY]
+    zones = [c for u, c in cards if u.kind == OrgUnit.Kind.ZONE]
+    counties = [
+        c for u, c in cards if u.level == OrgUnit.Level.COUNTY and u.kind != OrgUnit.Kind.ZONE
+    ]
+    departments = [
+        c for u, c in cards if u.level != OrgUnit.Level.COUNTY and u.kind != OrgUnit.Kind.ZONE
+    ]
     described = formula.describe()
     return {
         "formula_zh": described.zh,
@@ -292,6 +298,7 @@ def ranking_from(plan: Plan, cards: list[tuple[OrgUnit, UnitScorecard]]) -> dict
         "formula": formula.to_data(),
         "rows": _ranked_rows(rank_units(departments, formula, exemptions), by_code, "unit"),
         "counties": _ranked_rows(rank_units(counties, formula, exemptions), by_code, "county"),
+        "zones": _ranked_rows(rank_units(zones, formula, exemptions), by_code, "zone"),
     }
 
 

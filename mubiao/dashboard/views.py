@@ -169,7 +169,8 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
     if data.get("ranking"):
         data = {**data, "ranking": {
             **data["ranking"], "rows": places(data["ranking"]["rows"]),
-            "counties": places(data["ranking"]["counties"])}}  # fmt: skip
+            "counties": places(data["ranking"]["counties"]),
+            "zones": places(data["ranking"].get("zones") or [])}}  # fmt: skip
     return render(
         request,
         "dashboard/ranking.html",

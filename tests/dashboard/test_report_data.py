@@ -134,3 +134,41 @@ def test_the_report_data_is_plain_json(investment):
 
     data = report_data_for(investment.plan, investment.users["supervisor"], D("2026-07-10"))
     assert json.loads(json.dumps(data)) == data
+
+
+def test_functional_zones_are_ranked_among_themselves_not_with_the_counties(world):
+    """Separate sequences (PRACTICE.md §3): a zone's reporting score never takes a county's
+    place, and the bulletin prints the zones in a table of their own."""
+    from mubiao.dashboard.bulletin_content import _figures
+    from mubiao.dashboard.report_data import ranking_from, scorecard
+    from mubiao.monitor import Status
+    from mubiao.orgs.models import OrgUnit
+
+    def unit(code, name, level, kind):
+        return OrgUnit(code=code, name=name, short_name=name, level=level, kind=kind,
+                       path=f"/city/{code}/")  # fmt: skip
+
+    county, zone = OrgUnit.Level.COUNTY, OrgUnit.Kind.ZONE
+    cards = [
+        (unit("a", "甲县", county, OrgUnit.Kind.GOVERNMENT), {"green": 1, "red": 1}, 4),
+        (unit("b", "乙县", county, OrgUnit.Kind.GOVERNMENT), {"green": 1}, 3),
+        (unit("z", "高新区", county, zone), {"green": 2}, 4),  # the best score of all
+        (unit("y", "示范区", "", zone), {"red": 1}, 1),
+    ]
+    ranking = ranking_from(world.plan, [
+        (u, scorecard(u, {Status(k): n for k, n in lights.items()}, 0,
+                      {"counted": 4, "on_time": on_time}))
+        for u, lights, on_time in cards
+    ])  # fmt: skip
+    assert [(r["unit"], r["rank"]) for r in ranking["counties"]] == [("乙县", 1), ("甲县", 2)]
+    assert [(r["unit"], r["rank"], r["group"]) for r in ranking["zones"]] == [
+        ("高新区", 1, "zone"),
+        ("示范区", 2, "zone"),
+    ]
+    assert not ranking["rows"]  # no department
+    data = {"indicators": [], "ranking": ranking, "as_of": "2026-07-10", "projects": None}
+    units = {"sequences": [], "formula_zh": ""}
+    tables = {b["caption"]: b["rows"] for b in _figures(world.plan, data, units)
+              if b["kind"] == "table"}  # fmt: skip
+    assert [r[1] for r in tables["县（市、区）"]] == ["乙县", "甲县"]
+    assert [r[:2] for r in tables["功能区"]] == [["第1", "高新区"], ["第2", "示范区"]]
