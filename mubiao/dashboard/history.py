@@ -2,9 +2,9 @@
 
 ``record(plan, as_of)`` computes the statuses (all, or some indicators and tasks) and
 writes a row for each subject whose status differs from its last recorded one. Who calls
-it: the ``report_approved`` / ``report_reopened`` receivers (at once, for the report's
-indicators and task), the bulletin (for the whole plan, as of its date) and the demo
-loader (replaying the year). ``statuses_as_of(plan, day)`` reads the history back: the
+it: the bulletin (for the whole plan, as of its date) and the demo loader (replaying the
+year); the actions write their change rows through ``statuses.apply``, inside their
+transaction. ``statuses_as_of(plan, day)`` reads the history back: the
 last recorded status of each subject on or before ``day``, which is what any view or
 bulletin of that day showed.
 """

@@ -700,44 +700,6 @@ def new_day(now: dt.datetime) -> int:
     return done
 
 
-class JudgedAdmin:
-    """For a ``ModelAdmin`` of an input of the statuses (a task, a target, a milestone, an
-    assignment, an area, a key project, the bands): each save or deletion in the admin
-    judges the plan again inside the admin's transaction, as the actions do.
-
-    ``plan_of(obj)`` returns the object's plan.
-    """
-
-    def plan_of(self, obj) -> Plan | None:
-        plan = getattr(obj, "plan", None)
-        if plan is None and getattr(obj, "task_id", None):
-            plan = obj.task.plan
-        if plan is None and getattr(obj, "indicator_id", None):
-            plan = obj.indicator.plan
-        return plan
-
-    def _judge(self, obj) -> None:
-        plan = self.plan_of(obj)
-        if plan is not None and plan.pk:
-            apply(plan, ALL)
-
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)  # type: ignore[misc]
-        self._judge(form.instance)
-
-    def delete_model(self, request, obj) -> None:
-        plan = self.plan_of(obj)
-        super().delete_model(request, obj)  # type: ignore[misc]
-        if plan is not None:
-            apply(plan, ALL)
-
-    def delete_queryset(self, request, queryset) -> None:
-        plans = {p for p in (self.plan_of(o) for o in queryset) if p is not None}
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
-        for plan in plans:
-            apply(plan, ALL)
-
-
 def store_is_current(plan: Plan, day: dt.date) -> StatusCache | None:
     """The plan's store when it holds ``day`` and is not stale; else None. Its ranking
     (a province's is 70 kB of JSON) is read when asked for: a cached page needs only the
@@ -752,7 +714,6 @@ __all__ = [
     "ALL",
     "Affected",
     "Day",
-    "JudgedAdmin",
     "Rebuilt",
     "affected",
     "apply",

@@ -1,9 +1,10 @@
-"""Signals other apps listen to, so reporting never imports them.
+"""Signals other apps may listen to, so reporting never imports them.
 
-``report_submitted`` is sent after a version is submitted (the unit's timeliness may
-change). ``report_approved`` is sent (inside the approving transaction, via on_commit) after a
-report is approved or an approved report is reopened; the dashboard listens to refresh
-the statuses of the report's indicators at once, with no nightly batch.
+Each is sent with ``transaction.on_commit`` once the action's transaction has committed:
+``report_submitted`` after a version is submitted, ``report_approved`` after an approval,
+``report_reopened`` after an approved report is unlocked (补报). They are notices for
+whoever wants them; nothing keeps the status store through them (the actions call
+``dashboard.statuses.apply`` inside their transaction, ``docs/dashboard.md``).
 """
 
 from django.dispatch import Signal
