@@ -341,6 +341,11 @@ def _entries(lagging: list[dict]) -> list[tuple[dict, list[dict]]]:
     return entries
 
 
+def _quoted(name: str) -> str:
+    """“name”, quotes inside it turned to ‘…’ as nested quotes are printed."""
+    return "“" + name.replace("“", "‘").replace("”", "’") + "”"
+
+
 def _said(row: dict) -> str:
     return row.get("gap_zh") or f"判为{STATUS_ZH[row['status']]}"
 
@@ -349,13 +354,17 @@ def _problem_line(n: int, row: dict, folded: list[dict], why: dict) -> str:
     who = "、".join(row.get("lead_units") or row.get("units") or []) or "未明确责任单位"
     kind = "指标" if row["type"] == "indicator" else "任务"
     figure = _said(row)
-    named = []
+    named: list[str] = []
+    by_light: dict[str, list[str]] = {}  # targets with a light only, said together
     for ind in folded:
         if ind["name"] == row["name"]:  # the task's own measure, by the same name: not twice
             if ind.get("gap_zh"):
                 figure += f"，{ind['gap_zh']}"
+        elif ind.get("gap_zh"):
+            named.append(f"{_quoted(ind['name'])}{ind['gap_zh']}")
         else:
-            named.append(f"“{ind['name']}”{_said(ind)}")
+            by_light.setdefault(ind["status"], []).append(_quoted(ind["name"]))
+    named += [f"{''.join(names)}判为{STATUS_ZH[light]}" for light, names in by_light.items()]
     if named:
         figure += "；其中" + "；".join(named)
     text = f"{n}. {row['name']}（{kind}，{who}）：{figure}。"

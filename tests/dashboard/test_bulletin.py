@@ -264,14 +264,16 @@ def test_a_task_and_its_measure_of_the_same_name_are_one_problem_said_once():
         row("indicator", "i2", "高新技术企业数", "red"),  # no task: an item of its own
         row("task", "t1", "研究院实体化运行", "red"),
         row("indicator", "i3", "研发投入", "yellow", task="t1", gap="低于序时进度2.0个百分点"),
+        row("indicator", "i4", "“瞪羚”企业数", "yellow", task="t1"),
+        row("indicator", "i5", "专利数", "yellow", task="t1"),
     ]
     entries = _entries(lagging)
     assert [(r["code"], [i["code"] for i in f]) for r, f in entries] == [
-        ("t1", ["i1", "i3"]),
+        ("t1", ["i1", "i3", "i4", "i5"]),
         ("i2", []),
     ]
     why = {("indicator", "i3"): "设备到货延迟。"}
     assert _problem_line(1, *entries[0], why) == (
-        "1. 研究院实体化运行（任务，市科技局）：判为红灯；其中“研发投入”低于序时进度2.0个百分点。"
-        "存在问题：设备到货延迟。"
+        "1. 研究院实体化运行（任务，市科技局）：判为红灯；其中“研发投入”低于序时进度2.0个百分点；"
+        "“‘瞪羚’企业数”“专利数”判为黄灯。存在问题：设备到货延迟。"
     )
