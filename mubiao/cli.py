@@ -93,8 +93,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     print("Press Ctrl-C to stop.\n", flush=True)
     # Beside the web server: the background worker (imports, bulletins) and the polling
-    # jobs (a new day, cycles opening, stalled imports: ``mubiao tick --loop``). The two
-    # helpers are restarted whenever they die; all stop together with the server.
+    # jobs (a new day, cycles opening, reminders, stalled imports: ``mubiao tick --loop``).
+    # The two helpers are restarted whenever they die; all stop together with the server.
     return run_together(
         [
             gunicorn_argv(args.port, workers=2, host="127.0.0.1"),
@@ -369,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("ledger", "the ledger (台账) of a plan as JSON or Excel", cmd_ledger),
         ("bench", "run a benchmark; the last line of output is JSON", cmd_bench),
         ("tick", "run the polling jobs: a new day, deadlines, cycles opening (--loop)", cmd_tick),
-        ("remind", "send the due-soon and overdue reminders (for cron; idempotent)", cmd_remind),
+        ("remind", "send the due reminders now (mubiao tick sends them daily)", cmd_remind),
         ("manage", "run a Django management command", cmd_manage),
     ]
     parsers = {}

@@ -52,6 +52,9 @@ class Cycle(models.Model):
     locks_on = models.DateField(_("locks on"))
     # When its report slots were made (``mubiao tick``, a few days before it opens).
     slots_made_at = models.DateTimeField(_("report slots made"), null=True, blank=True)
+    # The day ``mubiao tick`` last sent this cycle's reminders: claimed with a conditional
+    # UPDATE, so two ticks never remind the same cycle twice on a day.
+    reminded_on = models.DateField(_("reminders sent on"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("reporting cycle")

@@ -50,11 +50,19 @@ class Due:
     level: int
 
 
-def due(today: dt.date) -> list[Due]:
-    """Which reminders the calendar calls for today (whether or not already sent)."""
+def reminding_cycles(today: dt.date):
+    """The cycles whose open reports are reminded today: opened, and locked at most
+    ``STOP_AFTER_LOCK`` ago."""
+    return Cycle.objects.filter(opens_on__lte=today, locks_on__gte=today - STOP_AFTER_LOCK)
+
+
+def due(today: dt.date, cycles: list[Cycle] | None = None) -> list[Due]:
+    """Which reminders the calendar calls for today (whether or not already sent), in
+    every reminding cycle or in the ``cycles`` given."""
     from mubiao.reporting.cycles import ensure_reports
 
-    cycles = Cycle.objects.filter(opens_on__lte=today, locks_on__gte=today - STOP_AFTER_LOCK)
+    if cycles is None:
+        cycles = list(reminding_cycles(today))
     for cycle in cycles:
         ensure_reports(cycle)
     reports = (
@@ -142,15 +150,18 @@ def post_webhook(url: str, text: str) -> None:
         response.read()
 
 
-def send_reminders(today: dt.date | None = None) -> dict[str, int]:
-    """Send what is due and not yet sent; returns counts per channel."""
+def send_reminders(
+    today: dt.date | None = None, cycles: list[Cycle] | None = None
+) -> dict[str, int]:
+    """Send what is due and not yet sent (in every reminding cycle, or in ``cycles``);
+    returns counts per channel."""
     from mubiao.reporting.workflow import today as local_today
 
     today = today or local_today()
     webhook = getattr(settings, "MUBIAO_WEBHOOK_URL", "")
     counts = {"app": 0, "email": 0, "webhook": 0, "failed": 0}
     with translation.override(settings.LANGUAGE_CODE):
-        for item in due(today):
+        for item in due(today, cycles):
             text = message(item)
             for user in recipients(item):
                 counts["app"] += _once(
@@ -172,3 +183,37 @@ def _try(counts: dict, item: Due, channel: str, to: str, user, text: str, send) 
         log.exception("reminder via %s to %s failed; will retry on the next run", channel, to)
         counts["failed"] += 1
         return 0
+
+
+def remind_daily(now: dt.datetime) -> int:
+    """The ``mubiao tick`` job ``reporting.reminders``: once a day, each reminding cycle's
+    reminders; returns how many were sent.
+
+    Each cycle is claimed for the day with a conditional UPDATE of ``Cycle.reminded_on``
+    (a second tick that day, or one racing this one, updates nothing and moves on). The
+    claim is committed before sending: the reminders are sent one by one, each row under
+    its once-only key, so a send that fails is retried by ``mubiao remind`` or the next
+    day's tick without a second copy of those already sent. If the work stops with an
+    error, the claim is given back so the next tick tries again.
+    """
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from mubiao.lib.tick import claim
+
+    today = timezone.localdate(now)
+    sent = 0
+    for cycle in reminding_cycles(today).order_by("due_on", "pk"):
+        before = cycle.reminded_on
+        due_today = Cycle.objects.filter(pk=cycle.pk).filter(
+            Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)
+        )
+        if not claim(due_today, reminded_on=today):
+            continue
+        try:
+            counts = send_reminders(today, [cycle])
+        except Exception:
+            Cycle.objects.filter(pk=cycle.pk, reminded_on=today).update(reminded_on=before)
+            raise
+        sent += counts["app"] + counts["email"] + counts["webhook"]
+    return sent

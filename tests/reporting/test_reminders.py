@@ -166,3 +166,36 @@ def test_an_earlier_cycle_left_unreported_is_overdue_too(world, clock):
     send_reminders()
     february = Reminder.objects.filter(report__cycle__code="202602", kind="overdue")
     assert february.filter(level=3).exists()  # locked since 03-10: the supervisor hears
+
+
+def test_the_tick_sends_each_cycles_reminders_once_a_day(world, march, clock, fgw_head):
+    from mubiao.lib import tick
+
+    clock("2026-04-06")
+    first = tick.run_once(only=["reporting.reminders"])["reporting.reminders"]
+    assert first == Reminder.objects.count() > 0
+    assert to_fgw("overdue", 1).count() == 2 and not to_fgw(level=2).exists()
+    march.refresh_from_db()
+    assert march.reminded_on.isoformat() == "2026-04-06"  # claimed for the day
+    assert tick.run_once(only=["reporting.reminders"]) == {"reporting.reminders": 0}
+    clock("2026-04-08")  # a new day: the heads' level is due
+    assert tick.run_once(only=["reporting.reminders"])["reporting.reminders"] > 0
+    assert set(to_fgw(level=2).values_list("recipient__username", flat=True)) == {"fgw-head"}
+    assert len(mail.outbox) == 2  # the head's two overdue reports, by e-mail once
+
+
+def test_a_tick_that_fails_gives_the_days_claim_back(world, march, clock, monkeypatch):
+    from mubiao.lib import tick
+    from mubiao.reporting import reminders
+
+    clock("2026-04-06")
+
+    def broken(today, cycles=None):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(reminders, "send_reminders", broken)
+    assert tick.run_once(only=["reporting.reminders"]) == {"reporting.reminders": -1}
+    march.refresh_from_db()
+    assert march.reminded_on is None  # the next tick tries again
+    monkeypatch.undo()
+    assert tick.run_once(only=["reporting.reminders"])["reporting.reminders"] > 0
