@@ -335,6 +335,11 @@ class ProjectProgress(Schema):
     rate: float | None
     expected: float | None
     against_expected: float | None
+    gap_points: float | None = Field(
+        None,
+        description="completion − 序时进度 in percentage points, from the rates rounded to "
+        "0.1% as the project page and the analysis Excel print them (-8.4)",
+    )
     funds_secured: float | None = Field(
         None,
         description="funds secured this year (本年累计到位资金, 10k yuan): the latest approved "

@@ -620,6 +620,7 @@ def ledger(request, plan_code: str, filters: Query[LedgerFilters]):
 def project_progress(request, plan_code: str, project_code: str, as_of: dt.date | None = None):
     """The project's approved monthly investment, year to date, against its plan and its
     序时进度, as of a date (figures through the last month that ended by then)."""
+    from mubiao.projects.analysis_excel import printed_rates
     from mubiao.projects.measures import progress_of
 
     project = project_access.get_project_for_user(request.user, plan_code, project_code)
@@ -636,6 +637,7 @@ def project_progress(request, plan_code: str, project_code: str, as_of: dt.date 
         "project": project.code, "as_of": as_of, "stage": p.stage, "months": months,
         "ytd": float(p.ytd), "annual_plan": _num(project.annual_plan), "rate": p.rate,
         "expected": _num(p.expected), "against_expected": p.against_expected,
+        "gap_points": printed_rates(p)[2],
         "status": str(p.status), "funds_secured": _num(p.funds_secured),
         "funds_month": p.funds_month or None, "funds_rate": p.funds_rate,
     }  # fmt: skip

@@ -47,9 +47,12 @@ LIGHTS = {
 }
 
 
-def _values(n: int, r: Progress) -> list:
-    p = r.project
-    plan = float(p.annual_plan) if p.annual_plan else None
+def printed_rates(r: Progress) -> tuple[float | None, float | None, float | None]:
+    """(completion, 序时进度, gap in points) as a project's figures are printed wherever
+    they are shown (this sheet, the project page, the API): the two rates rounded to
+    0.1% (fractions, 0.333) and the gap from the rounded rates, as offices compute it
+    (33.3% − 41.7% = −8.4); None where the project is not reported or has no plan."""
+    plan = float(r.project.annual_plan) if r.project.annual_plan else None
     rate = round(float(r.ytd) / plan, 3) if plan and r.reported else None
     share = (
         round(float(r.expected) / plan, 3)
@@ -57,6 +60,13 @@ def _values(n: int, r: Progress) -> list:
         else None
     )
     gap = round((rate - share) * 100, 1) if rate is not None and share is not None else None
+    return rate, share, gap
+
+
+def _values(n: int, r: Progress) -> list:
+    p = r.project
+    plan = float(p.annual_plan) if p.annual_plan else None
+    rate, share, gap = printed_rates(r)
     if not r.reported:
         light = _("not reported")
     elif r.status == Status.GREY:

@@ -23,7 +23,7 @@ from mubiao.projects import access as project_access
 from mubiao.projects import actions
 from mubiao.projects import figures_excel as figures_excel_io
 from mubiao.projects import measures as pm
-from mubiao.projects.analysis_excel import analysis_xlsx
+from mubiao.projects.analysis_excel import analysis_xlsx, printed_rates
 from mubiao.projects.excel import ProjectSheetError, export_projects
 from mubiao.projects.models import Chain, Project
 from mubiao.projects.rollup import indicator_actuals
@@ -156,6 +156,7 @@ def project_detail(request: HttpRequest, plan_code: str, project_code: str) -> H
     project = project_access.get_project_for_user(request.user, plan_code, project_code)
     today = timezone.localdate()
     progress = pm.progress_of([project], project.plan.year, today)[0]
+    rate, share, gap = printed_rates(progress)
     reports = (
         visible_reports(request.user, project.plan)
         .filter(project=project)
@@ -170,6 +171,7 @@ def project_detail(request: HttpRequest, plan_code: str, project_code: str) -> H
             "project": project,
             "targets": project.counts_toward.all(),
             "p": progress,
+            "printed": {"rate": rate, "share": share, "gap": gap},
             "curve": {
                 **pm.monthly_curve(project, today),
                 "planned_name": _("Plan by 序时进度"),

@@ -4,10 +4,12 @@ English UI), number formats, 未填报 stage, and the ledger's print setup."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from mubiao.api.actions import create_token
 from mubiao.reporting import actions
 from tests.projects.conftest import make_project
 
@@ -42,6 +44,17 @@ def test_the_analysis_layout_prints_like_the_ledger(world, login, month, clock):
     # months of data: 5/12 due by May; 40000/120000 = 33.3%, 41.7% due: 8.3 points short
     assert r[8].value == 0.333 and r[8].number_format == "0.0%"
     assert r[9].value == 0.417 and r[10].value == -8.4 and r[10].number_format == "+0.0;-0.0;0.0"
+    # the same figures, rounded the same way, on the project page and in the API
+    page = client.get(f"/plans/{world.plan.code}/projects/big/").text
+    shown = {k: re.search(rf'data-testid="project-{k}">([^<]*)<', page).group(1)
+             for k in ("rate", "share", "gap")}  # fmt: skip
+    assert shown == {"rate": "33.3%", "share": "41.7%", "gap": "-8.4"}
+    _token, raw = create_token(world.users["supervisor"], name="api")
+    api = client.get(
+        f"/api/v1/plans/{world.plan.code}/projects/big/progress?as_of=2026-07-02",
+        headers={"Authorization": f"Bearer {raw}"},
+    ).json()
+    assert api["gap_points"] == -8.4
     assert r[11].value is None and r[12].value is None  # reports no funds secured
     assert r[13].value == "在建" and r[14].value == LIGHT_RED
     p1 = rows["示范县重点项目p1"]  # never reported
