@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mubiao.dashboard import current
+from mubiao.dashboard import current, statuses
 from mubiao.dashboard.models import (
     BandRevision,
     BandSetting,
@@ -12,6 +12,9 @@ from mubiao.dashboard.models import (
     StatusChange,
 )
 from mubiao.lib.admin import ReadOnlyAdmin
+from mubiao.orgs.admin import OrgUnitAdmin
+from mubiao.orgs.models import OrgUnit
+from mubiao.plans.models import Plan
 
 
 @admin.register(StatusChange)
@@ -79,3 +82,25 @@ class StatusCacheAdmin(admin.ModelAdmin):
             ngettext("%(n)d table rebuilt.", "%(n)d tables rebuilt.", n) % {"n": n},
             messages.SUCCESS,
         )
+
+
+# A unit's names and its place in the tree are in the status rows (the units a row names,
+# the standings, the ranking and its counties' table), so saving a unit in the admin
+# judges again, inside the admin's transaction, every stored plan it belongs to or
+# belonged to before a move. Registered here: orgs imports nothing of the apps above it.
+admin.site.unregister(OrgUnit)
+
+
+@admin.register(OrgUnit)
+class JudgedOrgUnitAdmin(OrgUnitAdmin):
+    def save_model(self, request, obj, form, change) -> None:
+        before = OrgUnit.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if before is None:
+            return  # a new unit is in no plan yet
+        stored = Plan.objects.filter(pk__in=StatusCache.objects.values("plan")).select_related(
+            "issuer"
+        )
+        for plan in stored.order_by("pk"):
+            if before.is_within(plan.issuer) or obj.is_within(plan.issuer):
+                statuses.apply(plan, statuses.ALL)

@@ -489,3 +489,18 @@ def test_deleting_and_issuing_keep_the_store(month):
     plan_actions.issue(office, plan, [issued])
     assert CurrentStatus.objects.filter(plan=plan, task=issued).exists()
     agree(plan)
+
+
+def test_a_unit_renamed_in_the_admin_is_renamed_in_the_store(month, rf):
+    """A unit's name is in the rows and the standings: the admin's save judges its plans."""
+    from django.contrib import admin
+
+    from mubiao.orgs.models import OrgUnit
+
+    unit = OrgUnit.objects.get(code="swj")
+    unit.short_name = "市商务局（改名）"
+    request = rf.post("/admin/orgs/orgunit/")
+    request.user = get_user_model().objects.create_superuser("root")
+    admin.site._registry[OrgUnit].save_model(request, unit, form=None, change=True)
+    table = agree(month.plan)
+    assert "市商务局（改名）" in str(table["ranking"]["rows"])
