@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mubiao.dashboard.status import facts_of, schedule_of
-from mubiao.monitor import Linear, Monthly, Observation, Quarterly, Seasonal, judge
+from mubiao.monitor import Linear, Monthly, Observation, Quarterly, Seasonal, Stated, judge
 from mubiao.plans.models import Indicator
 
 BACK_LOADED = [None, 84, 84, 98, 112, 154, 98, 112, 154, 112, 140, 252]
@@ -57,3 +57,13 @@ def test_a_bad_schedule_is_refused_by_field(fields, field):
     with pytest.raises(ValidationError) as caught:
         indicator(**fields).clean()
     assert field in caught.value.message_dict
+
+
+def test_the_plans_convention_is_the_default_and_an_indicator_may_override_it():
+    from mubiao.plans.models import Plan
+
+    plan = Plan(code="p", name="p", year=2026, progress_schedule={"type": "quarterly"})
+    assert isinstance(schedule_of(indicator(), plan), Quarterly)  # the plan's convention
+    own = indicator(schedule={"type": "stated", "points": {"6": 0.6, "12": 1.2}})
+    assert isinstance(schedule_of(own, plan), Stated)  # the indicator's override
+    assert isinstance(schedule_of(indicator(), Plan(code="q", name="q", year=2026)), Monthly)
