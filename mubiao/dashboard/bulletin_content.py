@@ -276,11 +276,16 @@ def _behind_projects(plan: Plan, as_of: dt.date, shown: int = 10) -> list[str]:
             r.project.code,
         )
     )
-    return [
-        f"{r.project.name}（{r.project.county.short_name if r.project.county_id else '—'}，"
-        f"完成序时计划的{fixed((r.against_expected or 0) * 100, 1)}%）"
-        for r in rows[:shown]
-    ]
+    return [_behind_line(r) for r in rows[:shown]]
+
+
+def _behind_line(r) -> str:
+    """邓州市产业园项目（完成序时计划的40.0%）: the county only where the name does not
+    already begin with it."""
+    name = r.project.name
+    county = r.project.county.short_name if r.project.county_id else ""
+    where = "" if county and name.startswith(county) else f"{county or '—'}，"
+    return f"{name}（{where}完成序时计划的{fixed((r.against_expected or 0) * 100, 1)}%）"
 
 
 def _lagging(data: dict) -> list[dict]:

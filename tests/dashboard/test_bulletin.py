@@ -277,3 +277,20 @@ def test_a_task_and_its_measure_of_the_same_name_are_one_problem_said_once():
         "1. 研究院实体化运行（任务，市科技局）：判为红灯；其中“研发投入”低于序时进度2.0个百分点；"
         "“‘瞪羚’企业数”“专利数”判为黄灯。存在问题：设备到货延迟。"
     )
+
+
+def test_a_project_behind_is_named_with_its_county_once():
+    from types import SimpleNamespace as NS
+
+    from mubiao.dashboard.bulletin_content import _behind_line
+
+    def row(name, county):
+        unit = NS(short_name=county) if county else None
+        return NS(project=NS(name=name, county=unit, county_id=1 if county else None),
+                  against_expected=0.4)  # fmt: skip
+
+    assert (
+        _behind_line(row("邓州市产业园项目", "邓州市")) == "邓州市产业园项目（完成序时计划的40.0%）"
+    )
+    assert _behind_line(row("产业园项目", "邓州市")) == "产业园项目（邓州市，完成序时计划的40.0%）"
+    assert _behind_line(row("全市项目", None)) == "全市项目（—，完成序时计划的40.0%）"
