@@ -295,6 +295,12 @@ class LedgerRow(Schema):
     actual: float | None = None
     expected: float | None = None
     expected_fraction: float | None = None
+    #: year-to-date ÷ annual target, in % (cumulative amounts and counts), as the ledger page
+    completion: float | None = None
+    #: 序时进度 at the figures' data month, in %
+    progress: float | None = None
+    #: completion − 序时进度, in percentage points, from the rates as printed
+    gap_points: float | None = None
     status: str
     forecast: float | None = None
     forecast_low: float | None = None

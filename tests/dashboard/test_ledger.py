@@ -140,3 +140,45 @@ def test_mubiao_ledger_writes_excel_and_explains_mistakes(reported, tmp_path, ca
     assert "no plan with code 'no-plan'" in capsys.readouterr().err
     assert main(["ledger", "demo-2026", "--as-of", "July"]) == 1
     assert main(["ledger", "demo-2026", "--format", "xlsx"]) == 1
+
+
+def _row_cells(page: str, name: str) -> tuple[str, str]:
+    """(completion, gap) of the table row naming ``name``."""
+    import re
+
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S):
+        if f">{name}<" in row or f"{name}</td>" in row:
+            completion = re.search(r'data-testid="completion"[^>]*>([^<]*)<', row)
+            gap = re.search(r'data-testid="gap-points"[^>]*>([^<]*)<', row)
+            if completion and gap:
+                return completion.group(1), gap.group(1)
+    raise AssertionError(f"no row for {name}")
+
+
+def test_the_same_completion_gap_and_verdict_on_every_surface(reported, login, client, capsys):
+    """690 of 1,500 亿元 by June, judged on 10 July: 46.0% done, 4.0 points below 序时进度
+    (50.0%), yellow, on the dashboard, the ledger page and its Excel, `mubiao ledger`, the
+    API and the task page."""
+    from mubiao.api.actions import create_token
+
+    office = login("supervisor")
+    q = "?as_of=2026-07-10"
+    assert _row_cells(office.get(f"{P}/{q}").text, "完成投资") == ("46.0%", "-4.0")
+    assert _row_cells(office.get(f"{P}/ledger/{q}").text, "完成投资") == ("46.0%", "-4.0")
+    sheet = ledger_sheet(office)
+    header = [c.value for c in sheet[2]]
+    row = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[-1] == "investment")
+    at = {h: row[i] for i, h in enumerate(header)}
+    assert (at["完成率（%）"], at["与序时进度差（百分点）"], at["状态"]) == (0.46, -4.0, "黄灯")
+    assert main(["ledger", "demo-2026", "--as-of", "2026-07-10"]) == 0
+    cli = {r["code"]: r for r in json.loads(capsys.readouterr().out)["rows"]}["investment"]
+    assert (cli["completion"], cli["gap_points"], cli["status"]) == (46.0, -4.0, "yellow")
+    _token, raw = create_token(reported.users["supervisor"], name="api")
+    api = client.get(
+        "/api/v1/plans/demo-2026/ledger?as_of=2026-07-10&type=indicator",
+        headers={"Authorization": f"Bearer {raw}"},
+    ).json()
+    found = next(r for r in api["items"] if r["code"] == "investment")
+    assert (found["completion"], found["gap_points"], found["status"]) == (46.0, -4.0, "yellow")
+    task = office.get(f"{P}/tasks/t1/{q}").text
+    assert "完成年度目标的46.0%，低于序时进度4.0个百分点" in task
