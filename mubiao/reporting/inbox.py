@@ -59,6 +59,11 @@ def inbox_of(user) -> Inbox:
     )
     box = Inbox(cycles=cycles, own=own, mine=mine, groups={g: [] for g in GROUPS})
     today = workflow.today()
+    # 逾期 is one rule whatever the cycle: a report of a cycle already out of the inbox's
+    # window that is still overdue stays in its overdue group, as the dashboard lists it.
+    for report in overdue_earlier(user, plans, cycles, today).filter(project__isnull=True):
+        report.sentence = workflow.describe(report)
+        box.groups["overdue"].append(report)
     for report in mine:
         report.sentence = workflow.describe(report)
         box_of = _group_of(report, today)
@@ -67,6 +72,19 @@ def inbox_of(user) -> Inbox:
         else:
             box.groups[box_of].append(report)
     return box
+
+
+def overdue_earlier(user, plans, cycles: list[Cycle], today: dt.date) -> QuerySet[Report]:
+    """The user's units' reports overdue (``workflow.overdue_q``) in the plans' cycles
+    before ``cycles`` (the inbox's window), key projects' months included."""
+    return (
+        access.reports_to_fill(user)
+        .filter(cycle__plan__in=plans)
+        .exclude(cycle__in=cycles)
+        .filter(workflow.overdue_q(today))
+        .select_related(*REPORT_RELATED)
+        .order_by("cycle__due_on", "unit__path", "task__order", "pk")
+    )
 
 
 def _group_of(report: Report, today: dt.date) -> str:

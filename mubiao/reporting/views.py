@@ -7,6 +7,7 @@ status and nothing saved.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -75,20 +76,26 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "today": today,
         "unit_cycles": [c for c in cycles if today < c.locks_on and mine.filter(cycle=c).exists()],
         "has_units": bool(org_access.unit_roots(user)),
-        "project_cycles": _project_cycles(own, cycles),
+        "project_cycles": _project_cycles(own, cycles, today),
+        "projects_overdue_earlier": inbox_data.overdue_earlier(user, plans, cycles, today)
+        .filter(project__isnull=False)
+        .count(),
     }
     return render(request, "reporting/inbox.html", context)
 
 
-def _project_cycles(own: QuerySet[Report], cycles: list[Cycle]) -> list[tuple[Cycle, int, int]]:
-    """(cycle, not yet submitted, all) of the unit's key-project months per open cycle."""
+def _project_cycles(
+    own: QuerySet[Report], cycles: list[Cycle], today: dt.date
+) -> list[tuple[Cycle, int, int, int]]:
+    """(cycle, not yet submitted, all, overdue) of the unit's key-project months per open
+    cycle; overdue (逾期) by the one rule (``workflow.overdue_q``), as the dashboard counts."""
     rows = []
     for cycle in cycles:
         slots = own.filter(cycle=cycle, project__isnull=False)
         total = slots.count()
         if total:
             todo = slots.exclude(state__in=(S.SUBMITTED, S.APPROVED)).count()
-            rows.append((cycle, todo, total))
+            rows.append((cycle, todo, total, slots.filter(workflow.overdue_q(today)).count()))
     return rows
 
 

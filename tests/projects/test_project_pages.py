@@ -97,3 +97,27 @@ def test_a_project_with_no_figures_shows_no_light_and_not_reported(world, login,
     assert 'data-testid="breakdowns"' in page and "按项目级别" in page
     detail = login("supervisor").get(named.get_absolute_url()).text
     assert "light-green" not in detail
+
+
+def test_a_units_inbox_counts_every_overdue_report_its_dashboard_lists(world, login, months):
+    """逾期 counted once: the county's inbox (its tasks' reports, earlier cycles' too, and
+    its key projects' months) says as many overdue reports as its dashboard lists."""
+    client = login("county")
+    shown = client.get(f"/monitor/{world.plan.code}/").context["data"]["overdue"]
+    listed = shown["reports"]
+    assert shown["total"] == len(listed)
+    assert {r["cycle_code"] for r in listed} >= {"202601", "202605"}  # earlier cycles too
+    page = client.get("/reporting/")
+    context = page.context
+    tasks = [f"{r.cycle.code}/{r.task.code}" for r in context["groups"]["overdue"]]
+    assert sorted(tasks) == sorted(f"{r['cycle_code']}/{r['task_code']}" for r in listed
+                                   if r["task_code"])  # fmt: skip
+    projects = [n for *_rest, n in context["project_cycles"]]
+    assert projects == [1, 0]  # May's month overdue, June's not due yet (the window)
+    assert context["projects_overdue_earlier"] == 4  # January to April
+    assert sum(projects) + context["projects_overdue_earlier"] + len(tasks) == len(listed)
+    text = page.text
+    assert re.findall(r'data-testid="projects-overdue">([^<]*)<', text) == ["其中1个已逾期"]
+    assert re.search(
+        r'data-testid="projects-overdue-earlier"><strong[^>]*>此前月份：4个已逾期<', text
+    )
