@@ -45,7 +45,7 @@ def time_progress(plan: Plan, as_of: dt.date) -> dict:
     from mubiao.dashboard.status import plan_schedule
     from mubiao.projects.measures import reference_month
 
-    month_end = reference_month(as_of)
+    month_end = reference_month(as_of, plan.pk, plan.year)
     if month_end is None:
         return {"data_month": None, "fraction": None, "label_zh": "", "label_en": ""}
     fraction = expected_fraction(month_end, plan.year, plan_schedule(plan))

@@ -300,7 +300,7 @@ def project_observations(
         return {}  # the plan has no key projects: nothing to roll up
     ids = {i.pk for i in indicators}
     links = Project.counts_toward.through.objects.filter(indicator_id__in=ids)
-    month_end = reference_month(as_of)
+    month_end = reference_month(as_of, plan.pk, plan.year)
     if month_end is None or not links.exists():
         return {}
     period = period_containing(month_end, "month").code

@@ -165,7 +165,7 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
     index = MEASURE_INDEX[measure]
     best_first = dataclasses.replace(ranking, order="desc")
     ranked = rank_sequences({n: f[index] for n, f in figures.items()}, kinds, ranking)
-    through = reference_month(as_of)
+    through = reference_month(as_of, plan.pk, plan.year)
     counts = _counts(plan, progress, as_of, kinds, best_first, decimals) if through else {}
     points = _unit_points(progress, through, setting["points"])
     sequences = []
@@ -279,7 +279,7 @@ def _counts(plan, progress, as_of, kinds, ranking, decimals) -> dict[str, tuple[
     from mubiao.monitor import DEFAULT_SCHEDULE
     from mubiao.projects.measures import expected_share, month_end, project_share, reference_month
 
-    through = reference_month(as_of)
+    through = reference_month(as_of, plan.pk, plan.year)
     last = through.month
     index = MEASURE_INDEX[ranking.measure]
     year = plan.year

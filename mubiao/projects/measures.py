@@ -55,13 +55,38 @@ BANDS = default_bands("cumulative-floor")
 BEHIND = frozenset({Status.RED, Status.YELLOW})
 
 
-def reference_month(as_of: dt.date) -> dt.date | None:
-    """The last day of the last month that ended on or before ``as_of``."""
-    first = as_of.replace(day=1)
-    if as_of.month == 12 and as_of.day == 31:
-        return as_of
-    end = first - dt.timedelta(days=1)
-    return end if end.year == as_of.year else None
+def reference_month(
+    as_of: dt.date, plan_id: int | None = None, year: int | None = None
+) -> dt.date | None:
+    """The last day of the data month as of ``as_of``: the last month ended by then.
+
+    Given the plan (``plan_id`` and its ``year``), the last month of the plan's year ended
+    by ``as_of`` *whose monthly reports were due by then* (PRACTICE.md §1, the data-month
+    convention): on 3 December, November's reports being due on the 5th, it is October
+    (1–10月, judged at 10/12), not a November nobody has reported yet; from 6 December it
+    is November; seen in the next January, December once its reports were due. A plan
+    without monthly cycles: the last month ended.
+    """
+    end = as_of if (as_of.month, as_of.day) == (12, 31) else as_of.replace(day=1) - ONE_DAY
+    if plan_id is None or year is None:
+        return end if end.year == as_of.year else None
+    if end.year > year:
+        end = dt.date(year, 12, 31)
+    if end.year < year:
+        return None
+    from mubiao.reporting.models import Cycle
+
+    due = (
+        Cycle.objects.filter(plan_id=plan_id, kind=Cycle.Kind.MONTH, end=end)
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    if due is not None and as_of <= due:
+        end = end.replace(day=1) - ONE_DAY
+    return end if end.year == year else None
+
+
+ONE_DAY = dt.timedelta(days=1)
 
 
 def project_schedule(plan: Plan) -> Schedule:
@@ -187,7 +212,7 @@ def progress_of(projects, year: int, as_of: dt.date) -> list[Progress]:
     projects = list(projects)
     if not projects:
         return []
-    through = reference_month(as_of)
+    through = reference_month(as_of, projects[0].plan_id, year)
     months = approved_months([p.pk for p in projects], year, through, approved_by=as_of)
     schedules = schedules_of(projects)
     return [
@@ -231,7 +256,7 @@ def totals(rows: list[Progress], year: int, as_of: dt.date) -> dict:
     """City (or county) totals: YTD, plan, rates, counts by light and by reported stage."""
     ytd = sum((r.ytd for r in rows), Decimal(0))
     plan = sum((r.project.annual_plan or Decimal(0) for r in rows), Decimal(0))
-    through = reference_month(as_of)
+    through = reference_month(as_of, rows[0].project.plan_id, year) if rows else None
     expected = sum(
         (
             (r.project.annual_plan or Decimal(0))
@@ -290,7 +315,8 @@ def grouped(rows: list[Progress], key) -> list[tuple[str, dict]]:
 def monthly_curve(project: Project, as_of: dt.date) -> dict:
     """The project page's chart: cumulative actual per reported month against plan."""
     year = project.plan.year
-    months = approved_months([project.pk], year, reference_month(as_of)).get(project.pk, {})
+    through = reference_month(as_of, project.plan_id, year)
+    months = approved_months([project.pk], year, through).get(project.pk, {})
     plan = float(project.annual_plan or 0)
     schedule = project_schedule(project.plan)
     labels, planned, actual = [], [], []
@@ -306,7 +332,9 @@ def monthly_curve(project: Project, as_of: dt.date) -> dict:
     return {"labels": labels, "planned": planned, "actual": actual}
 
 
-def start_filters(as_of: dt.date, basis: str = Plan.StartRateBasis.BY_MONTH):
+def start_filters(
+    as_of: dt.date, basis: str = Plan.StartRateBasis.BY_MONTH, through: dt.date | None = None
+):
     """(planned to start, started) as filters: the two sides of 开工率, as of the data
     month (the last month over by ``as_of``; before January is over, the day itself).
 
@@ -316,10 +344,12 @@ def start_filters(as_of: dt.date, basis: str = Plan.StartRateBasis.BY_MONTH):
     - ``all``: every project of the library (continuing ones count as started when their
       start is recorded).
     The numerator is the projects of the denominator started by the data month's end.
+    ``through``: the data month's last day, when the caller has the plan's
+    (``reference_month(as_of, plan_id, year)``).
     """
     from django.db.models import Q
 
-    through = reference_month(as_of) or as_of
+    through = through or reference_month(as_of) or as_of
     new = Q(category=Project.Category.NEW)
     if basis == Plan.StartRateBasis.THIS_YEAR:
         planned = new & Q(planned_start__year=as_of.year)
@@ -345,7 +375,7 @@ def summary(projects, year: int, as_of: dt.date, rows: list[Progress] | None = N
         return None
     t = totals(rows, year, as_of)
     basis = getattr(rows[0].project.plan, "start_rate_basis", Plan.StartRateBasis.BY_MONTH)
-    planned, started = start_filters(as_of, basis)
+    planned, started = start_filters(as_of, basis, t["through"])
     starts = projects.aggregate(
         planned=Count("pk", filter=planned), started=Count("pk", filter=started)
     )
@@ -452,7 +482,8 @@ def figures(projects, year: int, as_of: dt.date) -> dict | None:
 def breakdowns(rows: list[Progress], as_of: dt.date) -> dict:
     """The month's increment, year-on-year and the breakdowns of :func:`figures`, from
     rows already computed (the projects pages)."""
-    through = reference_month(as_of)
+    first = rows[0].project if rows else None
+    through = reference_month(as_of, first.plan_id, first.plan.year) if first else None
     month = through.month if through else 0
     increment = sum((r.months.get(month, Decimal(0)) for r in rows), Decimal(0))
     ytd = float(sum((r.ytd for r in rows), Decimal(0)))

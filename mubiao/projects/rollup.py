@@ -43,7 +43,7 @@ def indicator_actuals(
     ``progress``: the plan's projects' measures as of ``as_of`` by project id, when the
     caller has them already (a day's view needs them for the projects' summary too); the
     projects it lacks (a filtered list) are worked out here."""
-    through = reference_month(as_of)
+    through = reference_month(as_of, plan.pk, plan.year)
     links = Project.counts_toward.through.objects.filter(project__plan=plan)
     by_indicator: dict[int, set[int]] = {}
     for project_id, indicator_id in links.values_list("project_id", "indicator_id"):

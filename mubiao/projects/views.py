@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from mubiao.monitor import start_rate
 from mubiao.orgs import access
 from mubiao.plans import access as plan_access
-from mubiao.plans.models import Indicator
+from mubiao.plans.models import Indicator, Plan
 from mubiao.projects import access as project_access
 from mubiao.projects import actions
 from mubiao.projects import figures_excel as figures_excel_io
@@ -50,10 +50,11 @@ def _filtered(request: HttpRequest, projects: QuerySet[Project]) -> QuerySet[Pro
     return projects
 
 
-def measures(projects: QuerySet[Project], as_of: dt.date, basis: str) -> dict:
-    """Totals, the start rate as of a date (on the plan's denominator ``basis``), and
-    counts by stage, county and chain."""
-    planned, started = pm.start_filters(as_of, basis)
+def measures(projects: QuerySet[Project], as_of: dt.date, plan: Plan) -> dict:
+    """Totals, the start rate as of a date (on the plan's denominator, at its data
+    month), and counts by stage, county and chain."""
+    through = pm.reference_month(as_of, plan.pk, plan.year)
+    planned, started = pm.start_filters(as_of, plan.start_rate_basis, through)
     totals = projects.aggregate(
         n=Count("pk"),
         total=Sum("total_investment"),
@@ -118,7 +119,7 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    m = measures(projects, today, plan.start_rate_basis)
+    m = measures(projects, today, plan)
     for row in m["by_county"]:  # funds secured per county, counted as everywhere (pm.funds)
         row["f"] = county_funds.get(row["county__code"] or "", pm.funds([]))
     return render(
@@ -202,7 +203,7 @@ def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpRespon
             "plan": plan,
             "county": unit,
             "t": pm.totals(rows, plan.year, today),
-            "m": measures(projects, today, plan.start_rate_basis),
+            "m": measures(projects, today, plan),
             "by_chain": pm.grouped(rows, lambda p: p.chain.name if p.chain else _("no chain")),
             "f": pm.funds(rows),
             "behind": behind[:100],
