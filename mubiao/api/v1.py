@@ -619,7 +619,7 @@ def ledger(request, plan_code: str, filters: Query[LedgerFilters]):
 )
 def project_progress(request, plan_code: str, project_code: str, as_of: dt.date | None = None):
     """The project's approved monthly investment, year to date, against its plan and its
-    序时进度, as of a date (figures through the last month that ended by then)."""
+    序时进度, as of a date (figures through the plan's data month as of then)."""
     from mubiao.projects.analysis_excel import printed_rates
     from mubiao.projects.measures import progress_of
 

@@ -35,7 +35,7 @@ from mubiao.lib.text import printable_tree
 from mubiao.monitor import is_period_code, parse_period
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Plan
-from mubiao.reporting.cycles import month_end
+from mubiao.reporting.cycles import data_month_days, month_end
 from mubiao.reporting.models import Cycle
 
 
@@ -47,19 +47,19 @@ def may_publish(user, plan: Plan) -> bool:
 def as_of_window(cycle: Cycle) -> tuple[dt.date, dt.date | None]:
     """The days a bulletin of ``cycle`` may be built as of (``None``: no last day).
 
-    Its figures are those of the data month, the last month ended by its "as of" day
-    (PRACTICE.md §1): for a cycle that ends with a month (202610, 2026Q3, 2026) that is
-    the month after the period, so the October bulletin is built in November (as of
-    2026-11-01 to 2026-11-30) and prints 1–10月; as of December it would print 1–11月
-    under October's title. The year's last day is its own data month's end. A custom
-    cycle that does not end with a month is only kept from being built before it ends.
+    Its figures are those of the data month as of its "as of" day (PRACTICE.md §1,
+    ``reporting.cycles.data_month``): for a cycle that ends with a month (202610, 2026Q3,
+    2026) the window is the days on which that month is the plan's data month, from the
+    day after its monthly reports were due to the day the next month's are due. The
+    October bulletin (reports due on 5 November) is built as of 6 November to 5 December
+    and prints 1–10月; as of 6 December it would print 1–11月 under October's title. The
+    year's bulletin (December) has no last day. A custom cycle that does not end with a
+    month is only kept from being built before it ends.
     """
     end = cycle.end
     if end != month_end(end.year, end.month):
         return end, None
-    first = end if (end.month, end.day) == (12, 31) else end + dt.timedelta(days=1)
-    after = end + dt.timedelta(days=1)
-    return first, month_end(after.year, after.month)
+    return data_month_days(cycle.plan_id, end.year, end.month)
 
 
 def check_as_of(cycle: Cycle, as_of: dt.date) -> None:

@@ -1,8 +1,9 @@
 """Measures of the key projects from their approved monthly figures.
 
 Only approved months count (a submitted month waits for the supervisor; a reopened one
-counts again once re-approved). For a date ``as_of`` the figures run through the last
-month that ended on or before it (the *reference month*): on 26 November that is October.
+counts again once re-approved). For a date ``as_of`` the figures run through the plan's
+data month (the *reference month*, ``reporting.cycles.data_month``): the last month ended
+by then whose monthly reports were due; on 26 November and on 3 December, October.
 
 - year-to-date investment (累计完成投资) = the sum of the approved months' investment;
 - completion rate against the annual plan = YTD ÷ this year's planned investment;
@@ -46,6 +47,7 @@ from mubiao.monitor import (
 )
 from mubiao.plans.models import Plan
 from mubiao.projects.models import Project, ProjectFigures
+from mubiao.reporting.cycles import data_month
 
 # Monthly completed investment of a key-project pool in a typical year (亿元), the profile
 # docs/monitor.md uses: 28.7% by the end of June, 58% by September, the rest in Q4. The
@@ -58,32 +60,17 @@ BEHIND = frozenset({Status.RED, Status.YELLOW})
 def reference_month(
     as_of: dt.date, plan_id: int | None = None, year: int | None = None
 ) -> dt.date | None:
-    """The last day of the data month as of ``as_of``: the last month ended by then.
+    """The last day of the data month as of ``as_of``.
 
-    Given the plan (``plan_id`` and its ``year``), the last month of the plan's year ended
-    by ``as_of`` *whose monthly reports were due by then* (PRACTICE.md §1, the data-month
-    convention): on 3 December, November's reports being due on the 5th, it is October
-    (1–10月, judged at 10/12), not a November nobody has reported yet; from 6 December it
-    is November; seen in the next January, December once its reports were due. A plan
-    without monthly cycles: the last month ended.
+    Given the plan (``plan_id`` and its ``year``): ``reporting.cycles.data_month``, the
+    last month of the plan's year ended by ``as_of`` whose monthly reports were due by
+    then (on 3 December, November's reports being due on the 5th, it is October).
+    Without a plan: the last month ended by then, in ``as_of``'s year.
     """
-    end = as_of if (as_of.month, as_of.day) == (12, 31) else as_of.replace(day=1) - ONE_DAY
     if plan_id is None or year is None:
+        end = as_of if (as_of.month, as_of.day) == (12, 31) else as_of.replace(day=1) - ONE_DAY
         return end if end.year == as_of.year else None
-    if end.year > year:
-        end = dt.date(year, 12, 31)
-    if end.year < year:
-        return None
-    from mubiao.reporting.models import Cycle
-
-    due = (
-        Cycle.objects.filter(plan_id=plan_id, kind=Cycle.Kind.MONTH, end=end)
-        .values_list("due_on", flat=True)
-        .first()
-    )
-    if due is not None and as_of <= due:
-        end = end.replace(day=1) - ONE_DAY
-    return end if end.year == year else None
+    return data_month(as_of, plan_id, year)
 
 
 ONE_DAY = dt.timedelta(days=1)

@@ -33,6 +33,60 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _monthly_due(plan_id: int, end: dt.date) -> dt.date | None:
+    """The due day of the plan's monthly cycle that ends on ``end``, if it has one."""
+    return (
+        Cycle.objects.filter(plan_id=plan_id, kind=Cycle.Kind.MONTH, end=end)
+        .order_by()
+        .values_list("due_on", flat=True)
+        .first()
+    )
+
+
+def data_month(as_of: dt.date, plan_id: int, year: int) -> dt.date | None:
+    """The last day of the plan's data month as of ``as_of`` (PRACTICE.md §1), or ``None``
+    before the plan's year has one.
+
+    The data month is the last month of the plan's year that has ended by ``as_of`` *and
+    whose monthly reports were due by then*: on 3 December, November's reports being due
+    on the 5th, it is October (figures 1–10月, judged at 10/12), not a November nobody has
+    reported yet; from 6 December it is November. Seen after the year, it is December
+    once December's reports were due. A month without a monthly cycle of the plan counts
+    from the day after it ends (the last day of the year counts as December's own).
+    """
+    end = as_of if (as_of.month, as_of.day) == (12, 31) else as_of.replace(day=1) - ONE_DAY
+    if end.year > year:
+        end = dt.date(year, 12, 31)
+    if end.year < year:
+        return None
+    due = _monthly_due(plan_id, end)
+    if due is not None and as_of <= due:
+        end = end.replace(day=1) - ONE_DAY
+    return end if end.year == year else None
+
+
+def data_month_days(plan_id: int, year: int, month: int) -> tuple[dt.date, dt.date | None]:
+    """The first and last day (``None``: no last day) on which ``month`` of ``year`` is the
+    plan's data month (:func:`data_month`): from the day after its reports were due (or
+    after it ended) to the day the next month's reports are due (or the next month's
+    end). October 2026, reports due on the 5th: 6 November to 5 December. December has
+    no last day: it stays the data month of the year seen from any later day.
+    """
+    end = month_end(year, month)
+    due = _monthly_due(plan_id, end)
+    calendar_first = end if month == 12 else end + ONE_DAY
+    first = calendar_first if due is None else max(calendar_first, due + ONE_DAY)
+    if month == 12:
+        return first, None
+    following = month_end(year, month + 1)
+    calendar_last = following - ONE_DAY if month + 1 == 12 else following
+    due_next = _monthly_due(plan_id, following)
+    return first, calendar_last if due_next is None else max(calendar_last, due_next)
+
+
 def monthly_calendar(year: int, *, due_day: int = 5, grace_days: int = 5) -> list[CycleDates]:
     """Twelve months; each due on ``due_day`` of the next month.
 

@@ -3,6 +3,7 @@ publishes it and downloads the Word file and its PDF copy."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 
@@ -10,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from mubiao.dashboard.bulletin import as_of_window, default_as_of
 from mubiao.reporting.models import Cycle
 from tests.dashboard.helpers import report_value
 
@@ -44,12 +46,16 @@ def test_the_office_builds_edits_and_publishes_the_october_bulletin(
     latest = max(closed, key=lambda c: c.start)
     expect(page.get_by_test_id("bulletin-cycle")).to_have_value(latest.code)
     # Choosing a cycle moves the date into the days its bulletin may be built as of (the
-    # month after its period; today is later than both windows' ends).
+    # days its month is the data month: June's from 6 July to 5 August; October's from 6
+    # November to 5 December, today when today is within).
     page.wait_for_load_state()
     page.get_by_test_id("bulletin-cycle").select_option("202606")
-    expect(page.get_by_test_id("bulletin-as-of")).to_have_value("2026-07-31")
+    expect(page.get_by_test_id("bulletin-as-of")).to_have_value("2026-08-05")
     page.get_by_test_id("bulletin-cycle").select_option("202610")
-    expect(page.get_by_test_id("bulletin-as-of")).to_have_value("2026-11-30")
+    october_cycle = Cycle.objects.get(plan=october.plan, code="202610")
+    proposed = default_as_of(october_cycle, today)
+    assert as_of_window(october_cycle) == (dt.date(2026, 11, 6), dt.date(2026, 12, 5))
+    expect(page.get_by_test_id("bulletin-as-of")).to_have_value(proposed.isoformat())
     page.get_by_test_id("bulletin-as-of").fill("2026-11-10")
     page.get_by_test_id("save-draft").click()
 

@@ -37,7 +37,9 @@ def last_month(bworld):
     cycle = Cycle.objects.create(
         plan=bworld.plan, code=f"{end:%Y%m}", kind=Cycle.Kind.MONTH, name=f"{end.month}月项目月报",
         start=start, end=start.replace(day=calendar.monthrange(end.year, end.month)[1]),
-        opens_on=today - dt.timedelta(days=1), due_on=today + dt.timedelta(days=5),
+        # Due yesterday, still open (the lock is ten days on): last month is the data month
+        # once its reports were due, so its approved figures count today.
+        opens_on=today - dt.timedelta(days=5), due_on=today - dt.timedelta(days=1),
         locks_on=today + dt.timedelta(days=10),
     )  # fmt: skip
     project = Project.objects.create(

@@ -158,7 +158,7 @@ def test_the_landing_pages_cost_the_same_queries_for_a_bigger_plan(reported, log
     read = " ".join(q["sql"] for q in small.captured_queries)
     if today:  # read from the store (or its page cache): nothing is loaded to judge
         assert "reporting_reportvalue" not in read and "plans_milestone" not in read
-    assert len(small.captured_queries) < 30
+    assert len(small.captured_queries) <= 30  # one of them finds the data month's due day
 
 
 def test_the_ledger_shows_200_rows_a_page(reported, login):

@@ -36,7 +36,7 @@ def test_it_gives_the_months_increment_year_on_year_and_breakdowns(world, month,
     _approve(world, month, clock, a, "202601", "1000000")
     _approve(world, month, clock, a, "202602", "1100000")
     _approve(world, month, clock, b, "202602", "50", stage="not_started")
-    f = figures(Project.objects.filter(plan=world.plan), 2026, D(2026, 3, 5))
+    f = figures(Project.objects.filter(plan=world.plan), 2026, D(2026, 3, 6))
     assert f["month"] == 2
     assert f["increment"] == 1_100_050.0  # February's own investment, all projects
     assert f["ytd"] == 2_100_050.0
@@ -68,8 +68,8 @@ def test_it_gives_no_year_on_year_without_last_years_series_and_unit(world):
 def test_a_project_without_an_annual_plan_gets_no_green_light(world, month, clock):
     project = make_project(world, "named", annual_plan=None)
     _approve(world, month, clock, project, "202601", "300")
-    row = progress_of([project], 2026, D(2026, 2, 2))[0]
+    row = progress_of([project], 2026, D(2026, 2, 6))[0]
     assert row.reported and row.status == Status.GREY and not row.behind
     assert row.stage_label == "在建"
-    unreported = progress_of([make_project(world, "x")], 2026, D(2026, 2, 2))[0]
+    unreported = progress_of([make_project(world, "x")], 2026, D(2026, 2, 6))[0]
     assert unreported.stage_label is None  # shown 未填报

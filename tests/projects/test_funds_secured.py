@@ -36,13 +36,13 @@ def test_a_projects_funds_are_those_of_its_latest_month_that_states_them(world, 
     project = make_project(world, "a", annual_plan=Decimal(10_000))
     _approve(world, month, clock, project, "202601", "800", funds="3000")
     _approve(world, month, clock, project, "202602", "900")  # left blank this month
-    row = progress_of([project], 2026, D(2026, 3, 5))[0]
+    row = progress_of([project], 2026, D(2026, 3, 6))[0]
     assert (row.funds_secured, row.funds_month, row.funds_rate) == (Decimal("3000.00"), 1, 0.3)
     _approve(world, month, clock, project, "202603", "700", funds="4500")
-    row = progress_of([project], 2026, D(2026, 4, 5))[0]
+    row = progress_of([project], 2026, D(2026, 4, 6))[0]
     assert (row.funds_secured, row.funds_month, row.funds_rate) == (Decimal("4500.00"), 3, 0.45)
     # as of early March, March's figure did not exist yet: the past is rebuilt as it was
-    assert progress_of([project], 2026, D(2026, 3, 5))[0].funds_secured == Decimal("3000.00")
+    assert progress_of([project], 2026, D(2026, 3, 6))[0].funds_secured == Decimal("3000.00")
 
 
 def test_the_rate_counts_only_the_projects_that_report_funds(world, month, clock):
@@ -54,7 +54,7 @@ def test_the_rate_counts_only_the_projects_that_report_funds(world, month, clock
     _approve(world, month, clock, b, "202602", "100", funds="600")
     _approve(world, month, clock, c, "202602", "100")  # reports no funds: does not dilute
     _approve(world, month, clock, d, "202602", "100", funds="500")
-    f = figures(Project.objects.filter(plan=world.plan), 2026, D(2026, 3, 5))
+    f = figures(Project.objects.filter(plan=world.plan), 2026, D(2026, 3, 6))
     assert (f["funds_n"], f["funds_secured"], f["funds_plan"]) == (3, 4100.0, 11_200.0)
     assert f["funds_rate"] == pytest.approx(3600 / 11_200)
     tiers = {t["key"]: t for t in f["by_tier"]}
@@ -71,7 +71,7 @@ def test_the_rate_counts_only_the_projects_that_report_funds(world, month, clock
 def test_the_bulletin_says_nothing_of_funds_where_none_are_reported(world, month, clock):
     a = make_project(world, "a", tier=Project.Tier.PROVINCE)
     _approve(world, month, clock, a, "202602", "100")
-    blocks = _project_figures(world.plan, D(2026, 3, 5))
+    blocks = _project_figures(world.plan, D(2026, 3, 6))
     assert not [b for b in blocks if b["kind"] == "text" and "资金到位" in b["text"]]
     table = next(b for b in blocks if b["kind"] == "table")
     assert "资金到位率（报送项目数）" not in table["header"]
@@ -90,18 +90,18 @@ def test_the_same_funds_figure_on_the_page_in_the_api_and_in_the_bulletin(
     a = make_project(world, "a", tier=Project.Tier.PROVINCE, annual_plan=Decimal(12_345))
     _approve(world, month, clock, a, "202601", "500", funds="1000")
     _approve(world, month, clock, a, "202602", "600", funds="4,115.55")
-    clock("2026-03-05")
+    clock("2026-03-06")
     page = login("supervisor").get(f"/plans/{world.plan.code}/projects/{a.code}/").text
     assert _page_figures(page) == ("4,115.55", "33.3%")
     _token, raw = create_token(world.users["supervisor"], name="api")
     api = client.get(
-        f"/api/v1/plans/{world.plan.code}/projects/{a.code}/progress?as_of=2026-03-05",
+        f"/api/v1/plans/{world.plan.code}/projects/{a.code}/progress?as_of=2026-03-06",
         headers={"Authorization": f"Bearer {raw}"},
     ).json()
     assert (api["funds_secured"], api["funds_month"]) == (4115.55, 2)
     assert f"{api['funds_rate'] * 100:.1f}%" == "33.3%"
     assert [m["funds_secured"] for m in api["months"]] == [1000.0, 4115.55]
-    blocks = _project_figures(world.plan, D(2026, 3, 5))
+    blocks = _project_figures(world.plan, D(2026, 3, 6))
     said = [b["text"] for b in blocks if b["kind"] == "text"]
     # p1 (the fixture's) reports nothing: one project reports funds
     assert "报送资金到位情况的1个项目本年累计到位资金4116万元，资金到位率33.3%。" in said

@@ -45,6 +45,26 @@ def test_it_reads_figures_through_the_last_month_that_ended(as_of, month_end):
     assert reference_month(as_of) == month_end
 
 
+@pytest.mark.parametrize(
+    ("as_of", "month_end"),
+    [(D(2026, 12, 3), D(2026, 10, 31)),  # November's reports are due on the 5th
+     (D(2026, 12, 5), D(2026, 10, 31)),  # the due day itself: not all are in yet
+     (D(2026, 12, 6), D(2026, 11, 30)),
+     (D(2026, 12, 31), D(2026, 11, 30)),  # December ends, its reports are not due
+     (D(2027, 1, 5), D(2026, 11, 30)),  # seen next year: the plan's year, when due
+     (D(2027, 1, 6), D(2026, 12, 31)),
+     (D(2026, 2, 5), None),  # January not due yet: no data month this year
+     (D(2026, 2, 6), D(2026, 1, 31)),
+     (D(2025, 12, 31), None)],  # before the plan's year
+)  # fmt: skip
+def test_a_plans_data_month_is_the_last_whose_monthly_reports_were_due(
+    world, months, as_of, month_end
+):
+    # The world's monthly cycles fall due on the 5th of the next month.
+    assert months["202611"].due_on == D(2026, 12, 5)
+    assert reference_month(as_of, world.plan.pk, 2026) == month_end
+
+
 def test_it_expects_investment_back_loaded():
     assert expected_share(2026, D(2026, 6, 30), SEASONAL) == pytest.approx(430 / 1500)
     assert expected_share(2026, D(2026, 12, 31), SEASONAL) == 1.0
@@ -81,15 +101,15 @@ def test_it_lights_a_project_against_its_expected_investment(
     actions.submit(world.users["county"], report, actions.Content(
         figures={"invested": invested, "stage": "building"}))  # fmt: skip
     actions.approve(world.users["supervisor"], report)
-    row = progress_of([project], 2026, D(2026, 2, 2))[0]
+    row = progress_of([project], 2026, D(2026, 2, 6))[0]
     assert row.expected == Decimal("1000.00")
     assert row.status == status and row.behind == (status in (Status.RED, Status.YELLOW))
 
 
 def test_it_leaves_an_unreported_project_grey_not_behind(back_loaded, project, months):
-    row = progress_of([project], 2026, D(2026, 7, 2))[0]
+    row = progress_of([project], 2026, D(2026, 7, 6))[0]
     assert row.status == Status.GREY and not row.behind and not row.reported
-    t = totals([row], 2026, D(2026, 7, 2))
+    t = totals([row], 2026, D(2026, 7, 6))
     assert t["behind"] == 0 and t["up_to_date"] == 0 and t["n"] == 1
     assert t["expected"] == Decimal(12000) * Decimal(str(430 / 1500))
 
@@ -102,12 +122,12 @@ def test_it_uses_the_plans_convention_when_it_states_no_project_schedule(world, 
         actions.submit(world.users["county"], report, actions.Content(
             figures={"invested": "1000", "stage": "building"}))  # fmt: skip
         actions.approve(world.users["supervisor"], report)
-    row = progress_of([project], 2026, D(2026, 4, 2))[0]
+    row = progress_of([project], 2026, D(2026, 4, 6))[0]
     assert row.expected == Decimal("3000.00")  # 3/12 of 12000: months of data
     assert row.status == Status.GREEN
     world.plan.progress_schedule = {"type": "stated", "points": {"6": 0.6, "12": 1.0}}
     world.plan.save()
-    row = progress_of([project], 2026, D(2026, 4, 2))[0]
+    row = progress_of([project], 2026, D(2026, 4, 6))[0]
     assert row.expected == Decimal("3600.00")  # read off 60% by June
     assert row.status == Status.RED  # 83% of what is due: more than 15% short
 

@@ -96,10 +96,12 @@ def test_it_counts_only_approved_months_in_the_indicators(world, month, clock):
     clock("2026-06-24")  # June's cycle is open (from 06-23), June has not ended
     actions.submit(users["county"], month("202606"), figures("2000"))
     actions.approve(users["supervisor"], month("202606"))
-    # June's figures count only once June has ended; May's since it was approved.
+    # June's figures count only once June's reports are due (5 July, the data month);
+    # May's since it was approved.
     assert indicator_actuals(world.plan, dt.date(2026, 6, 24))[amount.pk] == Decimal("0.1")
-    clock("2026-07-02")
-    actuals = indicator_actuals(world.plan, dt.date(2026, 7, 2))
+    assert indicator_actuals(world.plan, dt.date(2026, 7, 5))[amount.pk] == Decimal("0.1")
+    clock("2026-07-06")
+    actuals = indicator_actuals(world.plan, dt.date(2026, 7, 6))
     assert actuals[amount.pk] == Decimal("0.3")  # 3000 万元 = 0.3 亿元
     assert actuals[count.pk] == 1
     # A view of a day before May's approval counts nothing: history is rebuilt as it was.

@@ -22,10 +22,10 @@ def test_approved_months_are_the_targets_actuals(
     world, project, month, clock, django_capture_on_commit_callbacks
 ):
     second = make_project(world, "p2")
-    clock("2026-07-02")
+    clock("2026-07-06")
     approve_month(world, month("202606"), "20000", django_capture_on_commit_callbacks)
     approve_month(world, month("202606", second), "10000", django_capture_on_commit_callbacks)
-    data = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 2))
+    data = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 6))
     rows = {r["code"]: r for r in data["indicators"]}
     assert rows["investment"]["actual"] == 3.0  # 30,000 万元 = 3 亿元
     assert rows["projects"]["actual"] == 2.0  # two projects under way
@@ -41,10 +41,12 @@ def test_before_any_month_has_ended_nothing_is_rolled_up(world, project):
 def test_a_past_view_counts_only_what_was_approved_by_then(
     world, project, month, clock, django_capture_on_commit_callbacks
 ):
-    clock("2026-07-02")
+    # June is the data month from 6 July (its reports were due on the 5th); approved on
+    # the 8th, it counts from the 8th.
+    clock("2026-07-08")
     approve_month(world, month("202606"), "20000", django_capture_on_commit_callbacks)
-    before = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 1))
-    after = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 2))
+    before = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 7))
+    after = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 8))
     assert {r["code"]: r["actual"] for r in before["indicators"]}["investment"] == 0.0
     assert {r["code"]: r["actual"] for r in after["indicators"]}["investment"] == 2.0
 
@@ -54,12 +56,12 @@ def test_the_api_gives_a_projects_months_within_scope(
 ):
     from mubiao.api.actions import create_token
 
-    clock("2026-07-02")
+    clock("2026-07-06")
     approve_month(world, month("202606"), "2000", django_capture_on_commit_callbacks)
 
     def get(persona):
         raw = create_token(world.users[persona], name="p")[1]
-        url = f"/api/v1/plans/demo-2026/projects/{project.code}/progress?as_of=2026-07-02"
+        url = f"/api/v1/plans/demo-2026/projects/{project.code}/progress?as_of=2026-07-06"
         return client.get(url, headers={"Authorization": f"Bearer {raw}"})
 
     body = get("county").json()
@@ -74,13 +76,13 @@ def test_the_api_gives_a_projects_months_within_scope(
 def test_the_dashboard_sums_up_the_key_projects(
     client, world, project, month, clock, django_capture_on_commit_callbacks
 ):
-    clock("2026-07-02")
+    clock("2026-07-06")
     approve_month(world, month("202606"), "6000", django_capture_on_commit_callbacks)
-    data = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 2))
+    data = report_data_for(world.plan, world.users["leader"], dt.date(2026, 7, 6))
     assert data["projects"]["n"] == 1 and data["projects"]["ytd"] == 6000.0
     assert data["projects"]["plan"] == 12000.0
     client.force_login(world.users["leader"])
-    page = client.get("/monitor/demo-2026/?as_of=2026-07-02").text
+    page = client.get("/monitor/demo-2026/?as_of=2026-07-06").text
     assert 'data-testid="dashboard-projects"' in page and "6,000" in page
 
 
