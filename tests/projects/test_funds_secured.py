@@ -153,7 +153,7 @@ def _four_projects(world, month, clock):
     _approve(world, month, clock, b, "202602", "100", funds="600")
     _approve(world, month, clock, c, "202602", "100")
     _approve(world, month, clock, d, "202602", "100", funds="500")
-    clock("2026-03-05")
+    clock("2026-03-06")
 
 
 def _cell(page: str, testid: str) -> str:
@@ -178,14 +178,14 @@ def test_the_county_page_and_the_ledgers_county_table_show_the_countys_funds(
         "32.1% (3)",
     )
     assert _cell(ledger, "funds-rate") == "32.1%"  # one county: the city's figure is the same
-    f = figures(Project.objects.filter(plan=world.plan), 2026, D(2026, 3, 5))
+    f = figures(Project.objects.filter(plan=world.plan), 2026, D(2026, 3, 6))
     assert f"{f['funds_rate'] * 100:.1f}%" == "32.1%"
 
 
 def test_a_county_without_funds_reported_shows_no_funds_columns(world, month, clock, login):
     a = make_project(world, "a", annual_plan=Decimal(10_000))
     _approve(world, month, clock, a, "202602", "100")
-    clock("2026-03-05")
+    clock("2026-03-06")
     page = login("supervisor").get(f"/plans/{world.plan.code}/projects/counties/county/").text
     assert 'data-testid="county-funds' not in page and 'data-testid="chain-funds' not in page
 
