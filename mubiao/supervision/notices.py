@@ -42,22 +42,42 @@ def warning_days(plan: Plan) -> int:
 
 
 def behind_items(plan: Plan, items: list[SupervisionItem], on: dt.date) -> set[int]:
-    """The items (pks) whose targets or tasks the monitor judges behind 序时进度 on ``on``."""
-    from mubiao.dashboard.status import compute
+    """The items (pks) whose targets or tasks the monitor judges behind 序时进度 on ``on``.
 
+    Read from the plan's status store when it holds ``on`` (the one judgement the pages
+    show: ``mubiao tick`` judges a new day before this job runs); judged for ``on``
+    otherwise (another day, or a plan whose store is behind)."""
     by_item_ind = {i.pk: {x.pk for x in i.indicators.all()} for i in items}
     by_item_task = {i.pk: {x.pk for x in i.tasks.all()} for i in items}
     ind_pks = set().union(*by_item_ind.values()) if by_item_ind else set()
     task_pks = set().union(*by_item_task.values()) if by_item_task else set()
     if not ind_pks and not task_pks:
         return set()
-    result = compute(plan, on, Indicator.objects.filter(pk__in=ind_pks),
-                     Task.objects.filter(pk__in=task_pks))  # fmt: skip
-    behind_ind = {pk for pk in ind_pks if str(result.indicator_judgements[pk].status) in BEHIND}
-    behind_task = {pk for pk in task_pks if str(result.task_status.get(pk, "")) in BEHIND}
+    behind_ind, behind_task = _behind(plan, on, ind_pks, task_pks)
     return {
         i.pk for i in items if by_item_ind[i.pk] & behind_ind or by_item_task[i.pk] & behind_task
     }
+
+
+def _behind(
+    plan: Plan, on: dt.date, ind_pks: set[int], task_pks: set[int]
+) -> tuple[set[int], set[int]]:
+    from mubiao.dashboard import statuses
+    from mubiao.dashboard.models import CurrentStatus
+    from mubiao.dashboard.status import compute
+
+    if statuses.store_is_current(plan, on) is not None:
+        rows = CurrentStatus.objects.filter(plan=plan, status__in=BEHIND)
+        return (
+            set(rows.filter(indicator_id__in=ind_pks).values_list("indicator_id", flat=True)),
+            set(rows.filter(task_id__in=task_pks).values_list("task_id", flat=True)),
+        )
+    result = compute(plan, on, Indicator.objects.filter(pk__in=ind_pks),
+                     Task.objects.filter(pk__in=task_pks))  # fmt: skip
+    return (
+        {pk for pk in ind_pks if str(result.indicator_judgements[pk].status) in BEHIND},
+        {pk for pk in task_pks if str(result.task_status.get(pk, "")) in BEHIND},
+    )
 
 
 def due(item: SupervisionItem, on: dt.date, behind: bool) -> list[tuple[str, str, dt.date]]:

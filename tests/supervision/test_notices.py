@@ -64,6 +64,27 @@ def test_yellow_when_a_target_it_concerns_is_behind(world, item_in, clock):
     assert colours(plain) == []
 
 
+def test_yellow_reads_the_status_store_when_it_holds_the_day(world, item_in, clock):
+    """The notices say what the pages say: with the plan's store judged for the day (as
+    ``mubiao tick`` leaves it before this job), "behind" is the store's light."""
+    from mubiao.dashboard import statuses
+    from mubiao.dashboard.models import CurrentStatus
+    from mubiao.plans.models import Indicator
+
+    ind = Indicator.objects.get(plan=world.plan, code="investment")
+    linked = item_in(S.ACKNOWLEDGED, deadline=dt.date(2026, 12, 31), indicators=[ind])
+    clock("2026-07-15")
+    statuses.rebuild(world.plan)
+    row = CurrentStatus.objects.get(plan=world.plan, indicator=ind)
+    assert row.status in notices.BEHIND  # nothing reported: behind, as judged above
+    CurrentStatus.objects.filter(pk=row.pk).update(status="green")  # the store says on track
+    notices.generate()
+    assert colours(linked) == []  # the store's light, not a second judgement
+    CurrentStatus.objects.filter(pk=row.pk).update(status="red")
+    notices.generate()
+    assert colours(linked) == ["yellow"]
+
+
 def test_a_second_run_makes_no_duplicate(world, item_in, clock):
     item = item_in(S.IN_PROGRESS)
     clock("2026-04-18")
