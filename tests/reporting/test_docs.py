@@ -20,6 +20,6 @@ def test_it_documents_the_excel_contract_as_the_code_has_it():
 
 
 def test_it_documents_the_settings_and_commands():
-    for name in ("MUBIAO_WEBHOOK_URL", "MUBIAO_EVIDENCE_MAX_MB", "mubiao remind", "task_worker",
+    for name in ("MUBIAO_WEBHOOK_URL", "MUBIAO_EVIDENCE_MAX_MB", "mubiao remind", "mubiao tick",
                  "mubiao bench deadline"):  # fmt: skip
         assert name in DOC, name
