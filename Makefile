@@ -29,6 +29,7 @@ messages:
 	@if [ ! -d mubiao/locale ]; then \
 		echo "make messages: no mubiao/locale/ yet; nothing to compile."; \
 	elif command -v msgfmt >/dev/null 2>&1; then \
+		find mubiao/locale -name '*.po' -exec touch {} + && \
 		MUBIAO_MODE=demo $(UV) run python manage.py compilemessages \
 			--ignore=.venv --ignore=node_modules --ignore=var; \
 	else \

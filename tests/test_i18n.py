@@ -23,6 +23,27 @@ def entries() -> list[tuple[str, str, str]]:
     return found
 
 
+PLURAL = re.compile(
+    r'^(#[^\n]*\n)*msgid ((?:"[^\n]*"\n)+)msgid_plural ((?:"[^\n]*"\n)+)'
+    r'msgstr\[0\] ((?:"[^\n]*"\n)+)',
+    re.M,
+)
+
+
+def plural_entries() -> list[tuple[str, str, str, str]]:
+    """(flags, msgid, msgid_plural, msgstr[0]) for every plural entry (Chinese has one
+    form: ``nplurals=1``)."""
+    found = []
+    for match in PLURAL.finditer(PO.read_text(encoding="utf-8") + "\n"):
+        flags = match.group(0).split("msgid")[0]
+        msgid, plural, msgstr = (
+            "".join(ast.literal_eval(line) for line in match.group(n).splitlines())
+            for n in (2, 3, 4)
+        )
+        found.append((flags, msgid, plural, msgstr))
+    return found
+
+
 def test_every_message_has_a_chinese_translation():
     missing = [msgid for _, msgid, msgstr in entries() if not msgstr.strip()]
     assert not missing
@@ -49,7 +70,22 @@ def test_the_compiled_catalogue_matches_the_source():
         return {compiled.gettext(msgid)} | {compiled.pgettext(c, msgid) for c in contexts}
 
     stale = [msgid for _, msgid, msgstr in entries() if msgstr not in compiled_texts(msgid)]
+    stale += [
+        msgid
+        for _, msgid, plural, msgstr in plural_entries()
+        if compiled.ngettext(msgid, plural, 1) != msgstr
+    ]
     assert not stale, "run `make messages` to recompile the translations"
+
+
+def test_every_plural_message_has_a_chinese_translation_with_its_placeholders():
+    found = plural_entries()
+    assert found
+    for flags, msgid, plural, msgstr in found:
+        assert msgstr.strip() and "fuzzy" not in flags, msgid
+        assert sorted(re.findall(r"%\(\w+\)s", plural)) == sorted(
+            re.findall(r"%\(\w+\)s", msgstr)
+        ), msgid
 
 
 ROOT = PO.parents[4]
