@@ -151,21 +151,25 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
     name_en, rows, lists}]}: one sequence per kind of unit; each row {unit, plan, ytd,
     completion, gap, place, place_en, rank, tied, tier, tier_en, firsts, lasts, points};
     ``lists`` the 红黑榜 (None when the plan uses none)."""
-    from mubiao.projects.measures import progress_of, reference_month
+    from mubiao.projects.measures import progress_of, reference_month, through_of
 
     setting = setting_of(plan)
     decimals = plan.rate_decimals
     measure = setting["measure"]
     ranking = FigureRanking(measure, setting["order"], decimals=decimals, labels=MEASURES[measure])
     progress = [
-        r for r in progress_of(plan.projects.select_related("county"), plan.year, as_of)
+        r for r in progress_of(plan.projects.prefetch_related("county"), plan.year, as_of)
         if r.project.county_id is not None
     ]  # fmt: skip
     figures, kinds = _unit_figures(progress, plan.year, as_of, decimals)
     index = MEASURE_INDEX[measure]
     best_first = dataclasses.replace(ranking, order="desc")
     ranked = rank_sequences({n: f[index] for n, f in figures.items()}, kinds, ranking)
-    through = reference_month(as_of, plan.pk, plan.year)
+    through = (
+        through_of(progress, as_of, plan.year)
+        if progress
+        else reference_month(as_of, plan.pk, plan.year)
+    )
     counts = _counts(plan, progress, as_of, kinds, best_first, decimals) if through else {}
     points = _unit_points(progress, through, setting["points"])
     sequences = []
@@ -277,14 +281,16 @@ def _counts(plan, progress, as_of, kinds, ranking, decimals) -> dict[str, tuple[
     the plan expected by the month's end — built in one pass over the projects; they are
     the figures :func:`_unit_figures` gives for the projects' months through that month."""
     from mubiao.monitor import DEFAULT_SCHEDULE
-    from mubiao.projects.measures import expected_share, month_end, project_share, reference_month
+    from mubiao.projects.measures import expected_share, month_end, project_share, through_of
 
-    through = reference_month(as_of, plan.pk, plan.year)
+    through = through_of(progress, as_of, plan.year)
+    if not progress or through is None:
+        return {}
     last = through.month
     index = MEASURE_INDEX[ranking.measure]
     year = plan.year
     zero = Decimal(0)
-    invested: dict[str, list[Decimal]] = defaultdict(lambda: [zero] * (last + 1))
+    invested: dict[str, list[int]] = defaultdict(lambda: [0] * (last + 1))  # in cents
     planned: dict[str, Decimal] = defaultdict(lambda: zero)
     expected: dict[str, list[Decimal]] = defaultdict(lambda: [zero] * (last + 1))
     schedules: dict[str, Any] = {}
@@ -295,7 +301,7 @@ def _counts(plan, progress, as_of, kinds, ranking, decimals) -> dict[str, tuple[
         name = r.project.county.short_name or r.project.county.name
         schedules.setdefault(name, r.schedule)
         sums = invested[name]
-        for m, value in r.months.items():
+        for m, value in r.cents.items():
             if m <= last:
                 sums[m] += value
         annual = r.project.annual_plan or zero
@@ -315,9 +321,9 @@ def _counts(plan, progress, as_of, kinds, ranking, decimals) -> dict[str, tuple[
         end = through if month == last else month_end(year, month)
         figures: dict[str, float | None] = {}
         for name in planned:
-            ytd = sum(invested[name][1 : month + 1], zero)
+            ytd = sum(invested[name][1 : month + 1]) / 100  # 万元, as float(Decimal) reads
             plan_sum, due_sum = planned[name], expected[name][month]
-            rate = completion_rate(max(float(ytd), 0.0), float(plan_sum))
+            rate = completion_rate(max(ytd, 0.0), float(plan_sum))
             share_of = (
                 float(due_sum / plan_sum)
                 if plan_sum

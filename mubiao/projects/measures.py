@@ -1,7 +1,8 @@
 """Measures of the key projects from their approved monthly figures.
 
 Only approved months count (a submitted month waits for the supervisor; a reopened one
-counts again once re-approved). For a date ``as_of`` the figures run through the plan's
+counts again once re-approved), as the review history says they stood at the end of the
+day (:func:`_approved_rows`). For a date ``as_of`` the figures run through the plan's
 data month (the *reference month*, ``reporting.cycles.data_month``): the last month ended
 by then whose monthly reports were due; on 26 November and on 3 December, October.
 
@@ -29,10 +30,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import BigIntegerField, DecimalField, ExpressionWrapper, F, Field, Value
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,7 +111,15 @@ def project_share(project: Project, year: int, day: dt.date | None, schedule: Sc
     start = project.planned_start
     if start is None or start.year != year or start.month == 1:
         return expected_share(year, day, schedule)
-    before = expected_fraction(start.replace(day=1) - dt.timedelta(days=1), year, schedule)
+    return _share_from(start.month, year, day, schedule)
+
+
+@functools.lru_cache(maxsize=8192)
+def _share_from(month: int, year: int, day: dt.date, schedule: Schedule) -> float:
+    """:func:`project_share` of a project starting in ``month`` (2–12) of ``year``: it
+    depends only on that month, the day and the schedule, so a thousand projects share a
+    dozen of them."""
+    before = expected_fraction(dt.date(year, month, 1) - dt.timedelta(days=1), year, schedule)
     if before >= 1.0:
         return 1.0
     return max(0.0, (expected_share(year, day, schedule) - before) / (1.0 - before))
@@ -115,12 +127,16 @@ def project_share(project: Project, year: int, day: dt.date | None, schedule: Sc
 
 @dataclass
 class Progress:
-    """One project's year so far."""
+    """One project's year so far.
+
+    The approved months are kept in cents (``cents``: month → invested ×100, an integer):
+    a plan's ten thousand months are summed as integers, and turned into Decimals
+    (``months``, ``funds_months``) only when a page asks for them month by month."""
 
     project: Project
-    months: dict[int, Decimal] = field(default_factory=dict)  # month → invested (万元)
+    cents: dict[int, int] = field(default_factory=dict)  # month → invested (万元 ×100)
     stage: str = ""
-    ytd: Decimal = Decimal(0)
+    ytd: Decimal = Decimal(0)  # of the approved months, two decimals
     rate: float | None = None  # YTD ÷ annual plan
     expected: Decimal | None = None  # annual plan × 序时进度
     against_expected: float | None = None  # YTD ÷ expected
@@ -128,7 +144,19 @@ class Progress:
     schedule: Schedule = DEFAULT_SCHEDULE
     funds_secured: Decimal | None = None  # 本年累计到位资金 (万元), None: not reported
     funds_month: int = 0  # the approved month that stated it
-    funds_months: dict[int, Decimal] = field(default_factory=dict)  # month → as stated
+    funds_cents: dict[int, int] = field(default_factory=dict)  # month → as stated (×100)
+    as_of: dt.date | None = None  # the day the measures are as of
+    through: dt.date | None = None  # reference_month(as_of, plan, year): the data month
+
+    @functools.cached_property
+    def months(self) -> dict[int, Decimal]:
+        """month → invested (万元) in each approved month."""
+        return {m: _money(c) for m, c in self.cents.items()}
+
+    @functools.cached_property
+    def funds_months(self) -> dict[int, Decimal]:
+        """month → funds secured (万元) as each approved month stated them."""
+        return {m: _money(c) for m, c in self.funds_cents.items()}
 
     @property
     def funds_rate(self) -> float | None:
@@ -144,7 +172,7 @@ class Progress:
 
     @property
     def reported(self) -> bool:
-        return bool(self.months)
+        return bool(self.cents)
 
     @property
     def stage_label(self) -> str | None:
@@ -155,81 +183,196 @@ class Progress:
 
     @property
     def last_month(self) -> int:
-        return max(self.months) if self.months else 0
+        return max(self.cents) if self.cents else 0
+
+
+def _cents(field: str):
+    """A money column as whole cents (fen ×100, an integer): read without turning each of
+    ten thousand rows into a Decimal, and summed exactly."""
+    hundredfold = ExpressionWrapper(F(field) * Value(100), output_field=DecimalField())
+    # A plain output field: the database's integers are read as they come, no converter
+    # run on each row.
+    return ExpressionWrapper(Cast(Round(hundredfold), BigIntegerField()), output_field=Field())
+
+
+def _money(cents: int) -> Decimal:
+    """Cents back to 万元 with two decimals, as the column reads."""
+    return Decimal(cents).scaleb(-2)
+
+
+def _approved_rows(
+    project_ids: list[int] | None,
+    plan_ids: set[int],
+    year: int,
+    through: dt.date,
+    approved_by: dt.date | None,
+) -> dict[int, dict[int, tuple]]:
+    """project id → {month: (invested in cents, stage, funds secured in cents or None)}:
+    the figures of each month's approval standing at the end of ``approved_by`` (any time
+    without it).
+
+    An approval stands from its review (``Review``, decision approve) until the report is
+    unlocked (``Unlock``, which reopens an approved report); of two standing approvals of
+    a month (approved, unlocked, corrected, approved again), the later. This is the review
+    history, not the report's current state, so a month approved on a day and reopened
+    later still counts on that day, and a view of today agrees with a view of any earlier
+    day recomputed. Months: the plan's monthly cycles of ``year`` ending by ``through``.
+    ``project_ids``: only these projects (None: all the plan's).
+    """
+    from mubiao.reporting.models import Cycle, Review, Unlock
+
+    cycles = dict(
+        Cycle.objects.filter(
+            plan_id__in=plan_ids, kind=Cycle.Kind.MONTH, start__year=year, end__lte=through
+        ).values_list("pk", "start__month")
+    )
+    if not cycles:
+        return {}
+    slots: dict = {"report__cycle_id__in": list(cycles)}
+    if project_ids is None:
+        slots["report__project__isnull"] = False
+    else:
+        slots["report__project_id__in"] = project_ids
+    approvals = Review.objects.filter(decision=Review.Decision.APPROVE, **slots)
+    unlocks = Unlock.objects.filter(**slots)
+    if approved_by is not None:
+        end = timezone.make_aware(dt.datetime.combine(approved_by + ONE_DAY, dt.time.min))
+        approvals = approvals.filter(at__lt=end)
+        unlocks = unlocks.filter(granted_at__lt=end)
+    last_unlock: dict[int, dt.datetime] = {}
+    for report_id, granted in unlocks.values_list("report_id", "granted_at"):
+        last_unlock[report_id] = max(granted, last_unlock.get(report_id, granted))
+    if last_unlock:  # an approval followed by an unlock no longer stands (reopened)
+        reopened = [
+            pk
+            for pk, report_id, at in approvals.filter(report_id__in=last_unlock).values_list(
+                "pk", "report_id", "at"
+            )
+            if at < last_unlock[report_id]
+        ]
+        approvals = approvals.exclude(pk__in=reopened)
+    # From the figures, their version among the standing approvals': SQLite reads the
+    # approved versions once instead of looking up each report's reviews.
+    rows = ProjectFigures.objects.filter(
+        **{f"version__{k}": v for k, v in slots.items()},
+        version_id__in=approvals.values("version_id"),
+    ).values_list(
+        "version__report__project_id",
+        "version__report__cycle_id",
+        _cents("invested"),
+        "stage",
+        _cents("funds_secured"),
+        "version_id",
+    )
+    found: dict[int, dict[int, tuple]] = defaultdict(dict)
+    versions: dict[tuple[int, int], int] = {}
+    twice: list[tuple[int, int, int, tuple]] = []  # a month with two approved versions
+    for project_id, cycle_id, invested, stage, funds, version_id in rows:
+        month = cycles[cycle_id]
+        if (project_id, month) in versions:
+            twice.append((project_id, month, version_id, (invested, stage, funds)))
+        else:
+            found[project_id][month] = (invested, stage, funds)
+            versions[project_id, month] = version_id
+    if twice:  # the one approved last stands (rare: not sorted in SQL for it)
+        asked = {versions[p, m] for p, m, _v, _row in twice} | {v for _p, _m, v, _r in twice}
+        when: dict[int, dt.datetime] = {}
+        for version_id, at in approvals.filter(version_id__in=asked).values_list(
+            "version_id", "at"
+        ):
+            when[version_id] = max(at, when.get(version_id, at))
+        for project_id, month, version_id, row in twice:
+            kept = versions[project_id, month]
+            if (when[version_id], version_id) > (when[kept], kept):
+                found[project_id][month] = row
+                versions[project_id, month] = version_id
+    return found
 
 
 def approved_months(
     projects, year: int, through: dt.date | None, approved_by: dt.date | None = None
 ) -> dict[int, dict]:
-    """project id → {month: (invested, stage, funds secured)} from approved reports ending
-    by ``through``
-    (and, with ``approved_by``, approved by the end of that day, so a past view is rebuilt
-    from what was approved then)."""
+    """project id → {month: (invested, stage, funds secured)} of the approved reports of
+    months ending by ``through`` (and, with ``approved_by``, as approved at the end of
+    that day, from the review history: a past view shows what was approved then, a month
+    reopened since included)."""
     if through is None:
         return {}
-    rows = ProjectFigures.objects.all()
-    if approved_by is not None:
-        day_end = timezone.make_aware(dt.datetime.combine(approved_by, dt.time.max))
-        rows = rows.filter(version__report__approved_at__lte=day_end)
-    rows = (
-        rows.filter(
-            version__report__project__in=projects,
-            version__report__state="approved",
-            version__report__cycle__kind="month",
-            version__report__cycle__start__year=year,
-            version__report__cycle__end__lte=through,
-        )
-        .order_by("version__number")
-        .values_list(
-            "version__report__project_id",
-            "version__report__cycle__start",
-            "invested",
-            "stage",
-            "funds_secured",
-        )
-    )
-    found: dict[int, dict] = defaultdict(dict)
-    for project_id, start, invested, stage, funds in rows:  # later versions overwrite earlier
-        found[project_id][start.month] = (invested, stage, funds)
-    return found
+    ids = [p if isinstance(p, int) else p.pk for p in projects]
+    plan_ids = set(Project.objects.filter(pk__in=ids).values_list("plan_id", flat=True))
+    return {
+        project_id: {
+            m: (_money(i), stage, None if f is None else _money(f))
+            for m, (i, stage, f) in months.items()
+        }
+        for project_id, months in _approved_rows(ids, plan_ids, year, through, approved_by).items()
+    }
 
 
 def progress_of(projects, year: int, as_of: dt.date) -> list[Progress]:
-    """Each project's YTD, completion rates and light as of a date (``year``: the plan's)."""
+    """Each project's YTD, completion rates and light as of a date (``year``: the plan's),
+    from the months approved by the end of that day. The approved figures are read as
+    integers in one query (the whole plan's when most of its projects are asked for)."""
     projects = list(projects)
     if not projects:
         return []
+    plan_ids = {p.plan_id for p in projects}
     through = reference_month(as_of, projects[0].plan_id, year)
-    months = approved_months([p.pk for p in projects], year, through, approved_by=as_of)
+    months: dict[int, dict[int, tuple]] = {}
+    if through is not None:
+        ids = None if len(projects) > WHOLE_PLAN else [p.pk for p in projects]
+        months = _approved_rows(ids, plan_ids, year, through, as_of)
     schedules = schedules_of(projects)
-    return [
+    rows = [
         _progress(p, months.get(p.pk, {}), year, schedules.get(p.plan_id, DEFAULT_SCHEDULE))
         for p in projects
     ]
+    for row in rows:
+        row.as_of, row.through = as_of, through
+    return rows
 
 
+def through_of(rows: list[Progress], as_of: dt.date, year: int) -> dt.date | None:
+    """The data month's last day of ``rows`` as of ``as_of`` (``reference_month``), taken
+    from the rows when they were measured as of that day (no query)."""
+    if not rows:
+        return None
+    if rows[0].as_of == as_of:
+        return rows[0].through
+    return reference_month(as_of, rows[0].project.plan_id, year)
+
+
+#: Above this many projects, ``progress_of`` reads the plan's approved months rather than
+#: listing the projects in the query (the rows of the others are left unread).
+WHOLE_PLAN = 300
+
+
+@functools.lru_cache(maxsize=512)
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _progress(project: Project, months: dict, year: int, schedule: Schedule) -> Progress:
+    """One project's measures from its approved months {month: (invested cents, stage,
+    funds cents or None)} (:func:`_approved_rows`)."""
     p = Progress(project, {m: v[0] for m, v in months.items()}, stage=project.stage)
     p.schedule = schedule
     share = 0.0
     if months:
-        p.stage = months[max(months)][1]
+        last = max(months)
+        p.stage = months[last][1]
         # 序时进度 at the project's latest approved month: a month not yet reported is
         # chased as missing, not counted as investment lagging.
-        share = project_share(project, year, month_end(year, max(months)), schedule)
-    p.ytd = sum(p.months.values(), Decimal(0))
-    p.funds_months = {m: v[2] for m, v in months.items() if v[2] is not None}
-    if p.funds_months:  # a running total: the latest approved month that states it
-        p.funds_month = max(p.funds_months)
-        p.funds_secured = p.funds_months[p.funds_month]
+        share = project_share(project, year, month_end(year, last), schedule)
+        p.ytd = _money(sum(p.cents.values()))
+    p.funds_cents = {m: v[2] for m, v in months.items() if v[2] is not None}
+    if p.funds_cents:  # a running total: the latest approved month that states it
+        p.funds_month = max(p.funds_cents)
+        p.funds_secured = _money(p.funds_cents[p.funds_month])
     plan = project.annual_plan
     if plan:
         p.rate = completion_rate(max(float(p.ytd), 0.0), float(plan))
-        p.expected = (plan * Decimal(str(share))).quantize(Decimal("0.01"))
+        p.expected = (plan * _decimal_share(share)).quantize(CENT)
     if p.reported and p.expected:
         p.against_expected = float(p.ytd) / float(p.expected)
         p.status = BANDS.classify(p.against_expected).status
@@ -239,15 +382,24 @@ def _progress(project: Project, months: dict, year: int, schedule: Schedule) -> 
     return p
 
 
+CENT = Decimal("0.01")
+
+
+@functools.lru_cache(maxsize=4096)
+def _decimal_share(share: float) -> Decimal:
+    """A share as the Decimal the expected amounts are multiplied by (its shortest repr)."""
+    return Decimal(str(share))
+
+
 def totals(rows: list[Progress], year: int, as_of: dt.date) -> dict:
     """City (or county) totals: YTD, plan, rates, counts by light and by reported stage."""
     ytd = sum((r.ytd for r in rows), Decimal(0))
     plan = sum((r.project.annual_plan or Decimal(0) for r in rows), Decimal(0))
-    through = reference_month(as_of, rows[0].project.plan_id, year) if rows else None
+    through = through_of(rows, as_of, year)
     expected = sum(
         (
             (r.project.annual_plan or Decimal(0))
-            * Decimal(str(project_share(r.project, year, through, r.schedule)))
+            * _decimal_share(project_share(r.project, year, through, r.schedule))
             for r in rows
         ),
         Decimal(0),
@@ -470,9 +622,9 @@ def breakdowns(rows: list[Progress], as_of: dt.date) -> dict:
     """The month's increment, year-on-year and the breakdowns of :func:`figures`, from
     rows already computed (the projects pages)."""
     first = rows[0].project if rows else None
-    through = reference_month(as_of, first.plan_id, first.plan.year) if first else None
+    through = through_of(rows, as_of, first.plan.year) if first else None
     month = through.month if through else 0
-    increment = sum((r.months.get(month, Decimal(0)) for r in rows), Decimal(0))
+    increment = _money(sum(r.cents.get(month, 0) for r in rows))
     ytd = float(sum((r.ytd for r in rows), Decimal(0)))
     series = last_year_series(rows[0].project.plan) if rows else None
     base = sum(series[:month]) if series and month else None

@@ -21,7 +21,7 @@ import datetime as dt
 from decimal import Decimal
 
 from mubiao.plans.models import Indicator, Plan
-from mubiao.projects.measures import Progress, progress_of, reference_month
+from mubiao.projects.measures import Progress, progress_of, reference_month, through_of
 from mubiao.projects.models import Project
 
 # How many 万元 one unit of the indicator is.
@@ -43,7 +43,6 @@ def indicator_actuals(
     ``progress``: the plan's projects' measures as of ``as_of`` by project id, when the
     caller has them already (a day's view needs them for the projects' summary too); the
     projects it lacks (a filtered list) are worked out here."""
-    through = reference_month(as_of, plan.pk, plan.year)
     links = Project.counts_toward.through.objects.filter(project__plan=plan)
     by_indicator: dict[int, set[int]] = {}
     for project_id, indicator_id in links.values_list("project_id", "indicator_id"):
@@ -59,6 +58,12 @@ def indicator_actuals(
             **{p.project.pk: p for p in progress_of(projects, plan.year, as_of)},
         }
     progress = progress or {}
+    first = next(iter(progress.values()), None)
+    through = (
+        through_of([first], as_of, plan.year)
+        if first
+        else reference_month(as_of, plan.pk, plan.year)
+    )
     actuals: dict[int, Decimal] = {}
     for indicator in Indicator.objects.filter(pk__in=by_indicator):
         rows = [progress[pk] for pk in by_indicator[indicator.pk] if pk in progress]

@@ -95,7 +95,7 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         return response
     today = timezone.localdate()
     rows = pm.progress_of(
-        projects.select_related("county", "chain").order_by("order", "code"), plan.year, today
+        projects.prefetch_related("county", "chain").order_by("order", "code"), plan.year, today
     )
     if request.GET.get("format") == "xlsx":  # the analysis layout
         selected = [r for r in rows if r.behind] if request.GET.get("behind") == "1" else rows
