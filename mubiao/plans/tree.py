@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.html import format_html_join
 
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Area, Assignment, Indicator, Plan, Task, target_text
@@ -47,6 +48,15 @@ class TaskItem:
     url: str
     units: list[UnitTag]
     targets: list[TargetItem]
+
+    @property
+    def unit_tags(self) -> str:
+        """Its units as the tree shows them, lead first: one string, not a template loop
+        per unit (a plan page lists hundreds)."""
+        return format_html_join(
+            "", '<span class="unit role-{}" title="{}">{}</span>',
+            ((u.role, u.label, u.name) for u in self.units),
+        )  # fmt: skip
 
 
 @dataclass
@@ -103,9 +113,14 @@ def filter_by_unit(
     return tasks, indicators.distinct()
 
 
-def _nodes(plan: Plan) -> tuple[dict[int, AreaNode], list[AreaNode]]:
-    """Every area of the plan as a node (by id), and the top ones in order."""
-    nodes = {a.pk: AreaNode(a) for a in Area.objects.filter(plan=plan)}
+def _nodes(
+    plan: Plan, areas: list[Area] | None = None
+) -> tuple[dict[int, AreaNode], list[AreaNode]]:
+    """Every area of the plan (``areas``, when the caller has read them) as a node (by
+    id), and the top ones in order."""
+    if areas is None:
+        areas = list(Area.objects.filter(plan=plan))
+    nodes = {a.pk: AreaNode(a) for a in areas}
     roots: list[AreaNode] = []
     for node in nodes.values():
         parent = nodes.get(node.area.parent_id)
@@ -126,6 +141,9 @@ def _fill(
     """Put the tasks (with their units, lead first, and targets) and the standalone
     targets (with their units) into their areas' nodes; five queries."""
     labels = {value: str(label) for value, label in Assignment.Role.choices}
+    # A task's page, as the two halves around its code (codes are slugs): reversing each
+    # task's URL cost more than the rest of its item.
+    before, after = reverse("plans:task", args=[plan.code, "0"]).rsplit("0", 1)
     task_ids = tasks.order_by().values("pk")
     units: dict[int, list[UnitTag]] = defaultdict(list)
     for task_id, role, name in Assignment.objects.filter(task__in=task_ids).values_list(
@@ -140,8 +158,9 @@ def _fill(
     for pk, code, title, area_id in Task.objects.filter(pk__in=task_ids).values_list(
         "pk", "code", "title", "area_id"
     ):
-        url = reverse("plans:task", args=[plan.code, code])
-        item = TaskItem(code, title, url, units.get(pk, []), targets.get(pk, []))
+        item = TaskItem(
+            code, title, f"{before}{code}{after}", units.get(pk, []), targets.get(pk, [])
+        )
         nodes.get(area_id, loose).tasks.append(item)
     standalone = indicators.filter(task__isnull=True).order_by().values("pk")
     own: dict[int, list[UnitTag]] = defaultdict(list)
@@ -161,9 +180,11 @@ def build_tree(
     tasks: QuerySet[Task],
     indicators: QuerySet[Indicator],
     area: Area | None = None,
+    areas: list[Area] | None = None,
 ) -> list[AreaNode]:
-    """Area nodes (roots, or the chosen area's subtree) holding the given tasks/indicators."""
-    nodes, roots = _nodes(plan)
+    """Area nodes (roots, or the chosen area's subtree) holding the given tasks/indicators;
+    ``areas``: the plan's areas in order, when the caller has read them."""
+    nodes, roots = _nodes(plan, areas)
     loose = AreaNode(Area(plan=plan, code="", name=""))
     _fill(plan, nodes, loose, tasks, indicators)
     if area is not None:
@@ -174,12 +195,15 @@ def build_tree(
 
 
 def build_outline(
-    plan: Plan, tasks: QuerySet[Task], indicators: QuerySet[Indicator]
+    plan: Plan,
+    tasks: QuerySet[Task],
+    indicators: QuerySet[Indicator],
+    areas: list[Area] | None = None,
 ) -> list[AreaNode]:
     """The top areas holding any of the given tasks or targets, each with its counts but
     none of its items (:func:`build_area` fetches them); the items outside every area
     (shown as "plan-wide") are loaded. Eight queries whatever the plan's size."""
-    nodes, roots = _nodes(plan)
+    nodes, roots = _nodes(plan, areas)
     for node in nodes.values():
         node.loaded = False
     by_area = tasks.order_by().values("area_id").annotate(n=Count("pk", distinct=True))
@@ -221,6 +245,42 @@ def build_area(
 def _below(node: AreaNode) -> list[int]:
     """The ids of the node's area and of every area under it."""
     return [node.area.pk] + [pk for child in node.children for pk in _below(child)]
+
+
+@dataclass(frozen=True)
+class HeadlineRow:
+    """A headline target as the plan page lists it."""
+
+    metric: str
+    target: str  # as people write it (``Indicator.target_display``)
+    kind: str  # the kind's name, in the user's language
+    units: list[str]  # responsible units' short names (``Indicator.responsible``)
+
+
+def headline_rows(indicators: QuerySet[Indicator]) -> list[HeadlineRow]:
+    """The headline targets among ``indicators``, in plan order, each with the units
+    responsible for it (its own, else its task's, lead first, as
+    ``Indicator.responsible``): two queries, read as values."""
+    kinds = {value: str(label) for value, label in Indicator.Kind.choices}
+    rows = list(
+        indicators.filter(headline=True).values_list("pk", "task_id", "kind", *TARGET_FIELDS)
+    )
+    own: dict[int, list[str]] = defaultdict(list)
+    of_task: dict[int, list[str]] = defaultdict(list)
+    assigned = Assignment.objects.filter(
+        Q(indicator__in=[r[0] for r in rows]) | Q(task__in={r[1] for r in rows if r[1]})
+    )
+    for indicator_id, task_id, name in assigned.values_list(
+        "indicator_id", "task_id", "unit__short_name"
+    ):
+        (own[indicator_id] if indicator_id else of_task[task_id]).append(name)
+    return [
+        HeadlineRow(
+            metric, target_text(*target), kinds.get(kind, kind),
+            own.get(pk) or (of_task.get(task_id, []) if task_id else []),
+        )
+        for pk, task_id, kind, metric, *target in rows
+    ]  # fmt: skip
 
 
 def units_in_plan(plan: Plan) -> list[OrgUnit]:

@@ -104,7 +104,7 @@ def plan_detail(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     tasks = plan_access.visible_tasks(request.user, plan)
     indicators = plan_access.visible_indicators(request.user, plan)
-    units = [u for u in units_in_plan(plan) if _unit_selectable(request.user, plan, u)]
+    units = _selectable_units(request.user, plan)
     areas = list(Area.objects.filter(plan=plan))
     unit = _pick(units, request.GET.get("unit"))
     area = _pick(areas, request.GET.get("area"))
@@ -112,16 +112,15 @@ def plan_detail(request: HttpRequest, plan_code: str) -> HttpResponse:
     n_tasks = tasks.count()
     outline = area is None and n_tasks > plan_tree.OPEN_LIMIT  # opens by area, lazily
     if outline:
-        tree = plan_tree.build_outline(plan, tasks, indicators)
+        tree = plan_tree.build_outline(plan, tasks, indicators, areas)
     else:
-        tree = plan_tree.build_tree(plan, tasks, indicators, area)
+        tree = plan_tree.build_tree(plan, tasks, indicators, area, areas)
     context = {
         "plan": plan,
         "tree": tree,
         "outline": outline,
-        "headline": indicators.filter(headline=True)
-        .select_related("task")
-        .prefetch_related("assignments__unit", "task__assignments__unit"),
+        # The tree alone (an htmx filter) shows no headline table.
+        "headline": [] if request.htmx else plan_tree.headline_rows(indicators),
         "frames": plan.frames.filter(parent__isnull=True).prefetch_related("children"),
         "units": units,
         "areas": areas,
@@ -149,8 +148,7 @@ def plan_area(request: HttpRequest, plan_code: str, area_code: str) -> HttpRespo
     if not request.htmx:
         query = {"area": area.code} | ({"unit": code} if code else {})
         return redirect(f"{reverse('plans:plan', args=[plan.code])}?{urlencode(query)}")
-    units = [u for u in units_in_plan(plan) if _unit_selectable(request.user, plan, u)]
-    unit = _pick(units, code)
+    unit = _pick(_selectable_units(request.user, plan), code)
     tasks, indicators = filter_by_unit(
         plan_access.visible_tasks(request.user, plan),
         plan_access.visible_indicators(request.user, plan),
@@ -180,10 +178,14 @@ def _lead_chart(tasks) -> dict:
     }
 
 
-def _unit_selectable(user, plan: Plan, unit: OrgUnit) -> bool:
+def _selectable_units(user, plan: Plan) -> list[OrgUnit]:
+    """The units the plan's unit filter offers the user: every unit of the plan to an
+    overseer, else those within the user's own units."""
+    units = units_in_plan(plan)
     if plan_access.oversees(user, plan):
-        return True
-    return any(unit.is_within(root) for root in access.unit_roots(user))
+        return units
+    roots = access.unit_roots(user)
+    return [u for u in units if any(u.is_within(root) for root in roots)]
 
 
 def _pick(options: list, code: str | None):

@@ -37,6 +37,28 @@ def test_the_plan_page_shows_frames_headline_targets_and_the_tree(login):
     assert page.count('data-testid="task"') == 4
 
 
+def test_the_plan_pages_headline_table_names_each_targets_responsible_units(login, world):
+    """A standalone target's own units; a task's target its task's units, lead first;
+    the kind in the user's language."""
+    import re
+
+    from mubiao.plans.models import Assignment, Task
+
+    t1 = Task.objects.get(plan=world.plan, code="t1")
+    # A second co-unit, added last: the units print lead first, then in their order.
+    Assignment.objects.create(task=t1, unit=world.units["tjj"], role="co", order=9)
+    page = login("supervisor").get("/plans/demo-2026/").text
+    table = page.split('data-testid="headline"')[1].split("</table>")[0]
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1])
+    ]
+    assert rows == [
+        ["地区生产总值增长", "≥ 5.5%", "增速", "市统计局"],
+        ["完成投资", "≥ 1500亿元", "总量", "市发展改革委、市商务局、市统计局"],
+    ]
+
+
 @pytest.mark.parametrize(
     ("query", "tasks"),
     [
