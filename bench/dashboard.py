@@ -16,6 +16,8 @@ Measured, in one process through Django's test client (no network):
   page (the login form) of the same server, each ``--repeat`` times (p50, p95, queries):
   as a leader reloads them (the table unchanged: its version's cached page), and as the
   first view after the table changed (its version bumped before each request);
+- each of the dashboard's parts that its first response leaves to be fetched as it
+  loads (``current.PARTS``), the same two ways;
 - the plan page (``/plans/<code>/``, the office's view of the whole plan), ``--repeat``
   times;
 - the dashboard of another day, which is computed live (``--live-repeat`` times);
@@ -53,6 +55,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--live-repeat", type=int, default=1,
                         help="requests of the live dashboard (default 1)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--pages-only", action="store_true",
+                        help="time the pages only, on the store an earlier run left (reused "
+                             "data): no rebuild, no live day, no approvals")  # fmt: skip
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 1 or not 1 <= args.repeat <= 200 or not 1 <= args.live_repeat <= 20:
         parser.error("--scale must be in (0, 1], --repeat in 1–200 and --live-repeat in 1–20")
@@ -295,6 +300,25 @@ def _bulk_approve(plan, n: int = 100) -> tuple[float, int]:
     return spent, done
 
 
+def _part_figures(dashboard, first, parts_first, parts_repeated, trivial) -> dict:
+    """The dashboard's first response and each of its parts, as ratios to the login page."""
+    return {
+        "dashboard_parts_first_view": parts_first,
+        "dashboard_parts": parts_repeated,
+        "dashboard_vs_trivial": _ratio(dashboard, trivial),
+        "dashboard_first_view_vs_trivial": _ratio(first, trivial),
+        "dashboard_parts_first_view_vs_trivial": {
+            k: _ratio(v, trivial) for k, v in parts_first.items()
+        },
+        "dashboard_parts_vs_trivial": {k: _ratio(v, trivial) for k, v in parts_repeated.items()},
+        # The server's time for the whole page after a change: the first response and
+        # every part it fetches (p50s summed; a browser fetches the parts side by side).
+        "dashboard_whole_first_view_ms": round(
+            first["p50_ms"] + sum(v["p50_ms"] for v in parts_first.values()), 1
+        ),
+    }
+
+
 def run(argv: list[str]) -> dict:
     args = _parse(argv)
     where = _setup(args.database)
@@ -302,7 +326,7 @@ def run(argv: list[str]) -> dict:
     from django.db.models import F
     from django.test import Client
 
-    from mubiao.dashboard import statuses
+    from mubiao.dashboard import current, statuses
     from mubiao.dashboard.models import StatusCache
     from mubiao.dashboard.status import compute
     from mubiao.plans.models import Plan
@@ -314,9 +338,10 @@ def run(argv: list[str]) -> dict:
         _generate(args.scale, args.seed)
     generated_s = time.perf_counter() - start
     plan = Plan.objects.get(code=PLAN)
-    _log("building the current-status table …")
     start = time.perf_counter()
-    statuses.rebuild(plan, AS_OF)
+    if not (args.pages_only and statuses.store_is_current(plan, AS_OF)):
+        _log("building the current-status table …")
+        statuses.rebuild(plan, AS_OF)
     rebuild_s = time.perf_counter() - start
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-supervisor"))
@@ -333,8 +358,20 @@ def run(argv: list[str]) -> dict:
     ledger_first = _time_page(
         client, f"/monitor/{PLAN}/ledger/?as_of={as_of}", args.repeat, changed
     )
+    _log("timing the dashboard's parts …")
+    parts_first, parts_repeated = {}, {}
+    for part in current.PARTS:  # what the page fetches as it loads (htmx), one by one
+        url = f"/monitor/{PLAN}/parts/{part}/?as_of={as_of}"
+        parts_first[part] = _time_page(client, url, args.repeat, changed)
+        parts_repeated[part] = _time_page(client, url, args.repeat)
     _log("timing the plan page …")
     plan_page = _time_page(client, f"/plans/{PLAN}/", args.repeat)
+    if args.pages_only:
+        return {"benchmark": "dashboard", "pages_only": True, "database": where.split("?")[0],
+                "scale": args.scale, "trivial": trivial, "dashboard": dashboard,
+                "dashboard_first_view": dashboard_first, "ledger_first_page": ledger,
+                "ledger_first_page_first_view": ledger_first, "plan_page": plan_page,
+                **_part_figures(dashboard, dashboard_first, parts_first, parts_repeated, trivial)}  # fmt: skip
     _log("timing the live dashboard of another day …")
     other_day = (AS_OF - dt.timedelta(days=1)).isoformat()
     live = _time_page(client, f"/monitor/{PLAN}/?as_of={other_day}", args.live_repeat)
@@ -364,9 +401,8 @@ def run(argv: list[str]) -> dict:
         "ledger_first_page_first_view": ledger_first,
         "dashboard_live_other_day": live,
         "plan_page": plan_page,
-        "dashboard_vs_trivial": _ratio(dashboard, trivial),
+        **_part_figures(dashboard, dashboard_first, parts_first, parts_repeated, trivial),
         "ledger_vs_trivial": _ratio(ledger, trivial),
-        "dashboard_first_view_vs_trivial": _ratio(dashboard_first, trivial),
         "ledger_first_view_vs_trivial": _ratio(ledger_first, trivial),
         "live_vs_trivial": _ratio(live, trivial),
         "plan_page_vs_trivial": _ratio(plan_page, trivial),

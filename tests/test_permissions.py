@@ -45,6 +45,9 @@ WEB = {
     ),
     "open the dashboard": ("get", "/monitor/demo-2026/", {"outsider": 403, "anonymous": 302}, 200),
     "open the ledger": ("get", "/monitor/demo-2026/ledger/", {"outsider": 403, "anonymous": 302}, 200),
+    "load a part of the dashboard": (
+        "get", "/monitor/demo-2026/parts/red/", {"outsider": 403, "anonymous": 302}, 200,
+    ),
     "open the ranking": (
         "get", "/monitor/demo-2026/ranking/",
         {"supervisor": 200, "leader": 200, "viewer": 200, "anonymous": 302}, 403,

@@ -223,12 +223,17 @@ def shown(data: dict) -> dict:
     }
 
 
+def red_total(counts: dict) -> int:
+    """Red targets and tasks, from the counts by colour."""
+    return counts["indicators"]["red"] + counts["tasks"]["red"]
+
+
 def _reading(plan: Plan, as_of: dt.date, counts: dict, areas: list, projects) -> dict:
     return {
         "linear_fraction": round(expected_fraction(as_of, plan.year, Linear()), 4),
         "time_progress": report_data.time_progress(plan, as_of),
         "counts": counts,
-        "red_total": counts["indicators"]["red"] + counts["tasks"]["red"],
+        "red_total": red_total(counts),
         "areas": areas,
         "corrections": [report_data.correction_row(c) for c in corrections_after(plan, as_of)],
         "projects": projects,
@@ -306,25 +311,51 @@ def from_table(plan: Plan, cache: StatusCache, *, behind: bool = False) -> dict:
 
 
 def _read(plan: Plan, cache: StatusCache, *, behind: bool) -> dict:
-    as_of = cache.as_of
-    rows = CurrentStatus.objects.filter(plan=plan)
-    counts = cache.counts
-    headline = list(
-        rows.filter(headline=True, kind="indicator").order_by(*ORDER).values_list("row", "trend")
-    )
-    data = {
-        **header(plan, cache, behind=behind),
-        **_reading(plan, as_of, counts, cache.areas, cache.projects),
-        "headline": [row for row, _trend in headline],
-        "red": list(
-            rows.filter(status="red").order_by(*ORDER).values_list("row", flat=True)[:SHOWN]
-        ),
-        "overdue": _overdue(plan, cache, rows),
-        "good": _good(rows),
-        "trends": [trend for _row, trend in headline],
-    }
-    report_data.add_ranking(data, cache.ranking)
+    data = dashboard_head(plan, cache, behind=behind)
+    for part in PARTS:
+        data.update(dashboard_part(plan, cache, part))
     return data
+
+
+#: The dashboard's parts that its first response leaves to be fetched as it loads (htmx),
+#: when it is read from the store: below the headline targets, each read on its own.
+PARTS = ("headline", "red", "overdue", "areas", "ranking", "good")
+
+
+def dashboard_head(plan: Plan, cache: StatusCache, *, behind: bool = False) -> dict:
+    """What the dashboard's first response shows, read from the store: the header's
+    figures (counts by colour, key projects) and the time progress; ``dashboard_part``
+    reads the rest."""
+    return {
+        **header(plan, cache, behind=behind),
+        **_reading(plan, cache.as_of, cache.counts, cache.areas, cache.projects),
+    }
+
+
+def dashboard_part(plan: Plan, cache: StatusCache, part: str) -> dict:
+    """One of the dashboard's ``PARTS`` read from the store: its keys of ``from_table``."""
+    rows = CurrentStatus.objects.filter(plan=plan)
+    if part == "headline":
+        headline = list(
+            rows.filter(headline=True, kind="indicator")
+            .order_by(*ORDER)
+            .values_list("row", "trend")
+        )
+        return {"headline": [row for row, _t in headline], "trends": [t for _row, t in headline]}
+    if part == "red":
+        red = rows.filter(status="red").order_by(*ORDER).values_list("row", flat=True)
+        return {"red": list(red[:SHOWN])}
+    if part == "overdue":
+        return {"overdue": _overdue(plan, cache, rows)}
+    if part == "good":
+        return {"good": _good(rows)}
+    if part == "areas":
+        return {"areas": cache.areas}
+    if part == "ranking":
+        data: dict = {}
+        report_data.add_ranking(data, cache.ranking)
+        return data
+    raise ValueError(f"no dashboard part {part!r}")
 
 
 def _lights(stored: dict) -> dict[Status, int]:

@@ -5,6 +5,7 @@ from . import views
 app_name = "dashboard"
 urlpatterns = [
     path("<slug:plan_code>/", views.dashboard, name="dashboard"),
+    path("<slug:plan_code>/parts/<slug:part>/", views.dashboard_part, name="dashboard-part"),
     path("<slug:plan_code>/ledger/", views.ledger, name="ledger"),
     path("<slug:plan_code>/ranking/", views.ranking, name="ranking"),
     path("<slug:plan_code>/ranking/settings/", views.ranking_settings, name="ranking-settings"),

@@ -87,17 +87,17 @@ def _context(request: HttpRequest, plan: Plan, as_of: dt.date, **extra) -> dict:
 def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     """The dashboard. Read from the store, its body is cached under the store's version
     (``fragment_key``), which is looked up before anything else is read: a repeated view
-    of unchanged figures reads the store's header and nothing more."""
+    of unchanged figures reads the store's header and nothing more. Read from the store,
+    the body holds the header's figures and the headline targets, and each of
+    ``current.PARTS`` (red items, overdue, ranking, good progress) is fetched as the page
+    loads (``dashboard_part``, cached the same way); a live view renders them all at once."""
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     as_of = as_of_of(request, plan)
     store = current.overseer_store(plan, request.user, as_of)
-    key = None
-    if store is not None and store[0] is not None:
-        table = current.header(plan, store[0], behind=store[1])["table"]
-        key = fragment_key(request, plan, {"table": table})
+    key = _store_key(request, plan, store)
     body = page_cache.get(f"monitor-page:{key}") if key else None
     if body is None:
-        body = _dashboard_body(request, plan, as_of, store)
+        body = _dashboard_body(request, plan, as_of, store, lazy=key is not None)
         if key:
             page_cache.set(f"monitor-page:{key}", body, PAGE_SECONDS)
     # The body is this page's own rendering (from this cache or just now).
@@ -107,29 +107,83 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
 PAGE_SECONDS = 3600  # a cached page's life (a new version of the store makes a new key)
 
 
-def _dashboard_body(request: HttpRequest, plan: Plan, as_of: dt.date, store) -> str:
-    data = current.dashboard_data(plan, request.user, as_of, store)
+def _store_key(request: HttpRequest, plan: Plan, store) -> str | None:
+    """The cache key of a dashboard (or one of its parts) read from the store; None for
+    a live view."""
+    if store is None or store[0] is None:
+        return None
+    return fragment_key(request, plan, current.header(plan, store[0], behind=store[1]))
+
+
+def _dashboard_body(request: HttpRequest, plan: Plan, as_of: dt.date, store, *, lazy: bool) -> str:
+    if lazy:  # read from the store: the parts are fetched as the page loads
+        data = current.dashboard_head(plan, store[0], behind=store[1])
+    else:
+        data = current.dashboard_data(plan, request.user, as_of, store)
     as_of = dt.date.fromisoformat(data["as_of"])
-    charts = {
-        "colours": {"indicators": data["counts"]["indicators"], "tasks": data["counts"]["tasks"]},
-        "trends": [{**t, "labels": month_labels(t["months"])} for t in data["trends"]],
-        "by_unit": data["by_unit"],
-        "by_county": data["by_county"],
-        "labels": _chart_labels(),
-    }
-    ranking = data["ranking"]
-    excerpts = None
-    if ranking:
-        # Places first (ties counted over the whole table), then the excerpt.
-        excerpts = {
-            "rows": excerpt(places(ranking["rows"])),
-            "counties": excerpt(places(ranking["counties"])),
-        }
     return render_to_string(
         "dashboard/dashboard.html#body",
-        _context(request, plan, as_of, data=data, charts=charts, excerpts=excerpts),
+        _context(request, plan, as_of, data=data, lazy=lazy,
+                 charts=None if lazy else _charts(data),
+                 excerpts=None if lazy else _excerpts(data["ranking"])),
         request,
-    )
+    )  # fmt: skip
+
+
+def _charts(data: dict) -> dict:
+    """The headline targets' curves (the page's JSON block for ``dashboard.js``)."""
+    return {
+        "colours": {"indicators": data["counts"]["indicators"], "tasks": data["counts"]["tasks"]},
+        "trends": [{**t, "labels": month_labels(t["months"])} for t in data["trends"]],
+        "labels": _chart_labels(),
+    }
+
+
+@login_required
+def dashboard_part(request: HttpRequest, plan_code: str, part: str) -> HttpResponse:
+    """One of the dashboard's ``current.PARTS`` as the page fetches it when it loads: the
+    section read from the store (cached under its version like the page), or, for a view
+    that is not read from the store (whose page has every part already), from the live
+    view of that day."""
+    if part not in current.PARTS:
+        raise Http404("part")
+    plan = plan_access.get_plan_for_user(request.user, plan_code)
+    as_of = as_of_of(request, plan)
+    store = current.overseer_store(plan, request.user, as_of)
+    key = _store_key(request, plan, store)
+    body = page_cache.get(f"monitor-part:{part}:{key}") if key else None
+    if body is None:
+        if key:
+            cache, behind = store
+            data = {
+                **current.header(plan, cache, behind=behind),
+                "counts": cache.counts,
+                "red_total": current.red_total(cache.counts),
+                **current.dashboard_part(plan, cache, part),
+            }
+        else:
+            data = current.dashboard_data(plan, request.user, as_of, store)
+        body = render_to_string(
+            f"dashboard/dashboard.html#{part}",
+            _context(request, plan, dt.date.fromisoformat(data["as_of"]), data=data,
+                     charts=_charts(data) if part == "headline" else None,
+                     excerpts=_excerpts(data["ranking"]) if part == "ranking" else None),
+            request,
+        )  # fmt: skip
+        if key:
+            page_cache.set(f"monitor-part:{part}:{key}", body, PAGE_SECONDS)
+    return HttpResponse(body)
+
+
+def _excerpts(ranking: dict | None) -> dict | None:
+    """The dashboard's two ranking tables (``excerpt``), each row with its place counted
+    over the whole table."""
+    if not ranking:
+        return None
+    return {
+        "rows": places(excerpt(ranking["rows"]), among=ranking["rows"]),
+        "counties": places(excerpt(ranking["counties"]), among=ranking["counties"]),
+    }
 
 
 def excerpt(rows: list[dict], ends: int = RANKING_ENDS) -> list[dict]:
@@ -185,17 +239,21 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
     )
 
 
-def places(rows: list[dict]) -> list[dict]:
+def places(rows: list[dict], among: list[dict] | None = None) -> list[dict]:
     """Each ranked row with its place as printed: 第3, 并列第1 where units share it
     (English: 3, =1), as the bulletin prints it: the ranking page and the dashboard's
-    excerpt both use it."""
+    excerpt both use it. Ties are counted over ``among`` (the whole table; by default
+    ``rows``); the excerpt's gap line is left as it is."""
     zh = not (get_language() or "").startswith("en")
     counts: dict[int, int] = {}
-    for r in rows:
+    for r in rows if among is None else among:
         if r["rank"] is not None:
             counts[r["rank"]] = counts.get(r["rank"], 0) + 1
     out = []
     for r in rows:
+        if r.get("gap"):
+            out.append(r)
+            continue
         place = None
         if r["rank"] is not None:
             words = place_words(r["rank"], counts[r["rank"]] > 1)

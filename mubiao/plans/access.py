@@ -79,7 +79,9 @@ def get_plan_for_user(user: User, code: str) -> Plan:
     plan: Plan | None = Plan.objects.select_related("issuer").filter(code=code).first()
     if plan is None:
         raise Http404("plan")
-    if not visible_plans(user).filter(pk=plan.pk).exists():
+    # An overseer's plans are known from its memberships (``visible_plans`` asks the same
+    # of the issuer): no query more; others' are their assigned items'.
+    if not oversees(user, plan) and not visible_plans(user).filter(pk=plan.pk).exists():
         raise PermissionDenied("plan")
     return plan
 

@@ -62,3 +62,27 @@ def test_a_leader_drills_from_a_red_item_to_its_report_and_downloads_the_bulleti
     rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
     behind = [row for row in rows if row[1:4] == ["完成投资", "指标", "市发展改革委"]]
     assert len(behind) == 1 and behind[0][-1] == "红灯", rows
+
+
+def test_todays_dashboard_read_from_the_store_is_whole_once_it_has_loaded(
+    reported, log_in, live_server
+):
+    """Today's store: the first response leaves the headline targets, red items, overdue,
+    areas, ranking and good progress to be fetched as the page loads; with no click, the
+    page then holds them all, the curves and the bars drawn."""
+    from mubiao.dashboard import current
+
+    current.rebuild(reported.plan)  # today's store
+    page = log_in("supervisor")
+    with page.expect_response(lambda r: "/monitor/demo-2026/parts/ranking/" in r.url) as part:
+        page.goto(f"{live_server.url}/monitor/demo-2026/")
+    assert part.value.status == 200  # fetched by the page itself
+    expect(page.get_by_test_id("lazy-part")).to_have_count(0)
+    expect(page.get_by_test_id("headline")).to_contain_text("完成投资")
+    expect(page.get_by_test_id("overdue")).to_be_visible()
+    expect(page.get_by_test_id("areas")).to_contain_text("稳增长")
+    expect(page.get_by_test_id("ranking")).to_contain_text("市发展改革委")
+    expect(page.get_by_test_id("formula")).to_be_visible()
+    expect(page.get_by_test_id("trend-chart").first.locator("canvas")).to_have_count(1)
+    expect(page.get_by_test_id("unit-chart").locator("canvas")).to_have_count(1)
+    expect(page.get_by_test_id("supervision-panel")).to_be_visible()

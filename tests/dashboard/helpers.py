@@ -7,6 +7,8 @@ same rows and keep the status store as they do, so the dashboard is tested again
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from decimal import Decimal
 
 from django.utils import timezone
@@ -83,3 +85,26 @@ def report_value(plan, unit, code, *, task=None, indicator=None, values, submitt
         assessment=assessment,
     )  # fmt: skip
     return approve(version, approved)
+
+
+LAZY_PART = re.compile(r'<section class="lazy-part"[^>]*?hx-get="([^"]+)"[^>]*>.*?</section>', re.S)
+
+
+def assembled(client, url: str, **extra) -> tuple[str, dict]:
+    """The dashboard as a browser shows it once loaded: its first response with each part
+    it fetches as it loads (``hx-trigger="load"``, read from the status store) put in its
+    place, and the data of the response and of its parts merged (``from_table``'s keys).
+    A live view has no part to fetch: its page and data as they are. The page and its
+    parts must be rendered by these requests (not yet in the page cache): their data is
+    read from the rendering."""
+    response = client.get(url, **extra)
+    assert response.status_code == 200
+    data = dict(response.context["data"])
+
+    def fetch(found: re.Match) -> str:
+        part = client.get(html.unescape(found.group(1)), **extra)
+        assert part.status_code == 200, found.group(1)
+        data.update(part.context["data"])
+        return part.content.decode()
+
+    return LAZY_PART.sub(fetch, response.content.decode()), data

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -29,6 +30,7 @@ from mubiao.reporting import actions
 from mubiao.reporting.actions import Content
 from mubiao.reporting.cycles import ensure_reports
 from mubiao.reporting.models import Cycle
+from tests.dashboard.helpers import assembled
 
 P = "/monitor/demo-2026"
 SAME = [
@@ -227,7 +229,7 @@ def test_todays_pages_and_the_same_pages_rebuilt_for_today_agree(month, login, s
 
     assert plain(stored["ranking"]) == current.day_view(month.plan, timezone.localdate())["ranking"]
     assert stored["ranking"]["rows"] == rebuilt["ranking"]["rows"]
-    page = client.get(f"{P}/").context["data"]
+    _html, page = assembled(client, f"{P}/")
     shown = len(page["overdue"]["reports"]) + len(page["overdue"]["milestones"])
     assert page["overdue"]["total"] == shown  # "已逾期 (N)" is the length of its list
     agree(month.plan)
@@ -372,7 +374,7 @@ def test_a_past_day_shows_what_that_day_showed(month, login, slot, clock):
 
     plan, day = month.plan, timezone.localdate()
     then = current.report_data_for(plan, None, day, scope_all=True)
-    page_then = login("supervisor").get(f"{P}/").context["data"]
+    _html, page_then = assembled(login("supervisor"), f"{P}/")
     unit_then = login("fgw").get(f"{P}/").context["data"]
     assert "table" in then and "table" in page_then  # read from the store that day
     clock("2026-04-20", 10)
@@ -504,3 +506,70 @@ def test_a_unit_renamed_in_the_admin_is_renamed_in_the_store(month, rf):
     admin.site._registry[OrgUnit].save_model(request, unit, form=None, change=True)
     table = agree(month.plan)
     assert "市商务局（改名）" in str(table["ranking"]["rows"])
+
+
+def test_todays_dashboard_fetches_its_parts_as_it_loads_and_assembled_is_the_whole_page(
+    month, login
+):
+    """Read from the store, the first response holds the header's figures and leaves each
+    part to be fetched when the page loads (no click); put together, the page is exactly
+    the body a live view renders at once from the same figures."""
+    from django.core.cache import cache as page_cache
+
+    from mubiao.dashboard import views
+
+    client = login("supervisor")
+    response = client.get(f"{P}/")
+    first = response.text
+    assert 'data-testid="counts"' in first and 'data-testid="red-list"' not in first
+    lazy = re.findall(r'data-part="([a-z]+)" hx-get="([^"]+)" hx-trigger="load"', first)
+    assert lazy == [(part, f"{P}/parts/{part}/") for part in current.PARTS]
+    page_cache.clear()  # rendered again, so that its data can be read
+    page, data = assembled(client, f"{P}/")
+    assert "lazy-part" not in page
+    for testid in ("headline", "red-list", "overdue", "areas", "ranking", "formula"):
+        assert f'data-testid="{testid}"' in page, testid
+    assert 'id="dashboard-data"' in page
+    store = current.overseer_store(month.plan, month.users["supervisor"], timezone.localdate())
+    whole = views._dashboard_body(
+        response.wsgi_request, month.plan, timezone.localdate(), store, lazy=False
+    )
+    assert "lazy-part" not in whole and whole in page
+    table = current.from_table(month.plan, store[0])
+    assert {k: v for k, v in data.items() if k in table} == table
+
+
+def test_a_dashboard_part_is_cached_under_the_stores_version_and_follows_a_change(
+    month, login, slot
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("supervisor")
+    url = f"{P}/parts/red/"
+    first = client.get(url)
+    assert first.context is not None  # rendered
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(url)
+    assert second.content == first.content and second.context is None  # from the cache
+    assert not any("dashboard_currentstatus" in q["sql"] for q in again.captured_queries)
+    actions.approve(month.users["supervisor"], slot("swj", "t2"))  # a new version
+    after = client.get(url)
+    assert after.context is not None  # rendered again
+    cache = StatusCache.objects.get(plan=month.plan)
+    assert after.context["data"]["red"] == current.from_table(month.plan, cache)["red"]
+
+
+def test_a_live_dashboard_has_every_part_in_place_and_a_part_alone_says_the_same(month, login):
+    client = login("supervisor")
+    day = "2026-04-06"  # not the store's day: judged live
+    page = client.get(f"{P}/?as_of={day}")
+    assert "table" not in page.context["data"]
+    assert "lazy-part" not in page.text and 'data-testid="overdue"' in page.text
+    part = client.get(f"{P}/parts/overdue/?as_of={day}")
+    assert part.context["data"]["overdue"] == page.context["data"]["overdue"]
+    assert part.text.strip() and part.text.strip() in page.text
+    assert client.get(f"{P}/parts/nothing/").status_code == 404
+    assert client.get(f"{P}/parts/red/?as_of=someday").status_code == 400
+    # A unit's dashboard is judged for what it may see, and holds no ranking.
+    assert login("fgw").get(f"{P}/parts/ranking/").text.strip() == ""

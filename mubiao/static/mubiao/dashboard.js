@@ -33,3 +33,5 @@ function renderTrends() {
 }
 
 document.addEventListener("DOMContentLoaded", renderTrends);
+// Read from the status store, the headline targets arrive after the page (htmx).
+document.addEventListener("htmx:afterSettle", renderTrends);
