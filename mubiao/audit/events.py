@@ -72,6 +72,7 @@ class Event(StrEnum):
     # Publishing (dashboard)
     BULLETIN_PUBLISH = "bulletin.publish"
     BULLETIN_DRAFT = "bulletin.draft"
+    STATUSES_REBUILD = "statuses.rebuild"  # the whole plan judged again by hand (admin)
     # How statuses are judged and units ranked (dashboard.actions)
     BANDS_CHANGE = "plan.bands"
     RANKING_CHANGE = "plan.ranking"
@@ -171,6 +172,7 @@ _LABELS: dict[Event, str | Promise] = {
     Event.PROJECTS_IMPORT: _("imported key projects"),
     Event.BULLETIN_PUBLISH: _("published a bulletin"),
     Event.BULLETIN_DRAFT: _("saved a bulletin draft"),
+    Event.STATUSES_REBUILD: _("rebuilt the plan's statuses"),
     Event.BANDS_CHANGE: _("changed the status bands"),
     Event.RANKING_CHANGE: _("changed the ranking formula"),
     Event.TOKEN_CREATE: _("created an API token"),

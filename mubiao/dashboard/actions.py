@@ -44,6 +44,19 @@ def _check(user: User, plan: Plan) -> None:
 
 
 @transaction.atomic
+def rebuild_statuses(user: User, plan: Plan) -> statuses.Rebuilt:
+    """Judge the whole plan again into its store for today, by hand (the admin's
+    "Rebuild for today"): what the daily tick does, for the supervision office (or a
+    superuser) who wants it now. Audited with how many statuses changed."""
+    if not (getattr(user, "is_superuser", False) or may_set_conventions(user, plan)):
+        raise PermissionDenied(_("Only the supervision office may rebuild the plan's statuses."))
+    rebuilt = statuses.rebuild(plan)
+    record(user, Event.STATUSES_REBUILD, f"plan:{plan.code}/statuses",
+           after={"as_of": rebuilt.header.as_of.isoformat(), "changes": len(rebuilt.changes)})  # fmt: skip
+    return rebuilt
+
+
+@transaction.atomic
 def set_bands(user: User, plan: Plan, rule: str, data: dict[str, Any] | None) -> BandSetting | None:
     """The plan's bands for one rule (``Bands.to_data`` JSON), or the defaults (None), in
     force from today: the days before keep the bands they had (``BandRevision``)."""

@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mubiao.dashboard import current, statuses
+from mubiao.dashboard import actions as dashboard_actions
+from mubiao.dashboard import statuses
 from mubiao.dashboard.models import (
     BandRevision,
     BandSetting,
@@ -72,16 +74,33 @@ class StatusCacheAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description=_("Rebuild for today"), permissions=["view"])
+    def has_rebuild_permission(self, request) -> bool:
+        """Offered to whoever may see the tables; the action itself lets only the plan's
+        supervision office (or a superuser) rebuild, and audits it."""
+        return self.has_view_permission(request)
+
+    @admin.action(description=_("Rebuild for today"), permissions=["rebuild"])
     def rebuild_today(self, request, queryset) -> None:
+        done, refused = 0, []
         for table in queryset.select_related("plan"):
-            current.rebuild(table.plan)
-        n = queryset.count()
-        self.message_user(
-            request,
-            ngettext("%(n)d table rebuilt.", "%(n)d tables rebuilt.", n) % {"n": n},
-            messages.SUCCESS,
-        )
+            try:
+                dashboard_actions.rebuild_statuses(request.user, table.plan)
+                done += 1
+            except PermissionDenied:
+                refused.append(table.plan.name)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d table rebuilt.", "%(n)d tables rebuilt.", done) % {"n": done},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("Only the supervision office may rebuild the plan's statuses: %(plans)s.")
+                % {"plans": "、".join(refused)},
+                messages.ERROR,
+            )
 
 
 # A unit's names and its place in the tree are in the status rows (the units a row names,

@@ -237,3 +237,40 @@ def test_the_admin_lists_the_current_status_tables_and_rebuilds_them(reported, c
     assert "1 个表已重建。" in done.text  # the admin speaks the site's language
     table.refresh_from_db()
     assert not table.stale and table.version == 2
+
+
+def test_a_staff_viewer_who_is_not_the_office_cannot_rebuild_and_a_rebuild_is_audited(
+    reported, client
+):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    from mubiao.audit.events import Event
+    from mubiao.audit.models import AuditEntry
+    from mubiao.dashboard import current
+    from mubiao.dashboard.models import StatusCache
+
+    table = current.rebuild(reported.plan)
+    StatusCache.objects.filter(pk=table.pk).update(stale=True)
+    viewer = get_user_model().objects.create_user("staff-viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_statuscache"))
+    client.force_login(viewer)
+    refused = client.post(
+        "/admin/dashboard/statuscache/",
+        {"action": "rebuild_today", "_selected_action": [table.pk]},
+        follow=True,
+    )
+    assert "只有督查室可以重新生成以下目标任务体系的状态" in refused.text
+    table.refresh_from_db()
+    assert table.stale and table.version == 1  # nothing rebuilt
+    assert not AuditEntry.objects.filter(action=Event.STATUSES_REBUILD).exists()
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    client.post(
+        "/admin/dashboard/statuscache/",
+        {"action": "rebuild_today", "_selected_action": [table.pk]},
+    )
+    table.refresh_from_db()
+    assert not table.stale and table.version == 2
+    event = AuditEntry.objects.get(action=Event.STATUSES_REBUILD)
+    assert event.actor.username == "root" and event.target == f"plan:{reported.plan.code}/statuses"
