@@ -5,7 +5,8 @@
 Loads the whole Nanyang demo (``mubiao.demo.load_demo``) into a fresh SQLite file in a
 temporary folder (or the empty database ``--database`` names, e.g. a PostgreSQL URL),
 logs in as the supervision office (督查室, login ``duchashi``) and walks, through Django's
-test client in one process, the office's pages: the dashboard, the ledger, the ranking,
+test client in one process, the office's pages: the dashboard and the parts it fetches as
+it loads, the ledger, the ranking,
 every area page, a sample of task pages, the key projects, the latest closed cycle's
 missing reports, the dashboard of a past day (``?as_of=``), the bulletins page (its
 form), the review
@@ -92,8 +93,12 @@ def _pages(plan, tasks: int) -> list[tuple[str, str]]:
         Cycle.objects.filter(plan=plan, due_on__lt=today).order_by("-due_on").first()
         or Cycle.objects.filter(plan=plan).order_by("due_on").first()
     )
+    from mubiao.dashboard.current import PARTS
+
     pages = [
         ("dashboard", f"/monitor/{p}/"),
+        # What the dashboard fetches as it loads (read from the store: docs/dashboard.md).
+        *((f"dashboard_part:{part}", f"/monitor/{p}/parts/{part}/") for part in PARTS),
         ("ledger", f"/monitor/{p}/ledger/"),
         ("ranking", f"/monitor/{p}/ranking/"),
         ("dashboard_past_day", f"/monitor/{p}/?as_of={past.isoformat()}"),
