@@ -94,11 +94,12 @@ def _pages(plan, tasks: int) -> list[tuple[str, str]]:
         or Cycle.objects.filter(plan=plan).order_by("due_on").first()
     )
     from mubiao.dashboard.current import PARTS
+    from mubiao.dashboard.views import PANEL
 
     pages = [
         ("dashboard", f"/monitor/{p}/"),
         # What the dashboard fetches as it loads (read from the store: docs/dashboard.md).
-        *((f"dashboard_part:{part}", f"/monitor/{p}/parts/{part}/") for part in PARTS),
+        *((f"dashboard_part:{part}", f"/monitor/{p}/parts/{part}/") for part in (*PARTS, PANEL)),
         ("ledger", f"/monitor/{p}/ledger/"),
         ("ranking", f"/monitor/{p}/ranking/"),
         ("dashboard_past_day", f"/monitor/{p}/?as_of={past.isoformat()}"),

@@ -89,8 +89,10 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     (``fragment_key``), which is looked up before anything else is read: a repeated view
     of unchanged figures reads the store's header and nothing more. Read from the store,
     the body holds the header's figures and the headline targets, and each of
-    ``current.PARTS`` (red items, overdue, ranking, good progress) is fetched as the page
-    loads (``dashboard_part``, cached the same way); a live view renders them all at once."""
+    ``current.PARTS`` (headline targets, red items, overdue, areas, ranking, good
+    progress) is fetched as the page loads (``dashboard_part``, cached the same way), and
+    the supervision panel last (``PANEL``, never cached); a live view renders them all at
+    once."""
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     as_of = as_of_of(request, plan)
     store = current.overseer_store(plan, request.user, as_of)
@@ -100,8 +102,13 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
         body = _dashboard_body(request, plan, as_of, store, lazy=key is not None)
         if key:
             page_cache.set(f"monitor-page:{key}", body, PAGE_SECONDS)
-    # The body is this page's own rendering (from this cache or just now).
-    return render(request, "dashboard/dashboard.html", {"plan": plan, "body": mark_safe(body)})
+    # The body is this page's own rendering (from this cache or just now). Read from the
+    # store, the supervision panel (live, not kept by the store) is fetched last as well.
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {"plan": plan, "body": mark_safe(body), "lazy_panel": key is not None},
+    )
 
 
 PAGE_SECONDS = 3600  # a cached page's life (a new version of the store makes a new key)
@@ -144,10 +151,12 @@ def dashboard_part(request: HttpRequest, plan_code: str, part: str) -> HttpRespo
     """One of the dashboard's ``current.PARTS`` as the page fetches it when it loads: the
     section read from the store (cached under its version like the page), or, for a view
     that is not read from the store (whose page has every part already), from the live
-    view of that day."""
-    if part not in current.PARTS:
+    view of that day. ``PANEL``: the supervision panel, as the page shows it (live)."""
+    if part not in (*current.PARTS, PANEL):
         raise Http404("part")
     plan = plan_access.get_plan_for_user(request.user, plan_code)
+    if part == PANEL:  # live: open items change without a new version of the store
+        return render(request, "dashboard/dashboard.html#supervision", {"plan": plan})
     as_of = as_of_of(request, plan)
     store = current.overseer_store(plan, request.user, as_of)
     key = _store_key(request, plan, store)
@@ -173,6 +182,10 @@ def dashboard_part(request: HttpRequest, plan_code: str, part: str) -> HttpRespo
         if key:
             page_cache.set(f"monitor-part:{part}:{key}", body, PAGE_SECONDS)
     return HttpResponse(body)
+
+
+#: The dashboard's last part: the supervision office's panel of open items (overseers').
+PANEL = "supervision"
 
 
 def _excerpts(ranking: dict | None) -> dict | None:

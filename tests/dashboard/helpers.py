@@ -104,7 +104,10 @@ def assembled(client, url: str, **extra) -> tuple[str, dict]:
     def fetch(found: re.Match) -> str:
         part = client.get(html.unescape(found.group(1)), **extra)
         assert part.status_code == 200, found.group(1)
-        data.update(part.context["data"])
+        try:
+            data.update(part.context["data"])
+        except KeyError:  # the supervision panel: no figures of the store
+            pass
         return part.content.decode()
 
     return LAZY_PART.sub(fetch, response.content.decode()), data

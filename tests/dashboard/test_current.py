@@ -523,11 +523,13 @@ def test_todays_dashboard_fetches_its_parts_as_it_loads_and_assembled_is_the_who
     first = response.text
     assert 'data-testid="counts"' in first and 'data-testid="red-list"' not in first
     lazy = re.findall(r'data-part="([a-z]+)" hx-get="([^"]+)" hx-trigger="load"', first)
-    assert lazy == [(part, f"{P}/parts/{part}/") for part in current.PARTS]
+    parts = [*current.PARTS, views.PANEL]
+    assert lazy == [(part, f"{P}/parts/{part}/") for part in parts]
     page_cache.clear()  # rendered again, so that its data can be read
     page, data = assembled(client, f"{P}/")
     assert "lazy-part" not in page
-    for testid in ("headline", "red-list", "overdue", "areas", "ranking", "formula"):
+    for testid in ("headline", "red-list", "overdue", "areas", "ranking", "formula",
+                   "supervision-panel"):  # fmt: skip
         assert f'data-testid="{testid}"' in page, testid
     assert 'id="dashboard-data"' in page
     store = current.overseer_store(month.plan, month.users["supervisor"], timezone.localdate())
@@ -571,5 +573,9 @@ def test_a_live_dashboard_has_every_part_in_place_and_a_part_alone_says_the_same
     assert part.text.strip() and part.text.strip() in page.text
     assert client.get(f"{P}/parts/nothing/").status_code == 404
     assert client.get(f"{P}/parts/red/?as_of=someday").status_code == 400
+    # The supervision panel: the overseers' (live, never cached), nobody else's.
+    assert 'data-testid="supervision-panel"' in client.get(f"{P}/parts/supervision/").text
+    unit = login("fgw")
+    assert unit.get(f"{P}/parts/supervision/").text.strip() == ""
     # A unit's dashboard is judged for what it may see, and holds no ranking.
-    assert login("fgw").get(f"{P}/parts/ranking/").text.strip() == ""
+    assert unit.get(f"{P}/parts/ranking/").text.strip() == ""
