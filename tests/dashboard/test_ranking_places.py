@@ -28,9 +28,7 @@ def _places_from_the_rows(plan) -> dict[str, tuple[int, int]]:
     assert through is not None and through.month == 10
     unit_of, kinds = {}, {}
     planned: dict[str, Decimal] = defaultdict(Decimal)
-    for project in Project.objects.filter(plan=plan, county__isnull=False).select_related(
-        "county"
-    ):
+    for project in Project.objects.filter(plan=plan, county__isnull=False).select_related("county"):
         name = project.county.short_name or project.county.name
         unit_of[project.pk] = name
         kinds[name] = "zone" if project.county.kind == "zone" else "county"
