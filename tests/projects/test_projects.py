@@ -42,6 +42,49 @@ def test_the_demo_has_the_named_projects_and_a_city_sized_library(nanyang):
     assert metrics == {"实施省市重点项目数", "省市重点项目完成投资"}
 
 
+def test_the_named_projects_count_toward_the_targets_the_pool_counts_toward(nanyang):
+    """One pool: the bulletin's target line (the rolled-up 完成投资) and its key projects
+    line (every project of the plan) sum the same projects, to the same 万元."""
+    from decimal import Decimal
+
+    from mubiao.plans.models import Indicator
+    from mubiao.projects.measures import summary
+    from mubiao.projects.rollup import indicator_actuals
+
+    named = Project.objects.filter(plan=nanyang, synthetic=False)
+    for project in named:
+        metrics = {t.metric for t in project.counts_toward.all()}
+        assert metrics == {"实施省市重点项目数", "省市重点项目完成投资"}, project.code
+        assert project.annual_plan and project.annual_plan > 0 and project.tier, project.code
+    amount = Indicator.objects.get(plan=nanyang, metric="省市重点项目完成投资")
+    day = dt.date(2026, 11, 10)
+    head = summary(Project.objects.filter(plan=nanyang), nanyang.year, day)
+    assert amount.projects.count() == head["n"] == 1007
+    actual = indicator_actuals(nanyang, day)[amount.pk]  # 亿元
+    assert actual == (Decimal(str(head["ytd"])) / 10000).quantize(Decimal("0.0001"))
+
+
+def test_the_loader_reads_a_projects_plan_and_targets_and_refuses_unknown_ones(nanyang):
+    from mubiao.orgs.loader import LoadError
+    from mubiao.projects.loader import load_projects
+
+    item = {"code": "extra", "name": "新增项目", "category": "新开工", "annual_plan": 1200,
+            "counts_toward": ["i04"]}  # fmt: skip
+    load_projects(nanyang, {"projects": [item]})
+    project = Project.objects.get(plan=nanyang, code="extra")
+    assert project.annual_plan == 1200
+    assert [t.code for t in project.counts_toward.all()] == ["i04"]
+    with pytest.raises(LoadError, match="unknown indicator 'i99'"):
+        load_projects(nanyang, {"projects": [{**item, "counts_toward": ["i99"]}]})
+    with pytest.raises(LoadError, match="annual_plan -5 is not a number"):
+        load_projects(nanyang, {"projects": [{**item, "annual_plan": -5}]})
+    load_projects(
+        nanyang, {"projects": [{"code": "extra", "name": "新增项目", "category": "新开工"}]}
+    )
+    project.refresh_from_db()  # a file stating no amounts leaves the library's as they are
+    assert project.annual_plan == 1200 and project.counts_toward.count() == 1
+
+
 def test_the_start_rate_counts_new_projects_planned_by_the_date(nanyang):
     projects = Project.objects.filter(plan=nanyang)
     m = measures(projects, dt.date(2026, 10, 31), nanyang)
