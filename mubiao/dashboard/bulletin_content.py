@@ -79,8 +79,17 @@ def _overview(data: dict) -> list[dict]:
     return blocks
 
 
+def yi(wan: float) -> str:
+    """An amount of 万元 as offices print sums of this size: in 亿元 with two decimals
+    (10,762,683万元 → 1076.27), as the bulletin's targets in 亿元 print theirs."""
+    return fixed(float(wan) / 10_000, 2)
+
+
 def _projects_sentence(p: dict) -> str:
-    text = f"全市{p['n']}个重点项目累计完成投资{fixed(p['ytd'], 0)}万元"
+    text = f"全市{p['n']}个重点项目"
+    if p.get("plan"):
+        text += f"年度计划投资{yi(p['plan'])}亿元，"
+    text += f"累计完成投资{yi(p['ytd'])}亿元"
     if p.get("rate") is not None and p.get("plan"):
         completion = p["rate"] * 100
         expected = p["expected"] / p["plan"] * 100 if p["plan"] else 0.0
@@ -95,8 +104,8 @@ def _projects_sentence(p: dict) -> str:
 UNIT_HEADER = [
     "名次",
     "单位",
-    "年度计划（万元）",
-    "累计完成（万元）",
+    "年度计划（亿元）",
+    "累计完成（亿元）",
     "完成率",
     "与序时进度差（个百分点）",
 ]
@@ -175,7 +184,7 @@ def _project_figures(plan: Plan, as_of: dt.date) -> list[dict]:
     f = figures(plan.projects.all(), plan.year, as_of)
     if f is None or not f["month"]:
         return []
-    text = f"{f['month']}月当月完成投资{fixed(f['increment'], 0)}万元"
+    text = f"{f['month']}月当月完成投资{yi(f['increment'])}亿元"
     if f["yoy"] is not None:
         change = f["yoy"] * 100
         word = "增长" if change >= 0 else "下降"
@@ -185,24 +194,27 @@ def _project_figures(plan: Plan, as_of: dt.date) -> list[dict]:
         blocks.append(_text(_funds_sentence(f)))
     tiers = f["by_tier"]
     if tiers and any(t["key"] for t in tiers):
-        header = ["级别", "项目数", "年度计划（万元）", "累计完成（万元）", "完成率", "滞后项目"]
-        rows = [[TIER_ZH.get(t["key"], t["label"]), str(t["n"]), fixed(t["plan"], 0),
-                 fixed(t["ytd"], 0), _pct(t["rate"]), str(t["behind"])] for t in tiers]  # fmt: skip
-        if f["funds_n"]:
-            header.append("资金到位率（报送项目数）")
-            for row, t in zip(rows, tiers, strict=True):
-                row.append(f"{_pct(t['funds_rate'])}（{t['funds_n']}）" if t["funds_n"] else "—")
-        blocks.append(
-            {"kind": "table", "caption": "分级别重点项目完成情况", "header": header, "rows": rows}
-        )
+        blocks.append(tier_table(tiers, bool(f["funds_n"])))
     return blocks
+
+
+def tier_table(tiers: list[dict], with_funds: bool) -> dict:
+    """分级别重点项目完成情况: a row per tier. A tier without an annual plan has no
+    完成率 and no 资金到位率 (—), whatever funds its projects report: a rate needs a plan."""
+    header = ["级别", "项目数", "年度计划（亿元）", "累计完成（亿元）", "完成率", "滞后项目"]
+    rows = [[TIER_ZH.get(t["key"], t["label"]), str(t["n"]), yi(t["plan"]), yi(t["ytd"]), _pct(t["rate"] if t["plan"] else None), str(t["behind"])]
+            for t in tiers]  # fmt: skip
+    if with_funds:
+        header.append("资金到位率（报送项目数）")
+        for row, t in zip(rows, tiers, strict=True):
+            known = t["funds_n"] and t["funds_rate"] is not None
+            row.append(f"{_pct(t['funds_rate'])}（{t['funds_n']}）" if known else "—")
+    return {"kind": "table", "caption": "分级别重点项目完成情况", "header": header, "rows": rows}
 
 
 def _funds_sentence(f: dict) -> str:
     """资金到位: the projects reporting it, their funds and 资金到位率 (funds ÷ their plans)."""
-    text = (
-        f"报送资金到位情况的{f['funds_n']}个项目本年累计到位资金{fixed(f['funds_secured'], 0)}万元"
-    )
+    text = f"报送资金到位情况的{f['funds_n']}个项目本年累计到位资金{yi(f['funds_secured'])}亿元"
     if f["funds_rate"] is not None:
         text += f"，资金到位率{_pct(f['funds_rate'])}"
     return text + "。"

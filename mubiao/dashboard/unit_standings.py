@@ -400,8 +400,9 @@ def _rules_in_words(setting: dict[str, Any]) -> tuple[str, str]:
 def _row(ranked, t: dict, rate: float | None, gap: float | None, decimals: int) -> dict:
     return {
         "unit": ranked.unit,
-        "plan": fixed(float(t["plan"]), 0),
-        "ytd": fixed(float(t["ytd"]), 0),
+        # 亿元 to two decimals, as offices print sums of this size (the ledger holds 万元)
+        "plan": fixed(float(t["plan"]) / 10_000, 2),
+        "ytd": fixed(float(t["ytd"]) / 10_000, 2),
         "completion": "—" if rate is None else f"{fixed(rate, decimals)}%",
         "gap": "—" if gap is None else signed(gap, decimals),
         "place": ranked.place_zh,

@@ -45,7 +45,9 @@ def test_the_bulletin_prints_the_months_increment_and_the_tiers(demo):
     increment = _october_increment(demo)
     assert increment > 0
     said = [b["text"] for b in blocks if b["kind"] == "text"]
-    assert any(t.startswith(f"10月当月完成投资{fixed(float(increment), 0)}万元") for t in said)
+    assert any(
+        t.startswith(f"10月当月完成投资{fixed(float(increment) / 10000, 2)}亿元") for t in said
+    )
     table = next(
         b for b in blocks if b["kind"] == "table" and b["caption"] == "分级别重点项目完成情况"
     )
@@ -109,7 +111,7 @@ def test_the_bulletin_prints_the_funds_secured_as_the_project_pages_and_the_api_
     )  # fmt: skip
     rate = f"{float(of_planned) / float(planned) * 100:.1f}%"
     said = [b["text"] for b in blocks if b["kind"] == "text"]
-    line = f"报送资金到位情况的{n}个项目本年累计到位资金{fixed(float(funds), 0)}万元，资金到位率{rate}。"
+    line = f"报送资金到位情况的{n}个项目本年累计到位资金{fixed(float(funds) / 10000, 2)}亿元，资金到位率{rate}。"
     assert line in said, [t for t in said if "资金" in t]
     table = next(b for b in blocks if b.get("caption") == "分级别重点项目完成情况")
     assert table["header"][-1] == "资金到位率（报送项目数）"
@@ -133,3 +135,56 @@ def test_the_bulletin_prints_the_funds_secured_as_the_project_pages_and_the_api_
     assert f'data-testid="project-funds-rate">{row.funds_rate * 100:.1f}%<' in page
     assert api["funds_secured"] == float(row.funds_secured)
     assert f"{api['funds_rate'] * 100:.1f}%" == f"{row.funds_rate * 100:.1f}%"
+
+
+def test_a_tier_without_an_annual_plan_prints_no_rate():
+    """Seven projects without an annual plan, four of them reporting funds: neither a
+    完成率 nor a 资金到位率 (the demo's bulletin printed 未分级 7 0 … —（4）)."""
+    from mubiao.dashboard.bulletin_content import tier_table
+
+    tiers = [
+        {"key": "province", "label": "", "n": 3, "plan": 20000.0, "ytd": 9000.0, "rate": 0.45,
+         "behind": 1, "funds_n": 2, "funds_rate": 0.5},
+        {"key": "", "label": "未分级", "n": 7, "plan": 0.0, "ytd": 1500.0, "rate": None,
+         "behind": 0, "funds_n": 4, "funds_rate": None},
+    ]  # fmt: skip
+    rows = tier_table(tiers, with_funds=True)["rows"]
+    assert rows[0][4:] == ["45.0%", "1", "50.0%（2）"]
+    assert rows[1][0] == "未分级项目" and rows[1][4:] == ["—", "0", "—"]
+
+
+def test_the_bulletin_prints_its_sums_in_yi_yuan_with_two_decimals_and_one_total(demo):
+    """Every investment sum of the bulletin in 亿元 to two decimals (offices print
+    “完成投资1076.27亿元”, not 10762683万元), and the target line, the key projects line
+    and the tables say the same total."""
+    import re
+
+    from mubiao.plans.models import Indicator
+    from mubiao.projects.measures import summary
+
+    office = get_user_model().objects.get(username="duchashi")
+    cycle = Cycle.objects.get(plan=demo, code="202610")
+    with time_machine.travel("2026-11-10 10:00 +0800", tick=False):
+        content = build(office, cycle, DAY)[2]
+    head = summary(demo.projects.all(), demo.year, DAY)
+    total = fixed(head["ytd"] / 10000, 2)
+    texts = [b.get("text", "") for s in content["sections"] for b in s["blocks"]]
+    tables = [b for s in content["sections"] for b in s["blocks"] if b["kind"] == "table"]
+    assert not [t for t in texts if "万元" in t]
+    assert not [t for t in tables if any("万元" in h for h in t["header"])]
+    amount = Indicator.objects.get(plan=demo, metric="省市重点项目完成投资")
+    target_line = next(t for t in texts if t.startswith(amount.metric))
+    assert f"1–10月累计{total}亿元" in target_line
+    project_lines = [t for t in texts if t.startswith("全市1007个重点项目")]
+    assert len(project_lines) == 2  # 一、总体情况 and 二、(…)重点项目开工和滞后情况
+    plan_total = fixed(head["plan"] / 10000, 2)
+    assert all(f"年度计划投资{plan_total}亿元，累计完成投资{total}亿元" in t for t in project_lines)
+    tiers = next(t for t in tables if t["caption"] == "分级别重点项目完成情况")
+    assert tiers["header"][2:4] == ["年度计划（亿元）", "累计完成（亿元）"]
+    assert all(re.fullmatch(r"\d+\.\d\d", r[3]) for r in tiers["rows"])
+    assert abs(sum(float(r[3]) for r in tiers["rows"]) - float(total)) < 0.01 * len(tiers["rows"])
+    counties = next(
+        t for t in tables if t["header"][0] == "名次" and "年度计划（亿元）" in t["header"]
+    )
+    assert all(re.fullmatch(r"\d+\.\d\d", r[2]) and re.fullmatch(r"\d+\.\d\d", r[3])
+               for r in counties["rows"])  # fmt: skip
