@@ -230,6 +230,7 @@ def content_of(plan: Plan, cycle: Cycle, data: dict, narrative: dict, signed_on:
     control characters taken out of every string (the docx, the PDF and the web preview
     all draw this)."""
     from mubiao.dashboard.bulletin_content import sections_and_attachments
+    from mubiao.dashboard.bulletin_docx import title_lines
 
     data, narrative = printable_tree(data), printable_tree(narrative)
     sections, attachments = sections_and_attachments(plan, data, narrative)
@@ -238,6 +239,7 @@ def content_of(plan: Plan, cycle: Cycle, data: dict, narrative: dict, signed_on:
             "office_mark": narrative["office"],
             "issue_number": narrative["issue_number"],
             "title": f"关于{plan.name}{cycle_zh(cycle)}推进情况的通报",
+            "title_lines": title_lines(["关于", plan.name, cycle_zh(cycle), "推进情况的通报"]),
             "addressees": narrative["addressees"],
             "basis": narrative["basis"],
             "sections": sections,

@@ -12,6 +12,8 @@ office's edited narrative, so the same content renders the same document.
 from __future__ import annotations
 
 import io
+import itertools
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -50,6 +52,56 @@ def render(content: dict) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+# ── the title's lines ──────────────────────────────────────────────────────────────
+
+#: Ems of 2号 (22 pt) a line of the type area holds: 156 mm ÷ 22 pt ≈ 20.
+TITLE_EMS = 20
+#: What never breaks: a number with its unit (2026年, 10月, 第9期, 1–10月, 85.2%), a
+#: bracketed phrase, a run of Latin letters; anything else is one character.
+_ATOM = re.compile(
+    r"第?\d+(?:[.–—-]\d+)*(?:季度|[年月日期号个项家%])?|[（(〔《“][^）)〕》”]*[）)〕》”]|[A-Za-z]+|."
+)
+
+
+def _ems(text: str) -> float:
+    """Width in ems: a Chinese character or full-width mark 1, digits and Latin ½."""
+    return sum(0.5 if ord(c) < 0x2E80 and c not in "—–" else 1.0 for c in text)
+
+
+def title_lines(parts: list[str], ems: float = TITLE_EMS) -> list[str]:
+    """The title set in lines as 公文 titles are (GB/T 9704: 梯形或菱形), never breaking
+    a number from its unit: one line when it fits, else the two (or more) lines of the
+    most even widths, preferring breaks between ``parts`` (关于 | the plan | the period |
+    推进情况的通报) to breaks inside one; "2026年10月" is never cut at "10|月"."""
+    atoms: list[tuple[str, bool]] = []  # (text, a part begins here)
+    for part in parts:
+        for i, atom in enumerate(_ATOM.findall(part)):
+            atoms.append((atom, i == 0))
+    text = "".join(a for a, _start in atoms)
+    if _ems(text) <= ems or len(atoms) < 2:
+        return [text] if text else []
+    best: tuple[float, list[str]] | None = None
+    for n in range(2, 2 + int(_ems(text) // ems) + 1):
+        for cut in _cuts(len(atoms), n):
+            lines = ["".join(a for a, _s in atoms[i:j]) for i, j in itertools.pairwise(cut)]
+            widths = [_ems(line) for line in lines]
+            if max(widths) > ems:
+                continue
+            inside = sum(1 for c in cut[1:-1] if not atoms[c][1])
+            score = max(widths) - min(widths) + 3 * inside
+            if best is None or score < best[0]:
+                best = (score, lines)
+        if best is not None:
+            return best[1]
+    return [text]
+
+
+def _cuts(count: int, lines: int):
+    """Every way of cutting ``count`` atoms into ``lines`` non-empty runs, as bounds."""
+    for inner in itertools.combinations(range(1, count), lines - 1):
+        yield (0, *inner, count)
 
 
 # ── page and styles ──────────────────────────────────────────────────────────────────
@@ -169,7 +221,10 @@ def _head(doc, content: dict) -> None:
         )
     _paragraph(doc, indent=False)
     title = _paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _run(title, content["title"], TITLE_FONT, 22)
+    for i, line in enumerate(content.get("title_lines") or [content["title"]]):
+        run = _run(title, line, TITLE_FONT, 22)
+        if i:
+            run._r.insert(0, OxmlElement("w:br"))  # the line break before this line
     _paragraph(doc, indent=False)
     _paragraph(doc, content["addressees"], indent=False)
     _paragraph(doc, content["basis"])

@@ -78,7 +78,7 @@ def test_the_bulletin_has_every_element_of_an_official_document(reported, login)
     text = text_of(b"".join(download.streaming_content))
     lines = text.splitlines()
     assert lines[0].endswith("督查室") and lines[1] == "督查通报〔2026〕第9期"
-    assert "关于示范市2026年目标任务2026年6月推进情况的通报" in text
+    assert "关于示范市2026年目标任务\n2026年6月推进情况的通报" in text  # in two lines
     assert "各县（市、区）人民政府，市直各单位：" in text
     assert "现将2026年6月目标任务推进情况通报如下：" in text
     for heading in (
@@ -171,6 +171,52 @@ def test_the_word_file_is_a4_with_chinese_fonts_and_page_numbers(reported):
     assert widths[1] > widths[0] and abs(sum(widths) - 156 * 56.7) < 60
     footer = xml["word/footer1.xml"]
     assert "— " in footer and " PAGE " in footer and " —" in footer
+
+
+def test_the_title_is_set_in_lines_that_keep_each_number_with_its_unit(reported):
+    """2号小标宋 holds 20 ems a line: a longer title is set in lines broken between its
+    parts (never inside 10月, which Word's own wrapping cut after 10), the paragraph's runs
+    separated by a line break (w:br) in the document's XML."""
+    reported.plan.name = "南阳市2026年目标任务体系"
+    reported.plan.save(update_fields=["name"])
+    with time_machine.travel("2026-07-10 10:00 +0800", tick=False):
+        item = publish(
+            reported.users["supervisor"],
+            Cycle.objects.get(plan=reported.plan, code="202606"),
+            dt.date(2026, 7, 10),
+        )
+    document = docx_xml(item)["word/document.xml"]
+    title = next(
+        p for p in re.findall(r"<w:p>.*?</w:p>|<w:p .*?</w:p>", document) if "推进情况的通报" in p
+    )
+    runs = re.findall(r"<w:r>(.*?)</w:r>", title)
+    lines = [re.sub(r"<[^>]+>", "", r) for r in runs]
+    assert lines == ["关于南阳市2026年目标任务体系", "2026年6月推进情况的通报"]
+    assert "<w:br/>" in runs[1] and "<w:br/>" not in runs[0]
+    assert all('<w:sz w:val="44"/>' in r and 'w:eastAsia="方正小标宋简体"' in r for r in runs)
+    assert item.content["title"] == "".join(lines)  # the title as one string, as before
+
+
+@pytest.mark.parametrize(
+    ("parts", "lines"),
+    [
+        (["关于", "南阳市2026年目标任务体系", "2026年10月", "推进情况的通报"],
+         ["关于南阳市2026年目标任务体系", "2026年10月推进情况的通报"]),
+        (["关于", "某县2026年重点工作任务", "2026年第3季度", "推进情况的通报"],
+         ["关于某县2026年重点工作任务", "2026年第3季度推进情况的通报"]),
+        (["关于", "全市重点工作", "2026年10月", "推进情况的通报"],
+         ["关于全市重点工作2026年10月推进情况的通报"]),  # 19 ems: one line
+        (["关于", "南阳市2026年国民经济和社会发展计划目标任务分解落实", "2026年10月", "推进情况的通报"],
+         ["关于南阳市2026年国民经济和社会发展计划", "目标任务分解落实2026年10月推进情况的通报"]),
+    ],
+)  # fmt: skip
+def test_title_lines_break_between_parts_and_never_inside_a_number(parts, lines):
+    from mubiao.dashboard.bulletin_docx import TITLE_EMS, _ems, title_lines
+
+    assert title_lines(parts) == lines
+    assert all(_ems(line) <= TITLE_EMS for line in lines)
+    for line in lines:  # no line begins with a unit cut off its number
+        assert not re.match(r"[年月期季度%]", line) and not re.search(r"\d$", line)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
