@@ -35,11 +35,64 @@ PROGRESS = {
     "yellow": "总体推进，但部分环节进度偏慢，正在协调解决。",
     "red": "受要素保障和前期手续影响，进度明显滞后。",
 }
-PROBLEMS = {
-    "green": "无。",
-    "yellow": "个别项目资金到位较慢。",
-    "red": "用地、资金等要素制约突出，部分项目未按期开工。",
-}
+#: The 存在问题 a unit reports, by what the task or target is about: the first row whose
+#: keyword its name holds gives the words for a yellow and for a red month (模拟数据,
+#: written for the demo in the words units use); a green month reports 无。
+CAUSES = [
+    (("外贸", "进出口", "跨境", "海外", "丝绸之路"),
+     "部分外贸企业订单波动，跨境电商经营主体培育偏慢。",
+     "国际市场需求偏弱，重点外贸企业订单减少，新增外贸经营主体不足。"),
+    (("财政", "金融", "资金池", "专项资金", "融资"),
+     "部分资金拨付进度偏慢，兑付流程较长。",
+     "财政收支平衡压力较大，资金拨付进度偏慢，撬动社会资本和金融资源不足。"),
+    (("就业", "用工", "劳务", "劳动密集"),
+     "部分企业招工难与求职者就业难并存。",
+     "重点群体就业压力较大，岗位需求与求职者技能匹配度不高，劳务品牌带动有限。"),
+    (("生态", "污染", "低碳", "南水北调", "水质"),
+     "部分整改任务推进偏慢。",
+     "部分污染治理工程推进滞后，重点流域和区域环境质量改善压力较大。"),
+    (("消费", "文旅", "游客", "两圈一街", "服务业"),
+     "部分促消费活动效果不及预期。",
+     "居民消费意愿偏弱，促消费活动带动效应不明显，消费新场景建设滞后。"),
+    (("创新", "科技", "实验室", "研究院", "高新技术", "瞪羚", "平台"),
+     "部分平台建设和认定工作进度偏慢。",
+     "研发投入不足，高层次人才引进难，平台建设和申报认定进度滞后。"),
+    (("粮食", "乡村", "农", "脱贫"),
+     "部分涉农项目推进偏慢。",
+     "高标准农田建设资金缺口较大，乡村产业规模小、带动弱，涉农资金拨付滞后。"),
+    (("安全", "稳定"),
+     "部分隐患整改进度偏慢。",
+     "风险隐患排查整治任务较重，基层应急处置能力仍有短板。"),
+    (("国企", "重组", "改革", "机制", "协作"),
+     "部分改革事项推进偏慢。",
+     "改革涉及面广、利益调整难度大，配套政策落地不够。"),
+    (("产业", "制造", "企业", "链群", "助企", "万企", "物流", "数据", "中医药"),
+     "个别企业生产经营承压，新增产能释放偏慢。",
+     "重点企业订单不足、产能释放不及预期，部分签约项目未落地投产。"),
+    (("规划", "城区", "城市", "空间布局", "三区三线"),
+     "部分规划成果审查进度偏慢。",
+     "规划编制涉及部门多、审批环节长，报批进度滞后。"),
+    (("项目", "基础设施", "枢纽", "园区", "工程", "攻坚"),
+     "个别项目资金到位较慢，前期手续办理偏慢。",
+     "用地、资金等要素制约突出，部分项目未按期开工。"),
+    (("生产总值", "增长"),
+     "部分行业增长放缓。",
+     "工业和投资增长放缓，新的增长点支撑不足。"),
+]  # fmt: skip
+OTHER_CAUSE = ("部分环节推进偏慢，正在协调解决。", "工作推进力度不够，部分节点任务未按期完成。")
+
+
+def problems_of(subject: str, quality: str) -> str:
+    """The 存在问题 a unit reports about ``subject`` (a task's title or a target's name)
+    in a month of ``quality`` (green, yellow, red), from :data:`CAUSES`."""
+    if quality == "green":
+        return "无。"
+    yellow, red = next(
+        ((y, r) for words, y, r in CAUSES if any(w in subject for w in words)), OTHER_CAUSE
+    )
+    return red if quality == "red" else yellow
+
+
 NEXT_STEPS = "加强调度，压茬推进，确保完成年度目标。"
 RETURN_COMMENT = "数据与统计部门口径不一致，请核实后重新报送。"
 
@@ -210,7 +263,8 @@ def _write(plan: Plan, slots: list[Slot], by_task, quality, rng) -> None:
         if slot.skip:
             continue
         version = ReportVersion(
-            report=r, number=1, progress=PROGRESS[slot.quality], problems=PROBLEMS[slot.quality],
+            report=r, number=1, progress=PROGRESS[slot.quality],
+            problems=problems_of(r.task.title if r.task_id else r.indicator.metric, slot.quality),
             next_steps=NEXT_STEPS, assessment=ASSESSMENT[slot.quality],
             submitted_at=r.first_submitted_at, is_late=slot.late_days > 0,
         )  # fmt: skip

@@ -66,3 +66,40 @@ def test_the_ui_marks_simulated_data(demo, client):
     client.force_login(get_user_model().objects.get(username="mayor"))
     page = client.get("/monitor/nanyang-2026/?as_of=2026-11-10").text
     assert 'data-testid="synthetic"' in page
+
+
+def test_a_demo_cause_fits_what_the_task_is_about():
+    from mubiao.dashboard.demo_progress import problems_of
+
+    finance = problems_of("用好“惠享南都”促消费财政补贴资金池", "red")
+    projects = problems_of("实施省市重点项目", "red")
+    trade = problems_of("稳外贸、扩大跨境电商", "red")
+    ecology = problems_of("筑牢生态安全屏障，建设国家减污降碳协同创新试点市", "red")
+    assert "财政" in finance and "项目" not in finance
+    assert projects == "用地、资金等要素制约突出，部分项目未按期开工。"
+    assert "外贸" in trade and "污染" in ecology
+    assert len({finance, projects, trade, ecology}) == 4
+    assert problems_of("实施省市重点项目", "yellow") != projects
+    assert problems_of("实施省市重点项目", "green") == "无。"
+    assert problems_of("某项其他工作", "red") == "工作推进力度不够，部分节点任务未按期完成。"
+
+
+def test_the_octobers_bulletin_says_each_lagging_items_own_cause(demo):
+    """三、存在问题 reads like a real one: the causes differ with the items (the demo gave
+    every red item 用地、资金等要素制约突出…, the finance task's too)."""
+    import time_machine
+    from django.contrib.auth import get_user_model
+
+    from mubiao.dashboard.bulletin import build, problem_lines
+    from mubiao.reporting.models import Cycle
+
+    office = get_user_model().objects.get(username="duchashi")
+    cycle = Cycle.objects.get(plan=demo, code="202610")
+    with time_machine.travel("2026-11-10 10:00 +0800", tick=False):
+        lines = problem_lines(build(office, cycle, dt.date(2026, 11, 10))[2])
+    causes = [line.split("存在问题：", 1)[1] for line in lines if "存在问题：" in line]
+    assert len(causes) >= 8
+    assert len(set(causes)) >= 5, causes
+    land = [line for line in lines if "部分项目未按期开工" in line]
+    subjects = [line.split("存在问题：", 1)[0] for line in land]
+    assert all(any(w in s for w in ("项目", "园区", "攻坚", "枢纽")) for s in subjects), subjects
