@@ -139,21 +139,27 @@ def _number_format(unit: str) -> str:
 
 def latest_texts(plan, as_of) -> dict:
     """(type, code) → the latest approved 进展情况 / 存在问题 / 下步打算 as of ``as_of``:
-    a task's from its lead unit's consolidation, a standalone target's from its report."""
+    a task's from its lead unit's consolidation, a standalone target's from its report.
+
+    Approved as of the day from the review history (a version with an approving review
+    by the end of that day), as the targets' values are: a report reopened since keeps
+    the texts a view of that day showed, whatever its state now."""
     import datetime as dt
 
     from django.db.models import Q
     from django.utils import timezone
 
-    from mubiao.reporting.models import Report, ReportVersion
+    from mubiao.reporting.models import Review, ReportVersion
 
     day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    approved = Review.objects.filter(
+        decision=Review.Decision.APPROVE, report__cycle__plan=plan, at__lt=end
+    ).values("version_id")
     versions = (
         ReportVersion.objects.filter(
             report__cycle__plan=plan,
-            report__state=Report.State.APPROVED,
-            report__approved_at__lt=end,
+            pk__in=approved,
             submitted_at__isnull=False,
         )
         .filter(

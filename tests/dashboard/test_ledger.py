@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from mubiao.cli import main
 from mubiao.dashboard.ledger import safe_cell
+from mubiao.reporting import actions
 from tests.dashboard.helpers import report_value
 
 P = "/monitor/demo-2026"
@@ -182,3 +183,29 @@ def test_the_same_completion_gap_and_verdict_on_every_surface(reported, login, c
     assert (found["completion"], found["gap_points"], found["status"]) == (46.0, -4.0, "yellow")
     task = office.get(f"{P}/tasks/t1/{q}").text
     assert "完成年度目标的46.0%，低于序时进度4.0个百分点" in task
+
+
+def test_the_excel_ledger_of_a_past_day_keeps_the_texts_approved_then(reported, login):
+    """Approved on 8 July and reopened on the 10th: the ledger as of the 9th still shows
+    the approved texts (from the review history, not the report's state now), the
+    ledger as of the 7th none."""
+    from mubiao.reporting.models import Report, ReportVersion
+
+    ReportVersion.objects.filter(report__task__code="t1", report__unit__code="fgw").update(
+        progress="已开工1003个", problems="要素保障不足", next_steps="加快入库"
+    )
+    report = Report.objects.get(task__code="t1", unit__code="fgw", cycle__code="202606")
+    with time_machine.travel("2026-07-10 10:00 +0800", tick=False):
+        actions.unlock(reported.users["supervisor"], report, "统计口径调整")
+    report.refresh_from_db()
+    assert report.state != Report.State.APPROVED
+    client = login("supervisor")
+
+    def texts(day: str):
+        with time_machine.travel("2026-07-10 16:00 +0800", tick=False):
+            sheet = ledger_sheet(client, f"&as_of={day}")
+        rows = {r[-1]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+        return rows["t1"][14:17]
+
+    assert texts("2026-07-09") == ("已开工1003个", "要素保障不足", "加快入库")
+    assert texts("2026-07-07") == (None, None, None)
