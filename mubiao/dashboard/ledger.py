@@ -149,7 +149,7 @@ def latest_texts(plan, as_of) -> dict:
     from django.db.models import Q
     from django.utils import timezone
 
-    from mubiao.reporting.models import Review, ReportVersion
+    from mubiao.reporting.models import ReportVersion, Review
 
     day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
