@@ -111,15 +111,29 @@ UNIT_HEADER = [
 ]
 
 
-def _unit_table(caption: str, rows: list[dict]) -> dict:
+def _unit_table(caption: str, rows: list[dict], lights: bool = False) -> dict:
+    """A sequence's table; with the plan's light rule, a 亮灯 column."""
     return {
         "kind": "table",
         "caption": caption,
-        "header": UNIT_HEADER,
+        "header": UNIT_HEADER + (["亮灯"] if lights else []),
         "rows": [
-            [r["place"], r["unit"], r["plan"], r["ytd"], r["completion"], r["gap"]] for r in rows
+            [r["place"], r["unit"], r["plan"], r["ytd"], r["completion"], r["gap"]]
+            + ([r["light_zh"] or "—"] if lights else [])
+            for r in rows
         ],
     }
+
+
+def _lights_sentence(sequence: dict, rule: str) -> str:
+    """亮灯规则…。本期县（市、区）平均完成率57.6%；绿灯：…；黄灯：…；红灯：…。"""
+    said = [
+        f"{word}：{'、'.join(units)}"
+        for word, light in (("绿灯", "green"), ("黄灯", "yellow"), ("红灯", "red"))
+        if (units := [r["unit"] for r in sequence["rows"] if r["light"] == light])
+    ]
+    text = f"{rule}。本期{sequence['name_zh']}平均完成率{sequence['average'] or '—'}"
+    return text + ("；" + "；".join(said) if said else "") + "。"
 
 
 def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
@@ -142,7 +156,9 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
         caption = captions.get(sequence["kind"], f"{sequence['name_zh']}重点项目投资完成情况")
         blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）{caption}"})
         blocks.append(_text(f"排名办法：{units['formula_zh']}。"))
-        blocks.append(_unit_table("", sequence["rows"]))
+        blocks.append(_unit_table("", sequence["rows"], bool(units["lights_zh"])))
+        if units["lights_zh"]:
+            blocks.append(_text(_lights_sentence(sequence, units["lights_zh"])))
         if sequence["lists"] is not None:
             blocks.append(_text(_lists_sentence(sequence, units["lists_zh"])))
         blocks.extend(_text(line) for line in _standing_sentences(sequence, units))

@@ -8,7 +8,14 @@ The plan's setting (``RankingSetting.units``, set by ``dashboard.actions.set_uni
     {"order": "desc",                                     # 从高到低 ("asc": 从低到高)
      "red": {"size": 5, "comparison": ">=", "threshold": 100},   # 红榜: 前5位, 完成率不低于100
      "black": {"size": 3, "measure": "gap", "comparison": "<", "threshold": 0},  # 黑榜
-     "exemptions": {"淅川县": "不可抗力（汛情）"}}          # spared the black list
+     "exemptions": {"淅川县": "不可抗力（汛情）"},         # spared the black list
+     "lights": "peers"}                                    # 亮灯: against the sequence's average
+
+``lights`` ("peers", or absent for none) gives each unit a light against the units of
+its own sequence (``monitor.colours.peer_completion_lights``): red when its completion
+rate is below their average, green at or above it and at or above 序时进度, yellow at or
+above it but behind 序时进度; the rule is stated in words and each sequence's average
+printed.
 
 An empty setting ranks highest first and prints no lists. The red list is always taken
 from the best and the black list from the worst, whichever order the table prints in
@@ -25,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from mubiao.monitor import completion_rate, fixed, gap_points
+from mubiao.monitor.colours import describe_peer_completion, peer_completion_lights
 from mubiao.monitor.ranking import RankedUnit
 from mubiao.monitor.standings import (
     FigureRanking,
@@ -48,6 +56,10 @@ KINDS = {
     "county": ("县（市、区）", "counties and districts"),
     "zone": ("功能区", "functional zones"),
 }
+#: The light rules a plan can choose for the units' standings.
+LIGHT_RULES = ("peers",)
+LIGHT_WORDS = {"green": ("绿灯", "green"), "yellow": ("黄灯", "yellow"), "red": ("红灯", "red"),
+               "grey": ("未评价", "not judged")}  # fmt: skip
 MEASURES = {
     "completion": ("重点项目投资完成率", "key-project investment completion rate"),
     "gap": ("与序时进度差", "gap to time progress (points)"),
@@ -58,7 +70,9 @@ def parse(setting: dict[str, Any] | None) -> dict[str, Any]:
     """The setting checked: order, the list rules (``ListRule``) and exemptions; raises
     ValueError/TypeError/KeyError on anything else."""
     setting = dict(setting or {})
-    unknown = set(setting) - {"order", "measure", "red", "black", "exemptions", "tiers", "points"}
+    unknown = set(setting) - {
+        "order", "measure", "red", "black", "exemptions", "tiers", "points", "lights",
+    }  # fmt: skip
     if unknown:
         raise ValueError(f"unknown keys: {', '.join(sorted(unknown))}")
     order = setting.get("order", "desc")
@@ -81,7 +95,11 @@ def parse(setting: dict[str, Any] | None) -> dict[str, Any]:
             labels=MEASURES[on],
         )  # fmt: skip
     exemptions = {str(k): str(v) for k, v in dict(setting.get("exemptions") or {}).items()}
+    lights = setting.get("lights") or None
+    if lights not in (None, *LIGHT_RULES):
+        raise ValueError(f"lights is one of {', '.join(LIGHT_RULES)} (or none)")
     return {
+        "lights": lights,
         "order": order, "measure": measure, "red": rules["red"], "black": rules["black"],
         "exemptions": exemptions, "tiers": _tiers(setting.get("tiers")),
         "points": _points(setting.get("points")),
@@ -189,9 +207,19 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
             }
         tiers = _tiers_of(setting["tiers"], best_first, units, measure)
         name_zh, name_en = KINDS.get(kind, (kind, kind))
+        lights, average = ({}, None)
+        if setting["lights"] == "peers":
+            lights, average = peer_completion_lights(
+                {u.unit: figures[u.unit][1] for u in units},
+                {u.unit: figures[u.unit][2] for u in units},
+                decimals,
+            )
         rows = []
         for u in units:
             row = _row(u, *figures[u.unit], decimals)
+            light = str(lights[u.unit]) if u.unit in lights else ""
+            row.update(light=light, light_zh=LIGHT_WORDS[light][0] if light else "",
+                       light_en=LIGHT_WORDS[light][1] if light else "")  # fmt: skip
             tier = tiers.get(u.unit)
             firsts, lasts = counts.get(u.unit, (0, 0))
             row.update(tier=tier.zh if tier else "", tier_en=tier.en if tier else "",
@@ -201,6 +229,7 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
         sequences.append({
             "kind": kind, "name_zh": name_zh, "name_en": name_en, "lists": lists,
             "rows": rows, "tiered": _tiered(setting["tiers"], tiers, units),
+            "average": None if average is None else f"{fixed(average, decimals)}%",
         })  # fmt: skip
     formula = ranking.describe()
     rules = _rules_in_words(setting)
@@ -209,7 +238,12 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
     )
     months = through.month if through else 0
     points_words = describe_points(setting["points"]) if setting["points"] else None
+    lights_words = (
+        describe_peer_completion("同类单位", "units compared") if setting["lights"] else ("", "")
+    )
     return {
+        "lights_zh": lights_words[0],
+        "lights_en": lights_words[1],
         "formula_zh": formula.zh,
         "formula_en": formula.en,
         "lists_zh": rules[0],
@@ -240,7 +274,7 @@ def with_words(standings: dict[str, Any]) -> dict[str, Any]:
     (tiers, first and last places, points), for the page to print."""
     words = [
         (standings[f"{key}_zh"], standings[f"{key}_en"], key)
-        for key in ("tiers", "counts", "points")
+        for key in ("lights", "tiers", "counts", "points")
         if standings[f"{key}_zh"]
     ]
     return {**standings, "words": words}

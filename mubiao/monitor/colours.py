@@ -14,7 +14,10 @@ stored as a plan's bands for the cumulative rules:
 
 The peer rule compares a unit with the others: green when not below its plan and not
 below the average of the units compared, yellow when growing but below either, red on
-negative growth (``peer_light``).
+negative growth (``peer_light``). For completion rates (a county's key-project
+investment completion against the counties'), ``peer_completion_lights``: red below the
+average of the units compared, green at or above it and at or above 序时进度, yellow at or
+above the average but behind 序时进度.
 
 >>> from mubiao.monitor.bands import Bands
 >>> Bands.from_data(PRESETS["binary"]).classify(-0.1).label
@@ -28,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mubiao.monitor.progress import rounded
 from mubiao.monitor.status import Status
 
 PRESETS: Mapping[str, Mapping[str, Any]] = {
@@ -110,6 +114,48 @@ def peer_lights(
         unit: (peer_light(v, plan=plans.get(unit, v), average=average), average)
         for unit, v in values.items()
     }
+
+
+def peer_completion_lights(
+    rates: Mapping[str, float | None], gaps: Mapping[str, float | None], decimals: int = 1
+) -> tuple[dict[str, Status], float | None]:
+    """Each unit's light by its completion rate (%) against the plain average of the rates
+    of the units compared, with that average; both as printed (``decimals``), as offices
+    compare printed figures. Red below the average; at or above it, green when its gap to
+    序时进度 (points, ``gaps``) is not negative, else yellow; grey without a rate.
+
+    >>> lights, average = peer_completion_lights(
+    ...     {"甲": 64.0, "乙": 58.0, "丙": 49.0, "丁": None}, {"甲": 1.2, "乙": -2.0, "丙": -9.0})
+    >>> {u: str(s) for u, s in lights.items()}, average
+    ({'甲': 'green', '乙': 'yellow', '丙': 'red', '丁': 'grey'}, 57.0)
+    """
+    known = {u: rounded(r, decimals) for u, r in rates.items() if r is not None}
+    if not known:
+        return {u: Status.GREY for u in rates}, None
+    average = rounded(sum(known.values()) / len(known), decimals)
+    lights = {}
+    for unit in rates:
+        if unit not in known:
+            lights[unit] = Status.GREY
+        elif known[unit] < average:
+            lights[unit] = Status.RED
+        else:
+            gap = gaps.get(unit)
+            on_time = gap is not None and rounded(gap, decimals) >= 0
+            lights[unit] = Status.GREEN if on_time else Status.YELLOW
+    return lights, average
+
+
+def describe_peer_completion(units_zh: str, units_en: str) -> tuple[str, str]:
+    """The rule of ``peer_completion_lights`` in words, in Chinese and in English."""
+    return (
+        f"亮灯规则（同类单位对比）：完成率低于{units_zh}平均完成率（各单位完成率的算术平均）的"
+        "亮红灯；不低于平均完成率且达到序时进度的亮绿灯；不低于平均完成率但低于序时进度的亮黄灯",
+        f"lights against peers: red when the completion rate is below the average of the "
+        f"{units_en} (the plain mean of their rates); green when at or above the average and "
+        "at or above time progress; yellow when at or above the average but behind time "
+        "progress",
+    )
 
 
 def preset_names() -> Sequence[str]:

@@ -168,3 +168,47 @@ def test_the_dashboards_ranking_excerpt_prints_ties_as_the_ranking_page_does(dem
     shown = places.findall(board.split("</table>")[0])
     assert on_page[0] == "并列第1" and shown[0] == "并列第1"
     assert set(shown) <= set(on_page)
+
+
+def test_a_plan_lights_the_counties_against_their_average(demo, office, client):
+    """The peer rule as the plan's setting: red below the counties' average completion
+    rate, green at or above it and on schedule, yellow at or above it but behind; the same
+    lights and average on the ranking page (both languages) and in the bulletin."""
+    cycle = Cycle.objects.get(plan=demo, code="202610")
+    day = dt.date(2026, 11, 10)
+    html = client.get(f"{P}/ranking/?as_of={day}").text
+    assert 'data-testid="units-light"' not in html  # no lights unless the plan sets them
+    actions.set_unit_ranking(office, demo, {"lights": "peers"})
+    html = client.get(f"{P}/ranking/?as_of={day}").text
+    part = html.split('data-testid="units-county"')[1].split("</table>")[0]
+    rows = re.findall(
+        r'<tr data-testid="units-row"><td>.*?</td><td>(.*?)</td>(?:<td class="num">.*?</td>){2}'
+        r'<td class="num">(.*?)%</td><td class="num">(.*?)</td><td data-testid="units-light">'
+        r'<span class="light light-(\w+)">(.*?)</span>',
+        part,
+    )
+    assert len(rows) >= 10
+    rates = [float(r[1]) for r in rows]
+    average = round(sum(rates) / len(rates) + 1e-9, 1)
+    for unit, rate, gap, light, word in rows:
+        expected = "red" if float(rate) < average else ("green" if float(gap) >= 0 else "yellow")
+        assert light == expected, (unit, rate, gap, average)
+        assert word == {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}[light]
+    assert {r[3] for r in rows} >= {"red"} and len({r[3] for r in rows}) >= 2
+    assert f"平均完成率：{average:.1f}%" in html.split('data-testid="units-county"')[1]
+    assert "亮灯规则（同类单位对比）：完成率低于同类单位平均完成率" in html
+    client.cookies.load({"django_language": "en"})
+    english = client.get(f"{P}/ranking/?as_of={day}").text
+    assert "lights against peers: red when the completion rate is below the average" in english
+    content = build(office, cycle, day)[2]
+    blocks = next(s for s in content["sections"] if s["heading"].startswith("二、"))["blocks"]
+    table = next(b for b in blocks if b["kind"] == "table" and b["header"][-1] == "亮灯")
+    assert [(r[1], r[-1]) for r in table["rows"]] == [
+        (r[0], {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}[r[3]]) for r in rows
+    ]
+    sentence = next(p for p in paragraphs(content) if "本期县（市、区）平均完成率" in p)
+    red = "、".join(r[0] for r in rows if r[3] == "red")
+    assert sentence.startswith("亮灯规则（同类单位对比）")
+    assert f"本期县（市、区）平均完成率{average:.1f}%" in sentence and f"红灯：{red}" in sentence
+    with pytest.raises(ValidationError):
+        actions.set_unit_ranking(office, demo, {"lights": "memory"})

@@ -172,3 +172,39 @@ def test_it_compares_each_unit_with_the_average_of_all():
     )
     assert {u: s for u, (s, _) in lights.items()} == {"甲县": G, "乙县": G, "丙县": Y}
     assert lights["甲县"][1] == 6.0
+
+
+@pytest.mark.parametrize(
+    ("rates", "gaps", "lights", "average"),
+    [
+        # 甲 above the average and on schedule, 乙 above it but behind, 丙 below it.
+        ({"甲": 64.0, "乙": 58.0, "丙": 49.0}, {"甲": 1.2, "乙": -2.0, "丙": -9.0},
+         {"甲": "green", "乙": "yellow", "丙": "red"}, 57.0),
+        # Exactly at the average is not below it; a gap of exactly 0 is on schedule.
+        ({"甲": 60.0, "乙": 50.0, "丙": 55.0}, {"甲": 3.0, "乙": -1.0, "丙": 0.0},
+         {"甲": "green", "乙": "red", "丙": "green"}, 55.0),
+        # Compared as printed: 55.04 prints 55.0, the average 55.0; -0.04 points prints 0.0.
+        ({"甲": 55.04, "乙": 54.96, "丙": 55.0}, {"甲": -0.04, "乙": 2.0, "丙": -0.5},
+         {"甲": "green", "乙": "green", "丙": "yellow"}, 55.0),
+        # A unit without a rate is not judged and not counted in the average.
+        ({"甲": 70.0, "乙": None, "丙": 50.0}, {"甲": 5.0, "乙": None, "丙": 1.0},
+         {"甲": "green", "乙": "grey", "丙": "red"}, 60.0),
+        ({"甲": None}, {"甲": None}, {"甲": "grey"}, None),
+    ],
+)  # fmt: skip
+def test_peer_completion_lights_against_the_average_of_the_units_compared(
+    rates, gaps, lights, average
+):
+    from mubiao.monitor.colours import peer_completion_lights
+
+    got, mean = peer_completion_lights(rates, gaps, decimals=1)
+    assert {u: str(s) for u, s in got.items()} == lights
+    assert mean == average
+
+
+def test_the_peer_rule_for_completion_is_stated_in_both_languages():
+    from mubiao.monitor.colours import describe_peer_completion
+
+    zh, en = describe_peer_completion("同类单位", "units compared")
+    assert "低于同类单位平均完成率" in zh and "亮红灯" in zh and "达到序时进度的亮绿灯" in zh
+    assert "below the average of the units compared" in en and "yellow" in en
