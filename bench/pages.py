@@ -15,6 +15,13 @@ unmeasured warm-up request; its median is printed as a ratio to the login page's
 in the same run (the login page as the logged-in office requests it, like
 `mubiao bench dashboard`; the anonymous request of it is printed too).
 
+The pages kept in the page cache under the store's version (``CHANGED``: the ranking,
+the dashboard of a past day, the key projects) are timed twice, as the dashboard
+benchmark times the dashboard: the repeated view (the version unchanged, served from the
+cache) and the first view after a change, with one task judged again through
+``statuses.apply`` (which bumps the version, as every action does) before each request,
+outside the time measured.
+
 Then ``--bulk`` of the demo's approved lead reports get a new submitted version and are
 approved in one request to the review queue, as the office's select-all does; the time
 of that request is printed beside the number of reports approved (the issue's target:
@@ -68,15 +75,40 @@ def _setup(database: str | None) -> str:
     return connection.vendor
 
 
-def _median_ms(client, url: str, repeat: int) -> tuple[float, int, float]:
+#: The pages cached under the store's version: timed repeated and after a change.
+CHANGED = ("ranking", "dashboard_past_day", "key_projects")
+
+
+def _median_ms(client, url: str, repeat: int, before=None) -> tuple[float, int, float]:
     """The page's median time (ms), its query count and its median CPU time (ms) in this
     process, after one warm-up request (templates compiled, page cache filled); timed as
-    the dashboard bench times."""
+    the dashboard bench times. ``before``: run before each request, outside the time."""
     from bench.dashboard import _time_page
 
-    _time_page(client, url, 1)
-    page = _time_page(client, url, repeat)
+    _time_page(client, url, 1, before)
+    page = _time_page(client, url, repeat, before)
     return page["p50_ms"], page["queries"], page["cpu_p50_ms"]
+
+
+def _change(plan):
+    """A real change before a request: one task judged again by ``statuses.apply``,
+    inside a transaction as an action does; it bumps the store's version (asserted)."""
+    from django.db import transaction
+
+    from mubiao.dashboard import statuses
+    from mubiao.dashboard.models import StatusCache
+    from mubiao.plans.models import Task
+
+    task = Task.objects.filter(plan=plan).order_by("pk").first()
+
+    def change() -> None:
+        version = StatusCache.objects.get(plan=plan).version
+        with transaction.atomic():
+            statuses.apply(plan, [task])
+        if StatusCache.objects.get(plan=plan).version <= version:
+            raise RuntimeError("statuses.apply did not bump the store's version")
+
+    return change
 
 
 def _pages(plan, tasks: int) -> list[tuple[str, str]]:
@@ -177,13 +209,33 @@ def run(argv: list[str]) -> dict:
     login_ms, _queries, login_cpu = _median_ms(office, "/accounts/login/", max(args.repeat, 20))
     anonymous_ms, _queries, _cpu = _median_ms(Client(), "/accounts/login/", max(args.repeat, 20))
     figures: dict[str, dict] = {}
+    change = _change(plan)
     for name, url in _pages(plan, args.tasks):
         ms, queries, cpu = _median_ms(office, url, args.repeat)
         figures[name] = {"p50_ms": round(ms, 1), "queries": queries,
                          "vs_login": round(ms / max(login_ms, 0.01), 1),
                          "cpu_vs_login": round(cpu / max(login_cpu, 0.01), 1)}  # fmt: skip
-        _log(f"{name}: {ms:.0f} ms, {figures[name]['vs_login']}× the login page, {queries} queries")
-    worst = max(figures, key=lambda k: figures[k]["vs_login"])
+        seen = "repeated view, " if name in CHANGED else ""
+        _log(
+            f"{name}: {seen}{ms:.0f} ms, {figures[name]['vs_login']}× the login page, {queries} queries"
+        )
+        if name in CHANGED:
+            ms, queries, cpu = _median_ms(office, url, args.repeat, change)
+            figures[name]["first_after_change"] = {
+                "p50_ms": round(ms, 1), "queries": queries,
+                "vs_login": round(ms / max(login_ms, 0.01), 1),
+                "cpu_vs_login": round(cpu / max(login_cpu, 0.01), 1)}  # fmt: skip
+            first = figures[name]["first_after_change"]
+            _log(
+                f"{name}: first view after a change, {ms:.0f} ms, {first['vs_login']}× the login page, {queries} queries"
+            )
+
+    def ratio(k: str) -> float:  # a page's worse view
+        return max(
+            figures[k]["vs_login"], figures[k].get("first_after_change", {}).get("vs_login", 0)
+        )
+
+    worst = max(figures, key=ratio)
     result: dict = {
         "database": vendor,
         "repeat": args.repeat,
@@ -192,8 +244,8 @@ def run(argv: list[str]) -> dict:
         "login_cpu_p50_ms": round(login_cpu, 1),
         "pages": figures,
         "worst": worst,
-        "worst_vs_login": figures[worst]["vs_login"],
-        "all_within_10x": all(f["vs_login"] <= 10 for f in figures.values()),
+        "worst_vs_login": ratio(worst),
+        "all_within_10x": all(ratio(k) <= 10 for k in figures),
     }
     if args.bulk:
         _log(f"approving {args.bulk} reports in one request …")

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from mubiao.dashboard import report_data, statuses
+from mubiao.dashboard import cached_pages, report_data, statuses
 from mubiao.dashboard.history import corrections_after
 from mubiao.dashboard.models import CurrentStatus, StatusCache, UnitStanding
 from mubiao.dashboard.status import overdue_reports
@@ -296,7 +296,7 @@ def header(plan: Plan, cache: StatusCache, *, behind: bool = False) -> dict:
         "oversees": True,
         "synthetic": cache.synthetic,
         "table": {
-            "version": f"{cache.pk}.{cache.built_at.timestamp()}.{cache.version}",
+            "version": cached_pages.version_of(cache),
             "as_of": cache.as_of.isoformat(),
             "refreshed_at": cache.refreshed_at.isoformat(),
             "behind": behind,

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mubiao.dashboard import report_data
@@ -658,6 +658,16 @@ def rebuild(plan: Plan, on: dt.date | None = None, *, corrected: set[str] | None
     return Rebuilt(header, changes)
 
 
+def touch(plan: Plan) -> None:
+    """An input that the store does not hold changed (how counties and zones are ranked,
+    read by the ranking page and the bulletin as they draw): bump the store's version
+    inside the action's transaction, so that the pages cached under it are built again
+    (``cached_pages``); nothing to judge."""
+    StatusCache.objects.filter(plan=plan).update(
+        version=F("version") + 1, refreshed_at=timezone.now()
+    )
+
+
 def mark_stale(plan: Plan | int) -> None:
     """The plan's store needs the whole plan judged again (by ``mubiao tick`` unless an
     action rebuilds it at once)."""
@@ -724,4 +734,5 @@ __all__ = [
     "rebuild",
     "record_changes",
     "store_is_current",
+    "touch",
 ]

@@ -12,7 +12,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache as page_cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -27,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from mubiao.dashboard import actions as dashboard_actions
 from mubiao.dashboard import bulletin as bulletins
-from mubiao.dashboard import current
+from mubiao.dashboard import cached_pages, current
 from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.models import Bulletin
 from mubiao.dashboard.unit_standings import POINT_MEASURES, standings_of, with_words
@@ -55,16 +54,14 @@ def as_of_of(request: HttpRequest, plan: Plan) -> dt.date:
 
 
 def fragment_key(request: HttpRequest, plan: Plan, data: dict) -> str | None:
-    """The key under which a page read from the current-status table is cached: the
-    page, the table's version, the language and the query. None for a live page (never
+    """The key under which a page read from the status store is cached
+    (``cached_pages.key``: the page, the store's version, the language and the query,
+    and the day the store holds and whether it is behind). None for a live page (never
     cached)."""
     table = data.get("table")
     if not table:
         return None
-    return ":".join(
-        [request.resolver_match.url_name, plan.code, str(table["version"]), table["as_of"], str(table["behind"]), get_language() or "",
-         request.GET.urlencode()]
-    )  # fmt: skip
+    return cached_pages.key(request, table["version"], parts=[table["as_of"], str(table["behind"])])
 
 
 def _context(request: HttpRequest, plan: Plan, as_of: dt.date, **extra) -> dict:
@@ -97,11 +94,19 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     as_of = as_of_of(request, plan)
     store = current.overseer_store(plan, request.user, as_of)
     key = _store_key(request, plan, store)
-    body = page_cache.get(f"monitor-page:{key}") if key else None
-    if body is None:
-        body = _dashboard_body(request, plan, as_of, store, lazy=key is not None)
-        if key:
-            page_cache.set(f"monitor-page:{key}", body, PAGE_SECONDS)
+    if key is None and as_of != timezone.localdate():
+        # A past day, judged live: kept under the version of today's store (any change
+        # to an input bumps it), the day and who looks (a unit sees its own items).
+        version = cached_pages.current_version(plan)
+        key = version and cached_pages.key(request, version, day=as_of, by_user=True)
+        body = cached_pages.cached(
+            key, lambda: _dashboard_body(request, plan, as_of, store, lazy=False)
+        )
+        key = None  # every part is in place: nothing to fetch
+    else:
+        body = cached_pages.cached(
+            key, lambda: _dashboard_body(request, plan, as_of, store, lazy=key is not None)
+        )
     # The body is this page's own rendering (from this cache or just now). Read from the
     # store, the supervision panel (live, not kept by the store) is fetched last as well.
     return render(
@@ -109,9 +114,6 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
         "dashboard/dashboard.html",
         {"plan": plan, "body": mark_safe(body), "lazy_panel": key is not None},
     )
-
-
-PAGE_SECONDS = 3600  # a cached page's life (a new version of the store makes a new key)
 
 
 def _store_key(request: HttpRequest, plan: Plan, store) -> str | None:
@@ -160,8 +162,8 @@ def dashboard_part(request: HttpRequest, plan_code: str, part: str) -> HttpRespo
     as_of = as_of_of(request, plan)
     store = current.overseer_store(plan, request.user, as_of)
     key = _store_key(request, plan, store)
-    body = page_cache.get(f"monitor-part:{part}:{key}") if key else None
-    if body is None:
+
+    def build() -> str:
         if key:
             cache, behind = store
             data = {
@@ -172,16 +174,15 @@ def dashboard_part(request: HttpRequest, plan_code: str, part: str) -> HttpRespo
             }
         else:
             data = current.dashboard_data(plan, request.user, as_of, store)
-        body = render_to_string(
+        return render_to_string(
             f"dashboard/dashboard.html#{part}",
             _context(request, plan, dt.date.fromisoformat(data["as_of"]), data=data,
                      charts=_charts(data) if part == "headline" else None,
                      excerpts=_excerpts(data["ranking"]) if part == "ranking" else None),
             request,
         )  # fmt: skip
-        if key:
-            page_cache.set(f"monitor-part:{part}:{key}", body, PAGE_SECONDS)
-    return HttpResponse(body)
+
+    return HttpResponse(cached_pages.cached(key, build))
 
 
 #: The dashboard's last part: the supervision office's panel of open items (overseers').
@@ -227,20 +228,28 @@ def month_labels(codes: list[str]) -> list[str]:
 def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
     """Every unit's rank, score and measures, with the formula; the counties' and the
     functional zones' separate rankings by key-project investment completion, with the
-    红黑榜 where the plan uses one (overseers only)."""
+    红黑榜 where the plan uses one (overseers only). Its body is cached under the
+    version of today's store, the day shown and who looks (``cached_pages``)."""
     plan = plan_access.get_plan_for_user(request.user, plan_code)
     if not plan_access.oversees(request.user, plan):
         raise PermissionDenied("ranking")
-    data = current.dashboard_data(plan, request.user, as_of_of(request, plan))
+    asked = as_of_of(request, plan)
+    version = cached_pages.current_version(plan)
+    key = version and cached_pages.key(request, version, day=asked, by_user=True)
+    body = cached_pages.cached(key, lambda: _ranking_body(request, plan, asked))
+    return render(request, "dashboard/ranking.html", {"plan": plan, "body": mark_safe(body)})
+
+
+def _ranking_body(request: HttpRequest, plan: Plan, asked: dt.date) -> str:
+    data = current.dashboard_data(plan, request.user, asked)
     as_of = dt.date.fromisoformat(data["as_of"])
     if data.get("ranking"):
         data = {**data, "ranking": {
             **data["ranking"], "rows": places(data["ranking"]["rows"]),
             "counties": places(data["ranking"]["counties"]),
             "zones": places(data["ranking"].get("zones") or [])}}  # fmt: skip
-    return render(
-        request,
-        "dashboard/ranking.html",
+    return render_to_string(
+        "dashboard/ranking.html#body",
         _context(
             request,
             plan,
@@ -249,6 +258,7 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
             units=with_words(standings_of(plan, as_of)),
             may_set=dashboard_actions.may_set_conventions(request.user, plan),
         ),
+        request,
     )
 
 

@@ -11,10 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mubiao.dashboard import cached_pages
 from mubiao.monitor import start_rate
 from mubiao.orgs import access
 from mubiao.plans import access as plan_access
@@ -94,10 +97,10 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{plan.code}-projects.xlsx"'
         return response
     today = timezone.localdate()
-    rows = pm.progress_of(
-        projects.prefetch_related("county", "chain").order_by("order", "code"), plan.year, today
-    )
     if request.GET.get("format") == "xlsx":  # the analysis layout
+        rows = pm.progress_of(
+            projects.prefetch_related("county", "chain").order_by("order", "code"), plan.year, today
+        )
         selected = [r for r in rows if r.behind] if request.GET.get("behind") == "1" else rows
         response = HttpResponse(
             analysis_xlsx(selected, f"{plan.name} · {_('Key projects')}", today),
@@ -106,6 +109,30 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         name = f"{plan.code}-projects-analysis-{today.isoformat()}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+    # The page around its upload form, kept under the version of today's store (every
+    # import and every approval or unlock of a project month bumps it) and who looks.
+    version = cached_pages.current_version(plan)
+    key = version and cached_pages.key(request, version, by_user=True)
+    top, bottom = cached_pages.cached(key, lambda: _list_halves(request, plan, projects, today))
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "plan": plan,
+            "top": mark_safe(top),
+            "bottom": mark_safe(bottom),
+            "can_manage": actions.can_manage_projects(request.user, plan),
+        },
+    )
+
+
+def _list_halves(
+    request: HttpRequest, plan: Plan, projects: QuerySet[Project], today: dt.date
+) -> tuple[str, str]:
+    """The project library's page before and after its upload form."""
+    rows = pm.progress_of(
+        projects.prefetch_related("county", "chain").order_by("order", "code"), plan.year, today
+    )
     targets = _targets(request.user, plan, today, rows)
     figures = pm.breakdowns(rows, today)
     county_funds = dict(pm.grouped(rows, lambda p: p.county.code if p.county else ""))
@@ -122,25 +149,24 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
     m = measures(projects, today, plan)
     for row in m["by_county"]:  # funds secured per county, counted as everywhere (pm.funds)
         row["f"] = county_funds.get(row["county__code"] or "", pm.funds([]))
-    return render(
-        request,
-        "projects/list.html",
-        {
-            "plan": plan,
-            "page": page,
-            "query": query.urlencode(),
-            "m": m,
-            "t": pm.totals(rows, plan.year, today),
-            "f": figures,
-            "targets": targets,
-            "counties": access.visible_units(request.user).filter(level="county"),
-            "chains": Chain.objects.filter(plan=plan),
-            "categories": Project.Category.choices,
-            "stages": Project.Stage.choices,
-            "chosen": {k: request.GET.get(k, "") for k in (*FILTERS, "q")},
-            "can_manage": actions.can_manage_projects(request.user, plan),
-            "synthetic": projects.filter(synthetic=True).exists(),
-        },
+    context = {
+        "plan": plan,
+        "page": page,
+        "query": query.urlencode(),
+        "m": m,
+        "t": pm.totals(rows, plan.year, today),
+        "f": figures,
+        "targets": targets,
+        "counties": access.visible_units(request.user).filter(level="county"),
+        "chains": Chain.objects.filter(plan=plan),
+        "categories": Project.Category.choices,
+        "stages": Project.Stage.choices,
+        "chosen": {k: request.GET.get(k, "") for k in (*FILTERS, "q")},
+        "synthetic": projects.filter(synthetic=True).exists(),
+    }
+    return tuple(  # type: ignore[return-value]
+        render_to_string(f"projects/list.html#{half}", context, request)
+        for half in ("top", "bottom")
     )
 
 
@@ -192,13 +218,23 @@ def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpRespon
     unit = access.get_unit_for_user(request.user, county_code)
     projects = project_access.visible_projects(request.user, plan).filter(county=unit)
     today = timezone.localdate()
+    version = cached_pages.current_version(plan)
+    key = version and cached_pages.key(request, version, by_user=True)
+    body = cached_pages.cached(key, lambda: _county_body(request, plan, unit, projects, today))
+    return render(
+        request, "projects/county.html", {"plan": plan, "county": unit, "body": mark_safe(body)}
+    )
+
+
+def _county_body(
+    request: HttpRequest, plan: Plan, unit, projects: QuerySet[Project], today: dt.date
+) -> str:
     rows = pm.progress_of(
         projects.select_related("county", "chain").order_by("order", "code"), plan.year, today
     )
     behind = [r for r in rows if r.behind]
-    return render(
-        request,
-        "projects/county.html",
+    return render_to_string(
+        "projects/county.html#body",
         {
             "plan": plan,
             "county": unit,
@@ -209,6 +245,7 @@ def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpRespon
             "behind": behind[:100],
             "rows": rows,
         },
+        request,
     )
 
 
