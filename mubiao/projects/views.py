@@ -164,10 +164,8 @@ def _list_halves(
         "chosen": {k: request.GET.get(k, "") for k in (*FILTERS, "q")},
         "synthetic": projects.filter(synthetic=True).exists(),
     }
-    return tuple(  # type: ignore[return-value]
-        render_to_string(f"projects/list.html#{half}", context, request)
-        for half in ("top", "bottom")
-    )
+    top = render_to_string("projects/list.html#top", context, request)
+    return top, render_to_string("projects/list.html#bottom", context, request)
 
 
 def _targets(user, plan, as_of: dt.date, rows: list[pm.Progress]) -> list[tuple[Indicator, object]]:
