@@ -103,8 +103,9 @@ def test_the_same_funds_figure_on_the_page_in_the_api_and_in_the_bulletin(
     assert [m["funds_secured"] for m in api["months"]] == [1000.0, 4115.55]
     blocks = _project_figures(world.plan, D(2026, 3, 6))
     said = [b["text"] for b in blocks if b["kind"] == "text"]
-    # p1 (the fixture's) reports nothing: one project reports funds
-    assert "报送资金到位情况的1个项目本年累计到位资金4116万元，资金到位率33.3%。" in said
+    # p1 (the fixture's) reports nothing: one project reports funds; the bulletin prints
+    # sums in 亿元 to two decimals (4,115.55万元 = 0.41亿元), the page and API in 万元
+    assert "报送资金到位情况的1个项目本年累计到位资金0.41亿元，资金到位率33.3%。" in said
     table = next(b for b in blocks if b["kind"] == "table")
     assert table["header"][-1] == "资金到位率（报送项目数）"
     assert ["省重点项目", "33.3%（1）"] == [table["rows"][0][0], table["rows"][0][-1]]
