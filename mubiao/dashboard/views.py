@@ -29,7 +29,7 @@ from mubiao.dashboard import bulletin as bulletins
 from mubiao.dashboard import cached_pages, current
 from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.models import Bulletin
-from mubiao.dashboard.unit_standings import POINT_MEASURES, standings_of, with_words
+from mubiao.dashboard.unit_standings import LIGHT_RULES, POINT_MEASURES, standings_of, with_words
 from mubiao.lib.dates import parse_as_of
 from mubiao.lib.http import Refused
 from mubiao.lib.text import printable_tree
@@ -582,6 +582,10 @@ def unit_ranking_from_form(post) -> dict:
         "measure": post.get("measure", "completion"),
         "order": post.get("order", "desc"),
     }
+    if post.get("lights"):
+        if post["lights"] not in LIGHT_RULES:
+            raise ValidationError(_("Choose how the ranking lights its units."))
+        setting["lights"] = post["lights"]
     for side, name in (("red", _("Red list")), ("black", _("Black list"))):
         if not post.get(f"{side}_on"):
             continue
@@ -655,7 +659,7 @@ def unit_ranking_from_form(post) -> dict:
 def _form_of(setting: dict) -> dict:
     """The stored setting as the form shows it."""
     form: dict = {"measure": setting.get("measure", "completion"),
-                  "order": setting.get("order", "desc")}  # fmt: skip
+                  "order": setting.get("order", "desc"), "lights": setting.get("lights") or ""}  # fmt: skip
     for side in ("red", "black"):
         rule = setting.get(side)
         form[side] = dict(rule, on=True) if rule else {"on": False}
@@ -697,7 +701,7 @@ def ranking_settings(request: HttpRequest, plan_code: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             form = {**_form_of({}), **{k: request.POST.get(k, "") for k in
-                    ("measure", "order", "exemptions", "tiers_by", "tiers", "points")}}  # fmt: skip
+                    ("measure", "order", "lights", "exemptions", "tiers_by", "tiers", "points")}}  # fmt: skip
             for side in ("red", "black"):
                 form[side] = {"on": bool(request.POST.get(f"{side}_on")),
                               **{k: request.POST.get(f"{side}_{k}", "") for k in

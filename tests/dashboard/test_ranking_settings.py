@@ -145,3 +145,21 @@ def test_the_rules_and_the_form_read_in_english(demo, office, client):
     assert "points = 2 per project started; 1 per 10 of completion of the annual plan (%)" in html
     assert "Times first" in html and "first tier" in html
     assert "Black list (黑榜): taken from the worst" in form and "Tiers by" in form
+
+
+def test_the_form_sets_the_peers_lights_and_saving_again_keeps_them(demo, office, client):
+    with time_machine.travel("2026-11-10 10:00 +0800", tick=False):
+        assert client.post(f"{P}/ranking/settings/", {**FORM, "lights": "peers"}).status_code == 302
+        assert RankingSetting.objects.get(plan=demo).units["lights"] == "peers"
+        form = client.get(f"{P}/ranking/settings/").text
+        assert '<option value="peers" selected>' in form  # shown as saved
+        html = client.get(f"{P}/ranking/").text
+        assert "亮灯规则" in html  # the rule in words on the ranking page
+        # the office saves the form again as shown: the lights stay
+        assert client.post(f"{P}/ranking/settings/", {**FORM, "lights": "peers"}).status_code == 302
+        assert RankingSetting.objects.get(plan=demo).units["lights"] == "peers"
+        assert client.post(f"{P}/ranking/settings/", FORM).status_code == 302  # chosen off
+        assert "lights" not in RankingSetting.objects.get(plan=demo).units
+        refused = client.post(f"{P}/ranking/settings/", {**FORM, "lights": "colour"})
+    assert refused.status_code == 400 and "请选择排名的亮灯方式。" in refused.text
+    assert "lights" not in RankingSetting.objects.get(plan=demo).units  # nothing saved
