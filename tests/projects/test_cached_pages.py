@@ -193,3 +193,35 @@ def test_english_and_chinese_never_mix(world, store, login):
         assert "As of" in en or "Key projects" in en, name
         assert "As of" not in zh and "Key projects" not in zh, name
         assert en != zh
+
+
+def test_a_unit_renamed_in_the_admin_shows_its_new_name_on_the_cached_pages(world, store, login):
+    """Saving a unit in the admin judges its plans again (a new version of the store), so
+    no cached page keeps the old name."""
+    from django.contrib.auth import get_user_model
+
+    client = login("supervisor")
+    page = urls(world.plan)["key_projects"]
+    unit = world.units["county"]
+    assert unit.short_name in main(client.get(page))
+    version = cached_pages.current_version(world.plan)
+    root = get_user_model().objects.create_superuser("root-admin", password="pw")
+    admin_client = type(client)()
+    admin_client.force_login(root)
+    form = admin_client.get(f"/admin/orgs/orgunit/{unit.pk}/change/")
+    bound = form.context["adminform"].form
+    data = {name: bound[name].value() for name in bound.fields}
+    for inline in form.context["inline_admin_formsets"]:  # sent back as shown
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
+        for each in formset.initial_forms:
+            data.update({each.add_prefix(n): each[n].value() for n in each.fields})
+        data[f"{formset.prefix}-TOTAL_FORMS"] = len(formset.initial_forms)
+    data = {k: v for k, v in data.items() if v is not None}
+    data.update(short_name="改名县", name="改名县人民政府")
+    saved = admin_client.post(f"/admin/orgs/orgunit/{unit.pk}/change/", data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    assert cached_pages.current_version(world.plan) != version
+    shown = main(client.get(page))
+    assert "改名县" in shown and shown == fresh(client, page)
