@@ -167,9 +167,7 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
         blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）重点项目开工和滞后情况"})
         blocks.append(_text(_projects_sentence(p)))
         blocks.extend(_project_figures(plan, dt.date.fromisoformat(data["as_of"])))
-        behind = _behind_projects(plan, dt.date.fromisoformat(data["as_of"]))
-        if behind:
-            blocks.append(_text("滞后较多的项目：" + "；".join(behind) + "。"))
+        blocks.extend(_text(line) for line in _behind_sentences(plan, data["as_of"]))
     ranking = data.get("ranking")
     sequences = (("市直单位", "rows"), ("县（市、区）", "counties"), ("功能区", "zones"))
     if ranking and any(ranking.get(key) for _title, key in sequences):
@@ -290,21 +288,41 @@ def _pct(value) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def _behind_projects(plan: Plan, as_of: dt.date, shown: int = 10) -> list[str]:
+def _behind_sentences(plan: Plan, as_of: str, shown: int = 10) -> list[str]:
+    """The key projects behind schedule, in two sentences an office would write: those
+    due to have started that have not (应开未开, the largest planned investment first,
+    named with their county) and, of those started, the furthest behind 序时进度 (their
+    share of it, lowest first). At most ``shown`` named in each; the rest counted."""
     from mubiao.projects.measures import progress_of
+    from mubiao.projects.models import Project
 
+    day = dt.date.fromisoformat(as_of)
     rows = [
         r
-        for r in progress_of(plan.projects.select_related("county", "plan"), plan.year, as_of)
+        for r in progress_of(plan.projects.select_related("county", "plan"), plan.year, day)
         if r.behind
     ]
-    rows.sort(
-        key=lambda r: (
-            r.against_expected if r.against_expected is not None else 0.0,
-            r.project.code,
-        )
-    )
-    return [_behind_line(r) for r in rows[:shown]]
+    unstarted = [r for r in rows if r.stage == Project.Stage.NOT_STARTED]
+    started = [r for r in rows if r.stage != Project.Stage.NOT_STARTED]
+    unstarted.sort(key=lambda r: (-(r.project.annual_plan or 0), r.project.code))
+    started.sort(key=lambda r: (r.against_expected or 0.0, r.project.code))
+    out = []
+    if unstarted:
+        names = "、".join(_named(r) for r in unstarted[:shown])
+        more = f"等{len(unstarted)}个" if len(unstarted) > shown else ""
+        out.append(f"应开工未开工的项目{len(unstarted)}个：{names}{more}。")
+    if started:
+        lines = "；".join(_behind_line(r) for r in started[:shown])
+        more = f"（共{len(started)}个已开工项目滞后）" if len(started) > shown else ""
+        out.append(f"已开工项目中投资滞后较多的：{lines}{more}。")
+    return out
+
+
+def _named(r) -> str:
+    """邓州市产业园项目, or 产业园项目（邓州市）: the county once."""
+    name = r.project.name
+    county = r.project.county.short_name if r.project.county_id else ""
+    return name if not county or name.startswith(county) else f"{name}（{county}）"
 
 
 def _behind_line(r) -> str:

@@ -340,3 +340,39 @@ def test_a_project_behind_is_named_with_its_county_once():
     )
     assert _behind_line(row("产业园项目", "邓州市")) == "产业园项目（邓州市，完成序时计划的40.0%）"
     assert _behind_line(row("全市项目", None)) == "全市项目（—，完成序时计划的40.0%）"
+
+
+def test_the_projects_behind_are_said_as_not_started_and_started_but_behind(monkeypatch):
+    from types import SimpleNamespace as NS
+
+    from mubiao.dashboard import bulletin_content
+    from mubiao.projects import measures
+    from mubiao.projects.models import Project
+
+    county = NS(short_name="邓州市")
+
+    def project(code, name, stage, plan, share, behind=True):
+        return NS(project=NS(code=code, name=name, county=county, county_id=1, annual_plan=plan),
+                  stage=stage, against_expected=share, behind=behind)  # fmt: skip
+
+    new, building = Project.Stage.NOT_STARTED, Project.Stage.BUILDING
+    rows = [
+        project("p1", "冷链物流园项目", new, 3000, 0.0),
+        project("p2", "邓州市智能工厂项目", new, 9000, 0.0),
+        project("p3", "产业园项目", building, 5000, 0.62),
+        project("p4", "污水处理厂项目", building, 2000, 0.41),
+        project("p5", "学校项目", building, 1000, 1.2, behind=False),  # on schedule: not named
+    ]
+    monkeypatch.setattr(measures, "progress_of", lambda *a, **k: rows)
+    plan = NS(projects=NS(select_related=lambda *a: None), year=2026)
+    said = bulletin_content._behind_sentences(plan, "2026-11-10")
+    assert said == [
+        # the largest planned investment first, each with its county once
+        "应开工未开工的项目2个：邓州市智能工厂项目、冷链物流园项目（邓州市）。",
+        # the furthest behind first
+        "已开工项目中投资滞后较多的：污水处理厂项目（邓州市，完成序时计划的41.0%）；"
+        "产业园项目（邓州市，完成序时计划的62.0%）。",
+    ]
+    assert bulletin_content._behind_sentences(plan, "2026-11-10", shown=1)[0] == (
+        "应开工未开工的项目2个：邓州市智能工厂项目等2个。"
+    )
