@@ -280,26 +280,40 @@ def scorecard(unit: OrgUnit, lights, overdue_milestones: int, tally: dict) -> Un
 
 def ranking_from(plan: Plan, cards: list[tuple[OrgUnit, UnitScorecard]]) -> dict:
     """Lead units ranked by the plan's formula in separate sequences: city departments,
-    counties, and functional zones (功能区, ranked among themselves, never with the counties)."""
+    counties, functional zones (功能区, ranked among themselves, never with the counties)
+    and state-owned enterprises (国有企业, never with the departments)."""
     formula, exemptions = ranking_formula(plan)
     cards = sorted(cards, key=lambda pair: pair[0].path)  # units without a rank: tree order
     by_code = {unit.code: unit for unit, _card in cards}
-    zones = [c for u, c in cards if u.kind == OrgUnit.Kind.ZONE]
-    counties = [
-        c for u, c in cards if u.level == OrgUnit.Level.COUNTY and u.kind != OrgUnit.Kind.ZONE
-    ]
-    departments = [
-        c for u, c in cards if u.level != OrgUnit.Level.COUNTY and u.kind != OrgUnit.Kind.ZONE
-    ]
+    groups: dict[str, list[UnitScorecard]] = defaultdict(list)
+    for unit, card in cards:
+        groups[sequence_of(unit)].append(card)
     described = formula.describe()
     return {
         "formula_zh": described.zh,
         "formula_en": described.en,
         "formula": formula.to_data(),
-        "rows": _ranked_rows(rank_units(departments, formula, exemptions), by_code, "unit"),
-        "counties": _ranked_rows(rank_units(counties, formula, exemptions), by_code, "county"),
-        "zones": _ranked_rows(rank_units(zones, formula, exemptions), by_code, "zone"),
+        **{
+            key: _ranked_rows(rank_units(groups[key], formula, exemptions), by_code, group)
+            for key, group in SEQUENCES.items()
+        },
     }
+
+
+#: The reporting ranking's sequences: the key of each in ``ranking_from``'s result and
+#: the ``group`` its rows carry, in the order the tables print.
+SEQUENCES = {"rows": "unit", "counties": "county", "zones": "zone", "enterprises": "enterprise"}
+
+
+def sequence_of(unit: OrgUnit) -> str:
+    """The sequence a unit is ranked in: a zone among the zones, a state-owned enterprise
+    among the enterprises, a county-level unit among the counties, the rest among the
+    departments (``rows``)."""
+    if unit.kind == OrgUnit.Kind.ZONE:
+        return "zones"
+    if unit.kind == OrgUnit.Kind.ENTERPRISE:
+        return "enterprises"
+    return "counties" if unit.level == OrgUnit.Level.COUNTY else "rows"
 
 
 def _ranked_rows(ranked, by_code: dict[str, OrgUnit], group: str) -> list[dict]:

@@ -1,7 +1,8 @@
-"""Counties and functional zones ranked by their key projects' investment completion
-(PRACTICE.md §3), with the 红黑榜 where the plan uses one: what the ranking page
-(``/monitor/<plan>/ranking/``) shows and the bulletin's section 二 prints, from one
-function, so both give the same places and figures for the same day.
+"""Counties, functional zones and state-owned enterprises (each a sequence of its own)
+ranked by their key projects' investment figures (PRACTICE.md §3), with the 红黑榜
+where the plan uses one: what the ranking page (``/monitor/<plan>/ranking/``) shows and
+the bulletin's section 二 prints, from one function, so both give the same places and
+figures for the same day.
 
 The plan's setting (``RankingSetting.units``, set by ``dashboard.actions.set_unit_ranking``)::
 
@@ -55,6 +56,7 @@ from mubiao.plans.models import Plan
 KINDS = {
     "county": ("县（市、区）", "counties and districts"),
     "zone": ("功能区", "functional zones"),
+    "enterprise": ("市属国有企业", "state-owned enterprises"),
 }
 #: The light rules a plan can choose for the units' standings.
 LIGHT_RULES = ("peers",)
@@ -297,7 +299,7 @@ def _unit_figures(
     for r in progress:
         name = r.project.county.short_name or r.project.county.name
         groups[name].append(r)
-        kinds[name] = "zone" if r.project.county.kind == "zone" else "county"
+        kinds[name] = kind_of(r.project.county)
     figures: dict[str, tuple[dict, float | None, float | None]] = {}
     for name, items in groups.items():
         t = totals(items, year, as_of)
@@ -305,6 +307,17 @@ def _unit_figures(
         gap = None if rate is None else gap_points(rate, t["share"] * 100, decimals)
         figures[name] = (t, rate, gap)
     return figures, kinds
+
+
+def kind_of(unit) -> str:
+    """The sequence of the unit a project is located in: a functional zone among the
+    zones, a state-owned enterprise (its projects located with it) among the
+    enterprises, any other unit among the counties."""
+    from mubiao.orgs.models import OrgUnit
+
+    if unit.kind == OrgUnit.Kind.ZONE:
+        return "zone"
+    return "enterprise" if unit.kind == OrgUnit.Kind.ENTERPRISE else "county"
 
 
 def _counts(plan, progress, as_of, kinds, ranking, decimals) -> dict[str, tuple[int, int]]:

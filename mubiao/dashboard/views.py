@@ -247,7 +247,8 @@ def _ranking_body(request: HttpRequest, plan: Plan, asked: dt.date) -> str:
         data = {**data, "ranking": {
             **data["ranking"], "rows": places(data["ranking"]["rows"]),
             "counties": places(data["ranking"]["counties"]),
-            "zones": places(data["ranking"].get("zones") or [])}}  # fmt: skip
+            "zones": places(data["ranking"].get("zones") or []),
+            "enterprises": places(data["ranking"].get("enterprises") or [])}}  # fmt: skip
     return render_to_string(
         "dashboard/ranking.html#body",
         _context(

@@ -1,4 +1,5 @@
-"""Organisation units (governments, departments, zones) and who belongs to them."""
+"""Organisation units (governments, departments, zones, state-owned enterprises) and who
+belongs to them."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ class OrgUnit(models.Model):
         DEPARTMENT = "department", _("department")
         ZONE = "zone", _("functional zone")
         OFFICE = "office", _("office")
+        # 国有企业 (a city's 城投/交投 companies): ranked in a sequence of their own.
+        ENTERPRISE = "enterprise", _("state-owned enterprise")
 
     class Level(models.TextChoices):
         PROVINCE = "province", _("province")

@@ -172,3 +172,39 @@ def test_functional_zones_are_ranked_among_themselves_not_with_the_counties(worl
               if b["kind"] == "table"}  # fmt: skip
     assert [r[1] for r in tables["县（市、区）"]] == ["乙县", "甲县"]
     assert [r[:2] for r in tables["功能区"]] == [["第1", "高新区"], ["第2", "示范区"]]
+
+
+def test_state_owned_enterprises_are_ranked_among_themselves_not_with_the_departments(world):
+    """A city's 城投/交投 companies (kind ``enterprise``) are a sequence of their own in the
+    reporting ranking: the best-scoring enterprise never takes a department's place."""
+    from mubiao.dashboard.report_data import ranking_from, scorecard
+    from mubiao.monitor import Status
+    from mubiao.orgs.models import OrgUnit
+
+    def unit(code, name, kind, level=""):
+        return OrgUnit(code=code, name=name, short_name=name, level=level, kind=kind,
+                       path=f"/city/{code}/")  # fmt: skip
+
+    enterprise, department = OrgUnit.Kind.ENTERPRISE, OrgUnit.Kind.DEPARTMENT
+    cards = [
+        (unit("fgw", "市发展改革委", department), {"green": 1, "red": 1}, 4),
+        (unit("jtj", "市交通运输局", department), {"green": 1}, 1),
+        (unit("ct", "城投集团", enterprise), {"green": 3}, 4),  # the best score of all
+        (unit("jt", "交投集团", enterprise), {"red": 2}, 1),
+        (unit("xt", "县城投公司", enterprise, OrgUnit.Level.COUNTY), {"green": 1}, 1),
+    ]
+    ranking = ranking_from(world.plan, [
+        (u, scorecard(u, {Status(k): n for k, n in lights.items()}, 0,
+                      {"counted": 4, "on_time": on_time}))
+        for u, lights, on_time in cards
+    ])  # fmt: skip
+    assert [(r["unit"], r["rank"]) for r in ranking["rows"]] == [
+        ("市发展改革委", 1),
+        ("市交通运输局", 2),
+    ]
+    assert [(r["unit"], r["rank"], r["group"]) for r in ranking["enterprises"]] == [
+        ("城投集团", 1, "enterprise"),
+        ("县城投公司", 2, "enterprise"),
+        ("交投集团", 3, "enterprise"),
+    ]
+    assert not ranking["counties"] and not ranking["zones"]  # a county's company too
