@@ -61,6 +61,24 @@ def num(value: float | None, unit: str | None = None) -> str:
     return f"{'0' if text in ('-0', '') else text}{unit or ''}"
 
 
+def num_range(
+    low: float | None, high: float | None, unit: str | None = None, between: str = "–"
+) -> str:
+    """The two ends of a range with as many decimals as the one that needs more, so a
+    reader does not see 928.34 beside 959.9.
+
+    >>> num_range(928.3404, 959.9, "亿元"), num_range(1035.0, 1725.0, "亿元")
+    ('928.34亿元–959.90亿元', '1035亿元–1725亿元')
+    """
+    ends = [num(low), num(high)]
+    places = max((len(t.partition(".")[2]) for t in ends if t != "—"), default=0)
+    shown = [
+        t if v is None else f"{v:.{places}f}".replace("-0.00", "0.00")
+        for t, v in zip(ends, (low, high), strict=True)
+    ]
+    return between.join(t if t == "—" else f"{t}{unit or ''}" for t in shown)
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -257,7 +275,7 @@ def _forecast_zh(j: Judgement, unit: str | None) -> str:
     if fc is None or j.status is Status.DONE:
         return ""
     risk = "，有完不成全年目标的风险" if j.at_risk else ""
-    return f"；预计全年{num(fc.value, unit)}（{num(fc.low, unit)}–{num(fc.high, unit)}）{risk}"
+    return f"；预计全年{num(fc.value, unit)}（{num_range(fc.low, fc.high, unit)}）{risk}"
 
 
 def _numeric_en(j: Judgement, inputs: Mapping[str, Any]) -> str:
@@ -397,7 +415,7 @@ def _forecast_en(j: Judgement, unit: str | None) -> str:
     if fc is None or j.status is Status.DONE:
         return ""
     risk = "; at risk of missing the target" if j.at_risk else ""
-    return f"; year-end forecast {num(fc.value, unit)} ({num(fc.low, unit)} to {num(fc.high, unit)}){risk}"
+    return f"; year-end forecast {num(fc.value, unit)} ({num_range(fc.low, fc.high, unit, ' to ')}){risk}"
 
 
 def _first_due(j: Judgement) -> str:
