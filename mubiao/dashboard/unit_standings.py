@@ -10,7 +10,9 @@ The plan's setting (``RankingSetting.units``, set by ``dashboard.actions.set_uni
      "red": {"size": 5, "comparison": ">=", "threshold": 100},   # 红榜: 前5位, 完成率不低于100
      "black": {"size": 3, "measure": "gap", "comparison": "<", "threshold": 0},  # 黑榜
      "exemptions": {"淅川县": "不可抗力（汛情）"},         # spared the black list
-     "lights": "peers"}                                    # 亮灯: against the sequence's average
+     "lights": "peers",                                    # 亮灯: against the sequence's average
+     "last_year": {"unit": "亿元", "figures": "monthly",    # 上年同期数, for "measure": "growth"
+                   "values": {"宛城区": [1.2, 1.5, 2.0]}}}
 
 ``lights`` ("peers", or absent for none) gives each unit a light against the units of
 its own sequence (``monitor.colours.peer_completion_lights``): red when its completion
@@ -21,7 +23,8 @@ printed.
 An empty setting ranks highest first and prints no lists. The red list is always taken
 from the best and the black list from the worst, whichever order the table prints in
 ("从低到高排名" prints the worst first; its 黑榜 is still the worst). A list rule's ``measure`` is
-``completion`` (完成率, %) or ``gap`` (与序时进度差, points).
+``completion`` (完成率, %), ``gap`` (与序时进度差, points) or ``growth`` (同比增速, %: this
+year through the data month ÷ last year's same months − 1, ``growth_rate``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from mubiao.monitor import completion_rate, fixed, gap_points
+from django.utils.translation import gettext as _
+
+from mubiao.monitor import completion_rate, data_period_en, data_period_zh, fixed, gap_points
 from mubiao.monitor.colours import describe_peer_completion, peer_completion_lights
 from mubiao.monitor.ranking import RankedUnit
 from mubiao.monitor.standings import (
@@ -65,7 +70,10 @@ LIGHT_WORDS = {"green": ("绿灯", "green"), "yellow": ("黄灯", "yellow"), "re
 MEASURES = {
     "completion": ("重点项目投资完成率", "key-project investment completion rate"),
     "gap": ("与序时进度差", "gap to time progress (points)"),
+    "growth": ("重点项目投资同比增速", "year-on-year growth of key-project investment"),
 }
+#: The units last year's figures may be stated in, and what one is in 万元 (the ledger's).
+LAST_YEAR_UNITS = {"亿元": 10_000.0, "万元": 1.0}
 
 
 def parse(setting: dict[str, Any] | None) -> dict[str, Any]:
@@ -74,6 +82,7 @@ def parse(setting: dict[str, Any] | None) -> dict[str, Any]:
     setting = dict(setting or {})
     unknown = set(setting) - {
         "order", "measure", "red", "black", "exemptions", "tiers", "points", "lights",
+        "last_year",
     }  # fmt: skip
     if unknown:
         raise ValueError(f"unknown keys: {', '.join(sorted(unknown))}")
@@ -100,12 +109,104 @@ def parse(setting: dict[str, Any] | None) -> dict[str, Any]:
     lights = setting.get("lights") or None
     if lights not in (None, *LIGHT_RULES):
         raise ValueError(f"lights is one of {', '.join(LIGHT_RULES)} (or none)")
+    last_year = _last_year(setting.get("last_year"))
+    if last_year is None and "growth" in (
+        measure,
+        *(rule.measure for rule in rules.values() if rule is not None),
+    ):
+        raise ValueError(_("ranking by growth needs last year's figures of the units"))
     return {
         "lights": lights,
+        "last_year": last_year,
         "order": order, "measure": measure, "red": rules["red"], "black": rules["black"],
         "exemptions": exemptions, "tiers": _tiers(setting.get("tiers")),
         "points": _points(setting.get("points")),
     }  # fmt: skip
+
+
+def _last_year(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Last year's figures per unit, as ``projects.measures.last_year_series`` reads the
+    city's: ``{"unit": "亿元", "figures": "monthly", "values": {"宛城区": [1.2, 1.5, …]}}``,
+    up to twelve figures a unit from January (null: not known), ``figures`` ``monthly``
+    (each month's own investment) or ``ytd`` (the year to each month's end, 1–N月累计).
+    Returns {"scale", "cumulative", "values": {unit: [万元 or None] * 12}} or None; a
+    setting that is not that raises ValueError with a sentence in the user's language."""
+    if not data:
+        return None
+    if not isinstance(data, dict):
+        raise ValueError(_("last year's figures are given per unit"))
+    unit = str(data.get("unit") or "")
+    if unit not in LAST_YEAR_UNITS:
+        raise ValueError(
+            _("last year's figures are in 亿元 or 万元, not “%(unit)s”") % {"unit": unit}
+        )
+    figures = data.get("figures", "monthly")
+    if figures not in ("monthly", "ytd"):
+        raise ValueError(_("last year's figures are monthly or year-to-date (ytd)"))
+    given = data.get("values")
+    if not isinstance(given, dict) or not given:
+        raise ValueError(_("last year's figures are given per unit"))
+    scale = LAST_YEAR_UNITS[unit]
+    values: dict[str, list[float | None]] = {}
+    for name, series in given.items():
+        if not str(name).strip() or not isinstance(series, list | tuple) or not series:
+            raise ValueError(_("last year's figures of each unit are a list of months"))
+        if len(series) > 12:
+            raise ValueError(
+                _("last year's figures of %(unit)s: at most 12 months, not %(n)s")
+                % {"unit": name, "n": len(series)}
+            )
+        months: list[float | None] = []
+        for value in series:
+            if value is None or value == "":
+                months.append(None)
+                continue
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = float("nan")
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError(
+                    _("last year's figures of %(unit)s: “%(value)s” is not a number")
+                    % {"unit": name, "value": value}
+                )
+            months.append(number * scale)
+        values[str(name).strip()] = months + [None] * (12 - len(months))
+    return {"unit": unit, "cumulative": figures == "ytd", "values": values}
+
+
+def last_year_base(last_year: dict[str, Any] | None, unit: str, month: int) -> float | None:
+    """A unit's figure for last year's same months (1–``month``月, 万元): the sum of its
+    monthly figures, or its year-to-date figure at that month; None when not known (a
+    month missing, the unit not given, no data month)."""
+    if not last_year or month < 1 or unit not in last_year["values"]:
+        return None
+    series = last_year["values"][unit][:month]
+    if last_year["cumulative"]:
+        return series[-1]
+    return None if any(v is None for v in series) else sum(v for v in series if v is not None)
+
+
+def growth_rate(ytd: float, base: float | None) -> float | None:
+    """同比增速 in %: year-to-date ÷ last year's same months − 1; None without a base
+    above zero (no growth rate can be said of a zero or negative base).
+
+    >>> growth_rate(105.0, 100.0), growth_rate(90.0, 100.0), growth_rate(5.0, 0.0)
+    (5.0, -10.0, None)
+    """
+    if base is None or base <= 0:
+        return None
+    return (ytd / base - 1.0) * 100
+
+
+def _growth_apart(last_year: dict[str, Any] | None, unit: str, month: int) -> tuple[str, str]:
+    """Why a unit has no growth rate, in both languages ("", "" when it has one)."""
+    base = last_year_base(last_year, unit, month)
+    if base is None:
+        return "无上年同期数", "no figure for last year's same months"
+    if base <= 0:
+        return "上年同期数为零，无法计算增速", "last year's same months are zero: no growth rate"
+    return "", ""
 
 
 def _tiers(data: dict[str, Any] | None) -> tuple[str, list] | None:
@@ -168,20 +269,29 @@ def setting_of(plan: Plan) -> dict[str, Any]:
 def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
     """{"formula_zh", "formula_en", "lists_zh", "lists_en", "tiers_zh", "tiers_en",
     "counts_zh", "counts_en", "points_zh", "points_en", "sequences": [{kind, name_zh,
-    name_en, rows, lists}]}: one sequence per kind of unit; each row {unit, plan, ytd,
-    completion, gap, place, place_en, rank, tied, tier, tier_en, firsts, lasts, points};
+    name_en, rows, lists}], "measure"}: one sequence per kind of unit; each row {unit,
+    plan, ytd, completion, gap, growth, place, place_en, rank, tied, tier, tier_en, firsts,
+    lasts, points, apart_zh, apart_en (why a unit has no growth rate when ranked by it)};
     ``lists`` the 红黑榜 (None when the plan uses none)."""
     from mubiao.projects.measures import progress_of, reference_month, through_of
 
     setting = setting_of(plan)
     decimals = plan.rate_decimals
     measure = setting["measure"]
-    ranking = FigureRanking(measure, setting["order"], decimals=decimals, labels=MEASURES[measure])
+    data_month = reference_month(as_of, plan.pk, plan.year)
+    month = data_month.month if data_month else 0
+    labels = MEASURES[measure]
+    if measure == "growth" and data_month is not None:  # "1–10月重点项目投资同比增速"
+        labels = (f"{data_period_zh(data_month)}{labels[0]}",
+                  f"{labels[1]}, {data_period_en(data_month)}")  # fmt: skip
+    ranking = FigureRanking(measure, setting["order"], decimals=decimals, labels=labels)
     progress = [
         r for r in progress_of(plan.projects.prefetch_related("county"), plan.year, as_of)
         if r.project.county_id is not None
     ]  # fmt: skip
-    figures, kinds = _unit_figures(progress, plan.year, as_of, decimals)
+    figures, kinds = _unit_figures(
+        progress, plan.year, as_of, decimals, setting["last_year"], month
+    )
     index = MEASURE_INDEX[measure]
     best_first = dataclasses.replace(ranking, order="desc")
     ranked = rank_sequences({n: f[index] for n, f in figures.items()}, kinds, ranking)
@@ -190,7 +300,11 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
         if progress
         else reference_month(as_of, plan.pk, plan.year)
     )
-    counts = _counts(plan, progress, as_of, kinds, best_first, decimals) if through else {}
+    counts = (
+        _counts(plan, progress, as_of, kinds, best_first, decimals, setting["last_year"])
+        if through
+        else {}
+    )
     points = _unit_points(progress, through, setting["points"])
     sequences = []
     for kind in sorted(ranked, key=lambda k: list(KINDS).index(k) if k in KINDS else 99):
@@ -219,6 +333,10 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
         rows = []
         for u in units:
             row = _row(u, *figures[u.unit], decimals)
+            apart = ("", "")
+            if measure == "growth" and u.rank is None and u.unit not in setting["exemptions"]:
+                apart = _growth_apart(setting["last_year"], u.unit, month)
+            row.update(apart_zh=apart[0], apart_en=apart[1])
             light = str(lights[u.unit]) if u.unit in lights else ""
             row.update(light=light, light_zh=LIGHT_WORDS[light][0] if light else "",
                        light_en=LIGHT_WORDS[light][1] if light else "")  # fmt: skip
@@ -244,6 +362,7 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
         describe_peer_completion("同类单位", "units compared") if setting["lights"] else ("", "")
     )
     return {
+        "measure": measure,
         "lights_zh": lights_words[0],
         "lights_en": lights_words[1],
         "formula_zh": formula.zh,
@@ -284,14 +403,22 @@ def with_words(standings: dict[str, Any]) -> dict[str, Any]:
 
 _MONTHS_EN = ("", "January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")  # fmt: skip
-#: The position of each measure in a unit's figures (totals, completion, gap).
-MEASURE_INDEX = {"completion": 1, "gap": 2}
+#: The position of each measure in a unit's figures (totals, completion, gap, growth).
+MEASURE_INDEX = {"completion": 1, "gap": 2, "growth": 3}
+
+type Figures = tuple[dict, float | None, float | None, float | None]
 
 
 def _unit_figures(
-    progress: list, year: int, as_of: dt.date, decimals: int
-) -> tuple[dict[str, tuple[dict, float | None, float | None]], dict[str, str]]:
-    """unit name → (totals, completion %, gap in points), and unit name → kind."""
+    progress: list,
+    year: int,
+    as_of: dt.date,
+    decimals: int,
+    last_year: dict[str, Any] | None = None,
+    month: int = 0,
+) -> tuple[dict[str, Figures], dict[str, str]]:
+    """unit name → (totals, completion %, gap in points, growth % on last year's same
+    months through the data month ``month``), and unit name → kind."""
     from mubiao.projects.measures import totals
 
     groups: dict[str, list] = defaultdict(list)
@@ -300,12 +427,13 @@ def _unit_figures(
         name = r.project.county.short_name or r.project.county.name
         groups[name].append(r)
         kinds[name] = kind_of(r.project.county)
-    figures: dict[str, tuple[dict, float | None, float | None]] = {}
+    figures: dict[str, Figures] = {}
     for name, items in groups.items():
         t = totals(items, year, as_of)
         rate = None if t["rate"] is None else t["rate"] * 100
         gap = None if rate is None else gap_points(rate, t["share"] * 100, decimals)
-        figures[name] = (t, rate, gap)
+        growth = growth_rate(float(t["ytd"]), last_year_base(last_year, name, month))
+        figures[name] = (t, rate, gap, growth)
     return figures, kinds
 
 
@@ -320,7 +448,9 @@ def kind_of(unit) -> str:
     return "enterprise" if unit.kind == OrgUnit.Kind.ENTERPRISE else "county"
 
 
-def _counts(plan, progress, as_of, kinds, ranking, decimals) -> dict[str, tuple[int, int]]:
+def _counts(
+    plan, progress, as_of, kinds, ranking, decimals, last_year=None
+) -> dict[str, tuple[int, int]]:
     """unit → (times first, times last) over the year's months up to the data month, each
     month ranked best first on the figures through that month (as approved by now).
 
@@ -378,7 +508,12 @@ def _counts(plan, progress, as_of, kinds, ranking, decimals) -> dict[str, tuple[
             )
             pct = None if rate is None else rate * 100
             gap = None if pct is None else gap_points(pct, share_of * 100, decimals)
-            figures[name] = (None, pct, gap)[index]
+            growth = (
+                growth_rate(ytd, last_year_base(last_year, name, month))
+                if index == MEASURE_INDEX["growth"]
+                else None
+            )
+            figures[name] = (None, pct, gap, growth)[index]
         rankings.extend(rank_sequences(figures, kinds, ranking).values())
     return place_counts(rankings)
 
@@ -422,8 +557,9 @@ def _tiers_of(tiers, best_first, units, measure) -> dict:
 
 
 def _with_figures(unit: RankedUnit, figures: dict) -> RankedUnit:
+    _t, completion, gap, growth = figures[unit.unit]
     return dataclasses.replace(
-        unit, measures={"completion": figures[unit.unit][1], "gap": figures[unit.unit][2]}
+        unit, measures={"completion": completion, "gap": gap, "growth": growth}
     )
 
 
@@ -444,8 +580,12 @@ def _rules_in_words(setting: dict[str, Any]) -> tuple[str, str]:
     return "；".join(zh), "; ".join(en)
 
 
-def _row(ranked, t: dict, rate: float | None, gap: float | None, decimals: int) -> dict:
+def _row(
+    ranked, t: dict, rate: float | None, gap: float | None, growth: float | None, decimals: int
+) -> dict:
     return {
+        # 同比增速 as printed, to the plan's decimals: "5.2%", "-3.1%"
+        "growth": "—" if growth is None else f"{fixed(growth, decimals)}%",
         "unit": ranked.unit,
         # 亿元 to two decimals, as offices print sums of this size (the ledger holds 万元)
         "plan": fixed(float(t["plan"]) / 10_000, 2),

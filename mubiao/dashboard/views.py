@@ -29,7 +29,13 @@ from mubiao.dashboard import bulletin as bulletins
 from mubiao.dashboard import cached_pages, current
 from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.models import Bulletin
-from mubiao.dashboard.unit_standings import LIGHT_RULES, POINT_MEASURES, standings_of, with_words
+from mubiao.dashboard.unit_standings import (
+    LAST_YEAR_UNITS,
+    LIGHT_RULES,
+    POINT_MEASURES,
+    standings_of,
+    with_words,
+)
 from mubiao.lib.dates import parse_as_of
 from mubiao.lib.http import Refused
 from mubiao.lib.text import printable_tree
@@ -654,7 +660,32 @@ def unit_ranking_from_form(post) -> dict:
                        "at_least": _number(cells[3], cells[0]) if cells[3] else None})  # fmt: skip
     if points:
         setting["points"] = points
+    last_year = _last_year_from_form(post)
+    if last_year:
+        setting["last_year"] = last_year
     return setting
+
+
+def _last_year_from_form(post) -> dict | None:
+    """Last year's figures per unit from the form: one line a unit, "宛城区 | 1.2 | 1.5 | …"
+    (January first; an empty cell is a month not known)."""
+    values: dict[str, list[float | None]] = {}
+    for cells in _lines(post.get("last_year", "")):
+        unit = cells[0]
+        if not unit or len(cells) < 2:
+            raise ValidationError(
+                _("Write last year's figures of each unit as “unit | January | February | …”.")
+            )
+        if len(cells) > 13:
+            raise ValidationError(
+                _("Last year's figures of %(unit)s: at most 12 months.") % {"unit": unit}
+            )
+        field = _("Last year's figures of %(unit)s") % {"unit": unit}
+        values[unit] = [_number(c, field) if c else None for c in cells[1:]]
+    if not values:
+        return None
+    return {"unit": post.get("last_year_unit", "亿元"),
+            "figures": post.get("last_year_figures", "monthly"), "values": values}  # fmt: skip
 
 
 def _form_of(setting: dict) -> dict:
@@ -680,6 +711,13 @@ def _form_of(setting: dict) -> dict:
                     "" if p.get("at_least") is None else f"{p['at_least']:g}"))
         for p in setting.get("points") or []
     )  # fmt: skip
+    last_year = setting.get("last_year") or {}
+    form["last_year_unit"] = last_year.get("unit", "亿元")
+    form["last_year_figures"] = last_year.get("figures", "monthly")
+    form["last_year"] = "\n".join(
+        " | ".join([unit, *("" if v is None else f"{v:g}" for v in series)])
+        for unit, series in (last_year.get("values") or {}).items()
+    )
     return form
 
 
@@ -702,7 +740,8 @@ def ranking_settings(request: HttpRequest, plan_code: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             form = {**_form_of({}), **{k: request.POST.get(k, "") for k in
-                    ("measure", "order", "lights", "exemptions", "tiers_by", "tiers", "points")}}  # fmt: skip
+                    ("measure", "order", "lights", "exemptions", "tiers_by", "tiers", "points",
+                     "last_year_unit", "last_year_figures", "last_year")}}  # fmt: skip
             for side in ("red", "black"):
                 form[side] = {"on": bool(request.POST.get(f"{side}_on")),
                               **{k: request.POST.get(f"{side}_{k}", "") for k in
@@ -716,6 +755,13 @@ def ranking_settings(request: HttpRequest, plan_code: str) -> HttpResponse:
     return render(
         request,
         "dashboard/ranking_settings.html",
-        _context(request, plan, timezone.localdate(), form=form, comparisons=COMPARISONS),
+        _context(
+            request,
+            plan,
+            timezone.localdate(),
+            form=form,
+            comparisons=COMPARISONS,
+            last_year_units=list(LAST_YEAR_UNITS),
+        ),
         status=status,
     )
