@@ -111,14 +111,16 @@ UNIT_HEADER = [
 ]
 
 
-def _unit_table(caption: str, rows: list[dict], lights: bool = False) -> dict:
-    """A sequence's table; with the plan's light rule, a 亮灯 column."""
+def _unit_table(caption: str, rows: list[dict], lights: bool = False, growth: bool = False) -> dict:
+    """A sequence's table; ranked by growth, a 同比增速 column; with the plan's light rule,
+    a 亮灯 column."""
     return {
         "kind": "table",
         "caption": caption,
-        "header": UNIT_HEADER + (["亮灯"] if lights else []),
+        "header": UNIT_HEADER + (["同比增速"] if growth else []) + (["亮灯"] if lights else []),
         "rows": [
             [r["place"], r["unit"], r["plan"], r["ytd"], r["completion"], r["gap"]]
+            + ([r["growth"]] if growth else [])
             + ([r["light_zh"] or "—"] if lights else [])
             for r in rows
         ],
@@ -156,7 +158,8 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
         caption = captions.get(sequence["kind"], f"{sequence['name_zh']}重点项目投资完成情况")
         blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）{caption}"})
         blocks.append(_text(f"排名办法：{units['formula_zh']}。"))
-        blocks.append(_unit_table("", sequence["rows"], bool(units["lights_zh"])))
+        growth = units.get("measure") == "growth"
+        blocks.append(_unit_table("", sequence["rows"], bool(units["lights_zh"]), growth))
         if units["lights_zh"]:
             blocks.append(_text(_lights_sentence(sequence, units["lights_zh"])))
         if sequence["lists"] is not None:
@@ -169,7 +172,8 @@ def _figures(plan: Plan, data: dict, units: dict) -> list[dict]:
         blocks.extend(_project_figures(plan, dt.date.fromisoformat(data["as_of"])))
         blocks.extend(_text(line) for line in _behind_sentences(plan, data["as_of"]))
     ranking = data.get("ranking")
-    sequences = (("市直单位", "rows"), ("县（市、区）", "counties"), ("功能区", "zones"))
+    sequences = (("市直单位", "rows"), ("县（市、区）", "counties"), ("功能区", "zones"),
+                 ("市属国有企业", "enterprises"))  # fmt: skip
     if ranking and any(ranking.get(key) for _title, key in sequences):
         blocks.append({"kind": "subheading", "text": f"（{next(numbered)}）责任单位进展报送排名"})
         blocks.append(_text(f"排名办法：{ranking['formula_zh']}。"))

@@ -208,3 +208,12 @@ def test_state_owned_enterprises_are_ranked_among_themselves_not_with_the_depart
         ("交投集团", 3, "enterprise"),
     ]
     assert not ranking["counties"] and not ranking["zones"]  # a county's company too
+    from mubiao.dashboard.bulletin_content import _figures
+
+    data = {"indicators": [], "ranking": ranking, "as_of": "2026-07-10", "projects": None}
+    tables = {b["caption"]: b["rows"] for b in _figures(world.plan, data, {"sequences": []})
+              if b["kind"] == "table"}  # fmt: skip
+    assert [r[1] for r in tables["市直单位"]] == ["市发展改革委", "市交通运输局"]
+    assert [r[:2] for r in tables["市属国有企业"]] == [
+        ["第1", "城投集团"], ["第2", "县城投公司"], ["第3", "交投集团"],
+    ]  # fmt: skip

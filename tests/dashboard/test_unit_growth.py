@@ -194,3 +194,24 @@ def test_the_settings_form_takes_last_years_figures_and_refuses_a_bad_cell(count
     ]
     again = client.get(url).text
     assert "甲县 | 0.05 | 0.05" in again and 'value="growth" selected' in again
+
+
+def test_the_bulletin_prints_the_growth_column_it_ranks_by(counties):
+    from mubiao.dashboard.bulletin_content import _figures
+
+    dashboard_actions.set_unit_ranking(
+        counties.users["supervisor"], counties.plan, {"measure": "growth", "last_year": LAST_YEAR}
+    )
+    units = _standings(counties.plan)
+    data = {"indicators": [], "ranking": None, "as_of": DAY.isoformat(), "projects": None}
+    blocks = _figures(counties.plan, data, units)
+    table = next(b for b in blocks if b["kind"] == "table")
+    assert table["header"][-1] == "同比增速"
+    assert [(r[0], r[1], r[-1]) for r in table["rows"]] == [
+        ("并列第1", "乙县", "10.0%"), ("并列第1", "甲县", "10.0%"), ("第3", "丙县", "-12.0%"),
+        ("—", "丁县", "—"), ("—", "戊县", "—"),
+    ]  # fmt: skip
+    said = [b["text"] for b in blocks if b["kind"] == "text"]
+    assert (
+        "排名办法：按1–2月重点项目投资同比增速从高到低排名（保留1位小数，数值相同者并列）。" in said
+    )
