@@ -69,7 +69,11 @@ class FigureRanking:
         zh_order = "从高到低" if self.order == "desc" else "从低到高"
         en_order = "highest first" if self.order == "desc" else "lowest first"
         zh_round = f"保留{self.decimals}位小数，" if self.decimals is not None else ""
-        en_round = f"to {self.decimals} decimals, " if self.decimals is not None else ""
+        en_round = (
+            f"to {self.decimals} decimal{'' if self.decimals == 1 else 's'}, "
+            if self.decimals is not None
+            else ""
+        )
         return Bilingual(
             f"按{_label(self.measure, self.labels, 0)}{zh_order}排名（{zh_round}数值相同者并列）",
             f"ranked by {_label(self.measure, self.labels, 1)}, {en_order} "

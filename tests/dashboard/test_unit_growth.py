@@ -98,7 +98,7 @@ def test_counties_ranked_by_growth_best_first_with_ties_and_units_apart(counties
     )
     assert standings["formula_en"] == (
         "ranked by year-on-year growth of key-project investment, January–February, "
-        "highest first (to 1 decimals, equal figures share a place)"
+        "highest first (to 1 decimal, equal figures share a place)"
     )
 
 

@@ -41,7 +41,7 @@ def test_it_ranks_worst_first_when_asked():
         "按与序时进度差从低到高排名（数值相同者并列）"
     )
     assert FigureRanking("growth", decimals=1).describe().en == (
-        "ranked by growth rate, highest first (to 1 decimals, equal figures share a place)"
+        "ranked by growth rate, highest first (to 1 decimal, equal figures share a place)"
     )
 
 
