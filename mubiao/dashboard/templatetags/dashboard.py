@@ -71,5 +71,16 @@ def num(value) -> str:
 
 
 @register.filter
+def num_range(low, high) -> str:
+    """A range's two ends as ``num`` prints them, with the decimals of the end that
+    needs more: 928.34 and 959.9 → "928.34–959.90"."""
+    ends = [num(low), num(high)]
+    places = max((len(t.partition(".")[2]) for t in ends if t != "—"), default=0)
+    return "–".join(
+        t if t == "—" else f"{float(v):,.{places}f}" for t, v in zip(ends, (low, high), strict=True)
+    )
+
+
+@register.filter
 def get(mapping: dict, key):
     return mapping.get(key) if mapping else None
