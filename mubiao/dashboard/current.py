@@ -132,6 +132,20 @@ def dashboard_data(
     return _view(plan, user, as_of, scope_all=False, every=False, store=store)
 
 
+def ranking_data(plan: Plan, user, as_of: dt.date) -> dict:
+    """What the ranking page shows: for an overseer's view of a day the store holds, its
+    header and its ranking part only (the dashboard's other parts, the overdue reports
+    above all, are not read); any other view, ``dashboard_data``."""
+    store = overseer_store(plan, user, as_of)
+    if store is not None and store[0] is not None:
+        cache, behind = store
+        return {
+            **dashboard_head(plan, cache, behind=behind),
+            **dashboard_part(plan, cache, "ranking"),
+        }
+    return dashboard_data(plan, user, as_of, store)
+
+
 def _view(
     plan: Plan,
     user,

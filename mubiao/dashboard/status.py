@@ -419,6 +419,6 @@ def overdue_reports(plan: Plan, as_of: dt.date, reports: QuerySet[Report] | None
     never, after, sent_back = (late.filter(q).order_by().values("pk") for q in overdue_parts(as_of))
     return (
         Report.objects.filter(pk__in=never.union(after, sent_back))
-        .select_related("cycle", "unit", "task", "indicator")
+        .select_related("cycle", "unit", "task", "indicator", "project")
         .order_by("cycle__start", "unit__path", "pk")
     )

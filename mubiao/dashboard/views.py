@@ -247,7 +247,7 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 
 def _ranking_body(request: HttpRequest, plan: Plan, asked: dt.date) -> str:
-    data = current.dashboard_data(plan, request.user, asked)
+    data = current.ranking_data(plan, request.user, asked)
     as_of = dt.date.fromisoformat(data["as_of"])
     if data.get("ranking"):
         data = {**data, "ranking": {

@@ -579,3 +579,26 @@ def test_a_live_dashboard_has_every_part_in_place_and_a_part_alone_says_the_same
     assert unit.get(f"{P}/parts/supervision/").text.strip() == ""
     # A unit's dashboard is judged for what it may see, and holds no ranking.
     assert unit.get(f"{P}/parts/ranking/").text.strip() == ""
+
+
+def test_the_ranking_page_reads_only_the_stores_ranking(month, login):
+    """Read from the store, the ranking page reads the header and the ranking, not the
+    dashboard's other parts (the overdue reports were read and dropped), and shows the
+    same ranking as the whole dashboard's data."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("supervisor")
+    cache.clear()
+    with CaptureQueriesContext(connection) as read:
+        page = client.get(f"{P}/ranking/")
+    assert page.status_code == 200
+    sql = " ".join(q["sql"] for q in read.captured_queries)
+    assert "reporting_report" not in sql and "dashboard_currentstatus" not in sql
+    whole = current.dashboard_data(month.plan, month.users["supervisor"], timezone.localdate())
+    ranking = current.ranking_data(month.plan, month.users["supervisor"], timezone.localdate())
+    assert ranking["ranking"] == whole["ranking"] and ranking["table"] == whole["table"]
+    assert whole["ranking"]["rows"] and all(
+        r["unit"] in page.text for r in whole["ranking"]["rows"]
+    )
