@@ -44,7 +44,9 @@ def may_publish(user, plan: Plan) -> bool:
     return plan_access.supervises(user, plan)
 
 
-def as_of_window(cycle: Cycle) -> tuple[dt.date, dt.date | None]:
+def as_of_window(
+    cycle: Cycle, dues: dict[dt.date, dt.date] | None = None
+) -> tuple[dt.date, dt.date | None]:
     """The days a bulletin of ``cycle`` may be built as of (``None``: no last day).
 
     Its figures are those of the data month as of its "as of" day (PRACTICE.md §1,
@@ -54,12 +56,13 @@ def as_of_window(cycle: Cycle) -> tuple[dt.date, dt.date | None]:
     October bulletin (reports due on 5 November) is built as of 6 November to 5 December
     and prints 1–10月; as of 6 December it would print 1–11月 under October's title. The
     year's bulletin (December) has no last day. A custom cycle that does not end with a
-    month is only kept from being built before it ends.
+    month is only kept from being built before it ends. ``dues``: the plan's
+    ``reporting.cycles.monthly_dues``, when the caller asks about many cycles.
     """
     end = cycle.end
     if end != month_end(end.year, end.month):
         return end, None
-    return data_month_days(cycle.plan_id, end.year, end.month)
+    return data_month_days(cycle.plan_id, end.year, end.month, dues)
 
 
 def check_as_of(cycle: Cycle, as_of: dt.date) -> None:
@@ -80,9 +83,11 @@ def check_as_of(cycle: Cycle, as_of: dt.date) -> None:
         )  # fmt: skip
 
 
-def default_as_of(cycle: Cycle, today: dt.date) -> dt.date:
+def default_as_of(
+    cycle: Cycle, today: dt.date, dues: dict[dt.date, dt.date] | None = None
+) -> dt.date:
     """The day the bulletin form proposes for ``cycle``: today, kept within its window."""
-    first, last = as_of_window(cycle)
+    first, last = as_of_window(cycle, dues)
     return max(first, min(today, last) if last else today)
 
 

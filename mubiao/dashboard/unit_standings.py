@@ -273,7 +273,7 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
     plan, ytd, completion, gap, growth, place, place_en, rank, tied, tier, tier_en, firsts,
     lasts, points, apart_zh, apart_en (why a unit has no growth rate when ranked by it)};
     ``lists`` the 红黑榜 (None when the plan uses none)."""
-    from mubiao.projects.measures import progress_of, reference_month, through_of
+    from mubiao.projects.measures import progress_of, reference_month
 
     setting = setting_of(plan)
     decimals = plan.rate_decimals
@@ -295,11 +295,7 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
     index = MEASURE_INDEX[measure]
     best_first = dataclasses.replace(ranking, order="desc")
     ranked = rank_sequences({n: f[index] for n, f in figures.items()}, kinds, ranking)
-    through = (
-        through_of(progress, as_of, plan.year)
-        if progress
-        else reference_month(as_of, plan.pk, plan.year)
-    )
+    through = data_month
     counts = (
         _counts(plan, progress, as_of, kinds, best_first, decimals, setting["last_year"])
         if through

@@ -427,10 +427,13 @@ def _without_page(query) -> str:
 def _bulletin_cycles(plan: Plan, today: dt.date) -> list[Cycle]:
     """The cycles a bulletin can be built for today (ended ones: ``as_of_window``), each
     with the day the form proposes."""
+    from mubiao.reporting.cycles import monthly_dues
+
+    dues = monthly_dues(plan.pk)  # every cycle's window from one read of the due days
     cycles = []
     for c in Cycle.objects.filter(plan=plan, end__lte=today).order_by("start"):
-        if bulletins.as_of_window(c)[0] <= today:
-            c.proposed_as_of = bulletins.default_as_of(c, today)  # type: ignore[attr-defined]
+        if bulletins.as_of_window(c, dues)[0] <= today:
+            c.proposed_as_of = bulletins.default_as_of(c, today, dues)  # type: ignore[attr-defined]
             cycles.append(c)
     return cycles
 

@@ -28,7 +28,6 @@ Computed on each request from the rows; nothing here is stored.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -51,7 +50,7 @@ from mubiao.monitor import (
 )
 from mubiao.plans.models import Plan
 from mubiao.projects.models import Project, ProjectFigures
-from mubiao.reporting.cycles import data_month
+from mubiao.reporting.cycles import data_month, last_month_ended, month_end
 
 # Monthly completed investment of a key-project pool in a typical year (亿元), the profile
 # docs/monitor.md uses: 28.7% by the end of June, 58% by September, the rest in Q4. The
@@ -72,7 +71,7 @@ def reference_month(
     Without a plan: the last month ended by then, in ``as_of``'s year.
     """
     if plan_id is None or year is None:
-        end = as_of if (as_of.month, as_of.day) == (12, 31) else as_of.replace(day=1) - ONE_DAY
+        end = last_month_ended(as_of)
         return end if end.year == as_of.year else None
     return data_month(as_of, plan_id, year)
 
@@ -345,11 +344,6 @@ def through_of(rows: list[Progress], as_of: dt.date, year: int) -> dt.date | Non
 #: Above this many projects, ``progress_of`` reads the plan's approved months rather than
 #: listing the projects in the query (the rows of the others are left unread).
 WHOLE_PLAN = 300
-
-
-@functools.lru_cache(maxsize=512)
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _progress(project: Project, months: dict, year: int, schedule: Schedule) -> Progress:

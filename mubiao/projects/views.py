@@ -53,10 +53,14 @@ def _filtered(request: HttpRequest, projects: QuerySet[Project]) -> QuerySet[Pro
     return projects
 
 
-def measures(projects: QuerySet[Project], as_of: dt.date, plan: Plan) -> dict:
+def measures(
+    projects: QuerySet[Project], as_of: dt.date, plan: Plan, rows: list[pm.Progress] | None = None
+) -> dict:
     """Totals, the start rate as of a date (on the plan's denominator, at its data
-    month), and counts by stage, county and chain."""
-    through = pm.reference_month(as_of, plan.pk, plan.year)
+    month: from ``rows`` when the caller has measured the projects), and counts by stage,
+    county and chain."""
+    through = pm.through_of(rows, as_of, plan.year) if rows else None
+    through = through or pm.reference_month(as_of, plan.pk, plan.year)
     planned, started = pm.start_filters(as_of, plan.start_rate_basis, through)
     totals = projects.aggregate(
         n=Count("pk"),
@@ -146,7 +150,7 @@ def _list_halves(
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    m = measures(projects, today, plan)
+    m = measures(projects, today, plan, rows)
     for row in m["by_county"]:  # funds secured per county, counted as everywhere (pm.funds)
         row["f"] = county_funds.get(row["county__code"] or "", pm.funds([]))
     context = {
@@ -237,7 +241,7 @@ def _county_body(
             "plan": plan,
             "county": unit,
             "t": pm.totals(rows, plan.year, today),
-            "m": measures(projects, today, plan),
+            "m": measures(projects, today, plan, rows),
             "by_chain": pm.grouped(rows, lambda p: p.chain.name if p.chain else _("no chain")),
             "f": pm.funds(rows),
             "behind": behind[:100],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -29,6 +30,7 @@ class CycleDates:
     locks_on: dt.date
 
 
+@functools.lru_cache(maxsize=512)
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -36,8 +38,29 @@ def month_end(year: int, month: int) -> dt.date:
 ONE_DAY = dt.timedelta(days=1)
 
 
-def _monthly_due(plan_id: int, end: dt.date) -> dt.date | None:
-    """The due day of the plan's monthly cycle that ends on ``end``, if it has one."""
+def last_month_ended(as_of: dt.date) -> dt.date:
+    """The last day of the last month over by the end of ``as_of`` (31 December is its
+    own month's end)."""
+    return as_of if (as_of.month, as_of.day) == (12, 31) else as_of.replace(day=1) - ONE_DAY
+
+
+def monthly_dues(plan_id: int) -> dict[dt.date, dt.date]:
+    """The due day of each of the plan's monthly cycles, by the cycle's last day: one
+    query, for a caller that asks about many months (the bulletins page)."""
+    return dict(
+        Cycle.objects.filter(plan_id=plan_id, kind=Cycle.Kind.MONTH)
+        .order_by()
+        .values_list("end", "due_on")
+    )
+
+
+def _monthly_due(
+    plan_id: int, end: dt.date, dues: dict[dt.date, dt.date] | None = None
+) -> dt.date | None:
+    """The due day of the plan's monthly cycle that ends on ``end``, if it has one (from
+    ``dues``, ``monthly_dues``, when the caller has read them)."""
+    if dues is not None:
+        return dues.get(end)
     return (
         Cycle.objects.filter(plan_id=plan_id, kind=Cycle.Kind.MONTH, end=end)
         .order_by()
@@ -57,7 +80,7 @@ def data_month(as_of: dt.date, plan_id: int, year: int) -> dt.date | None:
     once December's reports were due. A month without a monthly cycle of the plan counts
     from the day after it ends (the last day of the year counts as December's own).
     """
-    end = as_of if (as_of.month, as_of.day) == (12, 31) else as_of.replace(day=1) - ONE_DAY
+    end = last_month_ended(as_of)
     if end.year > year:
         end = dt.date(year, 12, 31)
     if end.year < year:
@@ -68,7 +91,9 @@ def data_month(as_of: dt.date, plan_id: int, year: int) -> dt.date | None:
     return end if end.year == year else None
 
 
-def data_month_days(plan_id: int, year: int, month: int) -> tuple[dt.date, dt.date | None]:
+def data_month_days(
+    plan_id: int, year: int, month: int, dues: dict[dt.date, dt.date] | None = None
+) -> tuple[dt.date, dt.date | None]:
     """The first and last day (``None``: no last day) on which ``month`` of ``year`` is the
     plan's data month (:func:`data_month`): from the day after its reports were due (or
     after it ended) to the day the next month's reports are due (or the next month's
@@ -76,14 +101,14 @@ def data_month_days(plan_id: int, year: int, month: int) -> tuple[dt.date, dt.da
     no last day: it stays the data month of the year seen from any later day.
     """
     end = month_end(year, month)
-    due = _monthly_due(plan_id, end)
+    due = _monthly_due(plan_id, end, dues)
     calendar_first = end if month == 12 else end + ONE_DAY
     first = calendar_first if due is None else max(calendar_first, due + ONE_DAY)
     if month == 12:
         return first, None
     following = month_end(year, month + 1)
     calendar_last = following - ONE_DAY if month + 1 == 12 else following
-    due_next = _monthly_due(plan_id, following)
+    due_next = _monthly_due(plan_id, following, dues)
     return first, calendar_last if due_next is None else max(calendar_last, due_next)
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from mubiao.dashboard import actions
 from mubiao.dashboard.bulletin import as_of_window, default_as_of
 from mubiao.dashboard.models import Bulletin
-from mubiao.reporting.cycles import data_month, data_month_days, ensure_cycles
+from mubiao.reporting.cycles import data_month, data_month_days, ensure_cycles, monthly_dues
 from mubiao.reporting.models import Cycle
 
 P = "/monitor/demo-2026"
@@ -52,6 +52,8 @@ def cycle(code: str, start: D, end: D, plan=None) -> Cycle:
 def test_the_window_is_the_days_its_month_is_the_data_month(months, made, first, last):
     made.plan = months.plan
     assert as_of_window(made) == (first, last)
+    # the same from the due days read once (the bulletins page)
+    assert as_of_window(made, monthly_dues(months.plan.pk)) == (first, last)
 
 
 @pytest.mark.parametrize(
