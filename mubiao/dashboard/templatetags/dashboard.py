@@ -55,10 +55,13 @@ def explain(row: dict) -> str:
 
 @register.filter
 def pct(value) -> str:
-    """0.4959 → "49.6%"; None → "—"."""
+    """0.4959 → "49.6%" (rounded half up, as ``monitor.fixed`` prints rates
+    everywhere); None → "—"."""
+    from mubiao.monitor import fixed
+
     if value is None or value == "":
         return "—"
-    return f"{100 * float(value):.1f}%"
+    return f"{fixed(100 * float(value), 1)}%"
 
 
 @register.filter
