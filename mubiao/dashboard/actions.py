@@ -134,7 +134,7 @@ def set_unit_ranking(user: User, plan: Plan, setting: dict[str, Any] | None) -> 
     found.save()
     record(user, Event.RANKING_CHANGE, f"plan:{plan.code}/ranking/units", before=before,
            after={"units": found.units})  # fmt: skip
-    statuses.touch(plan)  # no status moves; the pages cached under the store's version do
+    statuses.rank_again(plan)  # no status moves; the standings and the pages kept do
     return found
 
 

@@ -1,8 +1,11 @@
 """The one cache above the status store: rendered pages kept under the store's version.
 
 Every action that changes an input of a page calls ``statuses.apply`` inside its
-transaction, which bumps the version of the plan's store (or rebuilds it, which bumps it
-too): a new version makes a new key, so nothing has to chase invalidation. A key holds
+transaction, which bumps the versions of the plan's store (or rebuilds it, which bumps
+them too): a new version makes a new key, so nothing has to chase invalidation. The store
+keeps three (``COUNTERS``): today's pages are kept under the one every action moves, the
+pages of past days under the one a report's submission, review or unlock leaves, the key
+projects' pages under the one only those and the reports of key projects' months move. A key holds
 everything a page depends on besides the store's inputs: the page (its path), the
 store's version and day, the language, the query string, and, for a page whose content
 depends on who looks, the user's scope (``scope``). Used by the dashboard and its parts,
@@ -35,14 +38,31 @@ def version_of(store: StatusCache) -> str:
     return f"{store.pk}.{store.built_at.timestamp()}.{store.version}"
 
 
-def current_version(plan: Plan) -> str | None:
-    """The version of the plan's store when it holds today and is not stale, else None:
-    only then does every action that changes an input bump it (``statuses.apply``; a
-    stale or older store is left to ``mubiao tick``, and pages are then built live)."""
+#: What each kind of page is kept under: the store's version for today's pages; for the
+#: pages of past days, the version that a report's submission, review or unlock of today
+#: leaves (they judge a past day from the history up to it); for the key projects' pages,
+#: the version that only those and a key project's month move (``statuses.apply``).
+COUNTERS = {"today": "version", "past": "past_version", "projects": "projects_version"}
+
+
+def current_version(plan: Plan, kind: str = "today") -> str | None:
+    """The version (of ``kind``: ``COUNTERS``) of the plan's store when it holds today and
+    is not stale, else None: only then does every action that changes an input bump it
+    (``statuses.apply``; a stale or older store is left to ``mubiao tick``, and pages are
+    then built live)."""
     from mubiao.dashboard import statuses
 
     store = statuses.store_is_current(plan, timezone.localdate())
-    return None if store is None else f"{version_of(store)}.{store.as_of.isoformat()}"
+    if store is None:
+        return None
+    counter = getattr(store, COUNTERS[kind])
+    return f"{store.pk}.{store.built_at.timestamp()}.{kind}{counter}.{store.as_of.isoformat()}"
+
+
+def day_version(plan: Plan, day: dt.date) -> str | None:
+    """The version a page showing ``day`` is kept under: the past days' for a day before
+    today, else today's."""
+    return current_version(plan, "past" if day < timezone.localdate() else "today")
 
 
 def scope(user: Any) -> str:
@@ -85,4 +105,13 @@ def cached[T](key: str | None, build: Callable[[], T]) -> T:
     return found
 
 
-__all__ = ["SECONDS", "cached", "current_version", "key", "scope", "version_of"]
+__all__ = [
+    "COUNTERS",
+    "SECONDS",
+    "cached",
+    "current_version",
+    "day_version",
+    "key",
+    "scope",
+    "version_of",
+]

@@ -146,6 +146,24 @@ def ranking_data(plan: Plan, user, as_of: dt.date) -> dict:
     return dashboard_data(plan, user, as_of, store)
 
 
+def standings_data(plan: Plan, as_of: dt.date, data: dict) -> dict:
+    """The counties', zones' and enterprises' standings by key projects the ranking page
+    prints beside ``data`` (``ranking_data``): the store's, when ``data`` was read from
+    it (as of its day, ``as_of``), else counted for ``as_of``
+    (``unit_standings.standings_of``): one function either way."""
+    from mubiao.dashboard.unit_standings import standings_of
+
+    if data.get("table"):
+        stored = (
+            StatusCache.objects.filter(plan=plan, as_of=as_of)
+            .values_list("standings", flat=True)
+            .first()
+        )
+        if stored is not None:
+            return stored
+    return standings_of(plan, as_of)
+
+
 def _view(
     plan: Plan,
     user,

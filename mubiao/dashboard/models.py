@@ -261,14 +261,25 @@ class StatusCache(models.Model):
     built_at = models.DateTimeField(_("built"))
     refreshed_at = models.DateTimeField(_("last refreshed"))
     stale = models.BooleanField(_("needs a rebuild"), default=False)
-    # One more at every rebuild and refresh: what caches of the pages are keyed by.
+    # One more at every rebuild and refresh: what caches of today's pages are keyed by.
     version = models.PositiveIntegerField(_("version"), default=0)
+    # One more at every change but a report's submission, approval, return or unlock of
+    # today (which cannot change how an earlier day is judged: its history is read up to
+    # that day), a corrected figure excepted: the pages of past days are keyed by it.
+    past_version = models.PositiveIntegerField(_("version of past days"), default=0)
+    # One more with ``past_version`` and at every report's change on a key project's
+    # month: the key projects' pages are keyed by it (a target's or a task's report
+    # changes none of them).
+    projects_version = models.PositiveIntegerField(_("version of the key projects"), default=0)
     rebuild_requested_at = models.DateTimeField(_("rebuild requested"), null=True, blank=True)
     synthetic = models.BooleanField(_("has synthetic reports"), default=False)
     # Kept with the header, as the pages show them: the ranking of the standings, the
     # key projects' summary and the number of overdue reports.
     ranking = models.JSONField(_("ranking"), null=True, blank=True)
     projects = models.JSONField(_("key projects"), null=True, blank=True)
+    # The counties', zones' and enterprises' standings by their key projects
+    # (``unit_standings.standings_of``), as the ranking page prints them.
+    standings = models.JSONField(_("standings by key projects"), null=True, blank=True)
     overdue_reports = models.IntegerField(_("overdue reports"), default=0)
     overdue_milestones = models.IntegerField(_("overdue milestones"), default=0)
     # Counted from the rows whenever they change: lights by kind, and the areas' roll-up.

@@ -29,13 +29,14 @@ today judge the plan live, through the same row builder, and write nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mubiao.dashboard import report_data
@@ -164,6 +165,7 @@ def apply(
     *,
     on: dt.date | None = None,
     tallies: bool = True,
+    dated: bool = False,
 ) -> int:
     """Judge what ``subjects`` touched once, as of ``on`` (default today), and keep the
     store and the history; call it inside the action's transaction.
@@ -176,6 +178,14 @@ def apply(
 
     ``tallies=False`` says the action changed no report's submission or return (an
     approval): the units' report tallies are kept, only their lights recounted.
+
+    ``dated=True`` says the action is a report's submission, review or unlock: dated
+    today, it changes no earlier day's judgement (an earlier day is judged from the
+    history up to it), so the version the pages of past days are kept under
+    (``past_version``) stays, unless a figure approved before was corrected (a past
+    day's page names its later corrections); the key projects' pages' version
+    (``projects_version``) moves only when a key project's month is among the reports.
+    Every other action moves all three versions.
     """
     on = on or timezone.localdate()
     with transaction.atomic():
@@ -187,10 +197,12 @@ def apply(
         found = affected(plan, subjects)
         if not tallies:
             found.tallies.clear()
-        return _apply(plan, header, found, on)
+        return _apply(plan, header, found, on, dated=dated)
 
 
-def _apply(plan: Plan, header: StatusCache | None, found: Affected, on: dt.date) -> int:
+def _apply(
+    plan: Plan, header: StatusCache | None, found: Affected, on: dt.date, *, dated: bool = False
+) -> int:
     """``apply`` once the subjects are known as ids (``header``: the plan's locked store
     header, or None when the plan has no store yet: only the history is written)."""
     with transaction.atomic():
@@ -219,10 +231,30 @@ def _apply(plan: Plan, header: StatusCache | None, found: Affected, on: dt.date)
             _refresh_standings(plan, header, found.units, recount=found.tallies)
         if found.projects:
             header.projects = project_summary(plan.projects.all(), plan.year, on, rows=progress)
+            header.standings = project_standings(plan, on, progress)
         header.refreshed_at = timezone.now()
-        header.version += 1
+        _bump(header, past=not dated or found.correction, projects=found.projects)
         header.save()
         return len(changes)
+
+
+def _bump(header: StatusCache, *, past: bool = True, projects: bool = True) -> None:
+    """One more version of today's pages; of the past days' pages unless ``past`` is
+    False; of the key projects' pages with the past days' or when ``projects``."""
+    header.version += 1
+    if past:
+        header.past_version += 1
+    if past or projects:
+        header.projects_version += 1
+
+
+def project_standings(plan: Plan, on: dt.date, progress: list | None = None) -> dict:
+    """The counties', zones' and enterprises' standings by their key projects as of
+    ``on`` (``unit_standings.standings_of``, as JSON keeps them): what the header holds
+    for the ranking page. ``progress``: the plan's projects measured as of ``on``."""
+    from mubiao.dashboard.unit_standings import standings_of
+
+    return json.loads(json.dumps(standings_of(plan, on, progress=progress)))
 
 
 def _keys(found: Affected) -> set[str]:
@@ -649,8 +681,9 @@ def rebuild(plan: Plan, on: dt.date | None = None, *, corrected: set[str] | None
     _summarise(plan, header)
     _refresh_standings(plan, header)
     header.projects = project_summary(plan.projects.all(), plan.year, on, rows=progress)
+    header.standings = project_standings(plan, on, progress)
     header.built_at = header.refreshed_at = now
-    header.version += 1
+    _bump(header)
     header.stale = False
     header.rebuild_requested_at = None
     header.synthetic = Report.objects.filter(cycle__plan=plan, synthetic=True).exists()
@@ -658,14 +691,20 @@ def rebuild(plan: Plan, on: dt.date | None = None, *, corrected: set[str] | None
     return Rebuilt(header, changes)
 
 
-def touch(plan: Plan) -> None:
-    """An input that the store does not hold changed (how counties and zones are ranked,
-    read by the ranking page and the bulletin as they draw): bump the store's version
-    inside the action's transaction, so that the pages cached under it are built again
-    (``cached_pages``); nothing to judge."""
-    StatusCache.objects.filter(plan=plan).update(
-        version=F("version") + 1, refreshed_at=timezone.now()
-    )
+def rank_again(plan: Plan) -> None:
+    """How counties and zones are ranked changed (no status moves): count the header's
+    standings by key projects again and bump its versions, inside the action's
+    transaction, so that the pages kept under them are built again (``cached_pages``).
+    A store from another day or marked stale gets its versions bumped only: the next
+    tick judges it whole."""
+    header = StatusCache.objects.select_for_update().filter(plan=plan).first()
+    if header is None:
+        return
+    if not header.stale and header.as_of == timezone.localdate():
+        header.standings = project_standings(plan, header.as_of)
+    header.refreshed_at = timezone.now()
+    _bump(header)
+    header.save()
 
 
 def mark_stale(plan: Plan | int) -> None:
@@ -712,9 +751,9 @@ def new_day(now: dt.datetime) -> int:
 
 def store_is_current(plan: Plan, day: dt.date) -> StatusCache | None:
     """The plan's store when it holds ``day`` and is not stale; else None. Its ranking
-    (a province's is 70 kB of JSON) is read when asked for: a cached page needs only the
-    header's version."""
-    header = StatusCache.objects.filter(plan=plan).defer("ranking").first()
+    (a province's is 70 kB of JSON) and its standings by key projects are read when
+    asked for: a cached page needs only the header's versions."""
+    header = StatusCache.objects.filter(plan=plan).defer("ranking", "standings").first()
     if header is not None and not header.stale and header.as_of == day:
         return header
     return None
@@ -731,8 +770,9 @@ __all__ = [
     "judge_day",
     "mark_stale",
     "new_day",
+    "project_standings",
+    "rank_again",
     "rebuild",
     "record_changes",
     "store_is_current",
-    "touch",
 ]

@@ -266,13 +266,14 @@ def setting_of(plan: Plan) -> dict[str, Any]:
     return parse(stored or {})
 
 
-def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
+def standings_of(plan: Plan, as_of: dt.date, progress: list | None = None) -> dict[str, Any]:
     """{"formula_zh", "formula_en", "lists_zh", "lists_en", "tiers_zh", "tiers_en",
     "counts_zh", "counts_en", "points_zh", "points_en", "sequences": [{kind, name_zh,
     name_en, rows, lists}], "measure"}: one sequence per kind of unit; each row {unit,
     plan, ytd, completion, gap, growth, place, place_en, rank, tied, tier, tier_en, firsts,
     lasts, points, apart_zh, apart_en (why a unit has no growth rate when ranked by it)};
-    ``lists`` the 红黑榜 (None when the plan uses none)."""
+    ``lists`` the 红黑榜 (None when the plan uses none). ``progress``: the plan's
+    projects measured as of ``as_of`` (``progress_of``), when the caller has them."""
     from mubiao.projects.measures import progress_of, reference_month
 
     setting = setting_of(plan)
@@ -285,10 +286,11 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
         labels = (f"{data_period_zh(data_month)}{labels[0]}",
                   f"{labels[1]}, {data_period_en(data_month)}")  # fmt: skip
     ranking = FigureRanking(measure, setting["order"], decimals=decimals, labels=labels)
-    progress = [
-        r for r in progress_of(plan.projects.prefetch_related("county"), plan.year, as_of)
-        if r.project.county_id is not None
-    ]  # fmt: skip
+    if progress is None:
+        progress = progress_of(plan.projects.prefetch_related("county"), plan.year, as_of)
+    else:
+        _with_counties(progress)
+    progress = [r for r in progress if r.project.county_id is not None]
     figures, kinds = _unit_figures(
         progress, plan.year, as_of, decimals, setting["last_year"], month
     )
@@ -384,6 +386,18 @@ def standings_of(plan: Plan, as_of: dt.date) -> dict[str, Any]:
         "points_en": (points_words.en + ", summed per unit") if points_words else "",
         "sequences": sequences,
     }
+
+
+def _with_counties(progress: list) -> None:
+    """Give each measured project its county (one query for those not loaded yet)."""
+    from mubiao.orgs.models import OrgUnit
+    from mubiao.projects.models import Project
+
+    cached = Project.county.is_cached
+    missing = [r.project for r in progress if r.project.county_id and not cached(r.project)]
+    units = OrgUnit.objects.in_bulk({p.county_id for p in missing}) if missing else {}
+    for project in missing:
+        project.county = units[project.county_id]
 
 
 def with_words(standings: dict[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,6 @@ from mubiao.dashboard.unit_standings import (
     LAST_YEAR_UNITS,
     LIGHT_RULES,
     POINT_MEASURES,
-    standings_of,
     with_words,
 )
 from mubiao.lib.dates import parse_as_of
@@ -101,9 +100,10 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     store = current.overseer_store(plan, request.user, as_of)
     key = _store_key(request, plan, store)
     if key is None and as_of != timezone.localdate():
-        # A past day, judged live: kept under the version of today's store (any change
-        # to an input bumps it), the day and who looks (a unit sees its own items).
-        version = cached_pages.current_version(plan)
+        # A past day, judged live: kept under the past days' version of today's store
+        # (any change to an input bumps it but a report's submission, review or unlock of
+        # today), the day and who looks (a unit sees its own items).
+        version = cached_pages.day_version(plan, as_of)
         key = version and cached_pages.key(request, version, day=as_of, by_user=True)
         body = cached_pages.cached(
             key, lambda: _dashboard_body(request, plan, as_of, store, lazy=False)
@@ -240,7 +240,7 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
     if not plan_access.oversees(request.user, plan):
         raise PermissionDenied("ranking")
     asked = as_of_of(request, plan)
-    version = cached_pages.current_version(plan)
+    version = cached_pages.day_version(plan, asked)
     key = version and cached_pages.key(request, version, day=asked, by_user=True)
     body = cached_pages.cached(key, lambda: _ranking_body(request, plan, asked))
     return render(request, "dashboard/ranking.html", {"plan": plan, "body": mark_safe(body)})
@@ -262,7 +262,7 @@ def _ranking_body(request: HttpRequest, plan: Plan, asked: dt.date) -> str:
             plan,
             as_of,
             data=data,
-            units=with_words(standings_of(plan, as_of)),
+            units=with_words(current.standings_data(plan, as_of, data)),
             may_set=dashboard_actions.may_set_conventions(request.user, plan),
         ),
         request,

@@ -113,9 +113,10 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
         name = f"{plan.code}-projects-analysis-{today.isoformat()}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    # The page around its upload form, kept under the version of today's store (every
-    # import and every approval or unlock of a project month bumps it) and who looks.
-    version = cached_pages.current_version(plan)
+    # The page around its upload form, kept under the key projects' version of today's
+    # store (every import, every report's change on a key project's month and every
+    # action but another report's submission, review or unlock bumps it) and who looks.
+    version = cached_pages.current_version(plan, "projects")
     key = version and cached_pages.key(request, version, by_user=True)
     top, bottom = cached_pages.cached(key, lambda: _list_halves(request, plan, projects, today))
     return render(
@@ -220,7 +221,7 @@ def county(request: HttpRequest, plan_code: str, county_code: str) -> HttpRespon
     unit = access.get_unit_for_user(request.user, county_code)
     projects = project_access.visible_projects(request.user, plan).filter(county=unit)
     today = timezone.localdate()
-    version = cached_pages.current_version(plan)
+    version = cached_pages.current_version(plan, "projects")
     key = version and cached_pages.key(request, version, by_user=True)
     body = cached_pages.cached(key, lambda: _county_body(request, plan, unit, projects, today))
     return render(

@@ -49,11 +49,13 @@ def _judge(report: Report, *, tallies_only: bool = False, tallies: bool = True) 
     A submission changes only the unit's report tallies (a value counts once approved);
     an approval, a return or a late unlock changes the report's subjects too; an
     approval changes no tallies (``tallies=False``: no submission or return moved).
+    Each is dated today (``dated``): an earlier day, judged from the history up to it,
+    does not move.
     """
     from mubiao.dashboard import statuses
 
     plan = report.cycle.plan
-    statuses.apply(plan, [report.unit] if tallies_only else [report], tallies=tallies)
+    statuses.apply(plan, [report.unit] if tallies_only else [report], tallies=tallies, dated=True)
 
 
 @dataclass
@@ -453,7 +455,8 @@ def bulk_approve(user: User, reports: Iterable[Report]) -> list[Review]:
 
         for plan_id in {r.report.cycle.plan_id for r in reviews}:
             mine = [r.report for r in reviews if r.report.cycle.plan_id == plan_id]
-            statuses.apply(mine[0].cycle.plan, mine, tallies=False)  # approvals move none
+            # Approvals move no tallies, and no earlier day (``dated``).
+            statuses.apply(mine[0].cycle.plan, mine, tallies=False, dated=True)
         return reviews
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 
 import pytest
@@ -24,6 +25,7 @@ from mubiao.dashboard import current, statuses
 from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.history import statuses_as_of
 from mubiao.dashboard.models import BandSetting, CurrentStatus, StatusCache, UnitStanding
+from mubiao.dashboard.unit_standings import standings_of
 from mubiao.orgs.models import Membership
 from mubiao.plans.models import Indicator, Milestone, Task
 from mubiao.reporting import actions
@@ -61,6 +63,9 @@ def agree(plan) -> dict:
     assert "table" in full  # read from the store
     for key in live:
         assert full[key] == live[key], key
+    # The standings by key projects the ranking page reads: those counted for the day.
+    assert cache.standings is not None
+    assert cache.standings == json.loads(json.dumps(standings_of(plan, cache.as_of)))
     # The history agrees: each subject's last change row is its status in the store.
     last = statuses_as_of(plan, cache.as_of)
     for row in CurrentStatus.objects.filter(plan=plan):
