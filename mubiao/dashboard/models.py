@@ -280,6 +280,9 @@ class StatusCache(models.Model):
     # The counties', zones' and enterprises' standings by their key projects
     # (``unit_standings.standings_of``), as the ranking page prints them.
     standings = models.JSONField(_("standings by key projects"), null=True, blank=True)
+    # The key projects' library page's figures over the whole library
+    # (``projects.library.figures_of``).
+    library = models.JSONField(_("key projects' library"), null=True, blank=True)
     overdue_reports = models.IntegerField(_("overdue reports"), default=0)
     overdue_milestones = models.IntegerField(_("overdue milestones"), default=0)
     # Counted from the rows whenever they change: lights by kind, and the areas' roll-up.

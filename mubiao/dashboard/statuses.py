@@ -232,10 +232,23 @@ def _apply(
         if found.projects:
             header.projects = project_summary(plan.projects.all(), plan.year, on, rows=progress)
             header.standings = project_standings(plan, on, progress)
+            header.library = project_library(plan, on, progress)
         header.refreshed_at = timezone.now()
         _bump(header, past=not dated or found.correction, projects=found.projects)
         header.save()
         return len(changes)
+
+
+def project_library(plan: Plan, on: dt.date, progress: list) -> dict | None:
+    """The key projects' library page's figures over the whole library as of ``on``
+    (``projects.library.figures_of``; None when the plan has no projects): what the
+    header holds for the page. ``progress``: the plan's projects measured as of ``on``."""
+    from mubiao.projects.library import figures_of
+    from mubiao.projects.measures import with_counties
+
+    if not progress:
+        return None
+    return json.loads(json.dumps(figures_of(plan, with_counties(progress), on)))
 
 
 def _bump(header: StatusCache, *, past: bool = True, projects: bool = True) -> None:
@@ -682,6 +695,7 @@ def rebuild(plan: Plan, on: dt.date | None = None, *, corrected: set[str] | None
     _refresh_standings(plan, header)
     header.projects = project_summary(plan.projects.all(), plan.year, on, rows=progress)
     header.standings = project_standings(plan, on, progress)
+    header.library = project_library(plan, on, progress)
     header.built_at = header.refreshed_at = now
     _bump(header)
     header.stale = False
@@ -751,9 +765,9 @@ def new_day(now: dt.datetime) -> int:
 
 def store_is_current(plan: Plan, day: dt.date) -> StatusCache | None:
     """The plan's store when it holds ``day`` and is not stale; else None. Its ranking
-    (a province's is 70 kB of JSON) and its standings by key projects are read when
-    asked for: a cached page needs only the header's versions."""
-    header = StatusCache.objects.filter(plan=plan).defer("ranking", "standings").first()
+    (a province's is 70 kB of JSON), its standings by key projects and its library's
+    figures are read when asked for: a cached page needs only the header's versions."""
+    header = StatusCache.objects.filter(plan=plan).defer("ranking", "standings", "library").first()
     if header is not None and not header.stale and header.as_of == day:
         return header
     return None
@@ -770,6 +784,7 @@ __all__ = [
     "judge_day",
     "mark_stale",
     "new_day",
+    "project_library",
     "project_standings",
     "rank_again",
     "rebuild",

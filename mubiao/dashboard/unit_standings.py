@@ -274,7 +274,7 @@ def standings_of(plan: Plan, as_of: dt.date, progress: list | None = None) -> di
     lasts, points, apart_zh, apart_en (why a unit has no growth rate when ranked by it)};
     ``lists`` the 红黑榜 (None when the plan uses none). ``progress``: the plan's
     projects measured as of ``as_of`` (``progress_of``), when the caller has them."""
-    from mubiao.projects.measures import progress_of, reference_month
+    from mubiao.projects.measures import progress_of, reference_month, with_counties
 
     setting = setting_of(plan)
     decimals = plan.rate_decimals
@@ -289,7 +289,7 @@ def standings_of(plan: Plan, as_of: dt.date, progress: list | None = None) -> di
     if progress is None:
         progress = progress_of(plan.projects.prefetch_related("county"), plan.year, as_of)
     else:
-        _with_counties(progress)
+        with_counties(progress)
     progress = [r for r in progress if r.project.county_id is not None]
     figures, kinds = _unit_figures(
         progress, plan.year, as_of, decimals, setting["last_year"], month
@@ -386,18 +386,6 @@ def standings_of(plan: Plan, as_of: dt.date, progress: list | None = None) -> di
         "points_en": (points_words.en + ", summed per unit") if points_words else "",
         "sequences": sequences,
     }
-
-
-def _with_counties(progress: list) -> None:
-    """Give each measured project its county (one query for those not loaded yet)."""
-    from mubiao.orgs.models import OrgUnit
-    from mubiao.projects.models import Project
-
-    cached = Project.county.is_cached
-    missing = [r.project for r in progress if r.project.county_id and not cached(r.project)]
-    units = OrgUnit.objects.in_bulk({p.county_id for p in missing}) if missing else {}
-    for project in missing:
-        project.county = units[project.county_id]
 
 
 def with_words(standings: dict[str, Any]) -> dict[str, Any]:

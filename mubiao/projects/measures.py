@@ -37,7 +37,7 @@ from decimal import Decimal
 from django.db.models import BigIntegerField, DecimalField, ExpressionWrapper, F, Field, Value
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mubiao.monitor import (
     DEFAULT_SCHEDULE,
@@ -331,6 +331,19 @@ def progress_of(projects, year: int, as_of: dt.date) -> list[Progress]:
     return rows
 
 
+def with_counties(rows: list[Progress]) -> list[Progress]:
+    """Give each measured project its county (one query for those not loaded yet: the
+    plan's projects as ``dashboard.status.plan_progress`` loads them); returns ``rows``."""
+    from mubiao.orgs.models import OrgUnit
+
+    cached = Project.county.is_cached
+    missing = [r.project for r in rows if r.project.county_id and not cached(r.project)]
+    units = OrgUnit.objects.in_bulk({p.county_id for p in missing}) if missing else {}
+    for project in missing:
+        project.county = units[project.county_id]
+    return rows
+
+
 def through_of(rows: list[Progress], as_of: dt.date, year: int) -> dt.date | None:
     """The data month's last day of ``rows`` as of ``as_of`` (``reference_month``), taken
     from the rows when they were measured as of that day (no query)."""
@@ -559,14 +572,15 @@ def funds(rows: list[Progress]) -> dict:
     }
 
 
-def _breakdown(rows: list[Progress], key, choices, missing: str) -> list[dict]:
+def _breakdown(rows: list[Progress], key, choices) -> list[dict]:
     """n, plan, YTD, completion rate and funds secured (:func:`funds`) per value of
-    ``key`` (in the choices' order, then the rows without one, labelled ``missing``)."""
+    ``key`` (in the choices' order, then the rows without one, key ""), without labels
+    (:func:`labelled` gives them in the page's language)."""
     groups: dict[str, list[Progress]] = defaultdict(list)
     for r in rows:
         groups[key(r)].append(r)
     out = []
-    for value, label in [*choices, ("", None)]:
+    for value, _label in [*choices, ("", None)]:
         items = groups.get(value)
         if not items:
             continue
@@ -575,7 +589,6 @@ def _breakdown(rows: list[Progress], key, choices, missing: str) -> list[dict]:
         out.append(
             {
                 "key": value,
-                "label": str(label) if label is not None else missing,
                 "n": len(items),
                 "plan": float(plan),
                 "ytd": float(ytd),
@@ -584,6 +597,36 @@ def _breakdown(rows: list[Progress], key, choices, missing: str) -> list[dict]:
                 **funds(items),
             }
         )
+    return out
+
+
+#: The breakdowns of :func:`breakdowns`: the key of each row, the choices in their order,
+#: and the label of the rows without one.
+BREAKDOWNS = {
+    "by_tier": (lambda r: r.project.tier, Project.Tier.choices, gettext_lazy("tier not stated")),
+    "by_stage": (
+        lambda r: r.stage if r.reported else "",
+        Project.Stage.choices,
+        gettext_lazy("not reported"),
+    ),
+    "by_category": (
+        lambda r: r.project.category,
+        Project.Category.choices,
+        gettext_lazy("not stated"),
+    ),
+}
+
+
+def labelled(figures: dict) -> dict:
+    """``figures`` with each breakdown row's ``label`` in the current language: its
+    choice's name, or the breakdown's word for the rows without one (未分级, 未填报)."""
+    out = dict(figures)
+    for name, (_key, choices, missing) in BREAKDOWNS.items():
+        names = dict(choices)
+        out[name] = [
+            {**g, "label": str(names[g["key"]]) if g["key"] in names else str(missing)}
+            for g in figures[name]
+        ]
     return out
 
 
@@ -609,12 +652,13 @@ def figures(projects, year: int, as_of: dt.date) -> dict | None:
     if head is None:
         return None
     rows = progress_of(projects.select_related("plan"), year, as_of)
-    return {**head, **breakdowns(rows, as_of)}
+    return {**head, **labelled(breakdowns(rows, as_of))}
 
 
 def breakdowns(rows: list[Progress], as_of: dt.date) -> dict:
     """The month's increment, year-on-year and the breakdowns of :func:`figures`, from
-    rows already computed (the projects pages)."""
+    rows already computed (the projects pages), JSON-ready and in no language: the
+    breakdowns' rows have their key, :func:`labelled` gives them their label."""
     first = rows[0].project if rows else None
     through = through_of(rows, as_of, first.plan.year) if first else None
     month = through.month if through else 0
@@ -629,13 +673,5 @@ def breakdowns(rows: list[Progress], as_of: dt.date) -> dict:
         "yoy": yoy,
         "last_year_ytd": base if yoy is not None else None,
         **funds(rows),
-        "by_tier": _breakdown(
-            rows, lambda r: r.project.tier, Project.Tier.choices, _("tier not stated")
-        ),
-        "by_stage": _breakdown(
-            rows, lambda r: r.stage if r.reported else "", Project.Stage.choices, _("not reported")
-        ),
-        "by_category": _breakdown(
-            rows, lambda r: r.project.category, Project.Category.choices, _("not stated")
-        ),
+        **{name: _breakdown(rows, key, choices) for name, (key, choices, _m) in BREAKDOWNS.items()},
     }

@@ -21,15 +21,14 @@ from mubiao.dashboard import cached_pages
 from mubiao.monitor import start_rate
 from mubiao.orgs import access
 from mubiao.plans import access as plan_access
-from mubiao.plans.models import Indicator, Plan
+from mubiao.plans.models import Plan
 from mubiao.projects import access as project_access
-from mubiao.projects import actions
+from mubiao.projects import actions, library
 from mubiao.projects import figures_excel as figures_excel_io
 from mubiao.projects import measures as pm
 from mubiao.projects.analysis_excel import analysis_xlsx, printed_rates
 from mubiao.projects.excel import ProjectSheetError, export_projects
 from mubiao.projects.models import Chain, Project
-from mubiao.projects.rollup import indicator_actuals
 from mubiao.reporting import workflow
 from mubiao.reporting.access import reports_to_fill, visible_reports
 from mubiao.reporting.models import Cycle
@@ -54,12 +53,11 @@ def _filtered(request: HttpRequest, projects: QuerySet[Project]) -> QuerySet[Pro
 
 
 def measures(
-    projects: QuerySet[Project], as_of: dt.date, plan: Plan, rows: list[pm.Progress] | None = None
+    projects: QuerySet[Project], as_of: dt.date, plan: Plan, through: dt.date | None = None
 ) -> dict:
     """Totals, the start rate as of a date (on the plan's denominator, at its data
-    month: from ``rows`` when the caller has measured the projects), and counts by stage,
-    county and chain."""
-    through = pm.through_of(rows, as_of, plan.year) if rows else None
+    month: ``through`` when the caller has it from the measured projects), and counts by
+    stage, county and chain."""
     through = through or pm.reference_month(as_of, plan.pk, plan.year)
     planned, started = pm.start_filters(as_of, plan.start_rate_basis, through)
     totals = projects.aggregate(
@@ -134,34 +132,48 @@ def project_list(request: HttpRequest, plan_code: str) -> HttpResponse:
 def _list_halves(
     request: HttpRequest, plan: Plan, projects: QuerySet[Project], today: dt.date
 ) -> tuple[str, str]:
-    """The project library's page before and after its upload form."""
-    rows = pm.progress_of(
-        projects.prefetch_related("county", "chain").order_by("order", "code"), plan.year, today
-    )
-    targets = _targets(request.user, plan, today, rows)
-    figures = pm.breakdowns(rows, today)
-    county_funds = dict(pm.grouped(rows, lambda p: p.county.code if p.county else ""))
-    figures["tables"] = [
-        (_("By tier"), figures["by_tier"]),
-        (_("By stage"), figures["by_stage"]),
-        (_("By category"), figures["by_category"]),
+    """The project library's page before and after its upload form. The figures around
+    the list (``projects.library``) are the store's for a view of the whole library by
+    one who sees all of it, with only the page's 50 projects measured; any other view
+    measures its projects and counts the same figures over them."""
+    ordered = projects.prefetch_related("county", "chain").order_by("order", "code")
+    behind = request.GET.get("behind") == "1"
+    stored = None
+    if not any(request.GET.get(k) for k in (*FILTERS, "q")) and plan_access.oversees(
+        request.user, plan
+    ):
+        stored = stored_library(plan, today)
+    if stored is not None:
+        figures = library.readable(stored)
+        page = Paginator(ordered, 50).get_page(request.GET.get("page"))
+        page.object_list = pm.progress_of(list(page.object_list), plan.year, today)
+    else:
+        rows = pm.progress_of(ordered, plan.year, today)
+        figures = library.readable(library.figures_of(plan, rows, today))
+        page = Paginator([r for r in rows if r.behind] if behind else rows, 50).get_page(
+            request.GET.get("page")
+        )
+    t, f = figures["totals"], figures["breakdowns"]
+    f["tables"] = [
+        (_("By tier"), f["by_tier"]),
+        (_("By stage"), f["by_stage"]),
+        (_("By category"), f["by_category"]),
     ]
-    if request.GET.get("behind") == "1":
-        rows = [r for r in rows if r.behind]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    m = measures(projects, today, plan, rows)
+    m = measures(projects, today, plan, t["through"])
     for row in m["by_county"]:  # funds secured per county, counted as everywhere (pm.funds)
-        row["f"] = county_funds.get(row["county__code"] or "", pm.funds([]))
+        row["f"] = figures["county_funds"].get(row["county__code"] or "", pm.funds([]))
+    actuals = figures["targets"]
+    targets = plan_access.visible_indicators(request.user, plan).filter(pk__in=actuals)
     context = {
         "plan": plan,
         "page": page,
         "query": query.urlencode(),
         "m": m,
-        "t": pm.totals(rows, plan.year, today),
-        "f": figures,
-        "targets": targets,
+        "t": t,
+        "f": f,
+        "targets": [(i, actuals[i.pk]) for i in targets.order_by("order")],
         "counties": access.visible_units(request.user).filter(level="county"),
         "chains": Chain.objects.filter(plan=plan),
         "categories": Project.Category.choices,
@@ -173,12 +185,16 @@ def _list_halves(
     return top, render_to_string("projects/list.html#bottom", context, request)
 
 
-def _targets(user, plan, as_of: dt.date, rows: list[pm.Progress]) -> list[tuple[Indicator, object]]:
-    """The plan's indicators the projects count toward, with their rolled-up actuals (over
-    all the plan's projects; ``rows``: those already measured as of ``as_of``)."""
-    actuals = indicator_actuals(plan, as_of, {r.project.pk: r for r in rows})
-    targets = plan_access.visible_indicators(user, plan).filter(pk__in=actuals).order_by("order")
-    return [(i, actuals[i.pk]) for i in targets]
+def stored_library(plan: Plan, day: dt.date) -> dict | None:
+    """The whole library's figures the plan's store holds for ``day`` (today), or None
+    when it holds another day, is stale or has none (``projects.library``)."""
+    from mubiao.dashboard.models import StatusCache
+
+    return (
+        StatusCache.objects.filter(plan=plan, as_of=day, stale=False)
+        .values_list("library", flat=True)
+        .first()
+    )
 
 
 @login_required
@@ -236,13 +252,14 @@ def _county_body(
         projects.select_related("county", "chain").order_by("order", "code"), plan.year, today
     )
     behind = [r for r in rows if r.behind]
+    t = pm.totals(rows, plan.year, today)
     return render_to_string(
         "projects/county.html#body",
         {
             "plan": plan,
             "county": unit,
-            "t": pm.totals(rows, plan.year, today),
-            "m": measures(projects, today, plan, rows),
+            "t": t,
+            "m": measures(projects, today, plan, t["through"]),
             "by_chain": pm.grouped(rows, lambda p: p.chain.name if p.chain else _("no chain")),
             "f": pm.funds(rows),
             "behind": behind[:100],

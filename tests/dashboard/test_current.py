@@ -25,6 +25,7 @@ from mubiao.dashboard import current, statuses
 from mubiao.dashboard import ledger as ledgers
 from mubiao.dashboard.history import statuses_as_of
 from mubiao.dashboard.models import BandSetting, CurrentStatus, StatusCache, UnitStanding
+from mubiao.dashboard.status import plan_progress
 from mubiao.dashboard.unit_standings import standings_of
 from mubiao.orgs.models import Membership
 from mubiao.plans.models import Indicator, Milestone, Task
@@ -66,6 +67,10 @@ def agree(plan) -> dict:
     # The standings by key projects the ranking page reads: those counted for the day.
     assert cache.standings is not None
     assert cache.standings == json.loads(json.dumps(standings_of(plan, cache.as_of)))
+    # The key projects' library page's figures: those counted for the day.
+    assert cache.library == statuses.project_library(
+        plan, cache.as_of, plan_progress(plan, cache.as_of)
+    )
     # The history agrees: each subject's last change row is its status in the store.
     last = statuses_as_of(plan, cache.as_of)
     for row in CurrentStatus.objects.filter(plan=plan):

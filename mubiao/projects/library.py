@@ -1,0 +1,71 @@
+"""The figures the key projects' library page prints around its list, in one JSON-ready
+dict in no language (``figures_of``): the totals, the month's increment, year on year,
+funds secured, the breakdowns by tier, stage and category, each county's funds, and the
+plan's targets rolled up from the projects.
+
+They are counted from the projects measured as of a day (``measures.progress_of``, the
+one builder). The status store keeps the whole library's as of its day
+(``StatusCache.library``), counted by ``statuses.apply`` whenever a key project's month
+or the library changes and by a rebuild; the page reads them for a view of the whole
+library by one who sees all of it, and counts the same figures with the same function
+over the rows of any other view (a filter, a unit's projects, a day the store does not
+hold). ``readable`` turns either into what the page's template reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from mubiao.plans.models import Plan
+from mubiao.projects import measures as pm
+from mubiao.projects.rollup import indicator_actuals
+
+#: What of ``measures.totals`` the page prints, and how each is kept.
+_DECIMALS = ("ytd", "plan", "expected")
+_PLAIN = ("n", "rate", "share", "against_expected", "reported", "up_to_date", "behind")
+
+
+def figures_of(plan: Plan, rows: list[pm.Progress], as_of: dt.date) -> dict[str, Any]:
+    """The library's figures over ``rows`` (measured as of ``as_of``, their projects'
+    counties loaded), JSON-ready: ``totals``, ``breakdowns`` (unlabelled),
+    ``county_funds`` (county code, "" for city-wide → ``measures.funds``) and
+    ``targets`` (indicator id → its actual from all the plan's projects, as a string)."""
+    t = pm.totals(rows, plan.year, as_of)
+    counties = pm.grouped(rows, lambda p: p.county.code if p.county_id else "")
+    funds_keys = ("funds_n", "funds_secured", "funds_plan", "funds_rate")
+    return {
+        "totals": {
+            **{k: str(t[k]) for k in _DECIMALS},
+            **{k: t[k] for k in _PLAIN},
+            "through": t["through"].isoformat() if t["through"] else None,
+        },
+        "breakdowns": pm.breakdowns(rows, as_of),
+        "county_funds": {code: {k: g[k] for k in funds_keys} for code, g in counties},
+        "targets": {
+            str(pk): str(actual)
+            for pk, actual in indicator_actuals(
+                plan, as_of, {r.project.pk: r for r in rows}
+            ).items()
+        },
+    }
+
+
+def readable(figures: dict[str, Any]) -> dict[str, Any]:
+    """``figures_of``'s dict (just counted, or read back from the store) as the page
+    reads it: sums as Decimals, the data month as a date, the breakdowns labelled in the
+    current language, the targets by indicator id."""
+    t = dict(figures["totals"])
+    for k in _DECIMALS:
+        t[k] = Decimal(t[k])
+    t["through"] = dt.date.fromisoformat(t["through"]) if t["through"] else None
+    return {
+        "totals": t,
+        "breakdowns": pm.labelled(figures["breakdowns"]),
+        "county_funds": figures["county_funds"],
+        "targets": {int(pk): Decimal(v) for pk, v in figures["targets"].items()},
+    }
+
+
+__all__ = ["figures_of", "readable"]
