@@ -132,6 +132,12 @@ def affected(plan: Plan, subjects: Iterable[object]) -> Affected:
             .filter(n__gt=1)
             .exists()
         )
+    if found.indicators and not found.projects:
+        # A target the key projects count toward (its unit, its kind): its roll-up is
+        # among the library page's figures, counted with the projects'.
+        found.projects = Indicator.objects.filter(
+            pk__in=found.indicators, projects__isnull=False
+        ).exists()
     if found.projects:  # the targets the key projects count toward: their actual is the sum
         found.indicators |= set(
             Indicator.objects.filter(plan=plan, projects__isnull=False).values_list("pk", flat=True)

@@ -361,6 +361,7 @@ def test_a_key_project_added_or_changed_refreshes_the_projects_and_their_targets
     from decimal import Decimal
 
     from mubiao.dashboard import statuses
+    from mubiao.plans import actions as plan_actions
     from mubiao.projects.models import Project
 
     plan = month.plan
@@ -376,6 +377,15 @@ def test_a_key_project_added_or_changed_refreshes_the_projects_and_their_targets
     project.save()
     statuses.apply(plan, [project])
     assert StatusCache.objects.get(plan=plan).projects["plan"] == 24000
+    agree(plan)
+    # A target the projects count toward changes its kind: the roll-up the library page
+    # prints (a count of projects under way, then a sum of investment) follows.
+    office = month.users["supervisor"]
+    target = Indicator.objects.get(plan=plan, code="projects")
+    rolled = StatusCache.objects.get(plan=plan).library["targets"][str(target.pk)]
+    plan_actions.change_target(office, target, version=None, reason="口径调整",
+                               kind=Indicator.Kind.AMOUNT, unit="万元")  # fmt: skip
+    assert StatusCache.objects.get(plan=plan).library["targets"][str(target.pk)] != rolled
     agree(plan)
 
 
