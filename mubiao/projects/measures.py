@@ -87,9 +87,12 @@ def project_schedule(plan: Plan) -> Schedule:
 
 
 def schedules_of(projects) -> dict[int, Schedule]:
-    """plan id → the key projects' schedule, for the plans of ``projects`` (one query)."""
-    ids = {p.plan_id for p in projects}
-    return {plan.pk: project_schedule(plan) for plan in Plan.objects.filter(pk__in=ids)}
+    """plan id → the key projects' schedule, for the plans of ``projects`` (one query,
+    none when their plan is loaded with them)."""
+    loaded = {p.plan_id: p.plan for p in projects if Project.plan.is_cached(p)}
+    ids = {p.plan_id for p in projects} - set(loaded)
+    plans = [*loaded.values(), *Plan.objects.filter(pk__in=ids)] if ids else loaded.values()
+    return {plan.pk: project_schedule(plan) for plan in plans}
 
 
 def expected_share(year: int, month_end: dt.date | None, schedule: Schedule) -> float:

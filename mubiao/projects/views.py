@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -169,6 +170,10 @@ def _list_halves(
     context = {
         "plan": plan,
         "page": page,
+        # A project's and a county's page, as the halves around its code: reversing each
+        # of the list's URLs would cost more than the rest of its row.
+        "project_url": reverse("projects:detail", args=[plan.code, "0"]).rsplit("0", 1),
+        "county_url": reverse("projects:county", args=[plan.code, "0"]).rsplit("0", 1),
         "query": query.urlencode(),
         "m": m,
         "t": t,
