@@ -254,7 +254,9 @@ def project_library(plan: Plan, on: dt.date, progress: list) -> dict | None:
 
     if not progress:
         return None
-    return json.loads(json.dumps(figures_of(plan, with_counties(progress), on)))
+    return json.loads(
+        json.dumps(figures_of(plan, with_counties(progress), on, plan.projects.all()))
+    )
 
 
 def _bump(header: StatusCache, *, past: bool = True, projects: bool = True) -> None:

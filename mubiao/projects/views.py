@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mubiao.dashboard import cached_pages
-from mubiao.monitor import start_rate
 from mubiao.orgs import access
 from mubiao.plans import access as plan_access
 from mubiao.plans.models import Plan
@@ -51,42 +50,6 @@ def _filtered(request: HttpRequest, projects: QuerySet[Project]) -> QuerySet[Pro
     if get.get("q"):
         projects = projects.filter(name__icontains=get["q"][:50])
     return projects
-
-
-def measures(
-    projects: QuerySet[Project], as_of: dt.date, plan: Plan, through: dt.date | None = None
-) -> dict:
-    """Totals, the start rate as of a date (on the plan's denominator, at its data
-    month: ``through`` when the caller has it from the measured projects), and counts by
-    stage, county and chain."""
-    through = through or pm.reference_month(as_of, plan.pk, plan.year)
-    planned, started = pm.start_filters(as_of, plan.start_rate_basis, through)
-    totals = projects.aggregate(
-        n=Count("pk"),
-        total=Sum("total_investment"),
-        annual=Sum("annual_plan"),
-        planned=Count("pk", filter=planned),
-        started=Count("pk", filter=started),
-    )
-    by_county = list(
-        projects.values("county__code", "county__short_name")
-        .annotate(
-            n=Count("pk"),
-            annual=Sum("annual_plan"),
-            planned=Count("pk", filter=planned),
-            started=Count("pk", filter=started),
-        )
-        .order_by("-n", "county__short_name")
-    )
-    for row in by_county:
-        row["start_rate"] = start_rate(row["started"], row["planned"])
-    return {
-        **totals,
-        "start_rate": start_rate(totals["started"], totals["planned"]),
-        "by_county": by_county,
-        "by_stage": projects.values("stage").annotate(n=Count("pk")).order_by("stage"),
-        "by_chain": projects.values("chain__name").annotate(n=Count("pk")).order_by("-n"),
-    }
 
 
 @login_required
@@ -150,11 +113,11 @@ def _list_halves(
         page.object_list = pm.progress_of(list(page.object_list), plan.year, today)
     else:
         rows = pm.progress_of(ordered, plan.year, today)
-        figures = library.readable(library.figures_of(plan, rows, today))
+        figures = library.readable(library.figures_of(plan, rows, today, projects))
         page = Paginator([r for r in rows if r.behind] if behind else rows, 50).get_page(
             request.GET.get("page")
         )
-    t, f = figures["totals"], figures["breakdowns"]
+    t, f, m = figures["totals"], figures["breakdowns"], figures["measures"]
     f["tables"] = [
         (_("By tier"), f["by_tier"]),
         (_("By stage"), f["by_stage"]),
@@ -162,7 +125,6 @@ def _list_halves(
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    m = measures(projects, today, plan, t["through"])
     for row in m["by_county"]:  # funds secured per county, counted as everywhere (pm.funds)
         row["f"] = figures["county_funds"].get(row["county__code"] or "", pm.funds([]))
     actuals = figures["targets"]
@@ -264,7 +226,7 @@ def _county_body(
             "plan": plan,
             "county": unit,
             "t": t,
-            "m": measures(projects, today, plan, t["through"]),
+            "m": library.measures(projects, today, plan, t["through"]),
             "by_chain": pm.grouped(rows, lambda p: p.chain.name if p.chain else _("no chain")),
             "f": pm.funds(rows),
             "behind": behind[:100],

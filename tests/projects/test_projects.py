@@ -13,9 +13,9 @@ from openpyxl import Workbook, load_workbook
 from mubiao.orgs.models import Membership, OrgUnit
 from mubiao.projects.actions import import_projects
 from mubiao.projects.excel import HEADER, ProjectSheetError, export_projects, safe_cell
+from mubiao.projects.library import measures
 from mubiao.projects.models import Project
 from mubiao.projects.synthetic import make_projects
-from mubiao.projects.views import measures
 
 
 @pytest.fixture
