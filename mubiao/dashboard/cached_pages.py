@@ -33,9 +33,10 @@ from mubiao.plans.models import Plan
 SECONDS = 3600
 
 
-def version_of(store: StatusCache) -> str:
-    """The store's version as keys hold it: its row, when it was built, its counter."""
-    return f"{store.pk}.{store.built_at.timestamp()}.{store.version}"
+def version_of(store: StatusCache, kind: str = "today") -> str:
+    """The store's version of ``kind`` (``COUNTERS``) as keys hold it: its row, when it
+    was built, its counter."""
+    return f"{store.pk}.{store.built_at.timestamp()}.{kind}{getattr(store, COUNTERS[kind])}"
 
 
 #: What each kind of page is kept under: the store's version for today's pages; for the
@@ -53,10 +54,7 @@ def current_version(plan: Plan, kind: str = "today") -> str | None:
     from mubiao.dashboard import statuses
 
     store = statuses.store_is_current(plan, timezone.localdate())
-    if store is None:
-        return None
-    counter = getattr(store, COUNTERS[kind])
-    return f"{store.pk}.{store.built_at.timestamp()}.{kind}{counter}.{store.as_of.isoformat()}"
+    return None if store is None else f"{version_of(store, kind)}.{store.as_of.isoformat()}"
 
 
 def day_version(plan: Plan, day: dt.date) -> str | None:

@@ -12,7 +12,6 @@ each page shown is the page rendered afresh.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -28,22 +27,12 @@ from mubiao.reporting import actions
 from mubiao.reporting.actions import Content
 from mubiao.reporting.cycles import ensure_reports
 from mubiao.reporting.models import Report
-from tests.dashboard.test_past_day import recomputed
+from tests.dashboard.test_past_day import _project, recomputed
 from tests.projects.test_cached_pages import fresh, main
 
 DAY = dt.date(2026, 4, 8)
 #: What a page kept in the cache is built from: reading none of it is being served kept.
 HEAVY = ("reporting_report", "projects_projectfigures", 'projects_project"', "standings")
-
-
-def _project(world, code: str, plan: str) -> Project:
-    project = Project.objects.create(
-        plan=world.plan, code=code, name=f"示范县重点项目{code}", county=world.units["county"],
-        category=Project.Category.ONGOING, annual_plan=Decimal(plan),
-        stage=Project.Stage.BUILDING,
-    )  # fmt: skip
-    project.counts_toward.set(Indicator.objects.filter(plan=world.plan, code="investment"))
-    return project
 
 
 def _month(world, march, project: Project, invested: str) -> None:
