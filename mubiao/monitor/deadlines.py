@@ -1,10 +1,16 @@
 """One definition per word: 逾期 (overdue), 临近 (due soon), the severity order, 超序时.
 
+Every deadline is passed the same way (``is_past``): the day itself is still in time, the
+day after is the first day late, for a report's due date, a milestone, a supervision
+item's deadline and a notice's answer-by date.
+
 Every page, reminder, ranking and bulletin that says one of these words asks this module
 (the database side states the same rules as queries: ``reporting.workflow``), so the
 inbox, the dashboard and the bulletin cannot count them differently.
 
 >>> from datetime import date
+>>> is_past(date(2026, 4, 5), date(2026, 4, 5)), is_past(date(2026, 4, 5), date(2026, 4, 6))
+(False, True)
 >>> is_overdue(date(2026, 4, 5), date(2026, 4, 6), first_submitted=None, returned=None)
 True
 >>> is_due_soon(date(2026, 4, 5), date(2026, 4, 2), open_=True)
@@ -36,6 +42,13 @@ def severity(status: Status | str) -> int:
     return _RANK[Status(status)]
 
 
+def is_past(deadline: dt.date, as_of: dt.date) -> bool:
+    """A deadline has passed as of ``as_of``: the day after it is the first day late (the
+    deadline's own day is still in time). A date refused as "in the past" is one that is
+    past as of today."""
+    return as_of > deadline
+
+
 def is_overdue(
     due_on: dt.date,
     as_of: dt.date,
@@ -51,7 +64,7 @@ def is_overdue(
     A report submitted on time and waiting for review is not overdue; a late one stops
     being overdue the day it comes in (it stays *late* in the unit's timeliness).
     """
-    if as_of <= due_on:
+    if not is_past(due_on, as_of):
         return False
     if first_submitted is None or first_submitted > as_of:
         return True

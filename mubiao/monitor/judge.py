@@ -43,6 +43,7 @@ from datetime import date
 from typing import Any
 
 from mubiao.monitor.bands import Band, Bands, Measure, default_bands
+from mubiao.monitor.deadlines import is_past
 from mubiao.monitor.explain import sentence_en, sentence_zh
 from mubiao.monitor.facts import IndicatorFacts, Observation, bound_of, rule_of
 from mubiao.monitor.forecast import Forecast, forecast_cumulative, forecast_rate, forecast_stock
@@ -539,7 +540,7 @@ def _judge_milestone(
         step = Step("done_on", f"reported done for {done.period}", done.reference_date.isoformat())
         reason = "milestone-done" if on_time else "milestone-done-late"
         return _simple(Status.DONE, "milestone", as_of, reason, inputs, (deadline_step, step), done)
-    if as_of > deadline:
+    if is_past(deadline, as_of):
         return _simple(
             Status.RED, "milestone", as_of, "milestone-overdue", inputs, (deadline_step,)
         )

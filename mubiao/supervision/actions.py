@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from mubiao.audit.events import Event
 from mubiao.audit.models import record
+from mubiao.monitor.deadlines import is_past
 from mubiao.orgs import access as org_access
 from mubiao.orgs.access import User
 from mubiao.orgs.models import OrgUnit
@@ -234,7 +235,7 @@ def assign(user: User, item: SupervisionItem, *, lead_unit: OrgUnit | None, dead
         raise ValidationError(_("Choose the lead unit."))
     if deadline is None:
         raise ValidationError(_("Give a deadline."))
-    if deadline < workflow.today():
+    if is_past(deadline, workflow.today()):
         raise ValidationError(_("The deadline cannot be in the past."))
     co = [u for u in _units_of_plan(item.plan, [lead_unit, *co_units])[1:] if u.pk != lead_unit.pk]
     item.lead_unit = lead_unit
@@ -529,7 +530,7 @@ def issue_notice(user: User, item: SupervisionItem, colour: str, reason: str,
     if item.state not in workflow.WITH_UNIT:
         raise ValidationError(_("A notice goes to a unit that has the item in hand: %(state)s")
                               % {"state": workflow.describe(item)})  # fmt: skip
-    if answer_by is None or answer_by < workflow.today():
+    if answer_by is None or is_past(answer_by, workflow.today()):
         raise ValidationError(_("Give a date to answer by, today or later."))
     reason = _text(reason, _("Say why the notice is issued."), 2000)
     return create_notice(user, item, colour, reason, answer_by)
@@ -580,7 +581,7 @@ def answer_notice(user: User, notice: Notice, text: str) -> Notice:
     notice.read_at = notice.read_at or now
     notice.save(update_fields=["answer", "answered_at", "answered_by", "read_at"])
     record(user, Event.NOTICE_ANSWER, target_of(notice.item),
-           after={"notice": notice.number, "late": workflow.today() > notice.answer_by}, note=body)  # fmt: skip
+           after={"notice": notice.number, "late": notice.is_late_on(workflow.today())}, note=body)  # fmt: skip
     return notice
 
 

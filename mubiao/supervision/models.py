@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mubiao.monitor.deadlines import is_past
 from mubiao.orgs.models import OrgUnit
 from mubiao.plans.models import Indicator, Plan, Task
 
@@ -319,6 +320,10 @@ class Notice(models.Model):
         """督办单〔2026〕红字第2号."""
         word = {"blue": "蓝", "yellow": "黄", "red": "红"}[self.colour]
         return f"督办单〔{self.plan.year}〕{word}字第{self.serial}号"
+
+    def is_late_on(self, day) -> bool:
+        """Its answer-by date has passed as of ``day`` (``monitor.deadlines.is_past``)."""
+        return is_past(self.answer_by, day)
 
 
 class Escalation(models.Model):

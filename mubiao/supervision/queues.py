@@ -72,13 +72,18 @@ def unit_inbox(user, items: QuerySet[SupervisionItem] | None = None) -> dict[str
 
 
 def open_notices(user) -> list[Notice]:
-    """Notices to the user's units not yet answered, the earliest answer-by date first."""
+    """Notices to the user's units not yet answered, the earliest answer-by date first,
+    each with ``late`` (its answer-by date has passed)."""
     if not access.unit_q(user).children:
         return []
     found = Notice.objects.filter(access.unit_q(user), answered_at__isnull=True).exclude(
         item__state=S.CANCELLED
     )
-    return list(found.select_related("item__plan", "unit", "plan").order_by("answer_by", "pk"))
+    rows = list(found.select_related("item__plan", "unit", "plan").order_by("answer_by", "pk"))
+    today = workflow.today()
+    for notice in rows:
+        notice.late = notice.is_late_on(today)
+    return rows
 
 
 def office_queue(user, plan: Plan) -> dict[str, list]:

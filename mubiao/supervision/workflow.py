@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mubiao.monitor.deadlines import is_past
 from mubiao.supervision.models import SupervisionItem
 
 S = SupervisionItem.State
@@ -111,9 +112,9 @@ def allowed_actions(user, item: SupervisionItem) -> list[Transition]:
 
 
 def is_overdue(item: SupervisionItem, on: dt.date | None = None) -> bool:
-    """With the unit, and its deadline has passed (逾期: the day after the deadline)."""
+    """With the unit, and its deadline has passed (逾期: ``monitor.deadlines.is_past``)."""
     on = on or today()
-    return item.state in WITH_UNIT and item.deadline is not None and on > item.deadline
+    return item.state in WITH_UNIT and item.deadline is not None and is_past(item.deadline, on)
 
 
 def describe(item: SupervisionItem) -> str:

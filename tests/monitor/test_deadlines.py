@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from mubiao.monitor import Status, rollup_task
+from mubiao.monitor import IndicatorFacts, Status, judge, rollup_task
 from mubiao.monitor.deadlines import (
     SEVERITY,
     AheadBand,
     ahead_band,
     is_due_soon,
     is_overdue,
+    is_past,
     severity,
 )
 
@@ -37,6 +40,21 @@ def test_overdue(as_of, submitted, returned, overdue):
     first = D(submitted) if submitted else None
     back = D(returned) if returned else None
     assert is_overdue(DUE, D(as_of), first_submitted=first, returned=back) is overdue
+
+
+YEAR = st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+
+
+@given(YEAR, YEAR)
+def test_every_deadline_passes_on_the_day_after_it(deadline, as_of):
+    """A report's due date and a milestone's deadline pass the same day (``is_past``)."""
+    passed = is_past(deadline, as_of)
+    assert passed is (as_of > deadline)
+    assert is_overdue(deadline, as_of, first_submitted=None, returned=None) is passed
+    facts = IndicatorFacts("milestone", "=", None, 2026, "once", deadline=deadline, metric="验收")
+    judged = judge(facts, as_of)
+    assert (judged.explanation.reason == "milestone-overdue") is passed
+    assert (judged.status is Status.RED) is passed
 
 
 def test_due_soon_is_the_plans_window_before_the_due_date():

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from mubiao.supervision import actions, notices
+from mubiao.audit.events import Event
+from mubiao.audit.models import AuditEntry
+from mubiao.supervision import actions, notices, workflow
 from mubiao.supervision.models import Message, Notice, SupervisionItem
 
 S = SupervisionItem.State
@@ -133,6 +136,34 @@ def test_the_unit_is_told_and_answers(world, item_in, clock):
     assert notice.answered_at and notice.read_at
     with pytest.raises(ValidationError, match="answered already"):
         actions.answer_notice(world.users["fgw"], notice, "再答一次")
+
+
+def test_an_item_and_its_notice_are_late_from_the_day_after_their_dates(
+    client, world, item_in, clock
+):
+    """The item's deadline and the notice's answer-by date pass as every deadline does
+    (``monitor.deadlines.is_past``): on the date itself, in time; the day after, late."""
+    item = item_in(S.IN_PROGRESS)
+    assert not workflow.is_overdue(item, dt.date(2026, 4, 20))
+    assert workflow.is_overdue(item, dt.date(2026, 4, 21))
+    clock("2026-04-25")
+    notices.generate()
+    notice = item.notices.get()
+
+    def tagged_late() -> bool:
+        client.force_login(world.users["fgw"])  # a session lasts a working day
+        page = client.get("/supervision/demo-2026/").content.decode()
+        line = re.search(rf"<li>(?:(?!</li>).)*?{re.escape(notice.number)}.*?</li>", page, re.S)
+        assert line is not None, "the open notice is not listed"
+        return 'class="error"' in line[0]
+
+    clock(notice.answer_by.isoformat())
+    assert not tagged_late()
+    clock((notice.answer_by + dt.timedelta(days=1)).isoformat())
+    assert tagged_late()
+    actions.answer_notice(world.users["fgw"], notice, "已完成")
+    answered = AuditEntry.objects.filter(action=Event.NOTICE_ANSWER).latest("pk")
+    assert answered.after["late"] is True
 
 
 def test_the_office_issues_one_by_hand_and_records_escalation(world, item_in, clock):
