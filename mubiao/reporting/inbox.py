@@ -61,12 +61,15 @@ def inbox_of(user) -> Inbox:
     today = workflow.today()
     # 逾期 is one rule whatever the cycle: a report of a cycle already out of the inbox's
     # window that is still overdue stays in its overdue group, as the dashboard lists it.
-    for report in overdue_earlier(user, plans, cycles, today).filter(project__isnull=True):
-        report.sentence = workflow.describe(report)
+    earlier = list(overdue_earlier(user, plans, cycles, today).filter(project__isnull=True))
+    listed = list(mine)
+    chains = workflow.Chains([*earlier, *listed])  # the parts and leads of all, read at once
+    for report in earlier:
+        report.sentence = workflow.describe(report, chains)
         box.groups["overdue"].append(report)
-    for report in mine:
-        report.sentence = workflow.describe(report)
-        box_of = _group_of(report, today)
+    for report in listed:
+        report.sentence = workflow.describe(report, chains)
+        box_of = _group_of(report, today, chains)
         if box_of == "done":
             box.done.append(report)
         else:
@@ -87,9 +90,9 @@ def overdue_earlier(user, plans, cycles: list[Cycle], today: dt.date) -> QuerySe
     )
 
 
-def _group_of(report: Report, today: dt.date) -> str:
+def _group_of(report: Report, today: dt.date, chains: workflow.Chains) -> str:
     if report.state == S.SUBMITTED and report.is_consolidation and report.task_id:
-        late = workflow.late_parts(report)
+        late = workflow.late_parts(report, chains)
         if late:
             names = "、".join(p.unit.short_name for p in late)
             report.sentence = _("Parts sent after you submitted: %(units)s.") % {"units": names}

@@ -227,17 +227,19 @@ def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
                 )
             )
         )
-        late_codes = {p.code for p in workflow.late_parts(report)}
+        others = list(others)
+        chains = workflow.Chains([report, *others])  # read for the report and its parts at once
+        late_codes = {p.code for p in workflow.late_parts(report, chains)}
         parts = [
             {
                 "report": r,
                 "latest": next(iter(r.versions.all()), None),
                 "late": r.code in late_codes,
-                "sentence": workflow.describe(r),
+                "sentence": workflow.describe(r, chains),
             }
             for r in others
         ]
-        missing_parts = workflow.missing_parts(report)
+        missing_parts = workflow.missing_parts(report, chains)
         submitted = merge.latest_parts([p["report"] for p in parts])
         sums = merge.part_sums(indicators, submitted)
         if posted is None and request.GET.get("merge") == "1" and submitted:

@@ -229,33 +229,121 @@ def consolidations(cycle_id: int, task_ids) -> dict[int, Report]:
     return found
 
 
-def consolidation_of(part: Report) -> Report | None:
+class Chains:
+    """How a set of reports stand in their tasks' consolidations, read for the whole set
+    at once: the lead report each task's co-units' parts belong to (:func:`consolidations`,
+    one query per cycle), the parts of each lead report that consolidates (one query), and
+    when each was last submitted (one query, for what is asked). A page listing reports
+    builds one for its rows and passes it to :func:`describe`, :func:`late_parts` …, so
+    it reads a few queries, not a few per row; without one, each of those reads a set of
+    one report. The rules are these methods: the module's functions only choose the set.
+    """
+
+    def __init__(self, reports) -> None:
+        self.reports = list(reports)
+        self._leads: dict[tuple[int, int], Report | None] = {}
+        self._parts: dict[tuple[int, int], list[Report]] = {}
+        self._last: dict[int, dt.datetime | None] = {}
+
+    @staticmethod
+    def _pair(report: Report) -> tuple[int, int]:
+        return (report.cycle_id, report.task_id)
+
+    def _lead(self, pair: tuple[int, int]) -> Report | None:
+        """The lead report the task's parts belong to in the cycle; read, the first time
+        one is asked, for every task of the set (and this one)."""
+        if pair not in self._leads:
+            wanted = {self._pair(r) for r in self.reports if r.task_id} | {pair}
+            wanted -= set(self._leads)
+            tasks: dict[int, set[int]] = {}
+            for cycle_id, task_id in wanted:
+                tasks.setdefault(cycle_id, set()).add(task_id)
+            for cycle_id, ids in tasks.items():
+                found = consolidations(cycle_id, sorted(ids))
+                self._leads.update({(cycle_id, t): found.get(t) for t in ids})
+        return self._leads[pair]
+
+    def lead_of(self, part: Report) -> Report | None:
+        """The lead report that consolidates this co-unit's part."""
+        if not is_part(part):
+            return None
+        return self._lead(self._pair(part))
+
+    def consolidates(self, report: Report) -> bool:
+        """This lead report is the one its task's co-units' parts belong to this cycle."""
+        if not (report.task_id and report.is_consolidation):
+            return False
+        found = self._lead(self._pair(report))
+        return found is not None and found.pk == report.pk
+
+    def parts_of(self, report: Report) -> list[Report]:
+        """The co-units' parts of a consolidated report (none for a part or a standalone,
+        nor for the report of a lead unit the parts do not belong to); read, the first
+        time one is asked, for every consolidating report of the set (and this one)."""
+        if not self.consolidates(report):
+            return []
+        pair = self._pair(report)
+        if pair not in self._parts:
+            wanted = {self._pair(r) for r in self.reports if self.consolidates(r)} | {pair}
+            wanted -= set(self._parts)
+            self._parts.update({w: [] for w in wanted})
+            rows = (
+                Report.objects.filter(
+                    cycle_id__in={c for c, _t in wanted}, task_id__in={t for _c, t in wanted}
+                )
+                .exclude(role=Assignment.Role.LEAD)
+                .select_related("unit")
+                .order_by("unit__path", "pk")
+            )
+            for part in rows:
+                if self._pair(part) in wanted:
+                    self._parts[self._pair(part)].append(part)
+        return self._parts[pair]
+
+    def last_submitted(self, report: Report) -> dt.datetime | None:
+        """When the report's latest submitted version was submitted; read for every report
+        of the set, their leads and parts read so far, the first time one is asked."""
+        if report.pk not in self._last:
+            wanted = {r.pk for r in self.reports} | {report.pk}
+            wanted |= {lead.pk for lead in self._leads.values() if lead is not None}
+            wanted |= {p.pk for parts in self._parts.values() for p in parts}
+            wanted -= set(self._last)
+            found = _last_submissions(wanted)
+            self._last.update({pk: found.get(pk) for pk in wanted})
+        return self._last[report.pk]
+
+    def arrived_late(self, part: Report, lead: Report | None = None) -> bool:
+        """The part was submitted after the lead unit submitted its consolidation."""
+        lead = lead if lead is not None else self.lead_of(part)
+        if lead is None or part.state != S.SUBMITTED:
+            return False
+        if lead.state not in (S.SUBMITTED, S.APPROVED):
+            return False
+        return _sent_after(self.last_submitted(lead), self.last_submitted(part))
+
+    def late_parts(self, report: Report) -> list[Report]:
+        """Co-units' parts that arrived after this consolidation was submitted."""
+        return [p for p in self.parts_of(report) if self.arrived_late(p, report)]
+
+
+def _chains(report: Report, chains: Chains | None) -> Chains:
+    return chains if chains is not None else Chains([report])
+
+
+def consolidation_of(part: Report, chains: Chains | None = None) -> Report | None:
     """The lead report that consolidates this co-unit's part (:func:`consolidations`)."""
-    if not is_part(part):
-        return None
-    return consolidations(part.cycle_id, [part.task_id]).get(part.task_id)
+    return _chains(part, chains).lead_of(part)
 
 
-def consolidates(report: Report) -> bool:
+def consolidates(report: Report, chains: Chains | None = None) -> bool:
     """This lead report is the one its task's co-units' parts belong to this cycle."""
-    if not (report.task_id and report.is_consolidation):
-        return False
-    found = consolidations(report.cycle_id, [report.task_id]).get(report.task_id)
-    return found is not None and found.pk == report.pk
+    return _chains(report, chains).consolidates(report)
 
 
-def parts_of(report: Report) -> list[Report]:
+def parts_of(report: Report, chains: Chains | None = None) -> list[Report]:
     """The co-units' parts of a consolidated report (none for a part or a standalone,
     nor for the report of a lead unit the parts do not belong to: :func:`consolidations`)."""
-    if not consolidates(report):
-        return []
-    return list(
-        Report.objects.filter(cycle_id=report.cycle_id, task_id=report.task_id)
-        .exclude(pk=report.pk)
-        .exclude(role="lead")
-        .select_related("unit")
-        .order_by("unit__path", "pk")
-    )
+    return _chains(report, chains).parts_of(report)
 
 
 def _last_submissions(report_ids) -> dict[int, dt.datetime]:
@@ -275,38 +363,34 @@ def _sent_after(lead_at: dt.datetime | None, part_at: dt.datetime | None) -> boo
     return bool(lead_at and part_at and part_at > lead_at)
 
 
-def arrived_late(part: Report, lead: Report | None = None) -> bool:
+def arrived_late(part: Report, lead: Report | None = None, chains: Chains | None = None) -> bool:
     """The part was submitted after the lead unit submitted its consolidation."""
-    lead = lead if lead is not None else consolidation_of(part)
-    if lead is None or part.state != S.SUBMITTED:
-        return False
-    if lead.state not in (S.SUBMITTED, S.APPROVED):
-        return False
-    last = _last_submissions([lead.pk, part.pk])
-    return _sent_after(last.get(lead.pk), last.get(part.pk))
+    return _chains(part, chains).arrived_late(part, lead)
 
 
-def late_parts(report: Report) -> list[Report]:
+def late_parts(report: Report, chains: Chains | None = None) -> list[Report]:
     """Co-units' parts that arrived after this consolidation was submitted (none when
     another lead unit's report is the one the parts belong to: :func:`parts_of`)."""
-    return [p for p in parts_of(report) if arrived_late(p, report)]
+    return _chains(report, chains).late_parts(report)
 
 
-def missing_parts(report: Report) -> list[Report]:
+def missing_parts(report: Report, chains: Chains | None = None) -> list[Report]:
     """Co-units' parts not yet submitted (the lead sees who it is waiting for)."""
-    return [p for p in parts_of(report) if p.state not in (S.SUBMITTED, S.APPROVED)]
+    return [p for p in parts_of(report, chains) if p.state not in (S.SUBMITTED, S.APPROVED)]
 
 
-def describe(report: Report) -> str:
-    """A plain sentence for the report's state, as the unit should read it."""
+def describe(report: Report, chains: Chains | None = None) -> str:
+    """A plain sentence for the report's state, as the unit should read it (``chains``:
+    read for a list of reports at once, :class:`Chains`)."""
     if report.state == S.APPROVED:
         if is_part(report):
             return _("Accepted by the lead unit.")
         return _("Approved; the report is locked.")
     if report.state == S.SUBMITTED:
         if is_part(report):
-            lead = consolidation_of(report)
-            if lead is not None and arrived_late(report, lead):
+            chains = _chains(report, chains)
+            lead = chains.lead_of(report)
+            if lead is not None and chains.arrived_late(report, lead):
                 if lead.state == S.APPROVED:
                     return _(
                         "Sent after the lead unit's consolidation was approved; "
@@ -340,37 +424,15 @@ def late_parts_in(cycle) -> list[Report]:
     (:func:`consolidations`) was submitted, with that report as ``part.lead`` (the
     office's list: a part is never left waiting unseen).
 
-    Three queries however many parts: the lead reports, every candidate's and lead's
-    last submission (``arrived_late``'s test for all at once), then the late parts."""
-    sent = Report.objects.filter(cycle=cycle, task__isnull=False, state=S.SUBMITTED).exclude(
-        role=Assignment.Role.LEAD
+    Three queries however many parts (:class:`Chains`): the submitted parts, their lead
+    reports, and every part's and lead's last submission."""
+    sent = (
+        Report.objects.filter(cycle=cycle, task__isnull=False, state=S.SUBMITTED)
+        .exclude(role=Assignment.Role.LEAD)
+        .select_related("unit", "task", "cycle")
     )
-    leads = {
-        task_id: lead
-        for task_id, lead in consolidations(cycle.pk, sent.values("task_id")).items()
-        if lead.state in (S.SUBMITTED, S.APPROVED)
-    }
-    if not leads:
-        return []
-    lead_ids = {lead.pk for lead in leads.values()}
-    rows = (
-        ReportVersion.objects.filter(
-            Q(report__in=sent.filter(task_id__in=leads)) | Q(report_id__in=lead_ids),
-            submitted_at__isnull=False,
-        )
-        .order_by("report_id", "-number")
-        .values_list("report_id", "report__task_id", "submitted_at")
-    )
-    last: dict[int, tuple[int, dt.datetime]] = {}
-    for report_id, task_id, at in rows:
-        last.setdefault(report_id, (task_id, at))
-    lead_at = {report_id: at for report_id, (_task, at) in last.items() if report_id in lead_ids}
-    late = {
-        report_id
-        for report_id, (task_id, at) in last.items()
-        if report_id not in lead_ids and _sent_after(lead_at.get(leads[task_id].pk), at)
-    }
-    found = list(Report.objects.filter(pk__in=late).select_related("unit", "task", "cycle"))
+    chains = Chains(sent)
+    found = [part for part in chains.reports if chains.arrived_late(part)]
     for part in found:
-        part.lead = leads[part.task_id]
+        part.lead = chains.lead_of(part)
     return found

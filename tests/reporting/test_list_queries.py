@@ -144,3 +144,32 @@ def test_the_missing_page_of_a_cycle_just_opened_lists_tasks_and_counts_months(d
     client.post(url, {"unit": county})
     urged = set(Reminder.objects.filter(kind="urge").values_list("report__unit__code", flat=True))
     assert urged == {county}
+
+
+def test_a_list_of_reports_reads_its_consolidations_in_three_queries(demo):
+    """The inbox, a report's parts and the API's pages describe many reports at once
+    (``workflow.Chains``): the leads, the parts and the last submissions are read for the
+    whole list, and every sentence and list of parts is what each report reads alone."""
+    cycle = demo.cycles.get(code="202610")
+    reports = list(
+        Report.objects.filter(cycle=cycle, task__isnull=False).select_related("cycle", "unit")
+    )
+
+    def read(report, chains=None):
+        return (
+            str(workflow.describe(report, chains)),
+            [p.pk for p in workflow.late_parts(report, chains)],
+            [p.pk for p in workflow.missing_parts(report, chains)],
+            workflow.consolidates(report, chains),
+        )
+
+    alone = {r.pk: read(r) for r in reports}
+    with CaptureQueriesContext(connection) as seen:
+        chains = workflow.Chains(reports)
+        together = {r.pk: read(r, chains) for r in reports}
+    assert len(seen.captured_queries) == 3
+    assert together == alone
+    kinds = {sentence for sentence, *_rest in alone.values()}
+    late = sum(bool(late) for _s, late, _m, _c in alone.values())
+    missing = sum(bool(missing) for _s, _l, missing, _c in alone.values())
+    assert len(kinds) >= 3 and late and missing, "too uniform a cycle to prove anything"
