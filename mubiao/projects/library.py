@@ -72,13 +72,19 @@ def _plain(value: Any) -> Any:
 
 
 def figures_of(
-    plan: Plan, rows: list[pm.Progress], as_of: dt.date, projects: QuerySet[Project]
+    plan: Plan,
+    rows: list[pm.Progress],
+    as_of: dt.date,
+    projects: QuerySet[Project],
+    targets: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The library's figures over ``rows`` (``projects`` measured as of ``as_of``, their
     counties loaded), JSON-ready: ``totals``, ``breakdowns`` (unlabelled), ``measures``
     (:func:`measures`), ``county_funds`` (county code, "" for city-wide →
     ``measures.funds``) and ``targets`` (indicator id → its actual from all the plan's
-    projects, as a string)."""
+    projects, as a string). ``targets``: those already counted for the same day (the
+    whole library's, which the store keeps): the same for any part of the library, so a
+    part's view need not measure the plan's other projects for them."""
     t = pm.totals(rows, plan.year, as_of)
     m = measures(projects, as_of, plan, t["through"])
     counties = pm.grouped(rows, lambda p: p.county.code if p.county_id else "")
@@ -95,7 +101,9 @@ def figures_of(
             "by_county": [{k: _plain(v) for k, v in row.items()} for row in m["by_county"]],
         },
         "county_funds": {code: {k: g[k] for k in funds_keys} for code, g in counties},
-        "targets": {
+        "targets": targets
+        if targets is not None
+        else {
             str(pk): str(actual)
             for pk, actual in indicator_actuals(
                 plan, as_of, {r.project.pk: r for r in rows}

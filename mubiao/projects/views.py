@@ -99,21 +99,25 @@ def _list_halves(
     """The project library's page before and after its upload form. The figures around
     the list (``projects.library``) are the store's for a view of the whole library by
     one who sees all of it, with only the page's 50 projects measured; any other view
-    measures its projects and counts the same figures over them."""
+    measures its projects and counts the same figures over them (the targets' roll-up,
+    of the whole plan's projects, is the store's whenever it holds today)."""
     ordered = projects.prefetch_related("county", "chain").order_by("order", "code")
     behind = request.GET.get("behind") == "1"
+    whole = stored_library(plan, today)
     stored = None
     if not any(request.GET.get(k) for k in (*FILTERS, "q")) and plan_access.oversees(
         request.user, plan
     ):
-        stored = stored_library(plan, today)
+        stored = whole
     if stored is not None:
         figures = library.readable(stored)
         page = Paginator(ordered, 50).get_page(request.GET.get("page"))
         page.object_list = pm.progress_of(list(page.object_list), plan.year, today)
     else:
         rows = pm.progress_of(ordered, plan.year, today)
-        figures = library.readable(library.figures_of(plan, rows, today, projects))
+        # the targets' roll-up counts the whole plan's projects: the store's, when it has it
+        targets = whole["targets"] if whole is not None else None
+        figures = library.readable(library.figures_of(plan, rows, today, projects, targets))
         page = Paginator([r for r in rows if r.behind] if behind else rows, 50).get_page(
             request.GET.get("page")
         )

@@ -68,3 +68,34 @@ def test_a_filtered_view_counts_its_own_figures(demo):
     n = re.compile(r'data-testid="project-measures">\s*<div class="card"><b>([^<]+)</b>')
     assert int(n.search(whole).group(1).replace(",", "")) == 1007
     assert 0 < int(n.search(county).group(1).replace(",", "")) < 1007
+
+
+def test_a_part_of_the_library_takes_the_whole_plans_targets_from_the_store(demo):
+    """A filtered view and a county's own view count their figures over their projects,
+    but the targets' roll-up over all the plan's projects, which the store holds: the
+    same page as counting that roll-up again from every project."""
+    from django.contrib.auth import get_user_model
+
+    current.rebuild(demo)
+    users = get_user_model().objects
+    views = [(users.get(username="duchashi"), "?county=wancheng"),
+             (users.get(username="duchashi"), "?stage=building"),
+             (users.get(username="wancheng"), "")]  # fmt: skip
+
+    def pages() -> list[str]:
+        shown = []
+        for user, query in views:
+            cache.clear()
+            client = Client()
+            client.force_login(user)
+            shown.append(main(client.get(URL + query)))
+        return shown
+
+    stored = pages()
+    StatusCache.objects.filter(plan=demo).update(library=None)  # counted from every project
+    assert stored == pages()
+    # The office's views show the roll-up with its figures (so the pages are not equal
+    # for want of it); the county sees neither target (they are the city's).
+    rolled = [re.findall(r'data-testid="rollup-[^"]+">[^<]*<b>([^<]+)</b>', p) for p in stored]
+    assert [len(r) for r in rolled] == [2, 2, 0]
+    assert all(float(v.replace(",", "")) > 0 for v in rolled[0] + rolled[1])
