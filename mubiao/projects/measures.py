@@ -661,13 +661,20 @@ def figures(projects, year: int, as_of: dt.date) -> dict | None:
 def breakdowns(rows: list[Progress], as_of: dt.date) -> dict:
     """The month's increment, year-on-year and the breakdowns of :func:`figures`, from
     rows already computed (the projects pages), JSON-ready and in no language: the
-    breakdowns' rows have their key, :func:`labelled` gives them their label."""
+    breakdowns' rows have their key, :func:`labelled` gives them their label.
+
+    Year on year only for the plan's whole pool: last year's series is the pool's, so a
+    county's or a filter's projects have no base to be compared with (their 同比 against
+    the whole pool's last year would read as a collapse)."""
     first = rows[0].project if rows else None
     through = through_of(rows, as_of, first.plan.year) if first else None
     month = through.month if through else 0
     increment = _money(sum(r.cents.get(month, 0) for r in rows))
     ytd = float(sum((r.ytd for r in rows), Decimal(0)))
-    series = last_year_series(rows[0].project.plan) if rows else None
+    pool = first is not None and len({r.project.pk for r in rows}) == (
+        Project.objects.filter(plan_id=first.plan_id).count()
+    )
+    series = last_year_series(first.plan) if first is not None and pool else None
     base = sum(series[:month]) if series and month else None
     yoy = (ytd / base - 1.0) if base and base == base and base > 0 else None
     return {

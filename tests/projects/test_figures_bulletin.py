@@ -54,6 +54,11 @@ def test_it_gives_the_months_increment_year_on_year_and_breakdowns(world, month,
         "": 2,
     }  # c, p1: 未填报, not its library stage
     assert {g["key"]: g["n"] for g in f["by_category"]} == {"new": 1, "ongoing": 3}
+    # Last year's series is the whole pool's: a part of it (a county's projects, a
+    # filter) has no base, rather than 同比 against the whole pool's last year.
+    part = figures(Project.objects.filter(plan=world.plan, code="a"), 2026, D(2026, 3, 6))
+    assert part["ytd"] == 2_100_000.0
+    assert part["yoy"] is None and part["last_year_ytd"] is None
 
 
 def test_it_gives_no_year_on_year_without_last_years_series_and_unit(world):

@@ -68,6 +68,8 @@ def test_a_filtered_view_counts_its_own_figures(demo):
     n = re.compile(r'data-testid="project-measures">\s*<div class="card"><b>([^<]+)</b>')
     assert int(n.search(whole).group(1).replace(",", "")) == 1007
     assert 0 < int(n.search(county).group(1).replace(",", "")) < 1007
+    # 同比 is the whole pool's against last year's series: a county has no base of its own
+    assert 'data-testid="yoy"' in whole and 'data-testid="yoy"' not in county
 
 
 def test_a_part_of_the_library_takes_the_whole_plans_targets_from_the_store(demo):
