@@ -212,7 +212,8 @@ def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
     sums: dict = {}
     late_codes: set = set()
     missing_parts: list[Report] = []
-    if workflow.consolidates(report):  # the parts are this lead report's to merge
+    chains = workflow.Chains([report])  # its lead, parts and their submissions, read once
+    if workflow.consolidates(report, chains):  # the parts are this lead report's to merge
         others = (
             access.visible_reports(request.user, report.cycle.plan)
             .filter(cycle=report.cycle, task=report.task)
@@ -227,8 +228,6 @@ def _report_context(request: HttpRequest, report: Report, posted=None) -> dict:
                 )
             )
         )
-        others = list(others)
-        chains = workflow.Chains([report, *others])  # read for the report and its parts at once
         late_codes = {p.code for p in workflow.late_parts(report, chains)}
         parts = [
             {
